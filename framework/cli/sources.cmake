@@ -1,0 +1,1 @@
+set(MILINK_CLI_SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/cli/main.cpp)

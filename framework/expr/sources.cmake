@@ -1,0 +1,1 @@
+# Sources of framework/expr (appended to MILINK_FRAMEWORK_SOURCES).

@@ -1,0 +1,1 @@
+# Sources of framework/plugin_host (appended to MILINK_FRAMEWORK_SOURCES).

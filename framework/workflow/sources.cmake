@@ -1,0 +1,1 @@
+# Sources of framework/workflow (appended to MILINK_FRAMEWORK_SOURCES).

@@ -1,0 +1,84 @@
+//===- milink/sdk/spec.hpp - What a step or provider declares ---*- C++ -*-===//
+///
+/// \file
+/// A step's spec is its public face: the name used in a workflow's `uses`,
+/// a summary, typed parameters and typed outputs. milink validates every
+/// workflow against the specs before anything runs, and `milink plugins
+/// describe NAME` prints them.
+///
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include <milink/sdk/value.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace milink::sdk {
+
+/// The type of a parameter or output.
+enum class ValueType { String, Integer, Number, Boolean, Array, Object, Any };
+
+/// "string", "integer", "number", "boolean", "array", "object", "any".
+const char* value_type_name(ValueType t) noexcept;
+/// Parses a name produced by value_type_name(); nullopt when unknown.
+std::optional<ValueType> parse_value_type(const std::string& name) noexcept;
+/// Whether \p v may stand where \p t is expected (an integer is a number;
+/// an Unknown matches everything).
+bool value_matches(const Value& v, ValueType t) noexcept;
+
+struct ParamSpec {
+  std::string name;        ///< snake_case key under `with`
+  ValueType type = ValueType::String;
+  bool required = false;
+  Value fallback;          ///< default when absent; null = no default
+  std::string doc;
+  bool secret = false;     ///< redacted everywhere once resolved
+  std::vector<std::string> choices;  ///< allowed string values; empty = any
+};
+
+struct OutputSpec {
+  std::string name;
+  ValueType type = ValueType::String;
+  std::string doc;
+  /// Secret outputs are redacted and never journaled; on resume milink
+  /// re-runs the step's observe() to recover them.
+  bool secret = false;
+};
+
+struct StepSpec {
+  std::string uses;     ///< lowercase, dotted or dashed: "sqlserver-cert"
+  std::string summary;  ///< one line
+  std::string doc;      ///< optional longer description
+  std::vector<ParamSpec> params;
+  std::vector<OutputSpec> outputs;
+
+  const ParamSpec* param(const std::string& name) const;
+  const OutputSpec* output(const std::string& name) const;
+};
+
+/// A provider is a cross-cutting strategy looked up by kind and name, e.g.
+/// kind "credential", name "azure-cli".
+struct ProviderSpec {
+  std::string kind;
+  std::string name;
+  std::string summary;
+  std::vector<ParamSpec> params;
+
+  const ParamSpec* param(const std::string& name) const;
+};
+
+/// Checks a spec for the mistakes a plugin author can make (empty or
+/// malformed names, duplicate parameters, a default of the wrong type...).
+/// Returns an empty string when the spec is well formed, else the problem.
+std::string check_spec(const StepSpec& spec);
+std::string check_spec(const ProviderSpec& spec);
+
+/// Whether \p name is a valid `uses`/provider name: lowercase letters,
+/// digits, '-', '.' and '_', starting with a letter.
+bool is_valid_plugin_name(const std::string& name) noexcept;
+/// Whether \p name is snake_case: [a-z][a-z0-9_]*.
+bool is_snake_case(const std::string& name) noexcept;
+
+}  // namespace milink::sdk
