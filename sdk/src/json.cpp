@@ -222,6 +222,7 @@ private:
         continue;
       }
       advance();
+      if (pos_ >= text_.size()) fail("unterminated string");
       char e = peek();
       advance();
       switch (e) {

@@ -51,7 +51,7 @@ std::vector<std::string> Params::strings(const std::string& name) const {
   if (!v.is_array()) wrong(name, "an array of strings", v);
   std::vector<std::string> out;
   for (const auto& e : v.as_array()) {
-    if (!e.is_string()) wrong(name, "an array of strings", v);
+    if (!e.is_string()) wrong(name, "an array of strings", e);
     out.push_back(e.as_string());
   }
   return out;

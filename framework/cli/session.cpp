@@ -1,0 +1,70 @@
+#include "cli/session.hpp"
+
+#include <milink/sdk/value.hpp>
+
+namespace milink::cli {
+
+using milink::sdk::Array;
+using milink::sdk::Object;
+using milink::sdk::Value;
+
+void report_error(const std::string& message, bool json, const milink::run::Redactor* redactor) {
+  std::string text = redactor ? redactor->redact(message) : message;
+  std::fprintf(stderr, "milink: error: %s\n", text.c_str());
+  if (json) {
+    std::string line = Value(Object{{"event", Value("error")}, {"message", Value(text)}}).to_json();
+    std::printf("%s\n", line.c_str());
+    std::fflush(stdout);
+  }
+}
+
+bool load_plugins(milink::host::Registry& registry, const std::vector<std::string>& plugin_paths, bool json) {
+  try {
+    registry.load_search_path(milink::host::plugin_search_path(plugin_paths));
+    return true;
+  } catch (const milink::host::PluginLoadError& e) {
+    report_error(e.what(), json);
+    return false;
+  }
+}
+
+namespace {
+void report_invalid(const milink::workflow::InvalidInput& e, bool json, const milink::run::Redactor& redactor) {
+  Array list;
+  for (const auto& d : e.diagnostics()) {
+    std::string text = redactor.redact(d.format());
+    std::fprintf(stderr, "%s: error: %s\n", "milink", text.c_str());
+    list.push_back(Value(Object{{"file", Value(d.file)},
+                                {"line", Value(d.location.line)},
+                                {"column", Value(d.location.column)},
+                                {"pointer", Value(d.pointer)},
+                                {"message", Value(redactor.redact(d.message))},
+                                {"hint", Value(redactor.redact(d.hint))}}));
+  }
+  std::fprintf(stderr, "milink: %zu problem%s found; nothing was run\n", e.diagnostics().size(),
+               e.diagnostics().size() == 1 ? "" : "s");
+  if (json) {
+    std::string line = Value(Object{{"event", Value("invalid_input")}, {"diagnostics", Value(std::move(list))}}).to_json();
+    std::printf("%s\n", line.c_str());
+    std::fflush(stdout);
+  }
+}
+}  // namespace
+
+std::unique_ptr<Session> open_session(const CommonOptions& opts) {
+  auto s = std::make_unique<Session>();
+  if (!load_plugins(s->registry, opts.plugin_paths, opts.json)) return nullptr;
+  try {
+    s->config = opts.config.empty() ? milink::workflow::empty_config() : milink::workflow::load_config(opts.config);
+    for (const auto& secret : s->config.secrets) s->redactor.add(secret);
+    s->workflow = milink::workflow::parse_workflow_file(opts.workflow);
+    s->validated = milink::workflow::validate(s->workflow, s->config, s->registry, opts.sets);
+    for (const auto& secret : s->validated.secrets) s->redactor.add(secret);
+  } catch (const milink::workflow::InvalidInput& e) {
+    report_invalid(e, opts.json, s->redactor);
+    return nullptr;
+  }
+  return s;
+}
+
+}  // namespace milink::cli

@@ -1,0 +1,74 @@
+#include "run/param_resolver.hpp"
+
+namespace milink::run {
+
+using milink::expr::Template;
+using milink::sdk::Array;
+using milink::sdk::Object;
+using milink::sdk::Value;
+
+Value evaluate_deep(const Value& v, const milink::expr::Scope& scope) {
+  if (v.is_string()) {
+    if (!Template::contains_expression(v.as_string())) return v;
+    return Template::parse(v.as_string()).evaluate(scope);
+  }
+  if (v.is_array()) {
+    Array out;
+    for (const auto& e : v.as_array()) out.push_back(evaluate_deep(e, scope));
+    return Value(std::move(out));
+  }
+  if (v.is_object()) {
+    Object out;
+    for (const auto& [k, e] : v.as_object()) out.set(k, evaluate_deep(e, scope));
+    return Value(std::move(out));
+  }
+  return v;
+}
+
+bool resolve_params(const Object& with, const std::vector<milink::sdk::ParamSpec>& specs,
+                    const milink::expr::Scope& scope, Redactor& redactor, Object& out, std::string& field,
+                    std::string& error) {
+  for (const auto& spec : specs) {
+    const Value* raw = with.find(spec.name);
+    Value v;
+    if (raw != nullptr) {
+      try {
+        v = evaluate_deep(*raw, scope);
+      } catch (const milink::expr::ExprError& e) {
+        field = spec.name;
+        error = "parameter \"" + spec.name + "\": " + e.what();
+        return false;
+      }
+    } else if (!spec.fallback.is_null()) {
+      v = spec.fallback;
+    } else if (spec.required) {
+      field = spec.name;
+      error = "missing required parameter \"" + spec.name + "\"";
+      return false;
+    } else {
+      continue;
+    }
+    if (spec.secret && v.is_string()) redactor.add(v.as_string());
+    if (!v.is_null() && !milink::sdk::value_matches(v, spec.type)) {
+      field = spec.name;
+      error = "parameter \"" + spec.name + "\" must be " + milink::sdk::value_type_name(spec.type) + ", but " +
+              (raw ? "its expression gave " : "its default is ") + kind_name(v.kind());
+      return false;
+    }
+    if (!spec.choices.empty() && v.is_string()) {
+      bool ok = false;
+      for (const auto& c : spec.choices) ok = ok || c == v.as_string();
+      if (!ok) {
+        field = spec.name;
+        std::string list;
+        for (const auto& c : spec.choices) list += (list.empty() ? "" : ", ") + c;
+        error = "parameter \"" + spec.name + "\" is \"" + v.as_string() + "\"; it must be one of: " + list;
+        return false;
+      }
+    }
+    out.set(spec.name, std::move(v));
+  }
+  return true;
+}
+
+}  // namespace milink::run

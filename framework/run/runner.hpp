@@ -1,0 +1,88 @@
+//===- run/runner.hpp - Executes a validated workflow -----------*- C++ -*-===//
+///
+/// \file
+/// Steps run in order. A step with for_each runs its branches concurrently,
+/// at most min(max_parallel, --parallel) at a time. Each leaf step is:
+///   if -> resolve parameters -> create (typed config) -> observe -> apply
+/// so a second run of a finished workflow only observes, and reports every
+/// step ok. In apply mode every start and end goes into the journal;
+/// --resume skips the steps an earlier attempt completed.
+///
+/// Modes: Apply changes things; DryRun observes (read-only) and plans what
+/// would change; Plan connects nowhere and renders every action, with
+/// values known only at run time as placeholders.
+///
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "plugin_host/registry.hpp"
+#include "run/events.hpp"
+#include "run/redactor.hpp"
+#include "workflow/validator.hpp"
+
+#include <milink/sdk/result.hpp>
+
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace milink::run {
+
+enum class Mode { Apply, DryRun, Plan };
+const char* mode_name(Mode m) noexcept;
+
+struct RunOptions {
+  Mode mode = Mode::Apply;
+  int parallel = 4;  ///< global bound on concurrent for_each branches
+  std::filesystem::path state_dir = ".milink";
+  bool resume = false;
+  std::string resume_run;  ///< a run directory; empty = newest unfinished run of this workflow
+};
+
+/// What happened to one step (one for_each item).
+struct StepOutcome {
+  std::string key;     ///< "cert", "per_db[db1].ag"
+  std::string id;
+  std::string uses;
+  std::string status;  ///< ok, changed, skipped, failed
+  std::string reason;
+  double elapsed_ms = 0;
+  bool would_change = false;  ///< dry run: observe said a change is needed
+  milink::sdk::Object outputs;  ///< in memory only; events carry a redacted copy
+  std::vector<milink::sdk::Action> actions;  ///< plan and dry-run
+  std::size_t order = 0;
+};
+
+struct RunResult {
+  std::string result;  ///< succeeded, failed, interrupted
+  int exit_code = 0;
+  std::string run_dir;  ///< empty unless the mode journals
+  std::vector<StepOutcome> steps;  ///< in start order
+};
+
+/// A --resume that cannot proceed: nothing to resume, or the workflow,
+/// config or inputs changed since.
+class ResumeError : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+class Runner {
+public:
+  /// \p validated, \p registry, \p redactor and \p sink must outlive the runner.
+  Runner(const milink::workflow::ValidatedWorkflow& validated, const milink::host::Registry& registry,
+         Redactor& redactor, EventSink& sink, RunOptions options);
+  ~Runner();
+
+  /// Runs to the end, to a stopping failure, or to an interrupt.
+  /// Throws ResumeError, or std::runtime_error when the journal cannot be written.
+  RunResult run();
+
+private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace milink::run

@@ -1,0 +1,105 @@
+#include "run/step_context.hpp"
+
+namespace milink::run {
+
+using milink::sdk::Object;
+using milink::sdk::Value;
+
+StepContextImpl::StepContextImpl(std::string key, const milink::sdk::StepSpec& spec, bool read_only,
+                                 bool allow_unknown, Redactor& redactor, EventEmitter emit,
+                                 ProviderLookup providers, const std::function<bool()>& cancelled)
+    : key_(std::move(key)),
+      spec_(spec),
+      read_only_(read_only),
+      allow_unknown_(allow_unknown),
+      redactor_(redactor),
+      emit_(std::move(emit)),
+      providers_(std::move(providers)),
+      cancelled_(cancelled) {}
+
+bool StepContextImpl::set_output(const std::string& name, const Value& value, std::string& error) noexcept {
+  try {
+    const milink::sdk::OutputSpec* o = spec_.output(name);
+    if (o == nullptr) {
+      error = "step '" + spec_.uses + "' set output \"" + name + "\", which its spec does not declare";
+      return false;
+    }
+    if (value.is_unknown() && !allow_unknown_) {
+      error = "output \"" + name + "\" of step '" + spec_.uses + "' is a placeholder; apply() must set real values";
+      return false;
+    }
+    if (!value.is_null() && !milink::sdk::value_matches(value, o->type)) {
+      error = "output \"" + name + "\" of step '" + spec_.uses + "' is declared " +
+              milink::sdk::value_type_name(o->type) + " but was set to " + kind_name(value.kind());
+      return false;
+    }
+    if (o->secret && value.is_string()) redactor_.add(value.as_string());
+    std::lock_guard<std::mutex> lock(mu_);
+    outputs_.set(name, value);
+    return true;
+  } catch (const std::exception& e) {
+    error = e.what();
+    return false;
+  }
+}
+
+void StepContextImpl::progress(const std::string& message, double fraction) noexcept {
+  try {
+    emit_(Object{{"event", Value("step_progress")},
+                 {"step", Value(key_)},
+                 {"message", Value(message)},
+                 {"fraction", fraction < 0 ? Value() : Value(fraction)}});
+  } catch (...) {
+  }
+}
+
+void StepContextImpl::add_secret(const std::string& text) noexcept {
+  try {
+    redactor_.add(text);
+  } catch (...) {
+  }
+}
+
+void StepContextImpl::log(milink::sdk::LogLevel level, const std::string& message) noexcept {
+  const char* names[] = {"debug", "info", "warning", "error"};
+  try {
+    emit_(Object{{"event", Value("step_log")},
+                 {"step", Value(key_)},
+                 {"level", Value(names[static_cast<int>(level)])},
+                 {"message", Value(message)}});
+  } catch (...) {
+  }
+}
+
+bool StepContextImpl::cancelled() const noexcept {
+  try {
+    return cancelled_();
+  } catch (...) {
+    return true;
+  }
+}
+
+milink::sdk::Provider* StepContextImpl::provider(const std::string& kind, const std::string& name,
+                                                 std::string& error) noexcept {
+  try {
+    return providers_(kind, name, error);
+  } catch (const std::exception& e) {
+    error = e.what();
+    return nullptr;
+  }
+}
+
+Object StepContextImpl::outputs() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return outputs_;
+}
+
+std::vector<std::string> StepContextImpl::missing_outputs() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<std::string> out;
+  for (const auto& o : spec_.outputs)
+    if (!outputs_.contains(o.name)) out.push_back(o.name);
+  return out;
+}
+
+}  // namespace milink::run

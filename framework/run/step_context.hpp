@@ -1,0 +1,60 @@
+//===- run/step_context.hpp - milink's side of StepContext ------*- C++ -*-===//
+#pragma once
+
+#include "run/redactor.hpp"
+
+#include <milink/sdk/services.hpp>
+#include <milink/sdk/spec.hpp>
+
+#include <functional>
+#include <mutex>
+#include <string>
+
+namespace milink::run {
+
+/// Looks up (creating on first use) a provider for a step.
+using ProviderLookup =
+    std::function<milink::sdk::Provider*(const std::string& kind, const std::string& name, std::string& error)>;
+/// Receives step_log / step_progress events.
+using EventEmitter = std::function<void(milink::sdk::Object event)>;
+
+/// One step execution's context and services. Lives on the runner's stack
+/// for the duration of the calls into the plugin.
+class StepContextImpl final : public milink::sdk::StepContext, public milink::sdk::Services {
+public:
+  StepContextImpl(std::string key, const milink::sdk::StepSpec& spec, bool read_only, bool allow_unknown,
+                  Redactor& redactor, EventEmitter emit, ProviderLookup providers,
+                  const std::function<bool()>& cancelled);
+
+  // StepContext
+  const std::string& step_key() const noexcept override { return key_; }
+  bool set_output(const std::string& name, const milink::sdk::Value& value, std::string& error) noexcept override;
+  void progress(const std::string& message, double fraction) noexcept override;
+  void add_secret(const std::string& text) noexcept override;
+  bool read_only() const noexcept override { return read_only_; }
+  milink::sdk::Services& services() noexcept override { return *this; }
+
+  // Services
+  void log(milink::sdk::LogLevel level, const std::string& message) noexcept override;
+  bool cancelled() const noexcept override;
+  milink::sdk::Provider* provider(const std::string& kind, const std::string& name,
+                                  std::string& error) noexcept override;
+
+  milink::sdk::Object outputs() const;
+  /// Names of declared outputs that were not set.
+  std::vector<std::string> missing_outputs() const;
+
+private:
+  std::string key_;
+  const milink::sdk::StepSpec& spec_;
+  bool read_only_;
+  bool allow_unknown_;
+  Redactor& redactor_;
+  EventEmitter emit_;
+  ProviderLookup providers_;
+  const std::function<bool()>& cancelled_;
+  mutable std::mutex mu_;
+  milink::sdk::Object outputs_;
+};
+
+}  // namespace milink::run

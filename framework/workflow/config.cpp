@@ -1,0 +1,172 @@
+#include "workflow/config.hpp"
+
+#include "workflow/schema.hpp"
+#include "workflow/workflow_parser.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace milink::workflow {
+
+using milink::sdk::Array;
+using milink::sdk::json_pointer_join;
+using milink::sdk::Object;
+using milink::sdk::Value;
+
+const ProviderInstance* Config::provider(const std::string& n) const {
+  for (const auto& p : providers)
+    if (p.name == n) return &p;
+  return nullptr;
+}
+
+Object Config::inputs() const {
+  if (const Value* in = root.get("inputs"); in && in->is_object()) return in->as_object();
+  return {};
+}
+
+namespace {
+
+bool is_secret_ref(const Value& v) {
+  if (!v.is_object() || v.as_object().size() != 1) return false;
+  return v.as_object().contains("from_env") || v.as_object().contains("from_file");
+}
+
+class SecretResolver {
+public:
+  SecretResolver(Config& cfg, Diagnostics& diags, std::filesystem::path base)
+      : cfg_(cfg), diags_(diags), base_(std::move(base)) {}
+
+  Value resolve(const Value& v, const std::string& pointer) {
+    if (is_secret_ref(v)) return resolve_ref(v.as_object(), pointer);
+    if (v.is_object()) {
+      Object out;
+      for (const auto& [k, child] : v.as_object()) out.set(k, resolve(child, json_pointer_join(pointer, k)));
+      return Value(std::move(out));
+    }
+    if (v.is_array()) {
+      Array out;
+      for (std::size_t i = 0; i < v.as_array().size(); ++i)
+        out.push_back(resolve(v.as_array()[i], json_pointer_join(pointer, i)));
+      return Value(std::move(out));
+    }
+    return v;
+  }
+
+private:
+  Value resolve_ref(const Object& ref, const std::string& pointer) {
+    if (const Value* env = ref.find("from_env")) {
+      std::string p = json_pointer_join(pointer, "from_env");
+      if (!env->is_string() || env->as_string().empty()) {
+        diags_.error(p, "from_env must name an environment variable");
+        return Value();
+      }
+      const char* val = std::getenv(env->as_string().c_str());
+      if (val == nullptr) {
+        diags_.error(p, "environment variable " + env->as_string() + " is not set",
+                     "export " + env->as_string() + " before running milink, or use {\"from_file\": ...}");
+        return Value();
+      }
+      return secret(val);
+    }
+    const Value* file = ref.find("from_file");
+    std::string p = json_pointer_join(pointer, "from_file");
+    if (!file->is_string() || file->as_string().empty()) {
+      diags_.error(p, "from_file must name a file");
+      return Value();
+    }
+    std::filesystem::path path(file->as_string());
+    if (path.is_relative()) path = base_ / path;
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      diags_.error(p, "cannot read secret file " + path.string(), "check the path (relative to the config file)");
+      return Value();
+    }
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    std::string text = ss.str();
+    if (!text.empty() && text.back() == '\n') text.pop_back();
+    if (!text.empty() && text.back() == '\r') text.pop_back();
+    return secret(text);
+  }
+
+  Value secret(std::string text) {
+    if (!text.empty()) cfg_.secrets.push_back(text);
+    return Value(std::move(text));
+  }
+
+  Config& cfg_;
+  Diagnostics& diags_;
+  std::filesystem::path base_;
+};
+
+void check_sections(const Object& top, Diagnostics& diags) {
+  check_keys(top, config_schema(), "", diags);
+  if (const Value* v = top.find("milink_config"); v && v->is_int() && v->as_int() != 1)
+    diags.error("/milink_config", "unsupported config format " + std::to_string(v->as_int()),
+                "this milink reads format 1");
+  for (const char* target : {"sqlserver", "managed_instance"})
+    if (const Value* t = top.find(target); t && t->is_object())
+      check_keys(t->as_object(), sql_target_schema(), std::string("/") + target, diags);
+  if (const Value* a = top.find("azure"); a && a->is_object()) check_keys(a->as_object(), azure_schema(), "/azure", diags);
+  if (const Value* dbs = top.find("databases"); dbs && dbs->is_array()) {
+    for (std::size_t i = 0; i < dbs->as_array().size(); ++i)
+      if (!dbs->as_array()[i].is_string())
+        diags.error(json_pointer_join("/databases", i), "a database must be a name (a string)");
+  }
+}
+
+}  // namespace
+
+Config load_config_text(const std::string& text, const std::string& file) {
+  Config cfg;
+  cfg.file = file;
+  cfg.sha256 = sha256_hex(text);
+  Value doc;
+  try {
+    doc = milink::sdk::parse_json(text, file, &cfg.map);
+  } catch (const milink::sdk::JsonError& e) {
+    Diagnostic d;
+    d.file = file;
+    d.location = e.location();
+    d.message = "invalid JSON: " + e.message();
+    throw InvalidInput({d});
+  }
+  Diagnostics diags(file, &cfg.map);
+  if (!doc.is_object()) {
+    diags.error("", "a config must be a JSON object", "see docs/workflow-language.md, section config");
+    throw InvalidInput(diags.list());
+  }
+  check_sections(doc.as_object(), diags);
+  SecretResolver resolver(cfg, diags, std::filesystem::path(file).parent_path());
+  cfg.root = resolver.resolve(doc, "");
+  if (const Value* provs = cfg.root.get("providers"); provs && provs->is_object()) {
+    for (const auto& [name, def] : provs->as_object()) {
+      std::string p = json_pointer_join("/providers", name);
+      if (!def.is_object()) {
+        diags.error(p, "a provider instance must be an object such as {\"use\": \"azure-cli\"}");
+        continue;
+      }
+      check_keys(def.as_object(), provider_instance_schema(), p, diags);
+      ProviderInstance inst;
+      inst.name = name;
+      inst.pointer = p;
+      if (const Value* u = def.get("use"); u && u->is_string()) inst.use = u->as_string();
+      if (const Value* w = def.get("with"); w && w->is_object()) inst.with = w->as_object();
+      cfg.providers.push_back(std::move(inst));
+    }
+  }
+  if (!diags.empty()) throw InvalidInput(diags.list());
+  return cfg;
+}
+
+Config load_config(const std::string& path) { return load_config_text(read_file(path), path); }
+
+Config empty_config() {
+  Config cfg;
+  cfg.root = Value(Object{});
+  return cfg;
+}
+
+}  // namespace milink::workflow

@@ -1,0 +1,74 @@
+#include "workflow/inputs.hpp"
+
+#include "workflow/suggest.hpp"
+
+namespace milink::workflow {
+
+using milink::sdk::Object;
+using milink::sdk::Value;
+
+namespace {
+std::vector<std::string> input_names(const Workflow& wf) {
+  std::vector<std::string> out;
+  for (const auto& i : wf.inputs) out.push_back(i.name);
+  return out;
+}
+}  // namespace
+
+Object resolve_inputs(const Workflow& wf, const Config& cfg, const std::vector<std::string>& sets,
+                      Diagnostics& diags, std::vector<std::string>& secrets) {
+  Object given = cfg.inputs();
+  for (const auto& [name, v] : given)
+    if (wf.input(name) == nullptr)
+      diags.error("/inputs", "the config " + cfg.file + " sets input \"" + name + "\", which the workflow does not declare",
+                  did_you_mean(name, input_names(wf)));
+
+  for (const auto& s : sets) {
+    auto eq = s.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      diags.error("/inputs", "--set " + s + ": expected NAME=VALUE");
+      continue;
+    }
+    std::string name = s.substr(0, eq), text = s.substr(eq + 1);
+    const InputDef* in = wf.input(name);
+    if (in == nullptr) {
+      std::string hint = did_you_mean(name, input_names(wf));
+      diags.error("/inputs", "--set " + name + ": the workflow declares no input \"" + name + "\"",
+                  hint.empty() ? "see the workflow's \"inputs\"" : hint);
+      continue;
+    }
+    if (in->type == milink::sdk::ValueType::String) {
+      given.set(name, Value(text));
+      continue;
+    }
+    try {
+      given.set(name, milink::sdk::parse_json(text, "--set " + name));
+    } catch (const milink::sdk::JsonError& e) {
+      diags.error(in->pointer, "--set " + name + ": not a JSON " + milink::sdk::value_type_name(in->type) + ": " + e.message(),
+                  "quote strings only for string inputs; give numbers, booleans and arrays as JSON");
+    }
+  }
+
+  Object out;
+  for (const auto& in : wf.inputs) {
+    const Value* v = given.find(in.name);
+    Value value = v ? *v : in.fallback;
+    if (value.is_null()) {
+      if (in.required)
+        diags.error(in.pointer, "input \"" + in.name + "\" is required and has no value",
+                    "pass --set " + in.name + "=VALUE or set it under \"inputs\" in the config");
+      out.set(in.name, Value());
+      continue;
+    }
+    if (!milink::sdk::value_matches(value, in.type)) {
+      diags.error(in.pointer, "input \"" + in.name + "\" must be " + milink::sdk::value_type_name(in.type) + ", got " +
+                                  kind_name(value.kind()));
+      continue;
+    }
+    if (in.secret && value.is_string() && !value.as_string().empty()) secrets.push_back(value.as_string());
+    out.set(in.name, value);
+  }
+  return out;
+}
+
+}  // namespace milink::workflow

@@ -1,0 +1,165 @@
+#include "workflow/schema.hpp"
+
+namespace milink::workflow {
+
+const KeySpec* ObjectSchema::find(const std::string& key) const {
+  for (const auto& k : keys)
+    if (key == k.key) return &k;
+  return nullptr;
+}
+
+std::vector<std::string> ObjectSchema::key_names() const {
+  std::vector<std::string> out;
+  for (const auto& k : keys) out.emplace_back(k.key);
+  return out;
+}
+
+const ObjectSchema& workflow_schema() {
+  static const ObjectSchema s{
+      "workflow", "the top level of a workflow file",
+      {
+          {"milink", "integer", true, "Format version of the workflow language. Must be 1."},
+          {"name", "string", true, "Name shown in progress, plans and the journal."},
+          {"description", "string", false, "What the workflow does, for people."},
+          {"inputs", "object", false, "Declared inputs, by name (see *input*). Only declared inputs can be read."},
+          {"steps", "array", true, "The steps, run in order (see *step*)."},
+      }};
+  return s;
+}
+
+const ObjectSchema& input_schema() {
+  static const ObjectSchema s{
+      "input", "/inputs/NAME",
+      {
+          {"type", "string", false,
+           "One of string, integer, number, boolean, array, object, any. Default string."},
+          {"required", "boolean", false, "The run fails validation when no value is given. Default false."},
+          {"default", "any", false, "Value when neither --set nor the config's inputs give one."},
+          {"description", "string", false, "What the input means."},
+          {"secret", "boolean", false, "Redact the value everywhere. Default false."},
+      }};
+  return s;
+}
+
+const ObjectSchema& step_schema() {
+  static const ObjectSchema s{
+      "step", "/steps/N (and /steps/N/steps/M inside a group)",
+      {
+          {"id", "string", true,
+           "snake_case identifier, unique within the workflow; later steps read steps.<id>.outputs.<name>."},
+          {"name", "string", false, "Display name. Default: the id."},
+          {"uses", "string", false,
+           "The step plugin to run, by the name in its spec (milink plugins list). A step has either "
+           "uses or steps."},
+          {"with", "object", false, "Parameters for the plugin, checked against its spec. Values may be ${{ }} expressions."},
+          {"steps", "array", false,
+           "A group: these steps run in order, once per for_each item (or once). Inside, steps.<id> "
+           "refers to the same item's steps."},
+          {"if", "string", false,
+           "Run only when this expression is truthy; otherwise the step is skipped. ${{ }} optional."},
+          {"for_each", "string|array", false,
+           "Run once per element of this array (literal, or one ${{ }} expression), concurrently up to "
+           "max_parallel."},
+          {"as", "string", false, "Name of the loop variable inside for_each. Default item."},
+          {"max_parallel", "integer", false,
+           "Upper bound on concurrent for_each branches (also bounded by --parallel). Default: --parallel."},
+          {"on_error", "string", false,
+           "stop (default: running branches finish, then the workflow stops), continue (the workflow goes "
+           "on), or fail_fast (branches not yet started are cancelled)."},
+      }};
+  return s;
+}
+
+const ObjectSchema& config_schema() {
+  static const ObjectSchema s{
+      "config", "the top level of a config file (-c)",
+      {
+          {"milink_config", "integer", true, "Format version of the config file. Must be 1."},
+          {"sqlserver", "object", false, "The SQL Server instance (see *sql target*)."},
+          {"managed_instance", "object", false, "The managed instance's SQL endpoint (see *sql target*)."},
+          {"azure", "object", false, "Azure Resource Manager coordinates (see *azure*)."},
+          {"databases", "array", false, "Databases to link, for workflows that iterate over them."},
+          {"inputs", "object", false, "Values for the workflow's inputs (overridden by --set)."},
+          {"providers", "object", false,
+           "Configured providers by instance name (see *provider instance*), e.g. the Azure credential."},
+          {"settings", "object", false, "Free-form values workflows may read as config.settings.*."},
+      }};
+  return s;
+}
+
+const ObjectSchema& sql_target_schema() {
+  static const ObjectSchema s{
+      "sql target", "/sqlserver and /managed_instance in a config file",
+      {
+          {"name", "string", false, "Server name (@@SERVERNAME) or managed instance name."},
+          {"fqdn", "string", false, "Fully qualified DNS name the other side uses to reach this server."},
+          {"host", "string", false, "Host to connect to for T-SQL."},
+          {"port", "integer", false, "TCP port for T-SQL. Default 1433."},
+          {"user", "string", false, "SQL login."},
+          {"password", "string|secret", false, "Password; use a secret reference ({\"from_env\": ...})."},
+          {"driver", "string", false, "ODBC driver name. Default FreeTDS."},
+          {"encryption", "string", false, "off, request or require."},
+          {"connection_string", "string|secret", false, "Extra ODBC connection-string keywords."},
+          {"endpoint_port", "integer", false, "Database mirroring endpoint port. Default 5022."},
+          {"timeout_seconds", "integer", false, "Statement timeout."},
+      }};
+  return s;
+}
+
+const ObjectSchema& azure_schema() {
+  static const ObjectSchema s{
+      "azure", "/azure in a config file",
+      {
+          {"subscription_id", "string", false, "Subscription of the managed instance."},
+          {"resource_group", "string", false, "Resource group of the managed instance."},
+          {"instance_name", "string", false, "Managed instance name."},
+          {"tenant_id", "string", false, "Entra ID tenant."},
+          {"arm_endpoint", "string", false, "ARM base URL. Default https://management.azure.com."},
+          {"authority_host", "string", false, "Entra ID authority. Default https://login.microsoftonline.com."},
+          {"ca_file", "string", false, "Extra CA bundle to trust (never disables verification)."},
+          {"api_version", "string", false, "ARM api-version for the link resources."},
+          {"credential", "string", false, "Name of the provider instance (under /providers) that gets tokens."},
+      }};
+  return s;
+}
+
+const ObjectSchema& provider_instance_schema() {
+  static const ObjectSchema s{
+      "provider instance", "/providers/NAME in a config file",
+      {
+          {"use", "string", true, "The provider plugin, by name (milink plugins list)."},
+          {"with", "object", false, "Parameters, checked against the provider's spec."},
+      }};
+  return s;
+}
+
+const ObjectSchema& secret_ref_schema() {
+  static const ObjectSchema s{
+      "secret reference", "any string value in a config file",
+      {
+          {"from_env", "string", false, "Read the value from this environment variable. The value is secret."},
+          {"from_file", "string", false,
+           "Read the value from this file (relative to the config file; one trailing newline is dropped). The "
+           "value is secret."},
+      }};
+  return s;
+}
+
+std::vector<const ObjectSchema*> all_schemas() {
+  return {&workflow_schema(),  &input_schema(),  &step_schema(),
+          &config_schema(),    &sql_target_schema(), &azure_schema(),
+          &provider_instance_schema(), &secret_ref_schema()};
+}
+
+std::string schema_markdown() {
+  std::string out;
+  for (const ObjectSchema* s : all_schemas()) {
+    out += std::string("### ") + s->name + "\n\nWhere: " + s->where + "\n\n| key | type | required | meaning |\n|---|---|---|---|\n";
+    for (const auto& k : s->keys)
+      out += std::string("| `") + k.key + "` | " + k.type + " | " + (k.required ? "yes" : "no") + " | " + k.doc + " |\n";
+    out += "\n";
+  }
+  return out;
+}
+
+}  // namespace milink::workflow

@@ -1,0 +1,8 @@
+#include "test_steps.hpp"
+
+MILINK_PLUGIN("milink-test-steps", "1.0.0") {
+  registrar.add_step<testplugin::RecordStep>();
+  registrar.add_step<testplugin::ItemsStep>();
+  registrar.add_step<testplugin::GreetStep>();
+  registrar.add_provider<testplugin::PrefixProvider>();
+}
