@@ -55,12 +55,33 @@ std::shared_ptr<LoadedPlugin> load_plugin(const std::filesystem::path& file);
 struct StepHandle {
   std::shared_ptr<LoadedPlugin> keepalive;  ///< first: destroyed last. Order matters.
   std::unique_ptr<milink::sdk::StepInstance> instance;
+
+  StepHandle() = default;
+  StepHandle(StepHandle&&) noexcept = default;
+  /// Destroys the old instance before dropping the old library reference
+  /// (the defaulted assignment would do it the other way round).
+  StepHandle& operator=(StepHandle&& o) noexcept {
+    instance.reset();
+    keepalive = std::move(o.keepalive);
+    instance = std::move(o.instance);
+    return *this;
+  }
 };
 
 /// Same for a provider.
 struct ProviderHandle {
   std::shared_ptr<LoadedPlugin> keepalive;  ///< first: destroyed last. Order matters.
   std::unique_ptr<milink::sdk::Provider> provider;
+
+  ProviderHandle() = default;
+  ProviderHandle(ProviderHandle&&) noexcept = default;
+  /// Destroys the old provider before dropping the old library reference.
+  ProviderHandle& operator=(ProviderHandle&& o) noexcept {
+    provider.reset();
+    keepalive = std::move(o.keepalive);
+    provider = std::move(o.provider);
+    return *this;
+  }
 };
 
 }  // namespace milink::host

@@ -225,7 +225,10 @@ private:
 
   void check_condition(const std::string& text, const std::string& p, const Scope& scope) {
     if (Template::contains_expression(text)) {
-      check_template(text, p, scope);
+      auto t = check_template(text, p, scope);
+      if (t && !t->is_single_expression())
+        diags_.error(p, "an if condition must be one expression; text around ${{ }} makes it a string, which is always true",
+                     "write \"if\": \"${{ ... }}\" or leave out the braces");
       return;
     }
     try {

@@ -16,6 +16,11 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+// <cstddef> first: it defines _GLIBCXX_USE_CXX11_ABI / _LIBCPP_VERSION, which
+// the fingerprint below reads. Without it the fingerprint would depend on
+// what the including file happened to include before this header.
+#include <cstddef>
+
 #include <boost/version.hpp>
 #include <Poco/Version.h>
 

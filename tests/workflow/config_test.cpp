@@ -1,0 +1,93 @@
+#include "validate_helper.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+
+using milink::workflow::InvalidInput;
+using milink::workflow::load_config_text;
+
+namespace {
+std::vector<std::string> config_problems(const std::string& text) {
+  std::vector<std::string> out;
+  try {
+    load_config_text(text, "cfg.json");
+  } catch (const InvalidInput& e) {
+    for (const auto& d : e.diagnostics()) out.push_back(d.format());
+  }
+  return out;
+}
+}  // namespace
+
+TEST_CASE("config: unknown keys get suggestions, wrong types are named") {
+  auto p = config_problems(R"({
+  "milink_config": 1,
+  "sqlserver": {
+    "hots": "box",
+    "port": "1433"
+  },
+  "databses": []
+})");
+  REQUIRE(p.size() == 3);
+  CHECK(p[0] == "cfg.json:7:3: /databses: unknown key \"databses\" in config (did you mean \"databases\"?)");
+  CHECK(p[1] == "cfg.json:4:5: /sqlserver/hots: unknown key \"hots\" in sql target (did you mean \"host\"?)");
+  CHECK(p[2] == "cfg.json:5:5: /sqlserver/port: \"port\" must be integer, not string");
+}
+
+TEST_CASE("config: secrets from the environment and from files") {
+  testsupport::TempDir dir;
+  testsupport::write_file(dir / "pw.txt", "file-secret\n");
+  ::setenv("MILINK_CFG_TEST_PW", "env-secret", 1);
+  auto cfg = milink::workflow::load_config_text(R"({
+  "milink_config": 1,
+  "sqlserver": { "password": { "from_env": "MILINK_CFG_TEST_PW" } },
+  "managed_instance": { "password": { "from_file": "pw.txt" } }
+})",
+                                                (dir / "cfg.json").string());
+  CHECK(cfg.root.get("sqlserver")->get("password")->as_string() == "env-secret");
+  CHECK(cfg.root.get("managed_instance")->get("password")->as_string() == "file-secret");
+  REQUIRE(cfg.secrets.size() == 2);
+  CHECK(cfg.secrets[0] == "env-secret");
+  CHECK(cfg.secrets[1] == "file-secret");
+}
+
+TEST_CASE("config: an unset variable or unreadable file is an error that says what to do") {
+  ::unsetenv("MILINK_CFG_TEST_MISSING");
+  auto p = config_problems(R"({
+  "milink_config": 1,
+  "sqlserver": { "password": { "from_env": "MILINK_CFG_TEST_MISSING" } },
+  "managed_instance": { "password": { "from_file": "/nonexistent/pw" } }
+})");
+  REQUIRE(p.size() == 2);
+  CHECK(p[0] == "cfg.json:3:32: /sqlserver/password/from_env: environment variable MILINK_CFG_TEST_MISSING is not set "
+                "(export MILINK_CFG_TEST_MISSING before running milink, or use {\"from_file\": ...})");
+  CHECK(p[1] == "cfg.json:4:39: /managed_instance/password/from_file: cannot read secret file /nonexistent/pw (check "
+                "the path (relative to the config file))");
+}
+
+TEST_CASE("config: format version and provider instances are checked") {
+  auto p = config_problems(R"({
+  "milink_config": 2,
+  "providers": { "azure": { "uses": "azure-cli" } }
+})");
+  REQUIRE(p.size() == 3);
+  CHECK(p[0] == "cfg.json:2:3: /milink_config: unsupported config format 2 (this milink reads format 1)");
+  CHECK(p[1] == "cfg.json:3:29: /providers/azure/uses: unknown key \"uses\" in provider instance (did you mean \"use\"?)");
+  CHECK(p[2] == "cfg.json:3:18: /providers/azure: missing required key \"use\" in provider instance (add \"use\": The "
+                "provider plugin, by name (milink plugins list).)");
+}
+
+TEST_CASE("config: provider instances are validated against the provider's spec") {
+  const std::string w = R"({ "milink": 1, "name": "t", "steps": [ { "id": "a", "uses": "test.greet", "with": { "name": "x" } } ] })";
+  auto p = problems(w, R"({
+  "milink_config": 1,
+  "providers": {
+    "greeter": { "use": "test.prefixr" },
+    "other": { "use": "test.prefixer", "with": { "prefx": "hi" } }
+  }
+})");
+  REQUIRE(p.size() == 2);
+  CHECK(p[0] == "cfg.json:4:18: /providers/greeter/use: unknown provider \"test.prefixr\" (did you mean \"test.prefixer\"?)");
+  CHECK(p[1] == "cfg.json:5:50: /providers/other/with/prefx: unknown parameter \"prefx\" for provider 'test.prefixer' "
+                "(did you mean \"prefix\"?)");
+}
