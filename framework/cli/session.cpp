@@ -58,7 +58,8 @@ std::unique_ptr<Session> open_session(const CommonOptions& opts) {
     s->config = opts.config.empty() ? milink::workflow::empty_config() : milink::workflow::load_config(opts.config);
     for (const auto& secret : s->config.secrets) s->redactor.add(secret);
     s->workflow = milink::workflow::parse_workflow_file(opts.workflow);
-    s->validated = milink::workflow::validate(s->workflow, s->config, s->registry, opts.sets);
+    s->validated =
+        milink::workflow::validate(s->workflow, s->config, s->registry, opts.sets, opts.config_required);
     for (const auto& secret : s->validated.secrets) s->redactor.add(secret);
   } catch (const milink::workflow::InvalidInput& e) {
     report_invalid(e, opts.json, s->redactor);

@@ -23,6 +23,9 @@ struct CommonOptions {
   std::string config;
   std::vector<std::string> sets;
   bool json = false;  ///< --output json
+  /// config.* references must resolve (run, plan); validate without -c
+  /// checks them against the schema only.
+  bool config_required = true;
 };
 
 /// Loaded plugins, workflow and config, validated. Members are declared in

@@ -8,6 +8,7 @@ namespace milink::cli {
 
 int validate_command(const std::vector<std::string>& args) {
   CommonOptions opts;
+  opts.config_required = false;
   std::string output;
   po::options_description desc("milink validate options");
   add_common_options(desc, opts, output);

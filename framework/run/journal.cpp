@@ -183,18 +183,28 @@ std::optional<fs::path> Journal::find_resumable(const fs::path& state_dir, const
   fs::path runs = state_dir / "runs";
   std::error_code ec;
   if (!fs::is_directory(runs, ec)) return std::nullopt;
-  std::vector<fs::path> dirs;
-  for (const auto& e : fs::directory_iterator(runs, ec))
-    if (e.is_directory()) dirs.push_back(e.path());
-  std::sort(dirs.rbegin(), dirs.rend());  // run ids start with a UTC timestamp
-  for (const auto& d : dirs) {
-    std::ifstream in(d / "run.json", std::ios::binary);
+  // Newest first by the start time in run.json (milliseconds), then by
+  // directory name: run ids only have a timestamp to the second followed by
+  // a random suffix, so two runs started in the same second would otherwise
+  // be ordered at random.
+  std::vector<std::pair<std::string, fs::path>> candidates;  // (started, dir)
+  for (const auto& e : fs::directory_iterator(runs, ec)) {
+    if (!e.is_directory()) continue;
+    std::ifstream in(e.path() / "run.json", std::ios::binary);
     if (!in) continue;
     std::stringstream ss;
     ss << in.rdbuf();
     try {
       RunMeta m = RunMeta::from_value(milink::sdk::parse_json(ss.str()));
       if (m.workflow != workflow) continue;
+      candidates.emplace_back(m.started, e.path());
+    } catch (const std::exception&) {
+      continue;
+    }
+  }
+  std::sort(candidates.rbegin(), candidates.rend());
+  for (const auto& [started, d] : candidates) {
+    try {
       if (succeeded(read_records(d / "journal.jsonl"))) return std::nullopt;  // newest run finished
       return d;
     } catch (const std::exception&) {

@@ -10,10 +10,16 @@ using milink::sdk::Value;
 
 void Redactor::add(const std::string& secret) {
   if (secret.empty()) return;
-  std::string escaped = Value(secret).to_json();
-  escaped = escaped.substr(1, escaped.size() - 2);  // without the quotes
+  auto json_escaped = [](const std::string& s) {
+    std::string e = Value(s).to_json();
+    return e.substr(1, e.size() - 2);  // without the quotes
+  };
+  // The secret as it appears inside a T-SQL string literal ('' for '), which
+  // is how plugins put passwords into plan SQL.
+  std::string sql_quoted;
+  for (char c : secret) sql_quoted += (c == '\'' ? "''" : std::string(1, c));
   std::lock_guard<std::mutex> lock(mu_);
-  for (const std::string& s : {secret, escaped}) {
+  for (const std::string& s : {secret, json_escaped(secret), sql_quoted, json_escaped(sql_quoted)}) {
     if (std::find(secrets_.begin(), secrets_.end(), s) == secrets_.end()) secrets_.push_back(s);
   }
   std::sort(secrets_.begin(), secrets_.end(),

@@ -22,7 +22,7 @@ class Redactor {
 public:
   static constexpr const char* kMask = "***";
 
-  /// Registers \p secret (and its JSON-escaped form). Empty strings are
+  /// Registers \p secret (and its JSON-escaped and T-SQL-literal forms). Empty strings are
   /// ignored.
   void add(const std::string& secret);
   std::string redact(std::string text) const;

@@ -48,7 +48,15 @@ struct Frame {
   Object steps;  ///< id -> {"outputs": {...}, "status": "..."}
   Object vars;   ///< loop variables
   std::string prefix;  ///< key prefix inside a group branch: "group[item]."
+  std::string pos;     ///< sort key prefix: workflow position of the enclosing branch
 };
+
+/// A fixed-width index, so that sort keys order like workflow positions.
+std::string pad(std::size_t i) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%06zu", i);
+  return buf;
+}
 
 std::string random_hex(std::size_t bytes) {
   std::random_device rd;
@@ -133,8 +141,9 @@ public:
       std::lock_guard<std::mutex> lock(mu_);
       result.steps = outcomes_;
     }
-    std::sort(result.steps.begin(), result.steps.end(),
-              [](const StepOutcome& a, const StepOutcome& b) { return a.order < b.order; });
+    // Workflow order: steps in sequence, for_each branches in item order.
+    std::stable_sort(result.steps.begin(), result.steps.end(),
+                     [](const StepOutcome& a, const StepOutcome& b) { return a.position < b.position; });
     bool failed = std::any_of(result.steps.begin(), result.steps.end(),
                               [](const StepOutcome& o) { return o.status == "failed"; });
     if (cancelled()) {
@@ -202,7 +211,8 @@ private:
         throw ResumeError("--resume: the inputs (--set or config inputs) differ from run " + m.run_id +
                           "; pass the same values, or start a fresh run");
       journal_ = std::make_unique<Journal>(std::move(j));
-      journal_->append(Object{{"type", Value("run_resume")}, {"run_id", Value(m.run_id)}});
+      // Not m: it refers into j, which was just moved from.
+      journal_->append(Object{{"type", Value("run_resume")}, {"run_id", Value(journal_->meta().run_id)}});
       return true;
     }
     RunMeta meta;
@@ -254,9 +264,10 @@ private:
         not_run(steps, i, frame, "interrupted before it started");
         return false;
       }
-      std::string status = run_step(s, frame);
+      std::string status = run_step(s, frame, frame.pos + pad(i));
       if (status == "failed" && s.on_error != OnError::Continue) {
-        not_run(steps, i + 1, frame, "not run: step " + frame.prefix + s.id + " failed");
+        not_run(steps, i + 1, frame,
+                cancelled() ? "not run: interrupted" : "not run: step " + frame.prefix + s.id + " failed");
         return true;
       }
     }
@@ -271,20 +282,21 @@ private:
       o.uses = steps[i].uses;
       o.status = "skipped";
       o.reason = why;
+      o.position = frame.pos + pad(i);
       finish(o, /*journaled=*/false);
     }
   }
 
   /// Runs one step definition (leaf, group, with or without for_each) and
   /// records its result in \p frame. Returns the aggregate status.
-  std::string run_step(const StepDef& s, Frame& frame) {
+  std::string run_step(const StepDef& s, Frame& frame, const std::string& pos) {
     if (!s.for_each) {
       if (s.is_group()) {
-        std::string st = run_group_branch(s, frame, frame.prefix + s.id + ".", std::nullopt);
+        std::string st = run_group_branch(s, frame, frame.prefix + s.id + ".", pos + ".");
         frame.steps.set(s.id, Value(Object{{"status", Value(st)}}));
         return st;
       }
-      StepOutcome o = run_leaf(s, frame, frame.prefix + s.id);
+      StepOutcome o = run_leaf(s, frame, frame.prefix + s.id, pos);
       frame.steps.set(s.id, Value(Object{{"outputs", Value(o.outputs)}, {"status", Value(o.status)}}));
       return o.status;
     }
@@ -293,13 +305,13 @@ private:
     try {
       items = evaluate_deep(*s.for_each, scope_for(frame));
     } catch (const milink::expr::ExprError& e) {
-      return fail_whole(s, frame, std::string("for_each: ") + e.what());
+      return fail_whole(s, frame, pos, std::string("for_each: ") + e.what());
     }
     if (items.is_unknown() && opts_.mode != Mode::Apply) {
       items = Value(Array{Value::unknown("each item of " + items.as_string())});
     }
     if (!items.is_array())
-      return fail_whole(s, frame, std::string("for_each must give an array, got ") + kind_name(items.kind()));
+      return fail_whole(s, frame, pos, std::string("for_each must give an array, got ") + kind_name(items.kind()));
     const Array& list = items.as_array();
     auto labels = item_labels(list);
     std::size_t n = list.size();
@@ -314,6 +326,7 @@ private:
     auto worker = [&] {
       for (std::size_t i = next++; i < n; i = next++) {
         std::string key = frame.prefix + s.id + "[" + labels[i] + "]";
+        std::string item_pos = pos + "[" + pad(i) + "]";
         if (cancelled() || fail_fast) {
           std::lock_guard<std::mutex> lock(ff_mu);
           StepOutcome o;
@@ -321,6 +334,7 @@ private:
           o.id = s.id;
           o.uses = s.uses;
           o.status = "skipped";
+          o.position = item_pos;
           o.reason = cancelled() ? "interrupted before it started" : "cancelled: " + fail_fast_key + " failed (on_error: fail_fast)";
           finish(o, false);
           continue;
@@ -328,9 +342,9 @@ private:
         Frame branch = frame;
         branch.vars.set(s.as, list[i]);
         if (s.is_group()) {
-          statuses[i] = run_group_branch(s, branch, key + ".", list[i]);
+          statuses[i] = run_group_branch(s, branch, key + ".", item_pos + ".");
         } else {
-          StepOutcome o = run_leaf(s, branch, key);
+          StepOutcome o = run_leaf(s, branch, key, item_pos);
           statuses[i] = o.status;
           outputs[i] = o.outputs;
         }
@@ -367,8 +381,9 @@ private:
     return st;
   }
 
-  std::string fail_whole(const StepDef& s, Frame& frame, const std::string& why) {
+  std::string fail_whole(const StepDef& s, Frame& frame, const std::string& pos, const std::string& why) {
     StepOutcome o;
+    o.position = pos;
     o.key = frame.prefix + s.id;
     o.id = s.id;
     o.uses = s.uses;
@@ -382,9 +397,10 @@ private:
   /// One pass over a group's steps in a branch frame. \p prefix is
   /// "group." or "group[item].". Returns the branch's aggregate status.
   std::string run_group_branch(const StepDef& group, Frame& frame, const std::string& prefix,
-                               const std::optional<Value>& item) {
+                               const std::string& pos) {
     Frame branch = frame;
     branch.prefix = prefix;
+    branch.pos = pos;
     if (group.if_expr) {
       std::string why;
       int decided = condition(*group.if_expr, branch, why);
@@ -393,6 +409,7 @@ private:
         o.key = prefix.substr(0, prefix.size() - 1);
         o.id = group.id;
         o.status = "skipped";
+        o.position = pos;
         o.reason = why;
         finish(o, false);
         return "skipped";
@@ -426,9 +443,10 @@ private:
     return 0;
   }
 
-  StepOutcome run_leaf(const StepDef& s, Frame& frame, const std::string& key) {
+  StepOutcome run_leaf(const StepDef& s, Frame& frame, const std::string& key, const std::string& pos) {
     StepOutcome o;
     o.key = key;
+    o.position = pos;
     o.id = s.id;
     o.uses = s.uses;
     const auto& entry = v_.entry(s);
@@ -561,7 +579,8 @@ private:
     st = handle.instance->apply(ctx);
     if (!st.ok) {
       o.status = "failed";
-      o.reason = (st.field.empty() ? std::string() : "parameter \"" + st.field + "\": ") + st.message;
+      o.reason = (cancelled() ? "interrupted: " : "") +
+                 (st.field.empty() ? std::string() : "parameter \"" + st.field + "\": ") + st.message;
       journal_end(o, spec);
       return done(true);
     }
@@ -607,7 +626,6 @@ private:
   void finish(StepOutcome& o, bool /*journaled*/) {
     {
       std::lock_guard<std::mutex> lock(mu_);
-      o.order = order_++;
       outcomes_.push_back(o);
     }
     Object ev{{"event", Value("step_end")},
@@ -706,7 +724,6 @@ private:
   std::unique_ptr<Journal> journal_;
   std::mutex mu_;
   std::vector<StepOutcome> outcomes_;
-  std::size_t order_ = 0;
   std::mutex provider_mu_;
   std::map<std::string, ProviderSlot> providers_;
 };

@@ -52,14 +52,14 @@ struct StepOutcome {
   bool would_change = false;  ///< dry run: observe said a change is needed
   milink::sdk::Object outputs;  ///< in memory only; events carry a redacted copy
   std::vector<milink::sdk::Action> actions;  ///< plan and dry-run
-  std::size_t order = 0;
+  std::string position;  ///< sort key: workflow position, then for_each item index
 };
 
 struct RunResult {
   std::string result;  ///< succeeded, failed, interrupted
   int exit_code = 0;
   std::string run_dir;  ///< empty unless the mode journals
-  std::vector<StepOutcome> steps;  ///< in start order
+  std::vector<StepOutcome> steps;  ///< in workflow order, for_each branches in item order
 };
 
 /// A --resume that cannot proceed: nothing to resume, or the workflow,

@@ -71,8 +71,15 @@ std::vector<std::string> keys_of(const Object& o) {
 
 class Validator {
 public:
-  Validator(const Workflow& wf, const Config& cfg, const milink::host::Registry& reg, ValidatedWorkflow& out)
-      : wf_(wf), cfg_(cfg), reg_(reg), out_(out), diags_(wf.file, &wf.map), cfg_diags_(cfg.file, &cfg.map) {}
+  Validator(const Workflow& wf, const Config& cfg, const milink::host::Registry& reg, ValidatedWorkflow& out,
+            bool config_required)
+      : wf_(wf),
+        cfg_(cfg),
+        reg_(reg),
+        out_(out),
+        diags_(wf.file, &wf.map),
+        cfg_diags_(cfg.file, &cfg.map),
+        config_required_(config_required) {}
 
   void run(const std::vector<std::string>& sets) {
     out_.inputs = resolve_inputs(wf_, cfg_, sets, diags_, out_.secrets);
@@ -319,7 +326,7 @@ private:
   void check_config_reference(const Reference& r, const std::string& p) {
     const auto& path = r.path;
     if (path.size() < 2) return;
-    if (cfg_.file.empty()) {
+    if (cfg_.file.empty() && !config_required_) {
       // No config given: check the names against the config schema.
       const KeySpec* section = config_schema().find(path[1]);
       if (section == nullptr) {
@@ -342,8 +349,11 @@ private:
       const Value* next = v->get(path[i]);
       if (next == nullptr) {
         std::string hint = v->is_object() ? did_you_mean(path[i], keys_of(v->as_object())) : std::string();
-        diags_.error(p, r.text() + ": " + walked + " has no \"" + path[i] + "\" in " + cfg_.file,
-                     hint.empty() ? "add it to the config file" : hint);
+        if (cfg_.file.empty())
+          diags_.error(p, r.text() + " is not set: no config file was given", "pass -c CONFIG");
+        else
+          diags_.error(p, r.text() + ": " + walked + " has no \"" + path[i] + "\" in " + cfg_.file,
+                       hint.empty() ? "add it to the config file" : hint);
         return;
       }
       walked += "." + path[i];
@@ -437,16 +447,17 @@ private:
   Diagnostics cfg_diags_;
   std::multimap<std::string, GlobalStep> all_;
   const StepDef* current_ = nullptr;
+  bool config_required_;
 };
 
 }  // namespace
 
 ValidatedWorkflow validate(const Workflow& wf, const Config& cfg, const milink::host::Registry& registry,
-                           const std::vector<std::string>& sets) {
+                           const std::vector<std::string>& sets, bool config_required) {
   ValidatedWorkflow out;
   out.workflow = &wf;
   out.config = &cfg;
-  Validator v(wf, cfg, registry, out);
+  Validator v(wf, cfg, registry, out, config_required);
   v.run(sets);
   return out;
 }

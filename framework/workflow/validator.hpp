@@ -40,7 +40,10 @@ struct ValidatedWorkflow {
 /// \p sets (--set NAME=VALUE). Throws InvalidInput with every diagnostic
 /// (workflow and config) when anything is wrong. \p wf, \p cfg and
 /// \p registry must outlive the result.
+/// \p config_required: every config.* reference must resolve in \p cfg
+/// (run and plan); when false and no config file was given, references
+/// are only checked against the config schema (validate without -c).
 ValidatedWorkflow validate(const Workflow& wf, const Config& cfg, const milink::host::Registry& registry,
-                           const std::vector<std::string>& sets);
+                           const std::vector<std::string>& sets, bool config_required = false);
 
 }  // namespace milink::workflow

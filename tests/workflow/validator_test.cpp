@@ -14,6 +14,10 @@ const char* kHead = R"({
 
 std::string wf(const std::string& rest) { return std::string(kHead) + rest; }
 
+std::string wf_text_with_config_ref() {
+  return R"({ "milink": 1, "name": "t", "steps": [ { "id": "a", "uses": "test.record", "with": { "message": "${{ config.sqlserver.name }}" } } ] })";
+}
+
 }  // namespace
 
 TEST_CASE("a valid workflow has no problems") {
@@ -218,4 +222,19 @@ TEST_CASE("every structural problem is reported at once") {
   CHECK(p[1] == "wf.json:7:7: /steps/2/id: step id \"Bad\" is not snake_case (use lowercase letters, digits and _, "
                 "starting with a letter)");
   CHECK(p[2] == "wf.json:7:71: /steps/2/on_error: on_error must be stop, continue or fail_fast");
+}
+
+TEST_CASE("run and plan require config values; validate without -c checks names only") {
+  auto wf = milink::workflow::parse_workflow_text(wf_text_with_config_ref(), "wf.json");
+  auto cfg = milink::workflow::empty_config();
+  CHECK_NOTHROW(milink::workflow::validate(wf, cfg, test_registry(), {}, /*config_required=*/false));
+  try {
+    milink::workflow::validate(wf, cfg, test_registry(), {}, /*config_required=*/true);
+    FAIL("expected InvalidInput");
+  } catch (const milink::workflow::InvalidInput& e) {
+    REQUIRE(e.diagnostics().size() == 1);
+    CHECK(e.diagnostics()[0].format() ==
+          "wf.json:1:86: /steps/0/with/message: config.sqlserver.name is not set: no config file was given (pass -c "
+          "CONFIG)");
+  }
 }
