@@ -123,16 +123,7 @@ Config load_config_text(const std::string& text, const std::string& file) {
   Config cfg;
   cfg.file = file;
   cfg.sha256 = sha256_hex(text);
-  Value doc;
-  try {
-    doc = milink::sdk::parse_json(text, file, &cfg.map);
-  } catch (const milink::sdk::JsonError& e) {
-    Diagnostic d;
-    d.file = file;
-    d.location = e.location();
-    d.message = "invalid JSON: " + e.message();
-    throw InvalidInput({d});
-  }
+  Value doc = parse_input_document(text, file, cfg.map);
   Diagnostics diags(file, &cfg.map);
   if (!doc.is_object()) {
     diags.error("", "a config must be a JSON object", "see docs/workflow-language.md, section config");

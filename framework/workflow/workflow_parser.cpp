@@ -228,13 +228,9 @@ struct Parser {
 
 }  // namespace
 
-Workflow parse_workflow_text(const std::string& text, const std::string& file) {
-  Workflow wf;
-  wf.file = file;
-  wf.sha256 = sha256_hex(text);
-  Value doc;
+Value parse_input_document(const std::string& text, const std::string& file, milink::sdk::SourceMap& map) {
   try {
-    doc = milink::sdk::parse_json(text, file, &wf.map);
+    return milink::sdk::parse_json(text, file, &map);
   } catch (const milink::sdk::JsonError& e) {
     Diagnostic d;
     d.file = file;
@@ -242,6 +238,13 @@ Workflow parse_workflow_text(const std::string& text, const std::string& file) {
     d.message = "invalid JSON: " + e.message();
     throw InvalidInput({d});
   }
+}
+
+Workflow parse_workflow_text(const std::string& text, const std::string& file) {
+  Workflow wf;
+  wf.file = file;
+  wf.sha256 = sha256_hex(text);
+  Value doc = parse_input_document(text, file, wf.map);
   Diagnostics diags(file, &wf.map);
   if (!doc.is_object()) {
     diags.error("", "a workflow must be a JSON object", "start from workflows/example.json");

@@ -15,6 +15,11 @@ std::string read_file(const std::string& path);
 /// SHA-256 of \p bytes, lowercase hex.
 std::string sha256_hex(const std::string& bytes);
 
+/// Parses \p text as JSON, filling \p map; malformed JSON becomes an
+/// InvalidInput located at the problem.
+milink::sdk::Value parse_input_document(const std::string& text, const std::string& file,
+                                        milink::sdk::SourceMap& map);
+
 /// Parses and structurally checks a workflow: JSON syntax, unknown or
 /// mistyped keys, ids (snake_case, unique), uses-or-steps, for_each/as,
 /// on_error. Does not look at plugins or expressions (validator.hpp does).
