@@ -1,5 +1,7 @@
 #include "run/param_resolver.hpp"
 
+#include <cstdlib>
+
 namespace milink::run {
 
 using milink::expr::Template;
@@ -23,6 +25,43 @@ Value evaluate_deep(const Value& v, const milink::expr::Scope& scope) {
     return Value(std::move(out));
   }
   return v;
+}
+
+namespace {
+bool path_reaches_unknown(const std::vector<std::string>& path, const milink::expr::Scope& scope) {
+  const Value* v = scope.find(path[0]);
+  for (std::size_t i = 1; v != nullptr && i < path.size(); ++i) {
+    if (v->is_unknown()) return true;
+    if (v->is_object()) {
+      v = v->get(path[i]);
+    } else if (v->is_array()) {
+      char* end = nullptr;
+      unsigned long idx = std::strtoul(path[i].c_str(), &end, 10);
+      v = (end && *end == '\0' && idx < v->as_array().size()) ? &v->as_array()[idx] : nullptr;
+    } else {
+      return false;
+    }
+  }
+  return v != nullptr && v->is_unknown();
+}
+}  // namespace
+
+bool depends_on_unknown(const Value& v, const milink::expr::Scope& scope) {
+  if (v.is_string()) {
+    if (!Template::contains_expression(v.as_string())) return false;
+    for (const auto& r : Template::parse(v.as_string()).references())
+      if (!r.path.empty() && path_reaches_unknown(r.path, scope)) return true;
+    return false;
+  }
+  if (v.is_array()) {
+    for (const auto& e : v.as_array())
+      if (depends_on_unknown(e, scope)) return true;
+  }
+  if (v.is_object()) {
+    for (const auto& [k, e] : v.as_object())
+      if (depends_on_unknown(e, scope)) return true;
+  }
+  return v.is_unknown();
 }
 
 bool resolve_params(const Object& with, const std::vector<milink::sdk::ParamSpec>& specs,

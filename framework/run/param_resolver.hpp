@@ -14,6 +14,12 @@ namespace milink::run {
 /// their JSON type. Throws expr::ExprError.
 milink::sdk::Value evaluate_deep(const milink::sdk::Value& v, const milink::expr::Scope& scope);
 
+/// Whether any ${{ }} inside \p v reads a value that is only known at run
+/// time (Value::unknown). Text that mixes such a value with literal parts
+/// evaluates to a plain string with a placeholder, so the result alone
+/// cannot tell.
+bool depends_on_unknown(const milink::sdk::Value& v, const milink::expr::Scope& scope);
+
 /// Builds the parameter object a step or provider receives: evaluated
 /// values, defaults applied, types and choices checked. Secret parameter
 /// values are registered with \p redactor before anything can print them.

@@ -498,7 +498,11 @@ private:
       return done(true);
     }
     bool has_unknown = false;
-    for (const auto& [k, val] : params) has_unknown |= val.is_unknown();
+    {
+      Object scope = scope_for(frame);
+      for (const auto& [k, val] : params) has_unknown |= val.is_unknown();
+      for (const auto& [k, raw] : s.with) has_unknown |= depends_on_unknown(raw, scope);
+    }
 
     milink::sdk::Status st;
     milink::host::StepHandle handle = reg_.create_step(entry, milink::sdk::Params(params), st);

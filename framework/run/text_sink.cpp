@@ -57,7 +57,8 @@ public:
     if (ev == "run_start") {
       std::string mode = str(e, "mode");
       line("milink: " + std::string(mode == "apply" ? "running" : mode == "dry_run" ? "dry run of" : "planning") + " " +
-           str(e, "workflow") + (str(e, "resumed") == "true" ? " (resuming " : " (run ") + str(e, "run_id") + ")");
+           str(e, "workflow") +
+           (str(e, "run_id").empty() ? "" : (str(e, "resumed") == "true" ? " (resuming " : " (run ") + str(e, "run_id") + ")"));
     } else if (ev == "step_start") {
       running_[step] = {std::chrono::steady_clock::now(), ""};
       last_progress_[step] = std::chrono::steady_clock::now();

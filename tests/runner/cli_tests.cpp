@@ -1,0 +1,143 @@
+// The milink command line: validate, plugins, --version, unknown commands.
+#include "runner_fixture.hpp"
+
+#include <milink/sdk/abi.hpp>
+
+#include <set>
+
+using namespace runnertest;
+
+TEST_CASE("validate reports an unknown step plugin at its file position with a suggestion", "[runner]") {
+  Sandbox sb;
+  const std::string text =
+      "{\n"
+      "  \"milink\": 1,\n"
+      "  \"name\": \"broken\",\n"
+      "  \"steps\": [\n"
+      "    { \"id\": \"one\", \"uses\": \"test.recrd\", \"with\": { \"message\": \"x\" } }\n"
+      "  ]\n"
+      "}\n";
+  sb.write("broken.json", text);
+  // The diagnostic points at the "uses" member of /steps/0: line 5, at its key.
+  const std::string line5 = "    { \"id\": \"one\", \"uses\": \"test.recrd\", \"with\": { \"message\": \"x\" } }";
+  REQUIRE(text.find(line5) != std::string::npos);
+  const std::size_t column = line5.find("\"uses\"") + 1;
+  const std::string expected = "broken.json:5:" + std::to_string(column) +
+                               ": /steps/0/uses: unknown step plugin \"test.recrd\" (did you mean \"test.record\"?)";
+  CHECK(column == 20);
+
+  auto r = sb.milink({"validate", "broken.json"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("milink: error: " + expected + "\n") != std::string::npos);
+  CHECK(r.err.find("1 problem found; nothing was run") != std::string::npos);
+  CHECK(r.out.empty());
+
+  // run refuses it the same way, before anything runs.
+  auto run = sb.milink({"run", "broken.json", "--output", "json"});
+  CHECK(run.exit_code == 2);
+  CHECK(run.err.find(expected) != std::string::npos);
+  auto events = parse_events(run.out);
+  REQUIRE(events.size() == 1);
+  CHECK(str(events[0], "event") == "invalid_input");
+  const Array& diags = events[0].find("diagnostics")->as_array();
+  REQUIRE(diags.size() == 1);
+  CHECK(diags[0].get("line")->as_int() == 5);
+  CHECK(diags[0].get("column")->as_int() == static_cast<std::int64_t>(column));
+  CHECK(diags[0].get("pointer")->as_string() == "/steps/0/uses");
+  CHECK(sb.records().empty());
+  CHECK(!fs::exists(sb / ".milink"));
+
+  // And a good workflow validates.
+  sb.write("good.json", R"({ "milink": 1, "name": "good", "steps": [ { "id": "one", "uses": "test.record", "with": { "message": "x" } } ] })");
+  auto good = sb.milink({"validate", "good.json"});
+  CHECK(good.exit_code == 0);
+  CHECK(good.out == "good.json: valid (1 steps)\n");
+}
+
+TEST_CASE("plugins list shows the test plugin's steps and provider", "[runner]") {
+  Sandbox sb;
+  auto r = sb.milink({"plugins", "list"});
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("milink-test-steps 1.0.0") != std::string::npos);
+  CHECK(r.out.find("  step      test.record  ") != std::string::npos);
+  CHECK(r.out.find("  step      test.items   ") != std::string::npos);
+  CHECK(r.out.find("  step      test.greet   ") != std::string::npos);
+  CHECK(r.out.find("  provider  test.prefixer  (test-greeting) ") != std::string::npos);
+
+  auto j = sb.milink({"plugins", "list", "--output", "json"});
+  REQUIRE(j.exit_code == 0);
+  Value v = milink::sdk::parse_json(j.out, "stdout");
+  std::set<std::string> steps, providers;
+  for (const auto& p : v.get("plugins")->as_array()) {
+    for (const auto& s : p.get("steps")->as_array()) steps.insert(s.get("uses")->as_string());
+    for (const auto& pr : p.get("providers")->as_array())
+      providers.insert(pr.get("kind")->as_string() + "/" + pr.get("name")->as_string());
+  }
+  CHECK(steps == std::set<std::string>{"test.record", "test.items", "test.greet"});
+  CHECK(providers == std::set<std::string>{"test-greeting/test.prefixer"});
+}
+
+TEST_CASE("plugins describe shows parameters and outputs", "[runner]") {
+  Sandbox sb;
+  auto r = sb.milink({"plugins", "describe", "test.record"});
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("step test.record  (plugin milink-test-steps 1.0.0") != std::string::npos);
+  CHECK(r.out.find("parameters (with):\n") != std::string::npos);
+  CHECK(r.out.find("  message   string    required\n") != std::string::npos);
+  CHECK(r.out.find("  password  string    optional, secret\n") != std::string::npos);
+  CHECK(r.out.find("  sleep_ms  integer   default 0\n") != std::string::npos);
+  CHECK(r.out.find("outputs (steps.<id>.outputs.<name>):\n") != std::string::npos);
+  CHECK(r.out.find("  echo    string") != std::string::npos);
+  CHECK(r.out.find("  length  integer") != std::string::npos);
+
+  auto j = sb.milink({"plugins", "describe", "test.record", "--output", "json"});
+  REQUIRE(j.exit_code == 0);
+  Value v = milink::sdk::parse_json(j.out, "stdout");
+  CHECK(v.get("kind")->as_string() == "step");
+  std::map<std::string, Value> params;
+  for (const auto& p : v.get("params")->as_array()) params[p.get("name")->as_string()] = p;
+  REQUIRE(params.count("message") == 1);
+  CHECK(params["message"].get("required")->as_bool() == true);
+  CHECK(params["message"].get("secret")->as_bool() == false);
+  REQUIRE(params.count("password") == 1);
+  CHECK(params["password"].get("secret")->as_bool() == true);
+  CHECK(params["password"].get("required")->as_bool() == false);
+  std::vector<std::string> outputs;
+  for (const auto& o : v.get("outputs")->as_array())
+    outputs.push_back(o.get("name")->as_string() + ":" + o.get("type")->as_string());
+  CHECK(outputs == std::vector<std::string>{"echo:string", "length:integer"});
+
+  auto provider = sb.milink({"plugins", "describe", "test.prefixer"});
+  CHECK(provider.exit_code == 0);
+  CHECK(provider.out.find("provider test.prefixer (kind test-greeting") != std::string::npos);
+  CHECK(provider.out.find("  prefix  string    default \"hello\"") != std::string::npos);
+
+  auto typo = sb.milink({"plugins", "describe", "test.recor"});
+  CHECK(typo.exit_code == 2);
+  CHECK(typo.err.find("no step or provider named \"test.recor\" (did you mean \"test.record\"?)") != std::string::npos);
+}
+
+TEST_CASE("the version option prints the SDK ABI", "[runner]") {
+  Sandbox sb;
+  auto r = sb.milink({"--version"}, /*plugins=*/false);
+  CHECK(r.exit_code == 0);
+  CHECK(starts_with(r.out, "milink "));
+  CHECK(r.out.find("\nSDK ABI " + std::to_string(MILINK_SDK_ABI) + "\n") != std::string::npos);
+  CHECK(r.out.find("build fingerprint abi=" + std::to_string(MILINK_SDK_ABI) + ";") != std::string::npos);
+}
+
+TEST_CASE("an unknown command exits 2 with a suggestion", "[runner]") {
+  Sandbox sb;
+  auto r = sb.milink({"valdate", "wf.json"}, /*plugins=*/false);
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("milink: error: unknown command \"valdate\" (did you mean \"validate\"?)") != std::string::npos);
+  CHECK(r.err.find("usage: milink COMMAND") != std::string::npos);
+
+  auto none = sb.milink({}, /*plugins=*/false);
+  CHECK(none.exit_code == 2);
+  CHECK(none.err.find("usage: milink COMMAND") != std::string::npos);
+
+  auto bad_option = sb.milink({"run", "wf.json", "--frobnicate"});
+  CHECK(bad_option.exit_code == 2);
+  CHECK(bad_option.err.find("milink: error: ") != std::string::npos);
+}
