@@ -89,6 +89,11 @@ milink::sdk::Provider* StepContextImpl::provider(const std::string& kind, const 
   }
 }
 
+milink::sdk::SqlSession* StepContextImpl::sql(const std::string& target, std::string& error) noexcept {
+  error = "SQL target \"" + target + "\" is not available: this milink has no SQL service yet";
+  return nullptr;
+}
+
 Object StepContextImpl::outputs() const {
   std::lock_guard<std::mutex> lock(mu_);
   return outputs_;

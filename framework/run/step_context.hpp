@@ -39,6 +39,7 @@ public:
   bool cancelled() const noexcept override;
   milink::sdk::Provider* provider(const std::string& kind, const std::string& name,
                                   std::string& error) noexcept override;
+  milink::sdk::SqlSession* sql(const std::string& target, std::string& error) noexcept override;
 
   milink::sdk::Object outputs() const;
   /// Names of declared outputs that were not set.

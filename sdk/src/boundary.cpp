@@ -5,11 +5,13 @@
 #include <milink/sdk/plugin.hpp>
 #include <milink/sdk/provider.hpp>
 #include <milink/sdk/services.hpp>
+#include <milink/sdk/sql.hpp>
 #include <milink/sdk/step.hpp>
 
 namespace milink::sdk {
 
 Services::~Services() = default;
+SqlSession::~SqlSession() = default;
 StepContext::~StepContext() = default;
 StepInstance::~StepInstance() = default;
 StepFactory::~StepFactory() = default;

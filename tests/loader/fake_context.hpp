@@ -20,6 +20,10 @@ public:
     error = "no " + kind + " provider '" + name + "' in the fake context";
     return nullptr;
   }
+  milink::sdk::SqlSession* sql(const std::string& target, std::string& error) noexcept override {
+    error = "no SQL target '" + target + "' in the fake context";
+    return nullptr;
+  }
 
   std::vector<std::string> lines;
 };

@@ -23,7 +23,8 @@ TEST_CASE("a plugin built for another SDK ABI is rejected before it is mapped", 
   // at all proves the file was never mapped.
   const auto p = fixture_file("wrong_abi");
   CHECK(load_error([&] { load_plugin(p); }) ==
-        quoted(p) + ": built for SDK ABI 999, milink provides ABI 1; rebuild it against milink-sdk 1");
+        quoted(p) + ": built for SDK ABI 999, milink provides ABI " MILINK_SDK_STR(MILINK_SDK_ABI)
+                    "; rebuild it against milink-sdk " MILINK_SDK_STR(MILINK_SDK_ABI));
 }
 
 TEST_CASE("a plugin with another build fingerprint is rejected before it registers", "[loader]") {
@@ -50,7 +51,8 @@ TEST_CASE("a plugin that includes the SDK header first loads", "[loader]") {
 TEST_CASE("a shared library without a milink entry point is rejected", "[loader]") {
   const auto p = fixture_file("no_entry");
   CHECK(load_error([&] { load_plugin(p); }) ==
-        quoted(p) + ": no milink entry point (milink_plugin_abi_1); is it a milink plugin? "
+        quoted(p) + ": no milink entry point (milink_plugin_abi_" MILINK_SDK_STR(MILINK_SDK_ABI)
+                    "); is it a milink plugin? "
                     "Declare it with MILINK_PLUGIN(...)");
 }
 

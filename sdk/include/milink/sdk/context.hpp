@@ -10,6 +10,7 @@
 
 #include <milink/sdk/provider.hpp>
 #include <milink/sdk/services.hpp>
+#include <milink/sdk/sql.hpp>
 
 #include <stdexcept>
 #include <string>
@@ -21,6 +22,52 @@ namespace milink::sdk {
 class StepError : public std::runtime_error {
 public:
   using std::runtime_error::runtime_error;
+};
+
+/// A failed SQL statement, thrown by Sql inside the plugin.
+class SqlException : public StepError {
+public:
+  explicit SqlException(SqlError e)
+      : StepError(e.number > 0 ? "SQL error " + std::to_string(e.number) + ": " + e.message
+                               : e.message + (e.sqlstate.empty() ? "" : " (SQLSTATE " + e.sqlstate + ")")),
+        error_(std::move(e)) {}
+  int number() const noexcept { return error_.number; }
+  const SqlError& error() const noexcept { return error_; }
+
+private:
+  SqlError error_;
+};
+
+/// The step author's view of a SqlSession: throws SqlException on failure.
+class Sql {
+public:
+  explicit Sql(SqlSession& session) noexcept : session_(session) {}
+
+  /// Runs a batch or statement; every result set, row count and message.
+  /// \p idempotent: see SqlSession::execute (false by default: changes are
+  /// not repeated after a broken connection).
+  SqlResult run(const std::string& sql, const std::vector<SqlValue>& params = {}, bool idempotent = false) {
+    SqlResult out;
+    SqlError err;
+    if (!session_.execute(sql, params, idempotent, out, err)) throw SqlException(std::move(err));
+    return out;
+  }
+  /// A read: the first result set (empty when there is none). Repeated once
+  /// after a broken connection.
+  SqlResultSet query(const std::string& sql, const std::vector<SqlValue>& params = {}) {
+    SqlResult r = run(sql, params, /*idempotent=*/true);
+    return r.sets.empty() ? SqlResultSet{} : std::move(r.sets.front());
+  }
+  /// The first column of the first row, or nullopt when there is no row.
+  std::optional<SqlValue> scalar(const std::string& sql, const std::vector<SqlValue>& params = {}) {
+    SqlResultSet set = query(sql, params);
+    if (set.rows.empty() || set.rows.front().empty()) return std::nullopt;
+    return set.rows.front().front();
+  }
+  const std::string& target() const noexcept { return session_.target(); }
+
+private:
+  SqlSession& session_;
 };
 
 class Context {
@@ -56,6 +103,15 @@ public:
       throw StepError(kind + " provider '" + name + "' implements '" + p->interface_id() +
                       "', not '" + T::kInterface + "'");
     return *typed;
+  }
+
+  /// A SQL session on \p target ("sqlserver", "managed_instance"); throws
+  /// StepError when the target is not configured or cannot be reached.
+  Sql sql(const std::string& target) {
+    std::string error;
+    SqlSession* s = ctx_.services().sql(target, error);
+    if (s == nullptr) throw StepError(error);
+    return Sql(*s);
   }
 
   StepContext& raw() noexcept { return ctx_; }

@@ -10,5 +10,6 @@
 #include <milink/sdk/result.hpp>
 #include <milink/sdk/services.hpp>
 #include <milink/sdk/spec.hpp>
+#include <milink/sdk/sql.hpp>
 #include <milink/sdk/step.hpp>
 #include <milink/sdk/value.hpp>

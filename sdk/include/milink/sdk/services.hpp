@@ -17,6 +17,7 @@
 namespace milink::sdk {
 
 class Provider;
+class SqlSession;
 
 enum class LogLevel { Debug, Info, Warning, Error };
 
@@ -41,6 +42,16 @@ public:
   /// Thread safety: any thread; the provider itself must be thread-safe.
   virtual Provider* provider(const std::string& kind, const std::string& name,
                              std::string& error) noexcept = 0;
+
+  /// Required. A session on SQL target \p target ("sqlserver",
+  /// "managed_instance"), connected on first use with the config's
+  /// connection settings. Returns nullptr and fills \p error when the
+  /// config has no such target or the connection fails (the error names
+  /// the server and says what to check; it never contains the password).
+  /// The session belongs to the calling step execution and stays valid
+  /// until that call into the plugin returns. Thread safety: any thread;
+  /// each step execution gets its own session.
+  virtual SqlSession* sql(const std::string& target, std::string& error) noexcept = 0;
 };
 
 /// Per-execution context of one step (one for_each item).
