@@ -1,0 +1,1 @@
+# Sources of emulator/sql (appended to MILINK_EMULATOR_SOURCES).

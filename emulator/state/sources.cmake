@@ -1,0 +1,1 @@
+# Sources of emulator/state (appended to MILINK_EMULATOR_SOURCES).

@@ -1,0 +1,1 @@
+# Sources of emulator/tds (appended to MILINK_EMULATOR_SOURCES).

@@ -1,0 +1,1 @@
+# Sources of framework/sql (appended to MILINK_FRAMEWORK_SOURCES).
