@@ -6,7 +6,9 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <sys/ioctl.h>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 namespace milink::run {
@@ -157,9 +159,17 @@ private:
       double ms = std::chrono::duration<double, std::milli>(now - r.start).count();
       s += " " + key + " " + seconds(ms) + (r.progress.empty() ? "" : " [" + r.progress + "]") + ";";
     }
-    if (s.size() > 200) s = s.substr(0, 197) + "...";
+    // One line only: a wrapped status line could not be erased with \r.
+    std::size_t width = terminal_width();
+    if (s.size() >= width) s = s.substr(0, width - 4) + "...";
     std::fputs(s.c_str(), out_);
     status_shown_ = true;
+  }
+
+  std::size_t terminal_width() const {
+    struct winsize ws {};
+    if (::ioctl(::fileno(out_), TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20) return ws.ws_col;
+    return 80;
   }
 
   void tick() {
