@@ -40,6 +40,7 @@ struct TdsServerOptions {
 struct TdsServerStats {
   std::uint64_t connections_accepted = 0;
   std::uint64_t connections_active = 0;
+  std::uint64_t connections_rejected = 0;  ///< refused with error 17809 (max_connections reached)
   std::uint64_t requests = 0;
   std::uint64_t malformed = 0;  ///< connections closed for a protocol error
 };

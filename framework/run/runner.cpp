@@ -6,6 +6,7 @@
 #include "run/journal.hpp"
 #include "run/param_resolver.hpp"
 #include "run/step_context.hpp"
+#include "sql/sql_service.hpp"
 #include "workflow/workflow_parser.hpp"
 
 #include <algorithm>
@@ -122,6 +123,12 @@ public:
       : v_(v), reg_(reg), redactor_(redactor), sink_(sink), opts_(std::move(opts)) {
     if (opts_.parallel < 1) opts_.parallel = 1;
     for (const auto& s : v_.secrets) redactor_.add(s);
+    // SQL for apply and dry run; plan connects nowhere. Passwords are
+    // redacted even when written in the config as plain strings.
+    if (opts_.mode != Mode::Plan) {
+      sql_ = std::make_unique<milink::sql::SqlService>(v_.config->root);
+      for (const auto& s : sql_->secrets()) redactor_.add(s);
+    }
   }
 
   RunResult run() {
@@ -520,6 +527,7 @@ private:
                           return provider(kind, name, err);
                         },
                         is_cancelled);
+    ctx.use_sql(sql_.get());  // this execution's SQL sessions close with ctx, when the step returns
 
     if (opts_.mode == Mode::Plan || (opts_.mode == Mode::DryRun && has_unknown)) {
       milink::sdk::Plan plan;
@@ -730,6 +738,7 @@ private:
   std::vector<StepOutcome> outcomes_;
   std::mutex provider_mu_;
   std::map<std::string, ProviderSlot> providers_;
+  std::unique_ptr<milink::sql::SqlService> sql_;  ///< nullptr in plan mode
 };
 
 Runner::Runner(const milink::workflow::ValidatedWorkflow& validated, const milink::host::Registry& registry,

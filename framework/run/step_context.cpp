@@ -1,5 +1,7 @@
 #include "run/step_context.hpp"
 
+#include "sql/sql_service.hpp"
+
 namespace milink::run {
 
 using milink::sdk::Object;
@@ -90,8 +92,28 @@ milink::sdk::Provider* StepContextImpl::provider(const std::string& kind, const 
 }
 
 milink::sdk::SqlSession* StepContextImpl::sql(const std::string& target, std::string& error) noexcept {
-  error = "SQL target \"" + target + "\" is not available: this milink has no SQL service yet";
-  return nullptr;
+  try {
+    if (sql_service_ == nullptr) {
+      error = "SQL target \"" + target + "\" is not available here: `milink plan` connects to no server, so a "
+              "step's plan() must not run SQL";
+      return nullptr;
+    }
+    std::lock_guard<std::mutex> lock(sql_mu_);
+    auto it = sql_sessions_.find(target);
+    if (it != sql_sessions_.end()) return it->second.get();
+    auto session = sql_service_->open(
+        target, read_only_, [this](const std::string& m) { log(milink::sdk::LogLevel::Warning, m); }, error);
+    if (!session) {
+      error = redactor_.redact(error);
+      return nullptr;
+    }
+    milink::sdk::SqlSession* raw = session.get();
+    sql_sessions_.emplace(target, std::move(session));
+    return raw;
+  } catch (const std::exception& e) {
+    error = redactor_.redact(std::string("SQL target \"") + target + "\": " + e.what());
+    return nullptr;
+  }
 }
 
 Object StepContextImpl::outputs() const {

@@ -7,8 +7,14 @@
 #include <milink/sdk/spec.hpp>
 
 #include <functional>
+#include <map>
+#include <memory>
 #include <mutex>
 #include <string>
+
+namespace milink::sql {
+class SqlService;
+}
 
 namespace milink::run {
 
@@ -41,6 +47,11 @@ public:
                                   std::string& error) noexcept override;
   milink::sdk::SqlSession* sql(const std::string& target, std::string& error) noexcept override;
 
+  /// The run's SQL service (nullptr: no SQL, as in `milink plan`). Set
+  /// before the first call into the plugin. Sessions opened through it
+  /// belong to this step execution and close when the context is destroyed.
+  void use_sql(const milink::sql::SqlService* service) noexcept { sql_service_ = service; }
+
   milink::sdk::Object outputs() const;
   /// Names of declared outputs that were not set.
   std::vector<std::string> missing_outputs() const;
@@ -56,6 +67,9 @@ private:
   const std::function<bool()>& cancelled_;
   mutable std::mutex mu_;
   milink::sdk::Object outputs_;
+  const milink::sql::SqlService* sql_service_ = nullptr;
+  std::mutex sql_mu_;
+  std::map<std::string, std::unique_ptr<milink::sdk::SqlSession>> sql_sessions_;  ///< by target
 };
 
 }  // namespace milink::run

@@ -1,0 +1,317 @@
+#include "tds/connection.hpp"
+
+#include "tds/login7.hpp"
+#include "tds/packet_io.hpp"
+#include "tds/prelogin.hpp"
+#include "tds/protocol_error.hpp"
+#include "tds/request_handler.hpp"
+#include "tds/tls_channel.hpp"
+#include "tds/token_writer.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <sys/socket.h>
+#include <sys/time.h>
+
+namespace milink::emulator::tds {
+
+namespace {
+constexpr std::size_t kMaxPreloginMessage = 64 * 1024;
+constexpr std::size_t kMaxLoginMessage = 1024 * 1024;
+constexpr std::size_t kMaxRequestMessage = 64u * 1024 * 1024;
+constexpr std::size_t kDefaultPacketSize = 4096;
+
+std::string packet_type_name(std::uint8_t t) {
+  switch (t) {
+    case packet_type::kSqlBatch: return "SQL_BATCH";
+    case packet_type::kRpc: return "RPC";
+    case packet_type::kReply: return "REPLY";
+    case packet_type::kAttention: return "ATTENTION";
+    case packet_type::kBulkLoad: return "BULK_LOAD";
+    case packet_type::kTransactionManager: return "TRANSACTION_MANAGER";
+    case packet_type::kLogin7: return "LOGIN7";
+    case packet_type::kSspi: return "SSPI";
+    case packet_type::kPrelogin: return "PRELOGIN";
+    default: return "type " + type_name(t);
+  }
+}
+}  // namespace
+
+class Connection::Impl {
+public:
+  Impl(ServerContext& server, int fd, int spid, bool over_limit)
+      : server_(server), fd_(fd), over_limit_(over_limit), socket_(fd), channel_(&socket_) {
+    session_.spid = spid;
+  }
+
+  void run() noexcept {
+    try {
+      serve();
+    } catch (const ProtocolError& e) {
+      ++server_.malformed;
+      last_error_ = e.what();
+      if (can_send_errors_) {
+        try {
+          TokenWriter tw(identity_, tds_version_);
+          tw.message(malformed_stream_message());
+          tw.done(token::kDone, done_status::kFinal, 0, 0);
+          send(tw.finish(true));
+        } catch (...) {
+        }
+      }
+    } catch (const ConnectionClosed&) {
+    } catch (const std::exception& e) {
+      last_error_ = e.what();
+    } catch (...) {
+    }
+    if (logged_in_) {
+      try {
+        server_.engine.disconnect(session_);
+      } catch (...) {
+      }
+    }
+    close_gracefully();
+  }
+
+private:
+  std::uint16_t spid() const noexcept { return static_cast<std::uint16_t>(session_.spid); }
+
+  void send(const Bytes& data) {
+    channel_.write_message(packet_type::kReply, data.data(), data.size(), spid(), packet_size_);
+  }
+
+  std::size_t max_incoming_packet() const noexcept {
+    return std::min<std::size_t>(kMaxPacketSize, std::max<std::size_t>(packet_size_ * 2, 8192));
+  }
+
+  /// Sends a reply, watching for an ATTENTION between packets: when one
+  /// arrives, the rest is dropped at the next token boundary and DONE_ATTN ends it.
+  void send_reply(const Bytes& data, const std::vector<std::size_t>& starts) {
+    const std::size_t chunk = packet_size_ - kHeaderSize;
+    std::uint8_t id = 1;
+    std::size_t off = 0;
+    bool watch = true;
+    while (off < data.size()) {
+      if (watch && channel_.input_ready()) {
+        auto p = channel_.read_packet(max_incoming_packet());
+        if (!p) throw ConnectionClosed();
+        if (p->type == packet_type::kAttention) {
+          ++server_.requests;
+          std::size_t cut = data.size();
+          for (std::size_t s : starts)
+            if (s >= off) {
+              cut = s;
+              break;
+            }
+          Bytes tail(data.begin() + static_cast<std::ptrdiff_t>(off), data.begin() + static_cast<std::ptrdiff_t>(cut));
+          Bytes attn = done_token(done_status::kAttn, tds_version_);
+          tail.insert(tail.end(), attn.begin(), attn.end());
+          for (std::size_t o = 0; o < tail.size(); o += chunk) {
+            std::size_t len = std::min(chunk, tail.size() - o);
+            bool last = o + len == tail.size();
+            channel_.write_packet(packet_type::kReply, last ? packet_status::kEom : 0, spid(), id++, tail.data() + o, len);
+          }
+          return;
+        }
+        channel_.unread_packet(std::move(*p));  // the next request, sent early: keep it
+        watch = false;
+      }
+      std::size_t len = std::min(chunk, data.size() - off);
+      bool last = off + len == data.size();
+      channel_.write_packet(packet_type::kReply, last ? packet_status::kEom : 0, spid(), id++, data.data() + off, len);
+      off += len;
+    }
+  }
+
+  void serve() {
+    identity_ = server_.engine.identity();
+
+    // PRELOGIN
+    auto msg = channel_.read_message(kMaxPacketSize, kMaxPreloginMessage);
+    if (!msg) return;
+    if (msg->type != packet_type::kPrelogin)
+      throw ProtocolError("expected PRELOGIN, got " + packet_type_name(msg->type));
+    PreloginRequest pre = parse_prelogin(msg->payload);
+    EncryptionDecision enc = negotiate_encryption(server_.options.encryption, pre.encryption);
+    if (enc.use != TlsUse::None && enc.use != TlsUse::Refuse && !server_.tls) enc = {encrypt::kNotSup, TlsUse::None};
+    send(build_prelogin_reply(identity_, enc.reply));
+    if (enc.use == TlsUse::Refuse) {
+      last_error_ = "the client does not support encryption, which the server requires";
+      return;
+    }
+
+    // TLS handshake, wrapped in PRELOGIN packets
+    if (enc.use != TlsUse::None) {
+      can_send_errors_ = false;
+      tls_ = std::make_unique<TlsStream>(*server_.tls, socket_);
+      tls_->feed(channel_.take_buffered());
+      tls_->handshake(channel_, spid(), kDefaultPacketSize);
+      channel_.set_stream(tls_.get());
+      can_send_errors_ = true;
+    }
+
+    // LOGIN7
+    msg = channel_.read_message(kMaxPacketSize, kMaxLoginMessage);
+    if (!msg) return;
+    if (msg->type != packet_type::kLogin7) throw ProtocolError("expected LOGIN7, got " + packet_type_name(msg->type));
+    if (enc.use == TlsUse::LoginOnly) {
+      // Only the LOGIN7 packet was encrypted: back to plain text.
+      Bytes plain = channel_.take_buffered();
+      Bytes raw = tls_->take_unread();
+      plain.insert(plain.end(), raw.begin(), raw.end());
+      channel_.set_stream(&socket_);
+      channel_.prepend_buffered(plain);
+      tls_.reset();
+    }
+    Login7 login = parse_login7(msg->payload);
+    tds_version_ = negotiate_tds_version(login.tds_version);
+    packet_size_ = login.packet_size == 0 ? kDefaultPacketSize
+                                          : std::clamp<std::size_t>(login.packet_size, 512, kMaxPacketSize);
+    if (!this->login(login)) return;
+
+    // Requests
+    RequestHandler handler(server_.engine, session_, identity_, tds_version_, server_.next_transaction);
+    const bool all_headers = tds_version_ >= kTds72;
+    for (;;) {
+      msg = channel_.read_message(max_incoming_packet(), kMaxRequestMessage);
+      if (!msg) return;
+      if (msg->ignore) continue;
+      ++server_.requests;
+      TokenWriter tw(identity_, tds_version_);
+      bool failed = false;
+      switch (msg->type) {
+        case packet_type::kSqlBatch:
+          failed = handler.sql_batch(decode_sql_batch(msg->payload, all_headers), tw);
+          break;
+        case packet_type::kRpc: {
+          Collation dflt = Collation::from_identity(identity_);
+          failed = handler.rpc(decode_rpc(msg->payload, all_headers, dflt), tw);
+          break;
+        }
+        case packet_type::kTransactionManager:
+          failed = handler.transaction_manager(decode_transaction_manager(msg->payload, all_headers), tw);
+          break;
+        case packet_type::kAttention:
+          send(done_token(done_status::kAttn, tds_version_));
+          continue;
+        default:
+          throw ProtocolError("unexpected " + packet_type_name(msg->type) + " after login");
+      }
+      Bytes reply = tw.finish(failed);
+      send_reply(reply, tw.token_starts());
+    }
+  }
+
+  /// Answers LOGIN7; false when the connection must end.
+  bool login(const Login7& l) {
+    TokenWriter tw(identity_, tds_version_);
+    if (over_limit_) {
+      Message m;
+      m.number = 17809;
+      m.severity = 20;
+      m.state = 1;
+      m.text = "Could not connect because the maximum number of '" + std::to_string(server_.options.max_connections) +
+               "' user connections has already been reached. The system administrator can use sp_configure to "
+               "increase the maximum value. The connection has been closed.";
+      m.line = 0;
+      tw.message(m);
+      tw.done(token::kDone, done_status::kFinal, 0, 0);
+      send(tw.finish(true));
+      return false;
+    }
+    LoginRequest req;
+    req.user = l.user;
+    req.password = l.password;
+    req.database = l.database;
+    req.application = l.app_name;
+    req.hostname = l.hostname;
+    LoginResult result;
+    try {
+      result = server_.engine.login(req);
+    } catch (const std::exception& e) {
+      result.ok = false;
+      result.error.number = 18456;
+      result.error.severity = 14;
+      result.error.text = "Login failed for user '" + l.user + "'.";
+    }
+    if (!result.ok) {
+      Message m = result.error;
+      if (m.number == 0) {
+        m.number = 18456;
+        m.severity = 14;
+        m.state = 1;
+        m.text = "Login failed for user '" + l.user + "'.";
+      }
+      if (!m.is_error()) m.severity = 14;
+      tw.message(m);
+      tw.done(token::kDone, done_status::kFinal, 0, 0);
+      send(tw.finish(true));
+      last_error_ = m.text;
+      return false;
+    }
+    session_.login = l.user;
+    session_.application = l.app_name;
+    session_.database = !result.database.empty() ? result.database : !l.database.empty() ? l.database : "master";
+    logged_in_ = true;
+
+    tw.envchange(envchange::kDatabase, session_.database, "master");
+    Message db;
+    db.number = 5701;
+    db.severity = 0;
+    db.state = 2;
+    db.text = "Changed database context to '" + session_.database + "'.";
+    tw.message(db);
+    tw.collation_change();
+    tw.envchange(envchange::kLanguage, "us_english", "");
+    Message lang;
+    lang.number = 5703;
+    lang.severity = 0;
+    lang.state = 1;
+    lang.text = "Changed language setting to us_english.";
+    tw.message(lang);
+    tw.loginack(tds_version_);
+    std::string size = std::to_string(packet_size_);
+    tw.envchange(envchange::kPacketSize, size, size);
+    tw.done(token::kDone, done_status::kFinal, 0, 0);
+    send(tw.finish(false));
+    return true;
+  }
+
+  /// Half-close and drain what the client still sends, so that our last
+  /// packets are not lost to a TCP reset; the server closes the descriptor.
+  void close_gracefully() noexcept {
+    ::shutdown(fd_, SHUT_WR);
+    timeval tv{0, 200 * 1000};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+    std::size_t total = 0;
+    char buf[4096];
+    while (total < (1u << 20) && std::chrono::steady_clock::now() < deadline) {
+      ssize_t r = ::recv(fd_, buf, sizeof buf, 0);
+      if (r <= 0) break;
+      total += static_cast<std::size_t>(r);
+    }
+    ::shutdown(fd_, SHUT_RDWR);
+  }
+
+  ServerContext& server_;
+  int fd_;
+  bool over_limit_;
+  FdStream socket_;
+  PacketChannel channel_;
+  std::unique_ptr<TlsStream> tls_;
+  ServerIdentity identity_;
+  Session session_;
+  std::uint32_t tds_version_ = kTds74;
+  std::size_t packet_size_ = kDefaultPacketSize;
+  bool can_send_errors_ = true;
+  bool logged_in_ = false;
+  std::string last_error_;
+};
+
+Connection::Connection(ServerContext& server, int fd, int spid, bool over_limit)
+    : impl_(std::make_unique<Impl>(server, fd, spid, over_limit)) {}
+Connection::~Connection() = default;
+void Connection::run() noexcept { impl_->run(); }
+
+}  // namespace milink::emulator::tds

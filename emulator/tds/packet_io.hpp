@@ -1,0 +1,121 @@
+//===- emulator/tds/packet_io.hpp - TDS packets over a byte stream -*- C++ -*-===//
+///
+/// \file
+/// The transport below TDS messages: a Stream (the TCP socket, or TLS over
+/// it) and a PacketChannel that reads 8-byte-header packets, reassembles
+/// messages until EOM with every length bounded, and writes packets.
+///
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "tds/byte_io.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <optional>
+
+namespace milink::emulator::tds {
+
+namespace packet_type {
+constexpr std::uint8_t kSqlBatch = 0x01;
+constexpr std::uint8_t kRpc = 0x03;
+constexpr std::uint8_t kReply = 0x04;
+constexpr std::uint8_t kAttention = 0x06;
+constexpr std::uint8_t kBulkLoad = 0x07;
+constexpr std::uint8_t kFedAuthToken = 0x08;
+constexpr std::uint8_t kTransactionManager = 0x0E;
+constexpr std::uint8_t kLogin7 = 0x10;
+constexpr std::uint8_t kSspi = 0x11;
+constexpr std::uint8_t kPrelogin = 0x12;
+}  // namespace packet_type
+
+namespace packet_status {
+constexpr std::uint8_t kEom = 0x01;
+constexpr std::uint8_t kIgnore = 0x02;
+constexpr std::uint8_t kResetConnection = 0x08;
+constexpr std::uint8_t kResetConnectionSkipTran = 0x10;
+}  // namespace packet_status
+
+constexpr std::size_t kHeaderSize = 8;
+constexpr std::size_t kMaxPacketSize = 32767;  ///< the largest packet size TDS negotiates
+
+/// A byte stream: the socket or TLS over it.
+class Stream {
+public:
+  virtual ~Stream() = default;
+  /// Reads 1..n bytes, blocking; 0 when the peer closed (EOF, reset, timeout).
+  virtual std::size_t read_some(std::uint8_t* buf, std::size_t n) = 0;
+  /// Writes everything; throws ConnectionClosed when the peer is gone.
+  virtual void write_all(const std::uint8_t* data, std::size_t n) = 0;
+  /// True when read_some would return without blocking.
+  virtual bool readable_now() = 0;
+};
+
+/// The connected socket (not owned: the server closes it after the thread ends).
+class FdStream : public Stream {
+public:
+  explicit FdStream(int fd) : fd_(fd) {}
+  std::size_t read_some(std::uint8_t* buf, std::size_t n) override;
+  void write_all(const std::uint8_t* data, std::size_t n) override;
+  bool readable_now() override;
+  int fd() const noexcept { return fd_; }
+
+private:
+  int fd_;
+};
+
+struct Packet {
+  std::uint8_t type = 0;
+  std::uint8_t status = 0;
+  std::uint16_t spid = 0;
+  std::uint8_t id = 0;
+  Bytes payload;
+  bool eom() const noexcept { return (status & packet_status::kEom) != 0; }
+};
+
+/// A reassembled request: every packet up to EOM.
+struct TdsMessage {
+  std::uint8_t type = 0;
+  std::uint8_t status = 0;  ///< of the first packet (RESETCONNECTION lives there)
+  bool ignore = false;      ///< the client cancelled it mid-send (IGNORE bit)
+  Bytes payload;
+};
+
+class PacketChannel {
+public:
+  explicit PacketChannel(Stream* stream) : stream_(stream) {}
+  void set_stream(Stream* stream) noexcept { stream_ = stream; }
+  Stream* stream() const noexcept { return stream_; }
+
+  /// Bytes read ahead from the stream and not yet consumed (handed over when
+  /// the stream below changes, e.g. when TLS starts).
+  Bytes take_buffered();
+  void prepend_buffered(const Bytes& bytes);
+
+  /// One packet. nullopt: the peer closed cleanly at a packet boundary.
+  /// Throws ProtocolError for a header that cannot be TDS (length < 8 or
+  /// greater than \p max_packet_size) and ConnectionClosed for EOF mid-packet.
+  std::optional<Packet> read_packet(std::size_t max_packet_size);
+  /// Puts a packet back; read_packet returns it next.
+  void unread_packet(Packet packet) { unread_.push_front(std::move(packet)); }
+  /// Packets up to EOM, all of one type, \p max_message_size bytes at most.
+  std::optional<TdsMessage> read_message(std::size_t max_packet_size, std::size_t max_message_size);
+  /// True when a read would not block (something is buffered or arriving).
+  bool input_ready();
+
+  void write_packet(std::uint8_t type, std::uint8_t status, std::uint16_t spid, std::uint8_t id,
+                    const std::uint8_t* payload, std::size_t n);
+  /// A whole message split into packets of at most \p packet_size bytes.
+  void write_message(std::uint8_t type, const std::uint8_t* data, std::size_t n, std::uint16_t spid,
+                     std::size_t packet_size);
+
+private:
+  bool fill(std::size_t want);  ///< false when EOF came first
+  Stream* stream_;
+  Bytes buf_;
+  std::size_t pos_ = 0;
+  std::deque<Packet> unread_;
+};
+
+}  // namespace milink::emulator::tds

@@ -1,0 +1,71 @@
+#include "sql/sql_service.hpp"
+
+#include "sql/connection_string.hpp"
+
+namespace milink::sql {
+
+using milink::sdk::Value;
+
+namespace {
+
+constexpr const char* kTargetNames[] = {"sqlserver", "managed_instance"};
+
+std::string join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+}  // namespace
+
+SqlService::SqlService(const Value& config_root) {
+  if (!config_root.is_object()) return;
+  for (const char* name : kTargetNames)
+    if (const Value* v = config_root.get(name); v != nullptr && !v->is_null()) targets_.push_back({name, *v});
+}
+
+std::vector<std::string> SqlService::targets() const {
+  std::vector<std::string> out;
+  for (const auto& t : targets_) out.push_back(t.name);
+  return out;
+}
+
+std::vector<std::string> SqlService::secrets() const {
+  std::vector<std::string> out;
+  for (const auto& t : targets_) {
+    if (!t.section.is_object()) continue;
+    if (const Value* v = t.section.get("password"); v != nullptr && v->is_string() && !v->as_string().empty())
+      out.push_back(v->as_string());
+    if (const Value* v = t.section.get("connection_string"); v != nullptr && v->is_string())
+      for (auto& s : connection_string_secrets(v->as_string())) out.push_back(std::move(s));
+  }
+  return out;
+}
+
+std::unique_ptr<OdbcSqlSession> SqlService::open(const std::string& target, bool read_only, SqlNotice notice,
+                                                 std::string& error) const {
+  const Target* found = nullptr;
+  for (const auto& t : targets_)
+    if (t.name == target) found = &t;
+  if (found == nullptr) {
+    bool known = false;
+    for (const char* n : kTargetNames) known |= target == n;
+    std::string configured = targets_.empty() ? std::string("none") : join(targets());
+    if (known)
+      error = "SQL target \"" + target + "\" is not configured: add a \"" + target +
+              "\" section with host, user and password to the config (configured SQL targets: " + configured + ")";
+    else
+      error = "unknown SQL target \"" + target + "\"; SQL targets are sqlserver and managed_instance (configured: " +
+              configured + ")";
+    return nullptr;
+  }
+  if (!found->section.is_object()) {
+    error = "config /" + target + " must be an object with host, user and password";
+    return nullptr;
+  }
+  TargetSettings settings;
+  if (!read_target_settings(target, found->section.as_object(), settings, error)) return nullptr;
+  return OdbcSqlSession::open(settings, read_only, std::move(notice), error);
+}
+
+}  // namespace milink::sql

@@ -1,0 +1,161 @@
+#include "sql/sql_session.hpp"
+
+#include "sql/connect_error.hpp"
+#include "sql/read_only.hpp"
+#include "sql/sql_error.hpp"
+
+#include <Poco/Data/ODBC/Connector.h>
+#include <Poco/Data/ODBC/SessionImpl.h>
+#include <Poco/Data/Session.h>
+#include <Poco/Exception.h>
+
+#include <mutex>
+
+namespace milink::sql {
+
+using milink::sdk::SqlError;
+using milink::sdk::SqlResult;
+using milink::sdk::SqlValue;
+
+namespace {
+
+constexpr std::size_t kMaxFieldSize = 16u << 20;  // 16 MiB: certificates, not backups
+
+void register_odbc_connector() {
+  static std::once_flag once;
+  std::call_once(once, [] { Poco::Data::ODBC::Connector::registerConnector(); });
+}
+
+SQLHDBC handle_of(Poco::Data::Session& s) {
+  auto* impl = dynamic_cast<Poco::Data::ODBC::SessionImpl*>(s.impl());
+  return impl != nullptr ? static_cast<SQLHDBC>(impl->dbc().handle()) : SQL_NULL_HDBC;
+}
+
+}  // namespace
+
+OdbcSqlSession::OdbcSqlSession(TargetSettings settings, ConnectionString cs, bool read_only, SqlNotice notice)
+    : settings_(std::move(settings)), connection_(std::move(cs)), read_only_(read_only), notice_(std::move(notice)) {
+  options_.query_timeout_seconds = settings_.query_timeout_seconds();
+  options_.max_field_bytes = kMaxFieldSize;
+}
+
+OdbcSqlSession::~OdbcSqlSession() { disconnect(); }
+
+std::unique_ptr<OdbcSqlSession> OdbcSqlSession::open(const TargetSettings& settings, bool read_only, SqlNotice notice,
+                                                     std::string& error) {
+  ConnectionString cs;
+  if (!build_connection_string(settings, cs, error)) return nullptr;
+  std::unique_ptr<OdbcSqlSession> s(new OdbcSqlSession(settings, std::move(cs), read_only, std::move(notice)));
+  SqlError e;
+  if (!s->connect(e)) {
+    error = e.message;
+    return nullptr;
+  }
+  return s;
+}
+
+std::string OdbcSqlSession::scrub(std::string text) const {
+  // POCO and drivers may echo the connection string; show the redacted one.
+  if (!connection_.text.empty()) {
+    std::size_t pos;
+    while ((pos = text.find(connection_.text)) != std::string::npos)
+      text.replace(pos, connection_.text.size(), connection_.redacted);
+  }
+  std::vector<std::string> secrets = connection_string_secrets(settings_.extra);
+  secrets.push_back(settings_.password);
+  return scrub_secrets(std::move(text), secrets);
+}
+
+bool OdbcSqlSession::connect(SqlError& error) {
+  disconnect();
+  register_odbc_connector();
+  SqlError e;
+  try {
+    auto session = std::make_unique<Poco::Data::Session>(
+        "ODBC", connection_.text, static_cast<std::size_t>(settings_.login_timeout_seconds()));
+    session->setProperty("maxFieldSize", Poco::Any(kMaxFieldSize));
+    session->setProperty("queryTimeout", Poco::Any(settings_.query_timeout_seconds()));
+    if (!session->getFeature("autoCommit")) session->setFeature("autoCommit", true);
+    if (handle_of(*session) == SQL_NULL_HDBC) {
+      e.message = "the ODBC session has no connection handle";
+    } else {
+      session_ = std::move(session);
+      broken_ = false;
+      ++connects_;
+      return true;
+    }
+  } catch (const Poco::Exception& ex) {
+    std::string text = ex.displayText();
+    std::vector<DiagRecord> recs = parse_poco_diagnostics(text);
+    e = make_error(recs, recs.empty() ? text : std::string());
+    // A failed login is a connection failure whatever SQLSTATE it carries.
+    e.connection_lost = true;
+  } catch (const std::exception& ex) {
+    e.message = ex.what();
+    e.connection_lost = true;
+  }
+  e.message = scrub(e.message);
+  error = e;
+  error.message = describe_connect_failure(settings_, e);
+  return false;
+}
+
+void OdbcSqlSession::disconnect() noexcept {
+  if (!session_) return;
+  try {
+    session_->close();
+  } catch (...) {
+    // A dead connection may fail to close cleanly; it is dropped either way.
+  }
+  session_.reset();
+}
+
+bool OdbcSqlSession::execute(const std::string& sql, const std::vector<SqlValue>& params, bool idempotent,
+                             SqlResult& out, SqlError& error) noexcept {
+  try {
+    out = SqlResult{};
+    error = SqlError{};
+    if (read_only_) {
+      ReadOnlyVerdict v = check_read_only(sql);
+      if (!v.allowed) {
+        error.message = "read-only mode (dry run): milink did not send this batch to " + settings_.target +
+                        " because it could change the server (" + v.reason +
+                        "); a dry run runs only SELECT, EXEC of read-only system procedures and DBCC TRACESTATUS";
+        return false;
+      }
+    }
+    for (int attempt = 0;; ++attempt) {
+      if (!session_ || broken_) {
+        if (!connect(error)) return false;
+        if (attempt > 0 && notice_)
+          notice_("reconnected to " + settings_.target + " (" + settings_.address() +
+                  ") after the connection broke; running the idempotent statement again");
+      }
+      std::vector<DiagRecord> diag;
+      SQLHDBC dbc = handle_of(*session_);
+      if (run_batch(dbc, sql, params, options_, out, diag)) return true;
+      error = make_error(diag, std::string());
+      // The driver may give up on a connection without saying so in the
+      // diagnostics (FreeTDS after an unanswered cancel on timeout).
+      if (connection_dead(dbc)) error.connection_lost = true;
+      error.message = scrub(error.message);
+      if (error.connection_lost) broken_ = true;
+      if (!error.connection_lost || error.timed_out) return false;
+      if (idempotent && attempt == 0) continue;
+      if (!idempotent)
+        error.message += " (the connection to " + settings_.target + " broke; milink did not repeat the statement "
+                         "because it is not marked idempotent, and cannot tell whether it ran)";
+      return false;
+    }
+  } catch (const std::exception& ex) {
+    error = SqlError{};
+    error.message = scrub(std::string("internal error running SQL: ") + ex.what());
+    return false;
+  } catch (...) {
+    error = SqlError{};
+    error.message = "internal error running SQL";
+    return false;
+  }
+}
+
+}  // namespace milink::sql
