@@ -46,6 +46,8 @@ struct Column {
   bool nullable = true;
 };
 
+/// A result set. The TDS layer ends it with its own DONE carrying the row
+/// count (DONE_COUNT, CurCmd SELECT); do not add a RowCount item for it.
 struct ResultSet {
   std::vector<Column> columns;
   std::vector<std::vector<SqlValue>> rows;  ///< each row has columns.size() values
