@@ -1,3 +1,4 @@
 # Sources of emulator/app: the Emulator (both personalities and their
 # listeners) goes into the library; main.cpp is the milink-emulator binary.
-# (appended to MILINK_EMULATOR_SOURCES / MILINK_EMULATOR_MAIN_SOURCES)
+list(APPEND MILINK_EMULATOR_SOURCES ${CMAKE_CURRENT_LIST_DIR}/emulator.cpp)
+set(MILINK_EMULATOR_MAIN_SOURCES ${CMAKE_CURRENT_LIST_DIR}/main.cpp)

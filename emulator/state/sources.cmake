@@ -1,1 +1,12 @@
-# Sources of emulator/state (appended to MILINK_EMULATOR_SOURCES).
+# Sources of emulator/state (appended to MILINK_EMULATOR_SOURCES): the
+# emulated servers' state, the scenario that builds it, certificates.
+list(APPEND MILINK_EMULATOR_SOURCES
+  ${CMAKE_CURRENT_LIST_DIR}/collation.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/scenario.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/server_state.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/state_dump.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/statement_log.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/time_util.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/world.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/x509.cpp
+)

@@ -1,0 +1,357 @@
+// SELECT: FROM / JOIN over catalog views, WHERE, aggregates, ORDER BY,
+// DISTINCT, TOP, variable assignment.
+#include "sql/executor.hpp"
+
+#include "state/collation.hpp"
+
+#include <algorithm>
+
+namespace milink::emulator::sql {
+
+namespace {
+
+bool contains_aggregate(const Expr& e) {
+  if (e.kind == ExprKind::Function &&
+      (e.name == "COUNT" || e.name == "MAX" || e.name == "MIN" || e.name == "SUM" || e.name == "AVG"))
+    return true;
+  for (const auto& a : e.args)
+    if (a && contains_aggregate(*a)) return true;
+  return false;  // subqueries have their own scope
+}
+
+struct OutColumn {
+  std::string name;
+  const Expr* expr = nullptr;
+  int source = -1;
+  int column = -1;
+  bool assignment = false;
+  std::string variable;
+  std::string op;
+};
+
+bool same_row(const std::vector<Datum>& a, const std::vector<Datum>& b, bool ci) {
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i].is_null() != b[i].is_null()) return false;
+    if (!a[i].is_null() && compare(a[i], b[i], ci) != 0) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+SelectResult Executor::run_select(Frame& f, const Select& s, const RowContext* outer, bool exists_only) {
+  std::vector<BoundSource> sources;
+  auto bind = [&](const TableRef& t) {
+    const Database* db = nullptr;
+    const CatalogView* v = resolve_table(server_, t, f.database, db);
+    if (!v) {
+      ErrorMessage m = err::invalid_object(t.display());
+      m.line = t.line;
+      throw SqlError(m, Abort::Batch);
+    }
+    BoundSource b;
+    b.alias = t.alias;
+    b.name_parts = t.parts;
+    b.view = v;
+    b.rows = v->rows(server_, db ? *db : current_database(f));
+    sources.push_back(std::move(b));
+  };
+  if (s.has_from) {
+    bind(s.from);
+    for (const auto& j : s.joins) bind(j.table);
+  }
+
+  RowContext ctx;
+  ctx.sources = &sources;
+  ctx.outer = outer;
+
+  // FROM and JOINs: row tuples, one pointer per source.
+  std::vector<std::vector<const CatalogRow*>> tuples;
+  if (!s.has_from) {
+    tuples.emplace_back();
+  } else {
+    for (const auto& r : sources[0].rows) tuples.push_back({&r});
+    for (std::size_t j = 0; j < s.joins.size(); ++j) {
+      const JoinClause& join = s.joins[j];
+      const BoundSource& src = sources[j + 1];
+      std::vector<std::vector<const CatalogRow*>> next;
+      for (const auto& t : tuples) {
+        bool matched = false;
+        for (const auto& r : src.rows) {
+          std::vector<const CatalogRow*> cand = t;
+          cand.push_back(&r);
+          bool keep = true;
+          if (join.type != JoinClause::Type::Cross) {
+            RowContext c = ctx;
+            c.current = cand;
+            c.current.resize(sources.size(), nullptr);
+            keep = truth(f, *join.on, &c);
+          }
+          if (keep) {
+            matched = true;
+            next.push_back(std::move(cand));
+          }
+        }
+        if (!matched && join.type == JoinClause::Type::Left) {
+          std::vector<const CatalogRow*> cand = t;
+          cand.push_back(nullptr);
+          next.push_back(std::move(cand));
+        }
+      }
+      tuples = std::move(next);
+    }
+  }
+  for (auto& t : tuples) t.resize(sources.size(), nullptr);
+
+  // WHERE
+  if (s.where) {
+    std::vector<std::vector<const CatalogRow*>> kept;
+    for (const auto& t : tuples) {
+      RowContext c = ctx;
+      c.current = t;
+      if (truth(f, *s.where, &c)) kept.push_back(t);
+    }
+    tuples = std::move(kept);
+  }
+
+  SelectResult result;
+  bool aggregate = false;
+  for (const auto& item : s.items)
+    if (item.expr && contains_aggregate(*item.expr)) aggregate = true;
+
+  if (exists_only && !aggregate) {
+    for (std::size_t i = 0; i < tuples.size() && i < 1; ++i) result.rows.emplace_back();
+    return result;
+  }
+
+  // Output columns
+  std::vector<OutColumn> outs;
+  for (const auto& item : s.items) {
+    switch (item.kind) {
+      case SelectItem::Kind::Star:
+        for (std::size_t i = 0; i < sources.size(); ++i)
+          for (std::size_t c = 0; c < sources[i].view->columns.size(); ++c)
+            outs.push_back(OutColumn{sources[i].view->columns[c].name, nullptr, static_cast<int>(i), static_cast<int>(c), false, {}, {}});
+        if (!s.has_from) throw SqlError(err::incorrect_syntax("*"), Abort::Batch);
+        break;
+      case SelectItem::Kind::QualifiedStar: {
+        bool found = false;
+        for (std::size_t i = 0; i < sources.size(); ++i) {
+          const auto& src = sources[i];
+          const std::string& q = item.qualifier.back();
+          if (!(src.alias.empty() ? collate_equal(src.name_parts.back(), q, ci()) : collate_equal(src.alias, q, ci())))
+            continue;
+          found = true;
+          for (std::size_t c = 0; c < src.view->columns.size(); ++c)
+            outs.push_back(OutColumn{src.view->columns[c].name, nullptr, static_cast<int>(i), static_cast<int>(c), false, {}, {}});
+          break;
+        }
+        if (!found) {
+          std::string all;
+          for (std::size_t i = 0; i < item.qualifier.size(); ++i) all += (i ? "." : "") + item.qualifier[i];
+          throw SqlError(err::multipart_not_bound(all), Abort::Batch);
+        }
+        break;
+      }
+      case SelectItem::Kind::Assignment: {
+        OutColumn o;
+        o.expr = item.expr.get();
+        o.assignment = true;
+        o.variable = item.variable;
+        o.op = item.assign_op;
+        outs.push_back(o);
+        break;
+      }
+      case SelectItem::Kind::Expression: {
+        OutColumn o;
+        o.expr = item.expr.get();
+        if (item.has_alias) o.name = item.alias;
+        else if (item.expr->kind == ExprKind::Column) o.name = item.expr->parts.back();
+        outs.push_back(o);
+        break;
+      }
+    }
+  }
+
+  auto value_of = [&](const OutColumn& o, const RowContext& c) -> Datum {
+    if (o.expr) return eval(f, *o.expr, &c);
+    const CatalogRow* r = c.current[static_cast<std::size_t>(o.source)];
+    if (!r) return Datum::null(sources[static_cast<std::size_t>(o.source)].view->columns[static_cast<std::size_t>(o.column)].type);
+    return (*r)[static_cast<std::size_t>(o.column)];
+  };
+
+  // The contexts rows are evaluated in: one per tuple, or one group.
+  std::vector<RowContext> contexts;
+  if (aggregate) {
+    RowContext c = ctx;
+    c.group = &tuples;
+    c.current.assign(sources.size(), nullptr);
+    contexts.push_back(c);
+  } else {
+    for (const auto& t : tuples) {
+      RowContext c = ctx;
+      c.current = t;
+      contexts.push_back(c);
+    }
+  }
+
+  // ORDER BY keys (evaluated per context; select-list aliases and ordinals allowed).
+  auto order_keys = [&](const RowContext& c, const std::vector<Datum>& values) {
+    std::vector<Datum> keys;
+    for (const auto& o : s.order_by) {
+      const Expr& x = *o.expr;
+      if (x.kind == ExprKind::Literal && x.literal.type.is_integer() && !x.literal.is_null()) {
+        std::int64_t k = x.literal.value.as_int64();
+        if (k < 1 || k > static_cast<std::int64_t>(values.size())) {
+          ErrorMessage m;
+          m.number = 108;
+          m.severity = 15;
+          m.text = "The ORDER BY position number " + std::to_string(k) +
+                   " is out of range of the number of items in the select list.";
+          throw SqlError(m, Abort::Batch);
+        }
+        keys.push_back(values[static_cast<std::size_t>(k - 1)]);
+        continue;
+      }
+      if (x.kind == ExprKind::Column && x.parts.size() == 1) {
+        bool done = false;
+        for (std::size_t i = 0; i < s.items.size() && i < outs.size(); ++i)
+          if (s.items[i].has_alias && collate_equal(s.items[i].alias, x.parts[0], ci())) {
+            keys.push_back(values[i]);
+            done = true;
+            break;
+          }
+        if (done) continue;
+      }
+      keys.push_back(eval(f, x, &c));
+    }
+    return keys;
+  };
+  auto key_less = [&](const std::vector<Datum>& a, const std::vector<Datum>& b) {
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      int c;
+      if (a[i].is_null() || b[i].is_null()) c = a[i].is_null() == b[i].is_null() ? 0 : (a[i].is_null() ? -1 : 1);
+      else c = compare(a[i], b[i], ci());
+      if (s.order_by[i].descending) c = -c;
+      if (c != 0) return c < 0;
+    }
+    return false;
+  };
+
+  bool assignment = s.is_assignment();
+  if (assignment) {
+    // Assign row by row (in ORDER BY order), so "SELECT @s = @s + name" accumulates.
+    std::vector<std::size_t> order(contexts.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    if (!s.order_by.empty()) {
+      std::vector<std::vector<Datum>> keys;
+      for (const auto& c : contexts) keys.push_back(order_keys(c, {}));
+      std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return key_less(keys[a], keys[b]); });
+    }
+    std::size_t limit = order.size();
+    if (s.top) {
+      Datum t = convert(eval(f, *s.top, nullptr), TypeSpec::of(BaseType::BigInt), false);
+      if (!t.is_null()) limit = std::min<std::size_t>(limit, static_cast<std::size_t>(std::max<std::int64_t>(0, t.value.as_int64())));
+    }
+    for (std::size_t k = 0; k < limit; ++k) {
+      const RowContext& c = contexts[order[k]];
+      for (const auto& o : outs) assign(f, o.variable, eval(f, *o.expr, &c), o.op);
+      result.rows.emplace_back();
+    }
+    return result;
+  }
+
+  struct Produced {
+    std::vector<Datum> values;
+    std::vector<Datum> keys;
+  };
+  std::vector<Produced> produced;
+  for (const auto& c : contexts) {
+    Produced p;
+    for (const auto& o : outs) p.values.push_back(value_of(o, c));
+    if (!s.order_by.empty()) p.keys = order_keys(c, p.values);
+    produced.push_back(std::move(p));
+  }
+  if (!s.order_by.empty())
+    std::stable_sort(produced.begin(), produced.end(), [&](const Produced& a, const Produced& b) { return key_less(a.keys, b.keys); });
+  if (s.distinct) {
+    std::vector<Produced> unique;
+    for (auto& p : produced) {
+      bool dup = false;
+      for (const auto& u : unique)
+        if (same_row(u.values, p.values, ci())) dup = true;
+      if (!dup) unique.push_back(std::move(p));
+    }
+    produced = std::move(unique);
+  }
+  if (s.top) {
+    Datum t = convert(eval(f, *s.top, nullptr), TypeSpec::of(BaseType::BigInt), false);
+    if (!t.is_null() && t.value.as_int64() >= 0 && static_cast<std::size_t>(t.value.as_int64()) < produced.size())
+      produced.resize(static_cast<std::size_t>(t.value.as_int64()));
+  }
+  if (exists_only) {
+    for (std::size_t i = 0; i < produced.size() && i < 1; ++i) result.rows.emplace_back();
+    return result;
+  }
+
+  // Column types: catalog columns keep theirs; expressions take the type of
+  // their values (probed on a NULL row when there are none).
+  for (std::size_t i = 0; i < outs.size(); ++i) {
+    const OutColumn& o = outs[i];
+    TypeSpec t;
+    if (!o.expr) {
+      t = sources[static_cast<std::size_t>(o.source)].view->columns[static_cast<std::size_t>(o.column)].type;
+    } else {
+      bool have = false;
+      for (const auto& p : produced) {
+        const Datum& d = p.values[i];
+        if (!have || (t.base == BaseType::Null && !d.is_null())) {
+          t = d.type;
+          have = true;
+        }
+        if (t.base == BaseType::SqlVariant) {
+          if (!d.is_null()) {
+            t = underlying_type(d);
+            break;
+          }
+          continue;
+        }
+        if (t.has_length() && d.type.base == t.base && t.length >= 0 && (d.type.length < 0 || d.type.length > t.length))
+          t.length = d.type.length;
+      }
+      if (!have) {
+        try {
+          RowContext c = ctx;
+          c.current.assign(sources.size(), nullptr);
+          if (aggregate) c.group = &tuples;
+          t = eval(f, *o.expr, &c).type;
+        } catch (SqlError&) {
+          t = TypeSpec::of(BaseType::NVarChar, -1);
+        }
+      }
+      if (t.base == BaseType::SqlVariant) t = TypeSpec::of(BaseType::NVarChar, 4000);
+      if (t.base == BaseType::Null) t = TypeSpec::of(BaseType::Int);
+      if (t.has_length() && t.length == 0) t.length = 1;
+    }
+    result.names.push_back(o.name);
+    result.types.push_back(t);
+  }
+  for (auto& p : produced) {
+    for (std::size_t i = 0; i < p.values.size(); ++i) {
+      Datum& d = p.values[i];
+      const TypeSpec& t = result.types[i];
+      if (d.type.base != t.base || d.type.base == BaseType::SqlVariant) {
+        try {
+          d = convert(unwrap_variant(d), t, false);
+        } catch (SqlError&) {
+          d = Datum::null(t);
+        }
+      }
+      d.type = t;
+    }
+    result.rows.push_back(std::move(p.values));
+  }
+  return result;
+}
+
+}  // namespace milink::emulator::sql

@@ -1,0 +1,150 @@
+#include "sql/sql_engine.hpp"
+
+#include "sql/errors.hpp"
+#include "sql/executor.hpp"
+#include "state/collation.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <stdexcept>
+
+namespace milink::emulator {
+
+namespace {
+
+std::atomic<std::uint64_t> g_next_transaction{1};
+
+sql::SessionData& session_data(Session& session) {
+  if (!session.engine_data) session.engine_data = std::make_shared<sql::SessionData>();
+  return *static_cast<sql::SessionData*>(session.engine_data.get());
+}
+
+Message to_message(const sql::ErrorMessage& m) {
+  Message out;
+  out.number = m.number;
+  out.state = m.state;
+  out.severity = m.severity;
+  out.text = m.text;
+  out.procedure = m.procedure;
+  out.line = m.line > 0 ? m.line : 1;
+  return out;
+}
+
+}  // namespace
+
+SqlEngine::SqlEngine(EmulatorWorld& world, Personality personality) : world_(world), personality_(personality) {
+  auto lock = world_.lock();
+  ServerState& server = world_.server(personality_);
+  if (server.init_done) return;
+  server.init_done = true;
+  for (std::size_t i = 0; i < server.init_sql.size(); ++i) {
+    Session s;
+    s.spid = 1;
+    s.login = "sa";
+    s.database = "master";
+    Response r;
+    sql::SessionData data;
+    sql::Executor(world_, server, s, data, r).run_batch(server.init_sql[i], {});
+    if (const Message* m = r.first_error())
+      throw std::runtime_error(std::string(personality_name(personality_)) + " init_sql[" + std::to_string(i) +
+                               "]: Msg " + std::to_string(m->number) + ", Level " + std::to_string(m->severity) +
+                               ", Line " + std::to_string(m->line) + ": " + m->text);
+  }
+}
+
+ServerIdentity SqlEngine::identity() const {
+  auto lock = world_.lock();
+  const ServerState& s = world_.server(personality_);
+  ServerIdentity id;
+  id.name = s.name;
+  id.major = static_cast<std::uint8_t>(std::clamp(s.major(), 0, 255));
+  id.minor = static_cast<std::uint8_t>(std::clamp(s.minor(), 0, 255));
+  id.build = static_cast<std::uint16_t>(std::clamp(s.build(), 0, 65535));
+  const CollationInfo& c = s.collation_info();
+  id.lcid = c.lcid;
+  id.collation_flags = c.flags;
+  id.sort_id = c.sort_id;
+  return id;
+}
+
+LoginResult SqlEngine::login(const LoginRequest& request) {
+  auto lock = world_.lock();
+  const ServerState& s = world_.server(personality_);
+  LoginResult result;
+  const Login* l = s.find_login(request.user);
+  if (!l || l->password != request.password) {
+    result.error = to_message(sql::err::login_failed(request.user));
+    return result;
+  }
+  if (l->disabled) {
+    result.error = to_message(sql::err::login_disabled(request.user));
+    return result;
+  }
+  std::string db = request.database.empty() ? l->default_database : request.database;
+  const Database* d = s.find_database(db);
+  if (!d || d->state != DatabaseState::Online) {
+    result.error = to_message(sql::err::cannot_open_database(db));
+    return result;
+  }
+  result.ok = true;
+  result.database = d->name;
+  return result;
+}
+
+Response SqlEngine::execute(Session& session, const std::string& sql, const std::vector<Param>& params) {
+  auto lock = world_.lock();
+  Response r;
+  sql::Executor(world_, world_.server(personality_), session, session_data(session), r).run_batch(sql, params);
+  return r;
+}
+
+Response SqlEngine::execute_procedure(Session& session, const std::string& name, const std::vector<Param>& params) {
+  auto lock = world_.lock();
+  Response r;
+  sql::Executor(world_, world_.server(personality_), session, session_data(session), r).run_procedure(name, params);
+  return r;
+}
+
+std::optional<std::vector<Column>> SqlEngine::describe(Session& session, const std::string& sql,
+                                                       const std::vector<Param>& params) {
+  auto lock = world_.lock();
+  Response r;
+  return sql::Executor(world_, world_.server(personality_), session, session_data(session), r).describe(sql, params);
+}
+
+Response SqlEngine::transaction(Session& session, TransactionRequest request) {
+  auto lock = world_.lock();
+  Response r;
+  sql::SessionData& data = session_data(session);
+  switch (request) {
+    case TransactionRequest::Begin:
+      if (data.trancount++ == 0) session.transaction = g_next_transaction++;
+      break;
+    case TransactionRequest::Commit:
+      if (data.trancount == 0) {
+        r.items.emplace_back(to_message(sql::err::commit_without_begin()));
+        r.failed = true;
+        break;
+      }
+      if (--data.trancount == 0) session.transaction = 0;
+      break;
+    case TransactionRequest::Rollback:
+      if (data.trancount == 0) {
+        r.items.emplace_back(to_message(sql::err::rollback_without_begin()));
+        r.failed = true;
+        break;
+      }
+      data.trancount = 0;
+      session.transaction = 0;
+      break;
+  }
+  return r;
+}
+
+void SqlEngine::disconnect(Session& session) {
+  auto lock = world_.lock();
+  session.engine_data.reset();
+  session.transaction = 0;
+}
+
+}  // namespace milink::emulator

@@ -1,0 +1,438 @@
+#include "state/scenario.hpp"
+
+#include "state/time_util.hpp"
+
+#include <algorithm>
+#include <map>
+
+namespace milink::emulator {
+
+using milink::sdk::Kind;
+using milink::sdk::SourceMap;
+using milink::sdk::Value;
+
+namespace {
+
+struct KnownBuild {
+  const char* version;
+  const char* update_level;
+  const char* reference;
+};
+
+// Builds the scenario may name without update_level: from Microsoft's
+// release lists.
+const KnownBuild kBuilds[] = {
+    {"15.0.2000.5", "", ""},
+    {"15.0.4198.2", "CU15", "KB5008996"},
+    {"15.0.4236.7", "CU16", "KB5011644"},
+    {"15.0.4249.2", "CU17", "KB5015589"},
+    {"15.0.4312.2", "CU20", "KB5024276"},
+    {"15.0.4355.3", "CU25", "KB5033688"},
+    {"16.0.1000.6", "", ""},
+    {"16.0.4003.1", "CU1", "KB5022375"},
+    {"12.0.2000.8", "", ""},
+};
+
+ServerSpec default_sql_server() {
+  ServerSpec s;
+  s.name = "sqlbox1";
+  s.version = "15.0.4198.2";
+  s.edition = "Developer Edition (64-bit)";
+  s.os = HostOs::Windows;
+  s.hadr_enabled = true;
+  s.trace_flags = {1800, 9567};
+  s.logins = {LoginSpec{"sa", kDefaultSaPassword, true, false, "master"}};
+  DatabaseSpec sales;
+  sales.name = "sales";
+  sales.recovery = RecoveryModel::Full;
+  sales.size_mb = 64;
+  sales.backups = {BackupSpec{'D', false}};
+  DatabaseSpec hr;
+  hr.name = "hr";
+  hr.recovery = RecoveryModel::Simple;
+  hr.size_mb = 32;
+  s.databases = {sales, hr};
+  s.encryption = "off";
+  return s;
+}
+
+ServerSpec default_managed_instance() {
+  ServerSpec s;
+  s.name = "mi1";
+  s.fqdn = "mi1.abc123def456.database.windows.net";
+  s.version = "12.0.2000.8";
+  s.edition = "SQL Azure";
+  s.os = HostOs::Windows;
+  s.hadr_enabled = true;
+  s.logins = {LoginSpec{"sa", kDefaultSaPassword, true, false, "master"}};
+  s.encryption = "required";
+  return s;
+}
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t sub = prev[j - 1] + (std::tolower(a[i - 1]) == std::tolower(b[j - 1]) ? 0 : 1);
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+class Reader {
+public:
+  Reader(std::string source, const SourceMap* map) : source_(std::move(source)), map_(map) {}
+
+  [[noreturn]] void fail(const std::string& pointer, const std::string& problem) const {
+    std::string where = source_;
+    if (map_) {
+      auto loc = map_->locate(pointer);
+      if (loc.line > 0) where += ":" + std::to_string(loc.line) + ":" + std::to_string(loc.column);
+    }
+    throw ScenarioError(where + ": " + (pointer.empty() ? "/" : pointer) + ": " + problem);
+  }
+
+  const milink::sdk::Object& object(const Value& v, const std::string& pointer, std::vector<std::string> allowed) const {
+    if (!v.is_object()) fail(pointer, std::string("expected an object, found ") + milink::sdk::kind_name(v.kind()));
+    for (const auto& [key, value] : v.as_object()) {
+      if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+      std::string best;
+      std::size_t best_d = 1000;
+      for (const auto& a : allowed) {
+        std::size_t d = edit_distance(key, a);
+        if (d < best_d) {
+          best_d = d;
+          best = a;
+        }
+      }
+      std::string msg = "unknown key \"" + key + "\"";
+      if (best_d <= std::max<std::size_t>(2, key.size() / 3)) msg += "; did you mean \"" + best + "\"?";
+      else {
+        msg += "; expected one of:";
+        for (std::size_t i = 0; i < allowed.size(); ++i) msg += (i ? ", " : " ") + allowed[i];
+      }
+      fail(milink::sdk::json_pointer_join(pointer, key), msg);
+    }
+    return v.as_object();
+  }
+
+  std::string string(const Value& v, const std::string& pointer) const {
+    if (!v.is_string()) fail(pointer, std::string("expected a string, found ") + milink::sdk::kind_name(v.kind()));
+    return v.as_string();
+  }
+  bool boolean(const Value& v, const std::string& pointer) const {
+    if (!v.is_bool()) fail(pointer, std::string("expected true or false, found ") + milink::sdk::kind_name(v.kind()));
+    return v.as_bool();
+  }
+  std::int64_t integer(const Value& v, const std::string& pointer, std::int64_t min, std::int64_t max) const {
+    if (!v.is_int()) fail(pointer, std::string("expected an integer, found ") + milink::sdk::kind_name(v.kind()));
+    if (v.as_int() < min || v.as_int() > max)
+      fail(pointer, "must be between " + std::to_string(min) + " and " + std::to_string(max));
+    return v.as_int();
+  }
+  const milink::sdk::Array& array(const Value& v, const std::string& pointer) const {
+    if (!v.is_array()) fail(pointer, std::string("expected an array, found ") + milink::sdk::kind_name(v.kind()));
+    return v.as_array();
+  }
+  template <typename E>
+  E choice(const Value& v, const std::string& pointer, const std::vector<std::pair<const char*, E>>& options) const {
+    std::string s = string(v, pointer);
+    for (const auto& [name, e] : options)
+      if (iequals(name, s)) return e;
+    std::string msg = "\"" + s + "\" is not one of:";
+    for (std::size_t i = 0; i < options.size(); ++i) msg += std::string(i ? ", " : " ") + options[i].first;
+    fail(pointer, msg);
+  }
+
+private:
+  std::string source_;
+  const SourceMap* map_;
+};
+
+void read_backups(const Reader& r, const Value& v, const std::string& p, DatabaseSpec& db) {
+  db.backups.clear();
+  const auto& arr = r.array(v, p);
+  for (std::size_t i = 0; i < arr.size(); ++i) {
+    std::string ip = milink::sdk::json_pointer_join(p, i);
+    BackupSpec b;
+    if (arr[i].is_string()) {
+      std::string t = arr[i].as_string();
+      if (iequals(t, "full")) b.type = 'D';
+      else if (iequals(t, "log")) b.type = 'L';
+      else if (iequals(t, "copy_only")) {
+        b.type = 'D';
+        b.copy_only = true;
+      } else r.fail(ip, "\"" + t + "\" is not one of: full, log, copy_only");
+    } else {
+      const auto& o = r.object(arr[i], ip, {"type", "copy_only"});
+      if (auto* t = o.find("type")) {
+        std::string s = r.string(*t, milink::sdk::json_pointer_join(ip, "type"));
+        if (iequals(s, "full")) b.type = 'D';
+        else if (iequals(s, "log")) b.type = 'L';
+        else r.fail(milink::sdk::json_pointer_join(ip, "type"), "\"" + s + "\" is not one of: full, log");
+      }
+      if (auto* c = o.find("copy_only")) b.copy_only = r.boolean(*c, milink::sdk::json_pointer_join(ip, "copy_only"));
+    }
+    db.backups.push_back(b);
+  }
+}
+
+DatabaseSpec read_database(const Reader& r, const Value& v, const std::string& p) {
+  const auto& o = r.object(v, p, {"name", "recovery", "size_mb", "state", "read_only", "backups"});
+  DatabaseSpec db;
+  auto at = [&](const char* k) { return milink::sdk::json_pointer_join(p, k); };
+  const Value* name = o.find("name");
+  if (!name) r.fail(p, "missing \"name\"");
+  db.name = r.string(*name, at("name"));
+  if (db.name.empty() || utf8_length(db.name) > 128) r.fail(at("name"), "a database name has 1 to 128 characters");
+  for (const char* sys : {"master", "tempdb", "model", "msdb"})
+    if (iequals(db.name, sys)) r.fail(at("name"), "\"" + db.name + "\" is a system database; it always exists");
+  if (auto* x = o.find("recovery"))
+    db.recovery = r.choice<RecoveryModel>(*x, at("recovery"), {{"FULL", RecoveryModel::Full},
+                                                               {"SIMPLE", RecoveryModel::Simple},
+                                                               {"BULK_LOGGED", RecoveryModel::BulkLogged}});
+  if (auto* x = o.find("size_mb")) db.size_mb = r.integer(*x, at("size_mb"), 1, 16 * 1024 * 1024);
+  if (auto* x = o.find("state"))
+    db.state = r.choice<DatabaseState>(*x, at("state"), {{"ONLINE", DatabaseState::Online},
+                                                         {"RESTORING", DatabaseState::Restoring},
+                                                         {"OFFLINE", DatabaseState::Offline}});
+  if (auto* x = o.find("read_only")) db.read_only = r.boolean(*x, at("read_only"));
+  if (auto* x = o.find("backups")) read_backups(r, *x, at("backups"), db);
+  return db;
+}
+
+LoginSpec read_login(const Reader& r, const Value& v, const std::string& p) {
+  const auto& o = r.object(v, p, {"name", "password", "sysadmin", "disabled", "default_database"});
+  LoginSpec l;
+  auto at = [&](const char* k) { return milink::sdk::json_pointer_join(p, k); };
+  const Value* name = o.find("name");
+  if (!name) r.fail(p, "missing \"name\"");
+  l.name = r.string(*name, at("name"));
+  if (l.name.empty()) r.fail(at("name"), "a login name cannot be empty");
+  if (auto* x = o.find("password")) l.password = r.string(*x, at("password"));
+  if (auto* x = o.find("sysadmin")) l.sysadmin = r.boolean(*x, at("sysadmin"));
+  if (auto* x = o.find("disabled")) l.disabled = r.boolean(*x, at("disabled"));
+  if (auto* x = o.find("default_database")) l.default_database = r.string(*x, at("default_database"));
+  return l;
+}
+
+void read_server(const Reader& r, const Value& v, const std::string& p, ServerSpec& s, bool mi) {
+  std::vector<std::string> allowed = {"name",     "machine_name", "version",   "product_level", "update_level",
+                                      "update_reference", "edition", "os",     "hadr_enabled",  "wsfc_node",
+                                      "trace_flags", "collation",  "logins",    "databases",     "master_key",
+                                      "init_sql"};
+  if (mi) {
+    allowed.push_back("fqdn");
+    allowed.push_back("encryption");
+  }
+  const auto& o = r.object(v, p, allowed);
+  auto at = [&](const char* k) { return milink::sdk::json_pointer_join(p, k); };
+  if (auto* x = o.find("name")) {
+    s.name = r.string(*x, at("name"));
+    if (s.name.empty()) r.fail(at("name"), "the server name cannot be empty");
+    if (mi && !o.find("fqdn")) s.fqdn = s.name + ".abc123def456.database.windows.net";
+  }
+  if (auto* x = o.find("machine_name")) s.machine_name = r.string(*x, at("machine_name"));
+  if (auto* x = o.find("version")) {
+    s.version = r.string(*x, at("version"));
+    int dots = static_cast<int>(std::count(s.version.begin(), s.version.end(), '.'));
+    bool digits = std::all_of(s.version.begin(), s.version.end(), [](char c) { return c == '.' || std::isdigit(static_cast<unsigned char>(c)); });
+    if (dots != 3 || !digits) r.fail(at("version"), "expected major.minor.build.revision, e.g. 15.0.4198.2");
+  }
+  if (auto* x = o.find("product_level")) s.product_level = r.string(*x, at("product_level"));
+  if (auto* x = o.find("update_level")) s.update_level = r.string(*x, at("update_level"));
+  if (auto* x = o.find("update_reference")) s.update_reference = r.string(*x, at("update_reference"));
+  if (auto* x = o.find("edition")) s.edition = r.string(*x, at("edition"));
+  if (auto* x = o.find("os"))
+    s.os = r.choice<HostOs>(*x, at("os"), {{"windows", HostOs::Windows}, {"linux", HostOs::Linux}});
+  if (auto* x = o.find("hadr_enabled")) s.hadr_enabled = r.boolean(*x, at("hadr_enabled"));
+  if (auto* x = o.find("wsfc_node")) s.wsfc_node = r.boolean(*x, at("wsfc_node"));
+  if (auto* x = o.find("trace_flags")) {
+    s.trace_flags.clear();
+    const auto& arr = r.array(*x, at("trace_flags"));
+    for (std::size_t i = 0; i < arr.size(); ++i)
+      s.trace_flags.push_back(static_cast<int>(r.integer(arr[i], milink::sdk::json_pointer_join(at("trace_flags"), i), 1, 32767)));
+  }
+  if (auto* x = o.find("collation")) {
+    s.collation = r.string(*x, at("collation"));
+    const CollationInfo* c = find_collation(s.collation);
+    if (!c) {
+      std::string msg = "unknown collation \"" + s.collation + "\"; known:";
+      for (const auto& n : known_collation_names()) msg += " " + n;
+      r.fail(at("collation"), msg);
+    }
+    s.collation = c->name;
+  }
+  if (auto* x = o.find("logins")) {
+    std::vector<LoginSpec> logins;
+    const auto& arr = r.array(*x, at("logins"));
+    for (std::size_t i = 0; i < arr.size(); ++i) {
+      LoginSpec l = read_login(r, arr[i], milink::sdk::json_pointer_join(at("logins"), i));
+      for (const auto& e : logins)
+        if (iequals(e.name, l.name))
+          r.fail(milink::sdk::json_pointer_join(at("logins"), i), "login \"" + l.name + "\" appears twice");
+      logins.push_back(l);
+    }
+    bool has_sa = std::any_of(logins.begin(), logins.end(), [](const LoginSpec& l) { return iequals(l.name, "sa"); });
+    if (!has_sa) logins.insert(logins.begin(), LoginSpec{"sa", kDefaultSaPassword, true, false, "master"});
+    s.logins = logins;
+  }
+  if (auto* x = o.find("databases")) {
+    s.databases.clear();
+    const auto& arr = r.array(*x, at("databases"));
+    for (std::size_t i = 0; i < arr.size(); ++i) {
+      DatabaseSpec d = read_database(r, arr[i], milink::sdk::json_pointer_join(at("databases"), i));
+      for (const auto& e : s.databases)
+        if (iequals(e.name, d.name))
+          r.fail(milink::sdk::json_pointer_join(at("databases"), i), "database \"" + d.name + "\" appears twice");
+      s.databases.push_back(d);
+    }
+  }
+  if (auto* x = o.find("master_key")) s.master_key = r.boolean(*x, at("master_key"));
+  if (auto* x = o.find("init_sql")) {
+    s.init_sql.clear();
+    const auto& arr = r.array(*x, at("init_sql"));
+    for (std::size_t i = 0; i < arr.size(); ++i)
+      s.init_sql.push_back(r.string(arr[i], milink::sdk::json_pointer_join(at("init_sql"), i)));
+  }
+  if (mi) {
+    if (auto* x = o.find("fqdn")) {
+      s.fqdn = r.string(*x, at("fqdn"));
+      if (s.fqdn.find('.') == std::string::npos) r.fail(at("fqdn"), "expected a fully qualified name such as mi1.abc123def456.database.windows.net");
+    }
+    if (auto* x = o.find("encryption"))
+      s.encryption = r.choice<std::string>(*x, at("encryption"), {{"required", "required"},
+                                                                 {"on", "on"},
+                                                                 {"off", "off"},
+                                                                 {"not_supported", "not_supported"}});
+  }
+}
+
+}  // namespace
+
+Scenario default_scenario() {
+  Scenario s;
+  s.sql_server = default_sql_server();
+  s.managed_instance = default_managed_instance();
+  return s;
+}
+
+Scenario parse_scenario_value(const Value& value, const std::string& source, const SourceMap* map) {
+  Reader r(source, map);
+  Scenario s = default_scenario();
+  const auto& o = r.object(value, "", {"sql_server", "managed_instance"});
+  if (auto* x = o.find("sql_server")) read_server(r, *x, "/sql_server", s.sql_server, false);
+  if (auto* x = o.find("managed_instance")) read_server(r, *x, "/managed_instance", s.managed_instance, true);
+  for (const ServerSpec* spec : {&s.sql_server, &s.managed_instance}) {
+    const char* which = spec == &s.sql_server ? "/sql_server" : "/managed_instance";
+    for (std::size_t i = 0; i < spec->logins.size(); ++i) {
+      const auto& l = spec->logins[i];
+      bool found = iequals(l.default_database, "master") || iequals(l.default_database, "tempdb") ||
+                   iequals(l.default_database, "model") || iequals(l.default_database, "msdb");
+      for (const auto& d : spec->databases) found = found || iequals(d.name, l.default_database);
+      if (!found)
+        r.fail(std::string(which) + "/logins/" + std::to_string(i) + "/default_database",
+               "database \"" + l.default_database + "\" is not in this server's databases");
+    }
+  }
+  return s;
+}
+
+Scenario parse_scenario(std::string_view json_text, const std::string& source) {
+  SourceMap map;
+  Value v;
+  try {
+    v = milink::sdk::parse_json(json_text, source, &map);
+  } catch (const milink::sdk::JsonError& e) {
+    throw ScenarioError(e.what());
+  }
+  return parse_scenario_value(v, source, &map);
+}
+
+void build_server_state(ServerState& st, const ServerSpec& spec, Personality personality) {
+  st.personality = personality;
+  st.name = spec.name;
+  st.machine_name = spec.machine_name.empty() ? spec.name.substr(0, spec.name.find('\\')) : spec.machine_name;
+  st.version = spec.version;
+  st.product_level = spec.product_level;
+  st.update_level.clear();
+  st.update_reference.clear();
+  for (const auto& b : kBuilds)
+    if (spec.version == b.version) {
+      st.update_level = b.update_level;
+      st.update_reference = b.reference;
+    }
+  if (spec.update_level) st.update_level = *spec.update_level;
+  if (spec.update_reference) st.update_reference = *spec.update_reference;
+  st.edition = spec.edition;
+  st.os = spec.os;
+  st.hadr_enabled = spec.hadr_enabled;
+  st.wsfc_node = spec.wsfc_node;
+  st.trace_flags = std::set<int>(spec.trace_flags.begin(), spec.trace_flags.end());
+  st.collation = spec.collation;
+  st.fqdn = spec.fqdn;
+  if (personality == Personality::ManagedInstance) {
+    std::size_t a = spec.fqdn.find('.');
+    std::size_t b = a == std::string::npos ? a : spec.fqdn.find('.', a + 1);
+    st.dns_zone = (a != std::string::npos && b != std::string::npos) ? spec.fqdn.substr(a + 1, b - a - 1) : "";
+  }
+  st.encryption = spec.encryption;
+  st.init_sql = spec.init_sql;
+  st.init_done = spec.init_sql.empty();
+
+  st.logins.clear();
+  for (const auto& l : spec.logins) {
+    Login& login = st.add_login(l.name, l.password, l.sysadmin);
+    login.disabled = l.disabled;
+    login.default_database = l.default_database;
+  }
+  if (!st.find_login("sa")) st.add_login("sa", kDefaultSaPassword, true);
+
+  st.databases.clear();
+  SqlDateTime installed = add_days(now_utc(), -30);
+  struct Sys {
+    const char* name;
+    int id;
+    RecoveryModel recovery;
+  };
+  // Developer/Enterprise: model is FULL, so new databases are FULL.
+  for (Sys s : {Sys{"master", 1, RecoveryModel::Simple}, Sys{"tempdb", 2, RecoveryModel::Simple},
+                Sys{"model", 3, RecoveryModel::Full}, Sys{"msdb", 4, RecoveryModel::Simple}}) {
+    Database d;
+    d.name = s.name;
+    d.database_id = s.id;
+    d.recovery = s.recovery;
+    d.is_system = true;
+    d.collation = spec.collation;
+    d.database_guid = new_guid();
+    d.create_date = s.id == 2 ? now_utc() : installed;
+    d.compatibility_level = personality == Personality::ManagedInstance ? 160 : std::max(100, st.major() * 10);
+    d.size_mb = s.id == 2 ? 16 : 8;
+    st.databases.push_back(d);
+  }
+  st.next_database_id = 5;
+  if (spec.master_key) {
+    MasterKey mk;
+    mk.key_guid = new_guid();
+    mk.create_date = mk.modify_date = installed;
+    st.master().master_key = mk;
+  }
+  for (const auto& ds : spec.databases) {
+    Database& d = st.add_database(ds.name, ds.recovery);
+    d.size_mb = ds.size_mb;
+    d.state = ds.state;
+    d.read_only = ds.read_only;
+    d.create_date = installed;
+    std::string db_name = d.name;
+    for (const auto& b : ds.backups) {
+      Database* db = st.find_database(db_name);
+      st.record_backup(*db, b.type, b.copy_only, "C:\\Backup\\" + db_name + (b.type == 'L' ? ".trn" : ".bak"), true, "sa");
+    }
+  }
+}
+
+}  // namespace milink::emulator

@@ -1,0 +1,137 @@
+//===- emulator/state/scenario.hpp - What the emulated world starts as -*- C++ -*-===//
+///
+/// \file
+/// A scenario describes both emulated servers at start-up. It is JSON; every
+/// key is optional and unknown keys are errors that name the key, where it
+/// is, and the closest valid key. The defaults (an empty object `{}`) are a
+/// SQL Server ready for the Managed Instance link and a managed instance:
+///
+/// \code{.json}
+/// {
+///   "sql_server": {
+///     "name": "sqlbox1",                     // @@SERVERNAME (may be "host\\instance")
+///     "machine_name": "sqlbox1",             // SERVERPROPERTY('MachineName'); default: name before '\'
+///     "version": "15.0.4198.2",              // SERVERPROPERTY('ProductVersion'): 2019 CU15, the link's minimum
+///     "product_level": "RTM",                // SERVERPROPERTY('ProductLevel')
+///     "update_level": "CU15",                // SERVERPROPERTY('ProductUpdateLevel'); default from the build, "" = NULL
+///     "update_reference": "KB5008996",       // SERVERPROPERTY('ProductUpdateReference')
+///     "edition": "Developer Edition (64-bit)",
+///     "os": "windows",                       // "windows" | "linux": password policy errors 15116-15118 vs 33062-33064
+///     "hadr_enabled": true,                  // SERVERPROPERTY('IsHadrEnabled'); false -> CREATE AVAILABILITY GROUP fails with 35221
+///     "wsfc_node": false,                    // true: CLUSTER_TYPE = WSFC is allowed (else 35220)
+///     "trace_flags": [1800, 9567],           // global trace flags (DBCC TRACESTATUS); the link docs recommend -T1800 and -T9567
+///     "collation": "SQL_Latin1_General_CP1_CI_AS",
+///     "logins": [ {"name": "sa", "password": "Emulator#Passw0rd", "sysadmin": true,
+///                  "disabled": false, "default_database": "master"} ],   // sa always exists
+///     "databases": [                          // user databases (master, tempdb, model, msdb always exist)
+///       {"name": "sales", "recovery": "FULL", "size_mb": 64, "state": "ONLINE", "read_only": false,
+///        "backups": ["full"]},               // "full" | "log" | "copy_only" | {"type": "full"|"log", "copy_only": bool}
+///       {"name": "hr", "recovery": "SIMPLE", "size_mb": 32, "backups": []}
+///     ],
+///     "master_key": false,                   // true: master already has a database master key
+///     "init_sql": ["CREATE ENDPOINT ..."]    // batches run as sa in master when the engine starts
+///   },
+///   "managed_instance": {
+///     "name": "mi1",
+///     "fqdn": "mi1.abc123def456.database.windows.net",
+///     "version": "12.0.2000.8",
+///     "edition": "SQL Azure",
+///     "collation": "SQL_Latin1_General_CP1_CI_AS",
+///     "encryption": "required",              // TDS PRELOGIN: "required" | "on" | "off" | "not_supported"
+///     "hadr_enabled": true, "trace_flags": [], "logins": [...], "databases": [], "master_key": false,
+///     "init_sql": []
+///   }
+/// }
+/// \endcode
+///
+/// JSON has no comments; the ones above are documentation. The default sa
+/// password of both servers is "Emulator#Passw0rd".
+///
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "state/server_state.hpp"
+
+#include <milink/sdk/json.hpp>
+#include <milink/sdk/value.hpp>
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace milink::emulator {
+
+inline constexpr const char* kDefaultSaPassword = "Emulator#Passw0rd";
+
+struct BackupSpec {
+  char type = 'D';  ///< 'D' full, 'L' log
+  bool copy_only = false;
+};
+
+struct DatabaseSpec {
+  std::string name;
+  RecoveryModel recovery = RecoveryModel::Full;
+  std::int64_t size_mb = 64;
+  DatabaseState state = DatabaseState::Online;
+  bool read_only = false;
+  std::vector<BackupSpec> backups;
+};
+
+struct LoginSpec {
+  std::string name;
+  std::string password;
+  bool sysadmin = true;
+  bool disabled = false;
+  std::string default_database = "master";
+};
+
+struct ServerSpec {
+  std::string name;
+  std::string machine_name;  ///< empty: derived from name
+  std::string version;
+  std::string product_level = "RTM";
+  std::optional<std::string> update_level;      ///< nullopt: derived from the build
+  std::optional<std::string> update_reference;  ///< nullopt: derived from the build
+  std::string edition;
+  HostOs os = HostOs::Windows;
+  bool hadr_enabled = true;
+  bool wsfc_node = false;
+  std::vector<int> trace_flags;
+  std::string collation = "SQL_Latin1_General_CP1_CI_AS";
+  std::vector<LoginSpec> logins;
+  std::vector<DatabaseSpec> databases;
+  bool master_key = false;
+  std::vector<std::string> init_sql;
+  // managed instance
+  std::string fqdn;
+  std::string encryption = "off";
+};
+
+struct Scenario {
+  ServerSpec sql_server;
+  ServerSpec managed_instance;
+};
+
+/// A scenario that is not valid: what() reads
+/// "<source>:<line>:<col>: <pointer>: <problem>".
+class ScenarioError : public std::runtime_error {
+public:
+  explicit ScenarioError(const std::string& what) : std::runtime_error(what) {}
+};
+
+/// The defaults described above.
+Scenario default_scenario();
+
+/// Parses scenario JSON text (see the format above). Throws ScenarioError.
+Scenario parse_scenario(std::string_view json_text, const std::string& source = "<scenario>");
+/// The same, from an already parsed value (\p map gives locations, may be null).
+Scenario parse_scenario_value(const milink::sdk::Value& value, const std::string& source = "<scenario>",
+                              const milink::sdk::SourceMap* map = nullptr);
+
+/// Builds a server's state from its spec (system databases, logins,
+/// databases with their backup history, master key). The managed
+/// instance's endpoint certificate is made by EmulatorWorld.
+void build_server_state(ServerState& state, const ServerSpec& spec, Personality personality);
+
+}  // namespace milink::emulator

@@ -1,0 +1,62 @@
+//===- emulator/state/world.hpp - Both emulated servers ----------*- C++ -*-===//
+///
+/// \file
+/// The emulated world: the SQL Server, the managed instance, and the
+/// emulator's certificate authority (which issues the managed instance's
+/// endpoint certificates, as Azure's PKI does for the real service). Every
+/// engine, the link emulation and (later) the ARM emulation share one
+/// EmulatorWorld and change it only while holding its mutex, so a DMV read
+/// on one server sees a consistent picture of both.
+///
+/// The link emulation changes the servers through the ServerState hooks
+/// (set_replica_connected, set_replica_connect_error, add_seeding_stats,
+/// add_database for the seeded copy, which may be RESTORING); the ARM
+/// emulation's state (server trust certificates, distributed availability
+/// groups) belongs here too, beside the two servers, under the same mutex.
+///
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "state/scenario.hpp"
+#include "state/server_state.hpp"
+#include "state/x509.hpp"
+
+#include <milink/sdk/value.hpp>
+
+#include <mutex>
+
+namespace milink::emulator {
+
+class EmulatorWorld {
+public:
+  /// Builds both servers from \p scenario and generates the CA and the
+  /// managed instance's endpoint certificate (RSA 2048).
+  explicit EmulatorWorld(const Scenario& scenario = default_scenario());
+  EmulatorWorld(const EmulatorWorld&) = delete;
+  EmulatorWorld& operator=(const EmulatorWorld&) = delete;
+
+  /// Guards everything below. Engines hold it for a whole batch.
+  mutable std::mutex mutex;
+  std::unique_lock<std::mutex> lock() const { return std::unique_lock<std::mutex>(mutex); }
+
+  ServerState sql_server;
+  ServerState managed_instance;
+  /// The emulator's root CA ("milink emulator root CA").
+  GeneratedCertificate root_ca;
+
+  ServerState& server(Personality p) { return p == Personality::SqlServer ? sql_server : managed_instance; }
+  const ServerState& server(Personality p) const {
+    return p == Personality::SqlServer ? sql_server : managed_instance;
+  }
+
+  /// {"sql_server": ..., "managed_instance": ...}. Takes the mutex.
+  milink::sdk::Value dump() const;
+  /// A copy of a server's statement log. Takes the mutex.
+  std::vector<StatementLogEntry> statement_log(Personality p) const;
+
+  /// Issues a certificate for the managed instance (its FQDN as CN and
+  /// DNS name) signed by the root CA, valid from a day ago for a year.
+  Certificate issue_instance_certificate(const std::string& label) const;
+};
+
+}  // namespace milink::emulator

@@ -1,0 +1,105 @@
+// Scenario JSON: defaults, overrides, and errors that name the key.
+#include "engine_fixture.hpp"
+
+using namespace enginetest;
+
+TEST_CASE("the default scenario: a SQL Server ready for the link and a managed instance", "[scenario]") {
+  EmulatorWorld w;
+  const ServerState& s = w.sql_server;
+  CHECK(s.personality == Personality::SqlServer);
+  CHECK(s.name == "sqlbox1");
+  CHECK(s.version == "15.0.4198.2");
+  CHECK(s.update_level == "CU15");
+  CHECK(s.edition == "Developer Edition (64-bit)");
+  CHECK(s.os == HostOs::Windows);
+  CHECK(s.hadr_enabled);
+  CHECK(s.trace_flags == std::set<int>{1800, 9567});
+  CHECK(s.collation == "SQL_Latin1_General_CP1_CI_AS");
+  REQUIRE(s.find_login("sa"));
+  CHECK(s.find_login("sa")->password == kDefaultSaPassword);
+  const Database* sales = s.find_database("sales");
+  REQUIRE(sales);
+  CHECK(sales->recovery == RecoveryModel::Full);
+  CHECK(sales->log_chain_started);
+  CHECK(s.backups.size() == 1);
+  const Database* hr = s.find_database("hr");
+  REQUIRE(hr);
+  CHECK(hr->recovery == RecoveryModel::Simple);
+  CHECK_FALSE(hr->log_chain_started);
+  CHECK(s.databases.size() == 6);
+  CHECK_FALSE(s.master().master_key);
+  const ServerState& mi = w.managed_instance;
+  CHECK(mi.personality == Personality::ManagedInstance);
+  CHECK(mi.name == "mi1");
+  CHECK(mi.fqdn == "mi1.abc123def456.database.windows.net");
+  CHECK(mi.encryption == "required");
+  CHECK(mi.collation == s.collation);
+  REQUIRE(mi.endpoint_certificate);
+  CHECK(mi.endpoint_certificate->x509.subject_cn == mi.fqdn);
+  CHECK(mi.databases.size() == 4);
+}
+
+TEST_CASE("a scenario overrides what it names and keeps the defaults for the rest", "[scenario]") {
+  Scenario sc = parse_scenario(R"({
+    "sql_server": {
+      "name": "box\\inst1", "version": "16.0.4003.1", "os": "linux", "hadr_enabled": false, "trace_flags": [],
+      "collation": "latin1_general_cs_as",
+      "logins": [{"name": "deployer", "password": "D3ployer!", "sysadmin": true}],
+      "databases": [{"name": "inventory", "recovery": "simple", "size_mb": 10, "backups": ["full", {"type": "log", "copy_only": true}]}],
+      "master_key": true,
+      "init_sql": ["SELECT 1"]
+    },
+    "managed_instance": {"name": "mi9", "encryption": "on"}
+  })",
+                               "test.json");
+  EmulatorWorld w(sc);
+  const ServerState& s = w.sql_server;
+  CHECK(s.name == "box\\inst1");
+  CHECK(s.machine_name == "box");
+  CHECK(s.update_level == "CU1");
+  CHECK(s.os == HostOs::Linux);
+  CHECK_FALSE(s.hadr_enabled);
+  CHECK(s.trace_flags.empty());
+  CHECK(s.collation == "Latin1_General_CS_AS");
+  CHECK_FALSE(s.case_insensitive());
+  CHECK(s.find_login("sa"));  // sa always exists
+  CHECK(s.find_login("deployer"));
+  CHECK(s.find_database("inventory")->recovery == RecoveryModel::Simple);
+  CHECK(s.find_database("sales") == nullptr);
+  CHECK(s.backups.size() == 2);
+  CHECK(s.master().master_key.has_value());
+  CHECK(w.managed_instance.fqdn == "mi9.abc123def456.database.windows.net");
+  CHECK(w.managed_instance.encryption == "on");
+  Fixture fx(sc);
+  CHECK(scalar(fx.ok("SELECT SERVERPROPERTY('InstanceName')")).as_string() == "inst1");
+  CHECK(scalar(fx.ok("SELECT @@SERVICENAME")).as_string() == "inst1");
+}
+
+TEST_CASE("unknown scenario keys are errors that name the key, where it is, and the closest one", "[scenario]") {
+  auto message = [](const std::string& text) {
+    try {
+      parse_scenario(text, "s.json");
+    } catch (const ScenarioError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  CHECK(message("{\"sql_server\": {\"trace_flag\": [1800]}}") ==
+        "s.json:1:17: /sql_server/trace_flag: unknown key \"trace_flag\"; did you mean \"trace_flags\"?");
+  CHECK(message("{\n  \"managed_instance\": {\n    \"fdqn\": \"x.y.z\"\n  }\n}") ==
+        "s.json:3:5: /managed_instance/fdqn: unknown key \"fdqn\"; did you mean \"fqdn\"?");
+  CHECK(message("{\"sql_server\": {\"fqdn\": \"x.y\"}}").find("unknown key \"fqdn\"") != std::string::npos);
+  CHECK(message("{\"sqlserver\": {}}").find("did you mean \"sql_server\"?") != std::string::npos);
+  CHECK(message("{\"sql_server\": {\"zzzzzzzz\": 1}}").find("expected one of: name, machine_name") != std::string::npos);
+  CHECK(message("{\"sql_server\": {\"os\": \"macos\"}}").find("/sql_server/os: \"macos\" is not one of: windows, linux") != std::string::npos);
+  CHECK(message("{\"sql_server\": {\"hadr_enabled\": \"yes\"}}").find("expected true or false, found string") != std::string::npos);
+  CHECK(message("{\"sql_server\": {\"version\": \"15\"}}").find("expected major.minor.build.revision") != std::string::npos);
+  CHECK(message("{\"sql_server\": {\"collation\": \"Klingon_CI_AS\"}}").find("unknown collation") != std::string::npos);
+  CHECK(message("{\"sql_server\": {\"databases\": [{\"name\": \"a\"}, {\"name\": \"A\"}]}}").find("appears twice") != std::string::npos);
+  CHECK(message("{\"sql_server\": {\"databases\": [{\"name\": \"msdb\"}]}}").find("is a system database") != std::string::npos);
+  CHECK(message("{\"sql_server\": {\"databases\": [{\"recovery\": \"FULL\"}]}}").find("missing \"name\"") != std::string::npos);
+  CHECK(message("{\"sql_server\": {\"databases\": [{\"name\": \"a\", \"backups\": [\"weekly\"]}]}}").find("/sql_server/databases/0/backups/0") != std::string::npos);
+  CHECK(message("{\"sql_server\": {\"logins\": [{\"name\": \"x\", \"default_database\": \"nosuch\"}]}}").find("default_database") != std::string::npos);
+  CHECK(message("{\"sql_server\": ").find("s.json:1:") == 0);
+  CHECK(message("[]").find("expected an object") != std::string::npos);
+}
