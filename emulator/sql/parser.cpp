@@ -1395,38 +1395,32 @@ private:
     e->end = prev().end;
     return e;
   }
+  /// `left op right` for the operator token \p o, just consumed; \p right
+  /// parses the right operand.
+  ExprPtr binary(ExprPtr left, const Token& o, std::string op, ExprPtr (Parser::*right)()) {
+    auto e = make(ExprKind::Binary, o);
+    e->begin = left->begin;
+    e->op = std::move(op);
+    e->args.push_back(std::move(left));
+    e->args.push_back((this->*right)());
+    return done(std::move(e));
+  }
 
   ExprPtr expression() { return or_expr(); }
 
-  ExprPtr or_expr() {
-    ExprPtr left = and_expr();
-    while (cur().is("OR")) {
+  /// `operand (word operand)*`, left-associative.
+  ExprPtr word_chain(const char* word, ExprPtr (Parser::*operand)()) {
+    ExprPtr left = (this->*operand)();
+    while (cur().is(word)) {
       const Token& t = cur();
       advance();
-      auto e = make(ExprKind::Binary, t);
-      e->begin = left->begin;
-      e->op = "OR";
-      e->args.push_back(std::move(left));
-      e->args.push_back(and_expr());
-      left = done(std::move(e));
+      left = binary(std::move(left), t, word, operand);
     }
     return left;
   }
 
-  ExprPtr and_expr() {
-    ExprPtr left = not_expr();
-    while (cur().is("AND")) {
-      const Token& t = cur();
-      advance();
-      auto e = make(ExprKind::Binary, t);
-      e->begin = left->begin;
-      e->op = "AND";
-      e->args.push_back(std::move(left));
-      e->args.push_back(not_expr());
-      left = done(std::move(e));
-    }
-    return left;
-  }
+  ExprPtr or_expr() { return word_chain("OR", &Parser::and_expr); }
+  ExprPtr and_expr() { return word_chain("AND", &Parser::not_expr); }
 
   ExprPtr not_expr() {
     if (cur().is("NOT")) {
@@ -1456,16 +1450,11 @@ private:
       if (cur().is_symbol(op)) {
         const Token& o = cur();
         advance();
-        auto e = make(ExprKind::Binary, o);
-        e->begin = left->begin;
         std::string opn = op;
         if (opn == "!=") opn = "<>";
         if (opn == "!<") opn = ">=";
         if (opn == "!>") opn = "<=";
-        e->op = opn;
-        e->args.push_back(std::move(left));
-        e->args.push_back(additive());
-        return done(std::move(e));
+        return binary(std::move(left), o, std::move(opn), &Parser::additive);
       }
     if (cur().is("IS")) {
       const Token& o = cur();
@@ -1535,12 +1524,7 @@ private:
       const Token& o = cur();
       if (!(o.is_symbol("+") || o.is_symbol("-") || o.is_symbol("&") || o.is_symbol("|") || o.is_symbol("^"))) break;
       advance();
-      auto e = make(ExprKind::Binary, o);
-      e->begin = left->begin;
-      e->op = o.text;
-      e->args.push_back(std::move(left));
-      e->args.push_back(multiplicative());
-      left = done(std::move(e));
+      left = binary(std::move(left), o, o.text, &Parser::multiplicative);
     }
     return left;
   }
@@ -1551,12 +1535,7 @@ private:
       const Token& o = cur();
       if (!(o.is_symbol("*") || o.is_symbol("/") || o.is_symbol("%"))) break;
       advance();
-      auto e = make(ExprKind::Binary, o);
-      e->begin = left->begin;
-      e->op = o.text;
-      e->args.push_back(std::move(left));
-      e->args.push_back(unary());
-      left = done(std::move(e));
+      left = binary(std::move(left), o, o.text, &Parser::unary);
     }
     return left;
   }

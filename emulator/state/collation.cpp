@@ -1,8 +1,12 @@
 #include "state/collation.hpp"
 
+#include <milink/sdk/unicode.hpp>
+
 #include <cctype>
 
 namespace milink::emulator {
+
+namespace unicode = milink::sdk::unicode;
 
 namespace {
 
@@ -38,71 +42,15 @@ std::vector<std::string> known_collation_names() {
   return out;
 }
 
-std::u32string utf8_decode(std::string_view s) {
-  std::u32string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    char32_t cp;
-    int extra;
-    if (c < 0x80) {
-      cp = c;
-      extra = 0;
-    } else if ((c & 0xE0) == 0xC0) {
-      cp = c & 0x1F;
-      extra = 1;
-    } else if ((c & 0xF0) == 0xE0) {
-      cp = c & 0x0F;
-      extra = 2;
-    } else if ((c & 0xF8) == 0xF0) {
-      cp = c & 0x07;
-      extra = 3;
-    } else {
-      out.push_back(0xFFFD);
-      ++i;
-      continue;
-    }
-    bool ok = true;
-    for (int k = 1; k <= extra; ++k) {
-      if (i + k >= s.size()) {
-        ok = false;
-        break;
-      }
-      unsigned char cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) {
-        ok = false;
-        break;
-      }
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    if (!ok) {
-      out.push_back(0xFFFD);
-      ++i;
-      continue;
-    }
-    out.push_back(cp);
-    i += static_cast<std::size_t>(extra) + 1;
-  }
-  return out;
-}
+// The engine's strings keep whatever a CAST or a client put in them: UTF-8 is
+// decoded leniently (overlong forms and encoded surrogates are taken as they
+// stand) and unpaired UTF-16 surrogates are kept, so nvarchar <-> varbinary
+// round-trips unit for unit. The TDS layer (tds/text_codec) decodes strictly;
+// both use milink/sdk/unicode.hpp.
 
-void utf8_append(std::string& out, char32_t c) {
-  if (c < 0x80) {
-    out += static_cast<char>(c);
-  } else if (c < 0x800) {
-    out += static_cast<char>(0xC0 | (c >> 6));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else if (c < 0x10000) {
-    out += static_cast<char>(0xE0 | (c >> 12));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (c >> 18));
-    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  }
-}
+std::u32string utf8_decode(std::string_view s) { return unicode::utf8_to_utf32(s, unicode::Utf8Decoding::lenient); }
+
+void utf8_append(std::string& out, char32_t c) { unicode::append_utf8(out, c); }
 
 std::string utf8_encode(const std::u32string& s) {
   std::string out;
@@ -120,36 +68,18 @@ std::size_t utf8_length(std::string_view s) {
 
 std::vector<std::uint8_t> utf8_to_utf16le(std::string_view s) {
   std::vector<std::uint8_t> out;
-  for (char32_t c : utf8_decode(s)) {
-    auto put = [&](std::uint16_t u) {
-      out.push_back(static_cast<std::uint8_t>(u & 0xFF));
-      out.push_back(static_cast<std::uint8_t>(u >> 8));
-    };
-    if (c >= 0x10000) {
-      c -= 0x10000;
-      put(static_cast<std::uint16_t>(0xD800 + (c >> 10)));
-      put(static_cast<std::uint16_t>(0xDC00 + (c & 0x3FF)));
-    } else {
-      put(static_cast<std::uint16_t>(c));
-    }
+  for (char16_t u : unicode::utf8_to_utf16(s, unicode::Utf8Decoding::lenient)) {
+    out.push_back(static_cast<std::uint8_t>(u & 0xFF));
+    out.push_back(static_cast<std::uint8_t>(u >> 8));
   }
   return out;
 }
 
 std::string utf16le_to_utf8(const std::vector<std::uint8_t>& bytes) {
-  std::string out;
-  for (std::size_t i = 0; i + 1 < bytes.size(); i += 2) {
-    char32_t u = static_cast<char32_t>(bytes[i] | (bytes[i + 1] << 8));
-    if (u >= 0xD800 && u < 0xDC00 && i + 3 < bytes.size()) {
-      char32_t lo = static_cast<char32_t>(bytes[i + 2] | (bytes[i + 3] << 8));
-      if (lo >= 0xDC00 && lo < 0xE000) {
-        u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
-        i += 2;
-      }
-    }
-    utf8_append(out, u);
-  }
-  return out;
+  std::u16string units(bytes.size() / 2, u'\0');
+  for (std::size_t i = 0; i < units.size(); ++i)
+    units[i] = static_cast<char16_t>(bytes[2 * i] | (bytes[2 * i + 1] << 8));
+  return unicode::utf16_to_utf8(units, unicode::LoneSurrogates::keep);
 }
 
 char32_t fold_case(char32_t c) {

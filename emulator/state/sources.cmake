@@ -1,6 +1,7 @@
 # Sources of emulator/state (appended to MILINK_EMULATOR_SOURCES): the
 # emulated servers' state, the scenario that builds it, certificates.
 list(APPEND MILINK_EMULATOR_SOURCES
+  ${CMAKE_CURRENT_LIST_DIR}/azure_state.cpp
   ${CMAKE_CURRENT_LIST_DIR}/collation.cpp
   ${CMAKE_CURRENT_LIST_DIR}/scenario.cpp
   ${CMAKE_CURRENT_LIST_DIR}/server_state.cpp

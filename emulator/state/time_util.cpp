@@ -1,5 +1,7 @@
 #include "state/time_util.hpp"
 
+#include "tds/type_codec.hpp"
+
 #include <cctype>
 #include <chrono>
 #include <cstdio>
@@ -8,28 +10,11 @@ namespace milink::emulator {
 
 namespace {
 
-// Howard Hinnant's days_from_civil / civil_from_days.
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
-void civil_from_days(std::int64_t z, int& y, int& m, int& d) {
-  z += 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const std::int64_t yy = static_cast<std::int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  y = static_cast<int>(yy + (m <= 2));
-}
+// Calendar arithmetic (proleptic Gregorian) has one implementation,
+// tds::days_since_0001 / tds::date_from_days_since_0001, next to the TDS
+// DATE/DATETIME2 codec that counts days from 0001-01-01. Unix time counts
+// them from 1970-01-01.
+std::int64_t unix_epoch_days() { return tds::days_since_0001(1970, 1, 1); }
 
 int days_in_month(int y, int m) {
   static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -55,8 +40,8 @@ SqlDateTime now_utc() {
 }
 
 std::int64_t to_unix_seconds(const SqlDateTime& t) {
-  return days_from_civil(t.year, static_cast<unsigned>(t.month), static_cast<unsigned>(t.day)) * 86400 +
-         t.hour * 3600 + t.minute * 60 + t.second;
+  return (tds::days_since_0001(t.year, t.month, t.day) - unix_epoch_days()) * 86400 + t.hour * 3600 + t.minute * 60 +
+         t.second;
 }
 
 SqlDateTime from_unix_seconds(std::int64_t seconds) {
@@ -67,7 +52,7 @@ SqlDateTime from_unix_seconds(std::int64_t seconds) {
     --days;
   }
   SqlDateTime t;
-  civil_from_days(days, t.year, t.month, t.day);
+  tds::date_from_days_since_0001(days + unix_epoch_days(), t.year, t.month, t.day);
   t.hour = static_cast<int>(rem / 3600);
   t.minute = static_cast<int>(rem % 3600 / 60);
   t.second = static_cast<int>(rem % 60);

@@ -17,12 +17,14 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "state/azure_state.hpp"
 #include "state/scenario.hpp"
 #include "state/server_state.hpp"
 #include "state/x509.hpp"
 
 #include <milink/sdk/value.hpp>
 
+#include <functional>
 #include <mutex>
 
 namespace milink::emulator {
@@ -41,6 +43,12 @@ public:
 
   ServerState sql_server;
   ServerState managed_instance;
+  /// ARM's view: trust certificates and links of the managed instance.
+  AzureState azure;
+  /// Called (under the mutex) before any read or write of the world by an
+  /// engine or the ARM emulation, so time-driven state (links, seeding) is
+  /// brought up to date lazily. Set by the link simulator; may be empty.
+  std::function<void()> advance;
   /// The emulator's root CA ("milink emulator root CA").
   GeneratedCertificate root_ca;
 

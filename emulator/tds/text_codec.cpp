@@ -1,116 +1,30 @@
 #include "tds/text_codec.hpp"
 
+#include <milink/sdk/unicode.hpp>
+
 #include <cerrno>
 #include <iconv.h>
 
 namespace milink::emulator::tds {
 
-namespace {
+namespace unicode = milink::sdk::unicode;
 
-void put_utf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
-void put_utf16(std::vector<std::uint8_t>& out, std::uint32_t cp) {
-  auto unit = [&](std::uint32_t u) {
-    out.push_back(static_cast<std::uint8_t>(u));
-    out.push_back(static_cast<std::uint8_t>(u >> 8));
-  };
-  if (cp >= 0x10000) {
-    cp -= 0x10000;
-    unit(0xD800 | (cp >> 10));
-    unit(0xDC00 | (cp & 0x3FF));
-  } else {
-    unit(cp);
-  }
-}
-
-constexpr std::uint32_t kReplacement = 0xFFFD;
-
-}  // namespace
+// Strict UTF-8 decoding, unpaired surrogates replaced (what a client must be
+// able to send and read back), over milink/sdk/unicode.hpp.
 
 std::string utf16le_to_utf8(const std::uint8_t* data, std::size_t bytes) {
-  std::string out;
-  out.reserve(bytes / 2);
-  std::size_t n = bytes / 2;
-  for (std::size_t i = 0; i < n; ++i) {
-    std::uint32_t u = data[2 * i] | (data[2 * i + 1] << 8);
-    if (u >= 0xD800 && u <= 0xDBFF) {
-      if (i + 1 < n) {
-        std::uint32_t lo = data[2 * i + 2] | (data[2 * i + 3] << 8);
-        if (lo >= 0xDC00 && lo <= 0xDFFF) {
-          put_utf8(out, 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00));
-          ++i;
-          continue;
-        }
-      }
-      put_utf8(out, kReplacement);
-    } else if (u >= 0xDC00 && u <= 0xDFFF) {
-      put_utf8(out, kReplacement);
-    } else {
-      put_utf8(out, u);
-    }
-  }
-  return out;
+  std::u16string units(bytes / 2, u'\0');
+  for (std::size_t i = 0; i < units.size(); ++i)
+    units[i] = static_cast<char16_t>(data[2 * i] | (data[2 * i + 1] << 8));
+  return unicode::utf16_to_utf8(units);
 }
 
 std::vector<std::uint8_t> utf8_to_utf16le(const std::string& s) {
   std::vector<std::uint8_t> out;
   out.reserve(s.size() * 2);
-  std::size_t i = 0, n = s.size();
-  while (i < n) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    std::uint32_t cp;
-    int extra;
-    if (c < 0x80) {
-      cp = c;
-      extra = 0;
-    } else if ((c & 0xE0) == 0xC0) {
-      cp = c & 0x1F;
-      extra = 1;
-    } else if ((c & 0xF0) == 0xE0) {
-      cp = c & 0x0F;
-      extra = 2;
-    } else if ((c & 0xF8) == 0xF0) {
-      cp = c & 0x07;
-      extra = 3;
-    } else {
-      put_utf16(out, kReplacement);
-      ++i;
-      continue;
-    }
-    bool ok = i + static_cast<std::size_t>(extra) < n;
-    std::size_t j = 1;
-    for (; ok && j <= static_cast<std::size_t>(extra); ++j) {
-      unsigned char cc = static_cast<unsigned char>(s[i + j]);
-      if ((cc & 0xC0) != 0x80) {
-        ok = false;
-        break;
-      }
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    if (!ok || (extra == 1 && cp < 0x80) || (extra == 2 && cp < 0x800) || (extra == 3 && cp < 0x10000) ||
-        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-      put_utf16(out, kReplacement);
-      i += 1;
-      continue;
-    }
-    put_utf16(out, cp);
-    i += extra + 1;
+  for (char16_t u : unicode::utf8_to_utf16(s)) {
+    out.push_back(static_cast<std::uint8_t>(u));
+    out.push_back(static_cast<std::uint8_t>(u >> 8));
   }
   return out;
 }
@@ -183,7 +97,7 @@ std::string decode_code_page(const std::uint8_t* data, std::size_t bytes, int co
   std::string from = "CP" + std::to_string(code_page);
   iconv_t cd = ::iconv_open("UTF-8", from.c_str());
   if (cd == reinterpret_cast<iconv_t>(-1)) {
-    for (std::size_t i = 0; i < bytes; ++i) put_utf8(out, data[i]);  // Latin-1 as a last resort
+    for (std::size_t i = 0; i < bytes; ++i) unicode::append_utf8(out, data[i]);  // Latin-1 as a last resort
     return out;
   }
   out.resize(bytes * 4 + 16);
@@ -202,7 +116,7 @@ std::string decode_code_page(const std::uint8_t* data, std::size_t bytes, int co
       }
       // EILSEQ / EINVAL: skip one byte, emit U+FFFD.
       std::string rep;
-      put_utf8(rep, kReplacement);
+      unicode::append_utf8(rep, unicode::replacement_character);
       if (out.size() - done < rep.size()) out.resize(out.size() + 16);
       out.replace(done, rep.size(), rep);
       done += rep.size();

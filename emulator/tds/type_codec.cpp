@@ -17,7 +17,10 @@ using namespace tds_type;
 // Dates
 
 namespace {
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
+// Howard Hinnant's days_from_civil / civil_from_days: the emulator's only
+// calendar arithmetic (state/time_util uses it through days_since_0001).
+// constexpr, so that the epochs below are constants, not dynamic initialisers.
+constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
   y -= m <= 2;
   const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
   const unsigned yoe = static_cast<unsigned>(y - era * 400);
@@ -26,7 +29,7 @@ std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
   return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
 }
 
-void civil_from_days(std::int64_t z, int& year, int& month, int& day) {
+constexpr void civil_from_days(std::int64_t z, int& year, int& month, int& day) {
   z += 719468;
   const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
   const unsigned doe = static_cast<unsigned>(z - era * 146097);
@@ -39,8 +42,8 @@ void civil_from_days(std::int64_t z, int& year, int& month, int& day) {
   year = static_cast<int>(y + (month <= 2));
 }
 
-const std::int64_t kEpoch0001 = days_from_civil(1, 1, 1);
-const std::int64_t kEpoch1900 = days_from_civil(1900, 1, 1);
+constexpr std::int64_t kEpoch0001 = days_from_civil(1, 1, 1);
+constexpr std::int64_t kEpoch1900 = days_from_civil(1900, 1, 1);
 
 std::uint64_t read_uint_le(const std::uint8_t* p, std::size_t n) {
   std::uint64_t v = 0;

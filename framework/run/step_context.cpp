@@ -1,5 +1,7 @@
 #include "run/step_context.hpp"
 
+#include <milink/sdk/http.hpp>
+
 #include "sql/sql_service.hpp"
 
 namespace milink::run {
@@ -114,6 +116,27 @@ milink::sdk::SqlSession* StepContextImpl::sql(const std::string& target, std::st
     error = redactor_.redact(std::string("SQL target \"") + target + "\": " + e.what());
     return nullptr;
   }
+}
+
+milink::sdk::ArmClient* StepContextImpl::arm(std::string& error) noexcept {
+  error = "Azure Resource Manager is not available: this milink has no ARM client yet";
+  return nullptr;
+}
+
+namespace {
+/// Until the HTTP client lands: every request fails with an explanation.
+class UnavailableHttp final : public milink::sdk::HttpClient {
+public:
+  bool send(const milink::sdk::HttpRequest&, milink::sdk::HttpResponse&, std::string& error) noexcept override {
+    error = "HTTP is not available: this milink has no HTTP client yet";
+    return false;
+  }
+};
+}  // namespace
+
+milink::sdk::HttpClient& StepContextImpl::http() noexcept {
+  static UnavailableHttp http;
+  return http;
 }
 
 Object StepContextImpl::outputs() const {

@@ -46,6 +46,8 @@ public:
   milink::sdk::Provider* provider(const std::string& kind, const std::string& name,
                                   std::string& error) noexcept override;
   milink::sdk::SqlSession* sql(const std::string& target, std::string& error) noexcept override;
+  milink::sdk::ArmClient* arm(std::string& error) noexcept override;
+  milink::sdk::HttpClient& http() noexcept override;
 
   /// The run's SQL service (nullptr: no SQL, as in `milink plan`). Set
   /// before the first call into the plugin. Sessions opened through it

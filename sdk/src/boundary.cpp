@@ -2,6 +2,8 @@
 // destructor here, in libmilink_sdk.so with default visibility, gives each
 // type a single type_info shared by milink and every plugin (see
 // docs/abi-policy.md, "type_info across modules").
+#include <milink/sdk/arm.hpp>
+#include <milink/sdk/http.hpp>
 #include <milink/sdk/plugin.hpp>
 #include <milink/sdk/provider.hpp>
 #include <milink/sdk/services.hpp>
@@ -12,6 +14,8 @@ namespace milink::sdk {
 
 Services::~Services() = default;
 SqlSession::~SqlSession() = default;
+HttpClient::~HttpClient() = default;
+ArmClient::~ArmClient() = default;
 StepContext::~StepContext() = default;
 StepInstance::~StepInstance() = default;
 StepFactory::~StepFactory() = default;

@@ -1,4 +1,5 @@
 #include <milink/sdk/json.hpp>
+#include <milink/sdk/unicode.hpp>
 
 #include <cerrno>
 #include <cstdlib>
@@ -187,24 +188,6 @@ private:
     return v;
   }
 
-  static void utf8(std::string& out, unsigned cp) {
-    if (cp < 0x80) {
-      out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      out += static_cast<char>(0xC0 | (cp >> 6));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      out += static_cast<char>(0xE0 | (cp >> 12));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (cp >> 18));
-      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-  }
-
   std::string string() {
     advance();  // opening quote
     std::string out;
@@ -247,7 +230,7 @@ private:
           } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
             fail("unpaired surrogate in \\u escape");
           }
-          utf8(out, cp);
+          unicode::append_utf8(out, cp);
           break;
         }
         default: fail(std::string("invalid escape '\\") + e + "'");

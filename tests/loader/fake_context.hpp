@@ -2,6 +2,7 @@
 // outputs land in an Object, logs in a vector, nothing else is available.
 #pragma once
 
+#include <milink/sdk/http.hpp>
 #include <milink/sdk/services.hpp>
 #include <milink/sdk/value.hpp>
 
@@ -24,6 +25,19 @@ public:
     error = "no SQL target '" + target + "' in the fake context";
     return nullptr;
   }
+  milink::sdk::ArmClient* arm(std::string& error) noexcept override {
+    error = "no ARM in the fake context";
+    return nullptr;
+  }
+  milink::sdk::HttpClient& http() noexcept override { return http_; }
+
+  class NoHttp final : public milink::sdk::HttpClient {
+  public:
+    bool send(const milink::sdk::HttpRequest&, milink::sdk::HttpResponse&, std::string& error) noexcept override {
+      error = "no HTTP in the fake context";
+      return false;
+    }
+  } http_;
 
   std::vector<std::string> lines;
 };

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include <milink/sdk/arm.hpp>
 #include <milink/sdk/provider.hpp>
 #include <milink/sdk/services.hpp>
 #include <milink/sdk/sql.hpp>
@@ -70,6 +71,62 @@ private:
   SqlSession& session_;
 };
 
+/// A failed ARM call, thrown by Arm inside the plugin.
+class ArmException : public StepError {
+public:
+  ArmException(ArmError e, const std::string& method, const std::string& path)
+      : StepError(e.describe(method, path)), error_(std::move(e)) {}
+  const ArmError& error() const noexcept { return error_; }
+
+private:
+  ArmError error_;
+};
+
+/// The step author's view of an ArmClient: throws ArmException on failure.
+class Arm {
+public:
+  explicit Arm(ArmClient& client) noexcept : client_(client) {}
+  const ArmCoordinates& coordinates() const noexcept { return client_.coordinates(); }
+  std::string url(const std::string& path, const std::string& api_version) const {
+    return client_.url(path, api_version);
+  }
+  /// GET; a 404 is returned (status 404), not thrown, so observe() can ask
+  /// whether a resource exists.
+  ArmResponse get(const std::string& path, const std::string& api_version) {
+    ArmResponse out;
+    ArmError err;
+    if (!client_.call("GET", path, api_version, Value(), false, out, err)) {
+      if (err.status == 404) {
+        out.status = 404;
+        out.request_id = err.request_id;
+        return out;
+      }
+      throw ArmException(std::move(err), "GET", path);
+    }
+    return out;
+  }
+  /// PUT, waiting for a long-running operation to finish.
+  ArmResponse put(const std::string& path, const std::string& api_version, const Value& body) {
+    return send("PUT", path, api_version, body);
+  }
+  ArmResponse remove(const std::string& path, const std::string& api_version) {
+    return send("DELETE", path, api_version, Value());
+  }
+  ArmResponse post(const std::string& path, const std::string& api_version, const Value& body) {
+    return send("POST", path, api_version, body);
+  }
+
+private:
+  ArmResponse send(const std::string& method, const std::string& path, const std::string& api_version,
+                   const Value& body) {
+    ArmResponse out;
+    ArmError err;
+    if (!client_.call(method, path, api_version, body, true, out, err)) throw ArmException(std::move(err), method, path);
+    return out;
+  }
+  ArmClient& client_;
+};
+
 class Context {
 public:
   explicit Context(StepContext& ctx) noexcept : ctx_(ctx) {}
@@ -113,6 +170,16 @@ public:
     if (s == nullptr) throw StepError(error);
     return Sql(*s);
   }
+
+  /// The ARM client; throws StepError when Azure is not configured.
+  Arm arm() {
+    std::string error;
+    ArmClient* a = ctx_.services().arm(error);
+    if (a == nullptr) throw StepError(error);
+    return Arm(*a);
+  }
+
+  HttpClient& http() noexcept { return ctx_.services().http(); }
 
   StepContext& raw() noexcept { return ctx_; }
 

@@ -1,7 +1,10 @@
 //===- milink/sdk/sdk.hpp - Everything a step plugin needs ------*- C++ -*-===//
 #pragma once
 #include <milink/sdk/adapter.hpp>
+#include <milink/sdk/arm.hpp>
 #include <milink/sdk/context.hpp>
+#include <milink/sdk/credential.hpp>
+#include <milink/sdk/http.hpp>
 #include <milink/sdk/json.hpp>
 #include <milink/sdk/params.hpp>
 #include <milink/sdk/plugin.hpp>

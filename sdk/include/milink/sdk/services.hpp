@@ -16,6 +16,8 @@
 
 namespace milink::sdk {
 
+class ArmClient;
+class HttpClient;
 class Provider;
 class SqlSession;
 
@@ -52,6 +54,17 @@ public:
   /// until that call into the plugin returns. Thread safety: any thread;
   /// each step execution gets its own session.
   virtual SqlSession* sql(const std::string& target, std::string& error) noexcept = 0;
+
+  /// Required. The ARM client for this step execution, authenticated with
+  /// the config's credential provider (azure.credential). Returns nullptr
+  /// and fills \p error when the config has no azure section or the
+  /// credential cannot be set up. Valid until the call into the plugin
+  /// returns. Not available in `milink plan`.
+  virtual ArmClient* arm(std::string& error) noexcept = 0;
+
+  /// Required. milink's HTTP client (verification always on). Valid for
+  /// the whole run; thread-safe.
+  virtual HttpClient& http() noexcept = 0;
 };
 
 /// Per-execution context of one step (one for_each item).

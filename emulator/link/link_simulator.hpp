@@ -1,0 +1,128 @@
+//===- emulator/link/link_simulator.hpp - The link, simulated ------*- C++ -*-===//
+///
+/// \file
+/// Makes the Managed Instance link behave on the emulator's state the way
+/// it does between a real SQL Server and a managed instance. The ARM routes
+/// call create()/remove() when a distributedAvailabilityGroups resource is
+/// PUT or DELETEd; everything else follows from time and the world's state,
+/// brought up to date lazily through EmulatorWorld::advance:
+///
+///  * The instance's replica (sys.dm_hadr_availability_replica_states on
+///    SQL Server, for the DAG's remote replica) goes CONNECTED after the
+///    profile's connect delay, only when every condition holds:
+///      - SQL Server has a STARTED DATABASE_MIRRORING endpoint with
+///        certificate authentication and AES, an AG with the database, and a
+///        DAG whose names and listener URLs match the ARM link;
+///      - the managed instance trusts the SQL Server certificate (a
+///        serverTrustCertificate whose DER is the certificate the endpoint uses);
+///      - SQL Server holds the managed instance's endpoint certificate.
+///    Otherwise it stays DISCONNECTED with the last_connect_error_* values
+///    and ARM-side errors real servers report for that cause
+///    (mission-facts §2.5: 41973, 41974, 41976, 41986, ...).
+///  * Then seeding: the database appears on the managed instance RESTORING,
+///    with progress in sys.dm_hadr_physical_seeding_stats (scaled to the
+///    database size in the realistic profile), then ONLINE and read-only;
+///    the DAG reports SYNCHRONIZING then HEALTHY, and the ARM link's
+///    replicaState / linkState follow.
+///
+/// The ARM side, per database of the link (the MI-link troubleshooting doc's
+/// replicaState values; linkState values other than "Catchup" are inferred):
+///   created, not yet connected   replicaState CreatingLink, linkState Creating
+///   connected, seeding           CreatingLink (seedingProgress %), linkState Seeding
+///   seeded                       LinkSynchronizing, linkState Catchup
+///   a condition missing          LinkInitError (41973, 41974, 41976, 41986)
+///   target database unusable     LinkCreationError (41977)
+///   log backup during seeding    LinkCreationError (1412), for good: drop and recreate
+/// The PUT's long-running operation (operation_outcome, provisioning_state)
+/// succeeds when seeding ends, and fails with the current error when the link
+/// has not connected within the profile's connect_timeout (the real service
+/// gives up after 5 minutes, error 41962) or on 1412. A link keeps retrying
+/// after that: fixing the cause connects it on the next advance(), and its
+/// provisioning_state becomes Succeeded when it has seeded.
+///
+/// removed() drops the managed instance's DAG (and its AG when no other link
+/// uses it); a database that finished seeding stays on the managed instance,
+/// read-write and out of the AG (what migrating with the link relies on); one
+/// still RESTORING is dropped. SQL Server's DAG stays (users drop it), with
+/// the remote replica DISCONNECTED.
+///
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "state/world.hpp"
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace milink::emulator {
+
+/// How long things take.
+struct TimingProfile {
+  std::string name = "fast";
+  std::chrono::milliseconds arm_operation{50};       ///< a PUT/DELETE long-running operation
+  std::chrono::milliseconds connect_delay{100};      ///< ARM link created -> replica CONNECTED
+  double seeding_bytes_per_second = 512.0 * 1024 * 1024;  ///< fast: a 64 MB database seeds in ~0.1 s
+  std::chrono::milliseconds catch_up{100};           ///< seeded -> HEALTHY
+  /// Created and still not connected after this long: the PUT's operation
+  /// fails with the current error (the link keeps retrying).
+  std::chrono::milliseconds connect_timeout{1000};
+
+  static TimingProfile fast();
+  /// ARM operations take seconds, connecting ~30 s, seeding ~50 MB/s, the
+  /// PUT gives up after 5 minutes.
+  static TimingProfile realistic();
+  /// "fast" | "realistic"; throws std::invalid_argument otherwise.
+  static TimingProfile named(const std::string& name);
+};
+
+/// The outcome of an ARM request the simulator judged.
+struct LinkResult {
+  bool ok = true;
+  int http_status = 200;
+  std::string code;     ///< ARM error code when !ok
+  std::string message;  ///< ARM error message when !ok
+};
+
+class LinkSimulator {
+public:
+  /// Installs itself as \p world.advance (taking the world mutex: do not
+  /// hold it). \p world must outlive it.
+  LinkSimulator(EmulatorWorld& world, TimingProfile profile);
+  /// Clears \p world.advance (taking the world mutex: do not hold it).
+  ~LinkSimulator();
+  LinkSimulator(const LinkSimulator&) = delete;
+  LinkSimulator& operator=(const LinkSimulator&) = delete;
+
+  const TimingProfile& profile() const noexcept { return profile_; }
+
+  /// A link resource was PUT (already validated against the spec and stored
+  /// in world.azure.links by the ARM layer). Starts it: the clock starts at
+  /// link.created_at (set to now when it is unset). Returns 201 (200 when
+  /// the link was already started); fails (409) when the managed instance
+  /// already has an availability group with the link's name, (400) when the
+  /// link and instance availability group names are equal, (500) when the
+  /// link is not in world.azure.links. Call with the world mutex held.
+  LinkResult created(LinkResource& link);
+  /// The link resource is being DELETEd: tear down the instance side
+  /// (database, replica states). Call with the world mutex held.
+  void removed(const LinkResource& link);
+  /// Brings every link up to now (what EmulatorWorld::advance does). Call
+  /// with the world mutex held.
+  void advance(std::chrono::steady_clock::time_point now);
+
+  /// How the link's PUT operation ended: nullopt while it runs (or for an
+  /// unknown link); ok, or failed with code "LinkInitError" /
+  /// "LinkCreationError" and message "<number>: <text>" (as
+  /// mostRecentLinkError). Call with the world mutex held.
+  std::optional<LinkResult> operation_outcome(const std::string& link_name) const;
+
+private:
+  struct State;
+  EmulatorWorld& world_;
+  TimingProfile profile_;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace milink::emulator
