@@ -3,22 +3,38 @@
 /// \file
 /// Makes the Managed Instance link behave on the emulator's state the way
 /// it does between a real SQL Server and a managed instance. The ARM routes
-/// call create()/remove() when a distributedAvailabilityGroups resource is
+/// call created()/removed() when a distributedAvailabilityGroups resource is
 /// PUT or DELETEd; everything else follows from time and the world's state,
 /// brought up to date lazily through EmulatorWorld::advance:
 ///
 ///  * The instance's replica (sys.dm_hadr_availability_replica_states on
 ///    SQL Server, for the DAG's remote replica) goes CONNECTED after the
-///    profile's connect delay, only when every condition holds:
-///      - SQL Server has a STARTED DATABASE_MIRRORING endpoint with
-///        certificate authentication and AES, an AG with the database, and a
-///        DAG whose names and listener URLs match the ARM link;
-///      - the managed instance trusts the SQL Server certificate (a
-///        serverTrustCertificate whose DER is the certificate the endpoint uses);
-///      - SQL Server holds the managed instance's endpoint certificate.
-///    Otherwise it stays DISCONNECTED with the last_connect_error_* values
-///    and ARM-side errors real servers report for that cause
-///    (mission-facts §2.5: 41973, 41974, 41976, 41986, ...).
+///    profile's connect delay, only when every condition holds. Checked in
+///    the order a real link meets them; the first that fails sets
+///    last_connect_error_number/_description/_timestamp (SQL Server's DAG,
+///    when it exists) and the ARM mostRecentLinkError "<number>: <text>":
+///      condition (SQL Server side unless said)        DMV        ARM
+///      a DATABASE_MIRRORING endpoint exists           28080      41986
+///      ... STARTED                                    9666       41986
+///      ... with certificate authentication            28027      41986
+///      ... encrypting with AES                        28027      41986
+///      the ARM partnerEndpoint's port is its port     35201      41986
+///      a serverTrustCertificate whose DER is the
+///        endpoint certificate's (managed instance)    41973      41973
+///      a certificate whose DER is the managed
+///        instance's endpoint certificate (or its
+///        issuer, via sp_certificate_add_issuer)       41974      41974
+///      an AG named partnerAvailabilityGroupName, a
+///        DAG named like the link, built on that AG,
+///        its other member named
+///        instanceAvailabilityGroupName with a
+///        LISTENER_URL on the managed instance's FQDN
+///        port 5022                                    41976      41976
+///      the AG holds each link database, which the
+///        managed instance does not have yet           41977      41977
+///    Names compare as both servers' collations do (a difference in case
+///    only matches when both are case-insensitive). Texts: sys.messages for
+///    the numbers; that the DMV shows the 419xx link errors is inferred.
 ///  * Then seeding: the database appears on the managed instance RESTORING,
 ///    with progress in sys.dm_hadr_physical_seeding_stats (scaled to the
 ///    database size in the realistic profile), then ONLINE and read-only;
@@ -108,8 +124,10 @@ public:
   /// The link resource is being DELETEd: tear down the instance side
   /// (database, replica states). Call with the world mutex held.
   void removed(const LinkResource& link);
-  /// Brings every link up to now (what EmulatorWorld::advance does). Call
-  /// with the world mutex held.
+  /// Brings every link up to now (what EmulatorWorld::advance does). Time
+  /// never goes back: an earlier \p now than a previous call's counts as
+  /// that call's (tests drive it with synthetic times while the engines'
+  /// own calls use the clock). Call with the world mutex held.
   void advance(std::chrono::steady_clock::time_point now);
 
   /// How the link's PUT operation ended: nullopt while it runs (or for an

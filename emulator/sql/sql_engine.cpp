@@ -1,12 +1,15 @@
 #include "sql/sql_engine.hpp"
 
+#include "faults/sql_faults.hpp"
 #include "sql/errors.hpp"
 #include "sql/executor.hpp"
 #include "state/collation.hpp"
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <stdexcept>
+#include <thread>
 
 namespace milink::emulator {
 
@@ -32,7 +35,10 @@ Message to_message(const sql::ErrorMessage& m) {
 
 }  // namespace
 
-SqlEngine::SqlEngine(EmulatorWorld& world, Personality personality) : world_(world), personality_(personality) {
+SqlEngine::SqlEngine(EmulatorWorld& world, Personality personality) : SqlEngine(world, personality, nullptr) {}
+
+SqlEngine::SqlEngine(EmulatorWorld& world, Personality personality, FaultPlan* faults)
+    : world_(world), personality_(personality), faults_(faults) {
   auto lock = world_.lock();
   ServerState& server = world_.server(personality_);
   if (server.init_done) return;
@@ -67,8 +73,39 @@ ServerIdentity SqlEngine::identity() const {
   return id;
 }
 
+std::optional<Response> SqlEngine::apply_faults(Session& session) {
+  FaultPlan* plan = faults_.load();
+  if (!plan || FaultsDrawnScope::active()) return std::nullopt;
+  const Service service = personality_ == Personality::SqlServer ? Service::Sql : Service::Mi;
+  for (const Fault& f : plan->next(service)) {
+    switch (f.kind) {
+      case Fault::Kind::Latency:
+        std::this_thread::sleep_for(std::chrono::milliseconds(f.value));
+        break;
+      case Fault::Kind::Reset:
+      case Fault::Kind::Drop:
+        throw InjectedConnectionReset{service};
+      case Fault::Kind::SqlError: {
+        std::string server;
+        {
+          auto lock = world_.lock();
+          server = world_.server(personality_).name;
+        }
+        Response r;
+        r.items.emplace_back(injected_sql_error(f.value, session.spid, server, session.database));
+        r.failed = true;
+        return r;
+      }
+      case Fault::Kind::HttpStatus:
+        break;  // not for the TDS services (the spec parser refuses them)
+    }
+  }
+  return std::nullopt;
+}
+
 LoginResult SqlEngine::login(const LoginRequest& request) {
   auto lock = world_.lock();
+  if (world_.advance) world_.advance();
   const ServerState& s = world_.server(personality_);
   LoginResult result;
   const Login* l = s.find_login(request.user);
@@ -92,14 +129,18 @@ LoginResult SqlEngine::login(const LoginRequest& request) {
 }
 
 Response SqlEngine::execute(Session& session, const std::string& sql, const std::vector<Param>& params) {
+  if (auto injected = apply_faults(session)) return std::move(*injected);
   auto lock = world_.lock();
+  if (world_.advance) world_.advance();
   Response r;
   sql::Executor(world_, world_.server(personality_), session, session_data(session), r).run_batch(sql, params);
   return r;
 }
 
 Response SqlEngine::execute_procedure(Session& session, const std::string& name, const std::vector<Param>& params) {
+  if (auto injected = apply_faults(session)) return std::move(*injected);
   auto lock = world_.lock();
+  if (world_.advance) world_.advance();
   Response r;
   sql::Executor(world_, world_.server(personality_), session, session_data(session), r).run_procedure(name, params);
   return r;

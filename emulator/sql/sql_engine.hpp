@@ -10,7 +10,11 @@
 #pragma once
 
 #include "engine/engine.hpp"
+#include "faults/fault_plan.hpp"
 #include "state/world.hpp"
+
+#include <atomic>
+#include <optional>
 
 namespace milink::emulator {
 
@@ -20,6 +24,18 @@ public:
   /// first time; throws std::runtime_error naming the batch and the error
   /// when one of them fails.
   SqlEngine(EmulatorWorld& world, Personality personality);
+  /// The same, with a fault plan (see set_fault_plan).
+  SqlEngine(EmulatorWorld& world, Personality personality, FaultPlan* faults);
+
+  /// Applies \p faults' `sql` rules (SQL Server) or `mi` rules (the managed
+  /// instance) to every execute() and execute_procedure(), one request each:
+  /// latency=MS sleeps (without holding the world mutex), an SQL error number
+  /// answers that error and runs nothing, reset and drop throw
+  /// InjectedConnectionReset (faults/sql_faults.hpp: the TDS connection
+  /// closes). Requests the TDS layer already drew for
+  /// (TdsServerOptions::faults) are not drawn again. Not owned; null turns
+  /// it off. Thread-safe.
+  void set_fault_plan(FaultPlan* faults) noexcept { faults_.store(faults); }
 
   ServerIdentity identity() const override;
   LoginResult login(const LoginRequest& request) override;
@@ -34,8 +50,12 @@ public:
   Personality personality() const { return personality_; }
 
 private:
+  /// Draws and applies the request's faults; the answer when one replaces it.
+  std::optional<Response> apply_faults(Session& session);
+
   EmulatorWorld& world_;
   Personality personality_;
+  std::atomic<FaultPlan*> faults_{nullptr};
 };
 
 }  // namespace milink::emulator

@@ -1,5 +1,6 @@
 #include "tds/connection.hpp"
 
+#include "faults/sql_faults.hpp"
 #include "tds/login7.hpp"
 #include "tds/packet_io.hpp"
 #include "tds/prelogin.hpp"
@@ -10,8 +11,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <thread>
 
 namespace milink::emulator::tds {
 
@@ -70,7 +73,7 @@ public:
       } catch (...) {
       }
     }
-    close_gracefully();
+    if (!reset_) close_gracefully();
   }
 
 private:
@@ -179,23 +182,52 @@ private:
       ++server_.requests;
       TokenWriter tw(identity_, tds_version_);
       bool failed = false;
-      switch (msg->type) {
-        case packet_type::kSqlBatch:
-          failed = handler.sql_batch(decode_sql_batch(msg->payload, all_headers), tw);
-          break;
-        case packet_type::kRpc: {
-          Collation dflt = Collation::from_identity(identity_);
-          failed = handler.rpc(decode_rpc(msg->payload, all_headers, dflt), tw);
-          break;
+      // Injected faults (TdsServerOptions::faults): one draw per batch or RPC.
+      std::optional<FaultsDrawnScope> drawn;
+      const bool is_rpc = msg->type == packet_type::kRpc;
+      if (server_.options.faults && (msg->type == packet_type::kSqlBatch || is_rpc)) {
+        drawn.emplace();
+        std::optional<Message> injected;
+        for (const Fault& f : server_.options.faults->next(server_.options.fault_service)) {
+          if (f.kind == Fault::Kind::Latency) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(f.value));
+          } else if (f.kind == Fault::Kind::Reset || f.kind == Fault::Kind::Drop) {
+            reset();
+            return;
+          } else if (f.kind == Fault::Kind::SqlError) {
+            injected = injected_sql_error(f.value, session_.spid, identity_.name, session_.database);
+          }
         }
-        case packet_type::kTransactionManager:
-          failed = handler.transaction_manager(decode_transaction_manager(msg->payload, all_headers), tw);
-          break;
-        case packet_type::kAttention:
-          send(done_token(done_status::kAttn, tds_version_));
+        if (injected) {
+          tw.message(*injected);
+          tw.done(is_rpc ? token::kDoneProc : token::kDone, done_status::kFinal, 0, 0);
+          Bytes reply = tw.finish(true);
+          send_reply(reply, tw.token_starts());
           continue;
-        default:
-          throw ProtocolError("unexpected " + packet_type_name(msg->type) + " after login");
+        }
+      }
+      try {
+        switch (msg->type) {
+          case packet_type::kSqlBatch:
+            failed = handler.sql_batch(decode_sql_batch(msg->payload, all_headers), tw);
+            break;
+          case packet_type::kRpc: {
+            Collation dflt = Collation::from_identity(identity_);
+            failed = handler.rpc(decode_rpc(msg->payload, all_headers, dflt), tw);
+            break;
+          }
+          case packet_type::kTransactionManager:
+            failed = handler.transaction_manager(decode_transaction_manager(msg->payload, all_headers), tw);
+            break;
+          case packet_type::kAttention:
+            send(done_token(done_status::kAttn, tds_version_));
+            continue;
+          default:
+            throw ProtocolError("unexpected " + packet_type_name(msg->type) + " after login");
+        }
+      } catch (const InjectedConnectionReset&) {  // the engine drew a reset fault
+        reset();
+        return;
       }
       Bytes reply = tw.finish(failed);
       send_reply(reply, tw.token_starts());
@@ -277,6 +309,15 @@ private:
     return true;
   }
 
+  /// An injected `reset` fault: the connection ends at once, unanswered; the
+  /// server's close of the descriptor then sends a TCP reset (SO_LINGER 0).
+  void reset() noexcept {
+    reset_ = true;
+    linger lg{1, 0};
+    ::setsockopt(fd_, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+    ::shutdown(fd_, SHUT_RDWR);
+  }
+
   /// Half-close and drain what the client still sends, so that our last
   /// packets are not lost to a TCP reset; the server closes the descriptor.
   void close_gracefully() noexcept {
@@ -306,6 +347,7 @@ private:
   std::size_t packet_size_ = kDefaultPacketSize;
   bool can_send_errors_ = true;
   bool logged_in_ = false;
+  bool reset_ = false;  ///< closed by an injected fault: no graceful close
   std::string last_error_;
 };
 

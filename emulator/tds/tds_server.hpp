@@ -9,6 +9,7 @@
 #pragma once
 
 #include "engine/engine.hpp"
+#include "faults/fault_plan.hpp"
 
 #include <atomic>
 #include <cstdint>
@@ -35,6 +36,16 @@ struct TdsServerOptions {
   std::string certificate_pem;
   std::string private_key_pem;
   int max_connections = 1024;  ///< further connections get an error and are closed
+  /// Injected faults (not owned; must outlive the server; null: none). Each
+  /// SQL_BATCH and RPC request draws once from \c fault_service's rules,
+  /// before the engine sees it: latency=MS sleeps, reset and drop close the
+  /// connection without an answer, an SQL error number answers the request
+  /// with that error (faults/sql_faults.hpp). An Engine that applies the
+  /// same plan itself (SqlEngine::set_fault_plan) skips these requests, so
+  /// each is counted once; one that throws InjectedConnectionReset gets its
+  /// connection closed whether or not this is set.
+  FaultPlan* faults = nullptr;
+  Service fault_service = Service::Sql;  ///< Sql or Mi
 };
 
 struct TdsServerStats {

@@ -1,0 +1,923 @@
+#include "link/link_simulator.hpp"
+
+#include "state/collation.hpp"
+#include "state/time_util.hpp"
+#include "state/x509.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <stdexcept>
+
+namespace milink::emulator {
+
+using Clock = std::chrono::steady_clock;
+using TimePoint = Clock::time_point;
+using std::chrono::milliseconds;
+
+// --- profiles -------------------------------------------------------------
+
+TimingProfile TimingProfile::fast() {
+  TimingProfile p;
+  p.name = "fast";
+  p.arm_operation = milliseconds(50);
+  p.connect_delay = milliseconds(100);
+  p.seeding_bytes_per_second = 512.0 * 1024 * 1024;
+  p.catch_up = milliseconds(100);
+  p.connect_timeout = milliseconds(1000);
+  return p;
+}
+
+TimingProfile TimingProfile::realistic() {
+  TimingProfile p;
+  p.name = "realistic";
+  p.arm_operation = std::chrono::seconds(5);
+  p.connect_delay = std::chrono::seconds(30);  // "it can take up to a minute" (replicate-database doc)
+  p.seeding_bytes_per_second = 50.0 * 1024 * 1024;
+  p.catch_up = std::chrono::seconds(10);
+  p.connect_timeout = std::chrono::minutes(5);  // error 41962: "did not start within 5 minutes"
+  return p;
+}
+
+TimingProfile TimingProfile::named(const std::string& name) {
+  if (name == "fast") return fast();
+  if (name == "realistic") return realistic();
+  throw std::invalid_argument("unknown timing profile \"" + name + "\"; expected fast or realistic");
+}
+
+namespace {
+
+// --- errors ---------------------------------------------------------------
+// 41973, 41974, 41976, 41977, 41986: sys.messages as listed in sql-docs
+// (database-engine-events-and-errors-41400-to-49999); 1412: sys.messages
+// (1000-1999), the one the MI-link troubleshooting doc names for a log
+// truncated during seeding; 35201, 9666, 28080, 28027: the Always On
+// connectivity errors of the alwayson_health session (sql-docs), %S_MSG
+// rendered as "Database Mirroring" (inferred) and the states inferred except
+// "There is no compatible encryption algorithm. State 22." (real errorlog
+// output). That SQL Server's DAG shows the 419xx link errors in
+// last_connect_error_number/_description is inferred: the real DMV may show
+// transport errors instead.
+
+struct LinkError {
+  int number = 0;  ///< ARM mostRecentLinkError and the PUT's failure
+  std::string text;
+  bool creation = false;  ///< LinkCreationError (else LinkInitError)
+  int dmv_number = 0;     ///< last_connect_error_number on SQL Server's DAG remote replica
+  std::string dmv_text;
+};
+
+const char* const k41973 =
+    "The link cannot be established because the endpoint certificate from SQL Server has not been imported to Azure "
+    "SQL Managed Instance. Please import the endpoint certificate from SQL Server to Managed Instance, and retry the "
+    "link creation again. Please see online documentation for Managed Instance link for more information.";
+const char* const k41974 =
+    "The link cannot be established because the endpoint certificate from SQL Azure SQL Managed Instance has not been "
+    "imported to SQL Server. Please download the endpoint certificate from Managed Instance and import it to SQL "
+    "Server, and retry the link creation again. Please see online documentation for Managed Instance link for more "
+    "information.";
+const char* const k41986 =
+    "Azure SQL Managed Instance link creation failed because either connection to SQL Server failed, or the server did "
+    "not respond after a prolonged period of time. Verify the network connectivity and firewall rules between SQL "
+    "Server and Managed Instance are properly configured and retry again.";
+
+std::string text_41976(const std::string& ag, const std::string& endpoint) {
+  return "Connection with availability group '" + ag + "' on the server with endpoint '" + endpoint +
+         "' cannot be established as it is not responding. Possible causes could be nonexistence of availability group "
+         "or distributed availability group on the partner server, incorrectly specified names or configuration "
+         "parameters. Please check the log file on the partner server for the exact error cause.";
+}
+
+std::string text_41977(const std::string& ag, const std::string& endpoint) {
+  return "Connection with availability group '" + ag + "' on the server with endpoint '" + endpoint +
+         "' is established, but there is no response from the target database. Possible causes could be errors with "
+         "creating a database on the partner server, incorrectly specified names or configuration parameters. Please "
+         "check the log file on the partner server for the exact error cause.";
+}
+
+std::string text_1412(const std::string& db) {
+  return "The remote copy of database \"" + db +
+         "\" has not been rolled forward to a point in time that is encompassed in the local copy of the database log.";
+}
+
+std::string text_35201(const std::string& replica, const std::string& id) {
+  return "A connection timeout has occurred while attempting to establish a connection to availability replica '" +
+         replica + "' with id [" + id +
+         "]. Either a networking or firewall issue exists, or the endpoint address provided for the replica is not the "
+         "database mirroring endpoint of the host server instance.";
+}
+
+LinkError same(int number, std::string text, bool creation = false) {
+  LinkError e;
+  e.number = e.dmv_number = number;
+  e.text = e.dmv_text = std::move(text);
+  e.creation = creation;
+  return e;
+}
+
+/// A problem with SQL Server's endpoint: the managed instance sees 41986,
+/// SQL Server's DMV the transport's own error.
+LinkError endpoint_error(int dmv_number, std::string dmv_text) {
+  LinkError e;
+  e.number = 41986;
+  e.text = k41986;
+  e.dmv_number = dmv_number;
+  e.dmv_text = std::move(dmv_text);
+  return e;
+}
+
+std::string most_recent(const LinkError& e) { return std::to_string(e.number) + ": " + e.text; }
+
+/// NOT SYNCHRONIZING, NOT_HEALTHY, no LSNs.
+DatabaseReplicaRuntime fresh_runtime(const std::string& db) {
+  DatabaseReplicaRuntime r;
+  r.database_name = db;
+  return r;
+}
+
+// --- helpers --------------------------------------------------------------
+
+constexpr int kManagedInstanceMirroringPort = 5022;  // fixed on the managed instance
+
+std::string upper(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return s;
+}
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+struct TcpUrl {
+  std::string host;
+  int port = 0;
+};
+
+/// "tcp://host:port[;...]" (any case).
+std::optional<TcpUrl> parse_tcp(const std::string& url) {
+  if (url.size() < 7 || !iequals(url.substr(0, 6), "tcp://")) return std::nullopt;
+  std::string r = url.substr(6);
+  r = r.substr(0, r.find(';'));
+  std::size_t colon = r.rfind(':');
+  if (colon == std::string::npos || colon == 0) return std::nullopt;
+  TcpUrl u;
+  u.host = r.substr(0, colon);
+  std::string port = r.substr(colon + 1);
+  if (port.empty() || port.size() > 5 ||
+      !std::all_of(port.begin(), port.end(), [](unsigned char c) { return std::isdigit(c); }))
+    return std::nullopt;
+  u.port = std::stoi(port);
+  return u;
+}
+
+/// "*.database.windows.net" matches any name ending in ".database.windows.net".
+bool dns_pattern_matches(const std::string& pattern, const std::string& name) {
+  if (pattern.rfind("*.", 0) == 0) {
+    std::string suffix = lower(pattern.substr(1));
+    std::string n = lower(name);
+    return n.size() > suffix.size() && n.compare(n.size() - suffix.size(), suffix.size(), suffix) == 0;
+  }
+  return iequals(pattern, name);
+}
+
+/// Milliseconds-precise UTC for a steady-clock time (which may lie ahead of
+/// now: tests drive the simulator with synthetic times).
+SqlDateTime wall(TimePoint t) {
+  long long delta = std::chrono::duration_cast<milliseconds>(t - Clock::now()).count();
+  SqlDateTime n = now_utc();
+  long long ms = to_unix_seconds(n) * 1000 + n.nanosecond / 1000000 + delta;
+  long long s = ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
+  SqlDateTime out = from_unix_seconds(s);
+  out.nanosecond = static_cast<std::int32_t>((ms - s * 1000) * 1000000);
+  return out;
+}
+
+}  // namespace
+
+// --- state ----------------------------------------------------------------
+
+namespace {
+
+struct DbRun {
+  std::string name;  ///< as the link names it
+  std::optional<TimePoint> seed_start;
+  std::optional<TimePoint> seeded_at;
+  bool created_on_mi = false;  ///< this link made the managed instance's database
+  std::string source_seed_id, destination_seed_id;
+  int backup_watermark = 0;  ///< SQL Server's next backup_set_id when seeding started
+  std::int64_t seed_lsn = 0;
+};
+
+struct Tracked {
+  std::string name;
+  std::string instance_ag;
+  TimePoint created;
+  bool connected = false;
+  bool ever_connected = false;
+  bool retried = false;  ///< an evaluation after the connect delay failed
+  std::optional<TimePoint> connected_at;
+  std::optional<LinkError> error;
+  std::optional<LinkResult> outcome;
+  bool terminal = false;  ///< 1412: drop and recreate
+  std::vector<DbRun> dbs;
+};
+
+}  // namespace
+
+struct LinkSimulator::State {
+  std::vector<Tracked> links;
+  TimePoint last_now{};  ///< advance() never goes back in time
+
+  Tracked* find(const std::string& name) {
+    for (auto& t : links)
+      if (iequals(t.name, name)) return &t;
+    return nullptr;
+  }
+};
+
+namespace {
+
+/// The simulation proper, over one world; a fresh one per call (it holds no state of its own).
+class Sim {
+public:
+  Sim(EmulatorWorld& w, const TimingProfile& p, std::vector<Tracked>& links) : w_(w), p_(p), links_(links) {}
+
+  ServerState& sql() { return w_.sql_server; }
+  ServerState& mi() { return w_.managed_instance; }
+
+  /// Names as both servers compare them: a name that differs in case only
+  /// matches only when both collations are case-insensitive.
+  bool names_match(const std::string& a, const std::string& b) {
+    return sql().names_equal(a, b) && mi().names_equal(a, b);
+  }
+
+  AvailabilityGroup* find_ag(ServerState& s, const std::string& name, bool distributed) {
+    for (auto& g : s.availability_groups)
+      if (g.distributed == distributed && names_match(g.name, name)) return &g;
+    return nullptr;
+  }
+
+  AgReplica* remote_replica(AvailabilityGroup* g) {
+    if (!g) return nullptr;
+    for (auto& r : g->replicas)
+      if (!r.is_local) return &r;
+    return nullptr;
+  }
+
+  std::int64_t database_bytes(const std::string& db) {
+    const Database* d = sql().find_database(db);
+    return (d ? std::max<std::int64_t>(1, d->size_mb) : 1) * 1024 * 1024;
+  }
+
+  std::chrono::nanoseconds seeding_duration(std::int64_t bytes) {
+    double rate = p_.seeding_bytes_per_second > 0 ? p_.seeding_bytes_per_second : 1.0;
+    return std::chrono::nanoseconds(static_cast<std::int64_t>(static_cast<double>(bytes) / rate * 1e9));
+  }
+
+  // --- conditions ---------------------------------------------------------
+
+  std::optional<LinkError> evaluate(const Tracked& t, const LinkResource& l) {
+    // 1. SQL Server's DATABASE_MIRRORING endpoint.
+    const Endpoint* ep = sql().mirroring_endpoint();
+    if (!ep)
+      return endpoint_error(28080,
+                            "Connection handshake failed. The Database Mirroring endpoint is not configured. State 1.");
+    if (ep->state != EndpointState::Started)
+      return endpoint_error(9666, "The Database Mirroring endpoint is in disabled or stopped state.");
+    if (ep->certificate_name.empty())
+      return endpoint_error(28027,
+                            "Connection handshake failed. There is no compatible authentication protocol. State 21.");
+    bool aes = std::find(ep->algorithms.begin(), ep->algorithms.end(), "AES") != ep->algorithms.end();
+    if (ep->encryption == EndpointEncryption::Disabled || !aes)
+      return endpoint_error(28027,
+                            "Connection handshake failed. There is no compatible encryption algorithm. State 22.");
+    AvailabilityGroup* dag = find_ag(sql(), l.name, true);
+    AgReplica* remote = remote_replica(dag);
+    auto partner = parse_tcp(l.partner_endpoint);
+    if (!partner || partner->port != ep->port) {
+      // The managed instance dials the ARM partnerEndpoint and finds no endpoint there.
+      LinkError e;
+      e.number = 41986;
+      e.text = k41986;
+      e.dmv_number = 35201;
+      e.dmv_text = text_35201(remote ? remote->server_name : l.instance_availability_group_name,
+                              remote ? remote->replica_id : std::string());
+      return e;
+    }
+
+    // 2. Certificates, both ways.
+    const Database& master = sql().master();
+    const Certificate* sql_cert = ep->certificate_id ? master.find_certificate(ep->certificate_id) : nullptr;
+    if (!sql_cert) sql_cert = master.find_certificate(ep->certificate_name, sql().case_insensitive());
+    bool trusted = false;
+    if (sql_cert)
+      for (const auto& c : w_.azure.server_trust_certificates)
+        if (c.der == sql_cert->x509.der) trusted = true;
+    if (!trusted) return same(41973, k41973);
+    bool held = false;
+    if (mi().endpoint_certificate) {
+      const auto& mi_der = mi().endpoint_certificate->x509.der;
+      for (const auto& c : master.certificates)
+        if (c.x509.der == mi_der) held = true;
+      // Or trusted through its issuer (sp_certificate_add_issuer), as the
+      // newer setup does with Azure's root CAs.
+      for (const auto& ti : sql().trusted_issuers) {
+        const Certificate* issuer = master.find_certificate(ti.certificate_id);
+        if (issuer && dns_pattern_matches(ti.dns_pattern, mi().fqdn) && certificate_signed_by(mi_der, issuer->x509.der))
+          held = true;
+      }
+    }
+    if (!held) return same(41974, k41974);
+
+    // 3. The availability group and the distributed one, as the link names them.
+    const std::string& ag_name = l.partner_availability_group_name;
+    LinkError e41976 = same(41976, text_41976(ag_name, l.partner_endpoint));
+    AvailabilityGroup* ag = find_ag(sql(), ag_name, false);
+    if (!ag || !dag) return e41976;
+    const AgReplica* local = dag->local_replica();
+    if (!local || !names_match(local->server_name, ag->name)) return e41976;
+    if (!remote || !names_match(remote->server_name, l.instance_availability_group_name)) return e41976;
+    auto listener = parse_tcp(remote->endpoint_url);
+    if (!listener || !iequals(listener->host, mi().fqdn) || listener->port != kManagedInstanceMirroringPort)
+      return e41976;
+
+    // 4. The databases: in the AG on SQL Server, free on the managed instance.
+    for (const auto& ldb : l.databases) {
+      bool in_ag = false;
+      for (const auto& n : ag->databases)
+        if (sql().names_equal(n, ldb.name)) in_ag = true;
+      bool ours = false;
+      for (const auto& d : t.dbs)
+        if (names_match(d.name, ldb.name) && d.created_on_mi) ours = true;
+      if (!in_ag || (mi().find_database(ldb.name) && !ours))
+        return same(41977, text_41977(ag_name, l.partner_endpoint), true);
+    }
+    return std::nullopt;
+  }
+
+  // --- the managed instance's objects --------------------------------------
+
+  void ensure_instance_objects(Tracked& t, LinkResource& l) {
+    ServerState& m = mi();
+    const SqlDateTime now = now_utc();
+    const AvailabilityMode mode =
+        iequals(l.replication_mode, "Sync") ? AvailabilityMode::Synchronous : AvailabilityMode::Asynchronous;
+    const std::string listener = "tcp://" + m.fqdn + ":" + std::to_string(kManagedInstanceMirroringPort);
+    if (!find_ag(m, t.instance_ag, false)) {
+      AvailabilityGroup g;
+      g.name = t.instance_ag;
+      g.group_id = new_guid();
+      g.cluster_type = ClusterType::None;
+      g.create_date = now;
+      AgReplica r;
+      r.replica_id = new_guid();
+      r.replica_metadata_id = m.next_replica_metadata_id++;
+      r.server_name = m.name;
+      r.endpoint_url = "TCP://" + m.fqdn + ":" + std::to_string(kManagedInstanceMirroringPort);
+      r.availability_mode = AvailabilityMode::Synchronous;
+      r.seeding_mode = SeedingMode::Automatic;
+      r.is_local = true;
+      r.create_date = r.modify_date = now;
+      r.runtime.role = 1;
+      r.runtime.operational_state = 2;
+      r.runtime.connected = true;
+      r.runtime.recovery_health = 1;
+      r.runtime.synchronization_health = 2;
+      g.replicas.push_back(std::move(r));
+      g.sequence_number = m.next_ag_sequence++;
+      m.availability_groups.push_back(std::move(g));
+    }
+    if (!find_ag(m, l.name, true)) {
+      AvailabilityGroup dag;
+      dag.name = l.name;
+      dag.group_id =
+          l.distributed_availability_group_id.empty() ? new_guid() : upper(l.distributed_availability_group_id);
+      dag.distributed = true;
+      dag.cluster_type = ClusterType::None;
+      dag.create_date = now;
+      std::string instance_id = !l.databases.empty() && !l.databases[0].instance_replica_id.empty()
+                                    ? upper(l.databases[0].instance_replica_id)
+                                    : new_guid();
+      std::string partner_id = !l.databases.empty() && !l.databases[0].partner_replica_id.empty()
+                                   ? upper(l.databases[0].partner_replica_id)
+                                   : new_guid();
+      AgReplica local;
+      local.replica_id = instance_id;
+      local.replica_metadata_id = m.next_replica_metadata_id++;
+      local.server_name = t.instance_ag;
+      local.endpoint_url = listener;
+      local.availability_mode = mode;
+      local.seeding_mode = SeedingMode::Automatic;
+      local.is_local = true;
+      local.create_date = local.modify_date = now;
+      local.runtime.role = 2;  // the managed instance is the link's secondary
+      local.runtime.operational_state = 2;
+      local.runtime.connected = true;
+      local.runtime.recovery_health = 1;
+      AgReplica remote;
+      remote.replica_id = partner_id;
+      remote.server_name = l.partner_availability_group_name;
+      remote.endpoint_url = l.partner_endpoint;
+      remote.availability_mode = mode;
+      remote.seeding_mode = SeedingMode::Automatic;
+      remote.create_date = remote.modify_date = now;
+      remote.runtime.role = 1;
+      dag.replicas.push_back(std::move(local));
+      dag.replicas.push_back(std::move(remote));
+      dag.sequence_number = m.next_ag_sequence++;
+      m.availability_groups.push_back(std::move(dag));
+      for (auto& d : l.databases) {
+        if (d.instance_replica_id.empty()) d.instance_replica_id = lower(instance_id);
+        if (d.partner_replica_id.empty()) d.partner_replica_id = lower(partner_id);
+      }
+    }
+  }
+
+  /// A database's runtime row in a replica, created when missing.
+  DatabaseReplicaRuntime& db_runtime(AgReplica& r, const std::string& db) {
+    if (DatabaseReplicaRuntime* d = r.find_database(db, true)) return *d;
+    DatabaseReplicaRuntime d;
+    d.database_name = db;
+    r.databases.push_back(d);
+    return r.databases.back();
+  }
+
+  /// Applies \p f to the database's runtime on every replica that carries
+  /// it on the link's behalf: SQL Server's DAG remote replica, the managed
+  /// instance's DAG local replica and its AG's replica.
+  template <typename F>
+  void each_db_runtime(const Tracked& t, const std::string& db, F f) {
+    if (AgReplica* r = remote_replica(find_ag(sql(), t.name, true))) f(db_runtime(*r, db), false);
+    if (AvailabilityGroup* dag = find_ag(mi(), t.name, true))
+      if (AgReplica* r = dag->local_replica()) f(db_runtime(*r, db), true);
+    if (AvailabilityGroup* ag = find_ag(mi(), t.instance_ag, false))
+      if (AgReplica* r = ag->local_replica()) f(db_runtime(*r, db), true);
+  }
+
+  SeedingStats* seeding_row(ServerState& s, const std::string& id) {
+    if (id.empty()) return nullptr;
+    for (auto& st : s.seeding)
+      if (st.local_physical_seeding_id == id) return &st;
+    return nullptr;
+  }
+
+  void erase_seeding_rows(DbRun& d) {
+    for (ServerState* s : {&sql(), &mi()})
+      s->seeding.erase(std::remove_if(s->seeding.begin(), s->seeding.end(),
+                                      [&](const SeedingStats& st) {
+                                        return st.local_physical_seeding_id == d.source_seed_id ||
+                                               st.local_physical_seeding_id == d.destination_seed_id;
+                                      }),
+                       s->seeding.end());
+    d.source_seed_id.clear();
+    d.destination_seed_id.clear();
+  }
+
+  // --- transitions ----------------------------------------------------------
+
+  void start_seeding(Tracked& t, DbRun& d, TimePoint at) {
+    Database* src = sql().find_database(d.name);
+    if (!src) return;
+    erase_seeding_rows(d);
+    d.seed_start = at;
+    d.seeded_at.reset();
+    d.backup_watermark = sql().next_backup_set_id;
+    d.seed_lsn = src->next_lsn;
+
+    Database* dst = mi().find_database(src->name);
+    if (!dst) {
+      dst = &mi().add_database(src->name, RecoveryModel::Full);
+      d.created_on_mi = true;
+    }
+    dst->state = DatabaseState::Restoring;
+    dst->read_only = false;
+    dst->size_mb = src->size_mb;
+    dst->availability_group = t.instance_ag;
+    dst->group_database_id = src->group_database_id.empty() ? new_guid() : src->group_database_id;
+    if (AvailabilityGroup* ag = find_ag(mi(), t.instance_ag, false)) {
+      bool listed = false;
+      for (const auto& n : ag->databases)
+        if (mi().names_equal(n, dst->name)) listed = true;
+      if (!listed) ag->databases.push_back(dst->name);
+    }
+    each_db_runtime(t, src->name, [](DatabaseReplicaRuntime& r, bool) { r = fresh_runtime(r.database_name); });
+
+    const std::int64_t bytes = database_bytes(src->name);
+    const auto rate = static_cast<std::int64_t>(p_.seeding_bytes_per_second);
+    SeedingStats source;
+    source.local_physical_seeding_id = new_guid();
+    source.remote_physical_seeding_id = new_guid();
+    source.local_database_id = src->database_id;
+    source.local_database_name = src->name;
+    source.remote_machine_name = mi().machine_name;
+    source.role_desc = "Source";
+    source.internal_state_desc = "ReadingAndSendingData";
+    source.transfer_rate_bytes_per_second = rate;
+    source.database_size_bytes = bytes;
+    source.start_time_utc = wall(at);
+    source.estimate_time_complete_utc = wall(at + std::chrono::duration_cast<Clock::duration>(seeding_duration(bytes)));
+    SeedingStats destination = source;
+    std::swap(destination.local_physical_seeding_id, destination.remote_physical_seeding_id);
+    destination.local_database_id = dst->database_id;
+    destination.remote_machine_name = sql().machine_name;
+    destination.role_desc = "Destination";
+    destination.internal_state_desc = "ReceivingAndWritingData";  // inferred
+    d.source_seed_id = source.local_physical_seeding_id;
+    d.destination_seed_id = destination.local_physical_seeding_id;
+    sql().add_seeding_stats(std::move(source));
+    mi().add_seeding_stats(std::move(destination));
+  }
+
+  void connect(Tracked& t, LinkResource& l, TimePoint at) {
+    t.connected = true;
+    t.ever_connected = true;
+    t.connected_at = at;
+    t.error.reset();
+    if (AgReplica* r = remote_replica(find_ag(sql(), t.name, true))) {
+      r->runtime.connected = true;
+      r->runtime.role = 2;
+      r->runtime.last_connect_error_number.reset();
+      r->runtime.last_connect_error_description.clear();
+      r->runtime.last_connect_error_timestamp.reset();
+    }
+    if (AgReplica* r = remote_replica(find_ag(mi(), t.name, true))) r->runtime.connected = true;
+    l.connected_at = at;
+    for (auto& d : t.dbs)
+      if (!d.seeded_at) start_seeding(t, d, at);
+    for (auto& ldb : l.databases) {
+      ldb.connected_state = "CONNECTED";
+      ldb.most_recent_link_error.clear();
+    }
+  }
+
+  /// A condition failed on a connected link: it drops; seeding starts over
+  /// on reconnection, a seeded database catches up again.
+  void disconnect(Tracked& t) {
+    t.connected = false;
+    t.connected_at.reset();
+    for (auto& d : t.dbs) {
+      if (!d.seeded_at) {
+        erase_seeding_rows(d);
+        d.seed_start.reset();
+      }
+      each_db_runtime(t, d.name, [](DatabaseReplicaRuntime& r, bool) {
+        r.synchronization_state = 0;
+        r.synchronization_health = 0;
+      });
+    }
+    set_health(t, false);
+    if (AgReplica* r = remote_replica(find_ag(mi(), t.name, true))) r->runtime.connected = false;
+  }
+
+  void set_health(Tracked& t, bool healthy) {
+    int h = healthy ? 2 : 0;
+    if (AvailabilityGroup* dag = find_ag(sql(), t.name, true)) {
+      if (AgReplica* r = remote_replica(dag)) r->runtime.synchronization_health = h;
+      if (AgReplica* r = dag->local_replica()) r->runtime.synchronization_health = h;
+    }
+    if (AvailabilityGroup* dag = find_ag(mi(), t.name, true))
+      if (AgReplica* r = dag->local_replica()) r->runtime.synchronization_health = h;
+  }
+
+  void set_error(Tracked& t, LinkResource& l, TimePoint now, const LinkError& e) {
+    t.error = e;
+    if (AgReplica* r = remote_replica(find_ag(sql(), t.name, true))) {
+      r->runtime.connected = false;
+      r->runtime.last_connect_error_number = e.dmv_number;
+      r->runtime.last_connect_error_description = e.dmv_text;
+      r->runtime.last_connect_error_timestamp = wall(now);
+    }
+    for (auto& ldb : l.databases) {
+      bool seeded = false;
+      for (const auto& d : t.dbs)
+        if (names_match(d.name, ldb.name) && d.seeded_at) seeded = true;
+      if (!seeded) ldb.replica_state = e.creation ? "LinkCreationError" : "LinkInitError";
+      ldb.connected_state = "DISCONNECTED";
+      ldb.synchronization_health = "NOT_HEALTHY";
+      ldb.seeding_progress.reset();
+      ldb.most_recent_link_error = most_recent(e);
+    }
+  }
+
+  void fail_operation(Tracked& t, LinkResource& l, const LinkError& e) {
+    if (t.outcome) return;
+    LinkResult r;
+    r.ok = false;
+    r.http_status = 400;  // inferred: the operation failed for a cause the user must fix
+    r.code = e.creation ? "LinkCreationError" : "LinkInitError";
+    r.message = most_recent(e);
+    t.outcome = r;
+    l.provisioning_state = "Failed";
+  }
+
+  /// A log backup truncated the log before seeding finished (1412): the
+  /// link is broken for good.
+  void fail_log_truncated(Tracked& t, LinkResource& l, DbRun& d, TimePoint now) {
+    LinkError e = same(1412, text_1412(d.name), true);
+    t.terminal = true;
+    t.error = e;
+    for (ServerState* s : {&sql(), &mi()})
+      if (SeedingStats* st = seeding_row(*s, s == &sql() ? d.source_seed_id : d.destination_seed_id)) {
+        st->failure_code = 1412;
+        st->failure_message = e.text;
+        st->failure_time_utc = wall(now);
+        st->internal_state_desc = "Failed";  // inferred
+        st->estimate_time_complete_utc.reset();
+      }
+    each_db_runtime(t, d.name, [](DatabaseReplicaRuntime& r, bool) {
+      r.synchronization_state = 0;
+      r.synchronization_health = 0;
+    });
+    for (auto& ldb : l.databases) {
+      ldb.replica_state = "LinkCreationError";
+      ldb.synchronization_health = "NOT_HEALTHY";
+      ldb.seeding_progress.reset();
+      ldb.most_recent_link_error = most_recent(e);
+    }
+    fail_operation(t, l, e);
+  }
+
+  void progress(Tracked& t, LinkResource& l, TimePoint now) {
+    for (auto& d : t.dbs) {
+      if (d.seeded_at || !d.seed_start) continue;
+      for (const auto& b : sql().backups)
+        if (b.type == 'L' && b.backup_set_id >= d.backup_watermark && sql().names_equal(b.database_name, d.name)) {
+          fail_log_truncated(t, l, d, now);
+          return;
+        }
+      const std::int64_t bytes = database_bytes(d.name);
+      const auto duration = seeding_duration(bytes);
+      const auto elapsed = std::max<Clock::duration>(Clock::duration::zero(), now - *d.seed_start);
+      const double secs = std::chrono::duration<double>(elapsed).count();
+      std::int64_t sent = std::min<std::int64_t>(bytes, static_cast<std::int64_t>(secs * p_.seeding_bytes_per_second));
+      const bool done = elapsed >= duration;
+      if (done) {
+        sent = bytes;
+        d.seeded_at = *d.seed_start + std::chrono::duration_cast<Clock::duration>(duration);
+      }
+      for (ServerState* s : {&sql(), &mi()})
+        if (SeedingStats* st = seeding_row(*s, s == &sql() ? d.source_seed_id : d.destination_seed_id)) {
+          st->transferred_size_bytes = sent;
+          if (done) {
+            st->end_time_utc = wall(*d.seeded_at);
+            st->estimate_time_complete_utc = st->end_time_utc;
+            st->internal_state_desc = "Success";  // inferred
+          }
+        }
+      for (auto& ldb : l.databases)
+        if (names_match(ldb.name, d.name)) ldb.seeding_progress = static_cast<int>(sent * 100 / bytes);
+      if (done) {
+        if (Database* dst = mi().find_database(d.name)) {
+          dst->state = DatabaseState::Online;
+          dst->read_only = true;
+          dst->next_lsn = d.seed_lsn;
+        }
+        const std::int64_t lsn = d.seed_lsn;
+        each_db_runtime(t, d.name, [lsn](DatabaseReplicaRuntime& r, bool instance_side) {
+          r.synchronization_state = 1;
+          r.synchronization_health = 0;
+          if (!instance_side) {
+            r.last_received_lsn = r.last_hardened_lsn = r.last_commit_lsn = lsn;
+          }
+        });
+      }
+    }
+
+    bool all_seeded = std::all_of(t.dbs.begin(), t.dbs.end(), [](const DbRun& d) { return d.seeded_at.has_value(); });
+    if (!all_seeded) {
+      l.link_state = "Seeding";  // inferred
+      for (auto& ldb : l.databases) {
+        ldb.replica_state = "CreatingLink";
+        ldb.synchronization_health = "NOT_HEALTHY";
+      }
+      return;
+    }
+    l.link_state = "Catchup";
+    TimePoint base = *t.connected_at;
+    for (const auto& d : t.dbs) base = std::max(base, *d.seeded_at);
+    const bool healthy = now >= base + p_.catch_up;
+    AvailabilityGroup* sql_dag = find_ag(sql(), t.name, true);
+    bool synchronous = false;
+    if (sql_dag) {
+      synchronous = std::all_of(sql_dag->replicas.begin(), sql_dag->replicas.end(), [](const AgReplica& r) {
+        return r.availability_mode == AvailabilityMode::Synchronous;
+      });
+    }
+    for (auto& d : t.dbs) {
+      const Database* src = sql().find_database(d.name);
+      const std::int64_t lsn = healthy && src ? src->next_lsn : d.seed_lsn;
+      if (healthy)
+        if (Database* dst = mi().find_database(d.name)) dst->next_lsn = lsn;
+      const int state = healthy && synchronous ? 2 : 1;
+      each_db_runtime(t, d.name, [&](DatabaseReplicaRuntime& r, bool instance_side) {
+        r.synchronization_state = state;
+        r.synchronization_health = healthy ? 2 : 0;
+        if (!instance_side) {
+          r.last_received_lsn = r.last_hardened_lsn = r.last_commit_lsn = lsn;
+          if (healthy) {
+            r.log_send_queue_size = 0;
+            r.redo_queue_size = 0;
+            r.secondary_lag_seconds = 0;
+          }
+        }
+      });
+      for (auto& ldb : l.databases)
+        if (names_match(ldb.name, d.name)) {
+          ldb.replica_state = "LinkSynchronizing";
+          ldb.seeding_progress.reset();
+          ldb.synchronization_health = healthy ? "HEALTHY" : "NOT_HEALTHY";
+          ldb.last_hardened_lsn = std::to_string(lsn);
+          ldb.last_hardened_time = wall(healthy ? now : *d.seeded_at);
+        }
+    }
+    set_health(t, healthy);
+    if (!t.outcome && now >= t.created + p_.arm_operation) t.outcome = LinkResult{true, 200, {}, {}};
+    if (now >= t.created + p_.arm_operation) l.provisioning_state = "Succeeded";
+  }
+
+  void step(Tracked& t, LinkResource& l, TimePoint now) {
+    if (t.terminal) return;
+    if (now < t.created + p_.connect_delay) return;
+    std::optional<LinkError> e = evaluate(t, l);
+    if (!e) {
+      if (!t.connected) connect(t, l, t.retried ? now : t.created + p_.connect_delay);
+      progress(t, l, now);
+      return;
+    }
+    if (t.connected) disconnect(t);
+    set_error(t, l, now, *e);
+    t.retried = true;
+    if (!t.ever_connected && now >= t.created + p_.connect_timeout) fail_operation(t, l, *e);
+  }
+
+  /// Undoes the link's managed-instance side and SQL Server's runtime.
+  void teardown(const Tracked* t, const std::string& name, const std::string& instance_ag,
+                const std::vector<std::string>& databases) {
+    ServerState& m = mi();
+    m.availability_groups.erase(
+        std::remove_if(m.availability_groups.begin(), m.availability_groups.end(),
+                       [&](const AvailabilityGroup& g) { return g.distributed && names_match(g.name, name); }),
+        m.availability_groups.end());
+    AvailabilityGroup* ag = find_ag(m, instance_ag, false);
+    for (const auto& db : databases) {
+      Database* d = m.find_database(db);
+      if (d && names_match(d->availability_group, instance_ag)) {
+        if (d->state == DatabaseState::Restoring) {
+          m.remove_database(db);
+        } else {
+          d->read_only = false;  // on its own now: read-write
+          d->availability_group.clear();
+          d->group_database_id.clear();
+        }
+      }
+      if (ag) {
+        ag->databases.erase(std::remove_if(ag->databases.begin(), ag->databases.end(),
+                                           [&](const std::string& n) { return m.names_equal(n, db); }),
+                            ag->databases.end());
+        for (auto& r : ag->replicas)
+          r.databases.erase(
+              std::remove_if(r.databases.begin(), r.databases.end(),
+                             [&](const DatabaseReplicaRuntime& x) { return m.names_equal(x.database_name, db); }),
+              r.databases.end());
+      }
+    }
+    bool shared = false;
+    for (const auto& other : links_)
+      if (&other != t && !iequals(other.name, name) && names_match(other.instance_ag, instance_ag)) shared = true;
+    if (ag && ag->databases.empty() && !shared) {
+      std::string ag_name = ag->name;
+      m.availability_groups.erase(
+          std::remove_if(m.availability_groups.begin(), m.availability_groups.end(),
+                         [&](const AvailabilityGroup& g) { return !g.distributed && g.name == ag_name; }),
+          m.availability_groups.end());
+    }
+    if (t)
+      for (DbRun d : t->dbs) erase_seeding_rows(d);
+    if (AvailabilityGroup* dag = find_ag(sql(), name, true)) {
+      for (auto& r : dag->replicas) {
+        r.runtime.synchronization_health = 0;
+        if (r.is_local) continue;
+        r.runtime.connected = false;
+        r.runtime.last_connect_error_number.reset();
+        r.runtime.last_connect_error_description.clear();
+        r.runtime.last_connect_error_timestamp.reset();
+        for (auto& d : r.databases) d = fresh_runtime(d.database_name);
+      }
+    }
+  }
+
+private:
+  EmulatorWorld& w_;
+  const TimingProfile& p_;
+  std::vector<Tracked>& links_;
+};
+
+}  // namespace
+
+// --- LinkSimulator ----------------------------------------------------------
+
+LinkSimulator::LinkSimulator(EmulatorWorld& world, TimingProfile profile)
+    : world_(world), profile_(std::move(profile)), state_(std::make_unique<State>()) {
+  auto lock = world_.lock();
+  world_.advance = [this] { advance(Clock::now()); };
+}
+
+LinkSimulator::~LinkSimulator() {
+  auto lock = world_.lock();
+  world_.advance = nullptr;
+}
+
+LinkResult LinkSimulator::created(LinkResource& link) {
+  LinkResource* stored = world_.azure.find_link(link.name);
+  if (!stored)
+    return LinkResult{false, 500, "InternalServerError",
+                      "The link simulator was told about link '" + link.name + "', which is not in world.azure.links."};
+  if (state_->find(stored->name)) return LinkResult{true, 200, {}, {}};
+  Sim sim(world_, profile_, state_->links);
+  const std::string instance_ag = stored->instance_availability_group_name;
+  if (sim.names_match(stored->name, instance_ag))
+    return LinkResult{false, 400, "InvalidParameterValue",  // inferred code and text
+                      "The link name '" + stored->name + "' and the instance availability group name '" + instance_ag +
+                          "' must differ."};
+  if (sim.find_ag(world_.managed_instance, stored->name, true) ||
+      sim.find_ag(world_.managed_instance, stored->name, false))
+    return LinkResult{false, 409, "Conflict",  // inferred code and text
+                      "An availability group named '" + stored->name + "' already exists on the managed instance."};
+
+  Tracked t;
+  t.name = stored->name;
+  t.instance_ag = instance_ag;
+  TimePoint now = std::max(Clock::now(), state_->last_now);
+  t.created = stored->created_at != TimePoint{} ? stored->created_at : now;
+  stored->created_at = t.created;
+  stored->connected_at.reset();
+  stored->provisioning_state = "Creating";
+  stored->link_state = "Creating";
+  for (auto& d : stored->databases) {
+    d.replica_state = "CreatingLink";
+    d.connected_state = "DISCONNECTED";
+    d.synchronization_health = "NOT_HEALTHY";
+    d.seeding_progress.reset();
+    d.last_hardened_lsn.clear();
+    d.last_hardened_time.reset();
+    d.most_recent_link_error.clear();
+    DbRun run;
+    run.name = d.name;
+    t.dbs.push_back(run);
+  }
+  sim.ensure_instance_objects(t, *stored);
+  if (AgReplica* r = sim.remote_replica(sim.find_ag(world_.sql_server, t.name, true))) {
+    r->runtime.role = 2;
+    r->runtime.connected = false;
+    r->runtime.synchronization_health = 0;
+    r->runtime.last_connect_error_number.reset();
+    r->runtime.last_connect_error_description.clear();
+    r->runtime.last_connect_error_timestamp.reset();
+  }
+  state_->links.push_back(std::move(t));
+  if (&link != stored) link = *stored;
+  return LinkResult{true, 201, {}, {}};
+}
+
+void LinkSimulator::removed(const LinkResource& link) {
+  Sim sim(world_, profile_, state_->links);
+  std::vector<std::string> dbs;
+  for (const auto& d : link.databases) dbs.push_back(d.name);
+  auto& links = state_->links;
+  auto it = std::find_if(links.begin(), links.end(), [&](const Tracked& t) { return iequals(t.name, link.name); });
+  if (it != links.end()) {
+    for (const auto& d : it->dbs)
+      if (std::find(dbs.begin(), dbs.end(), d.name) == dbs.end()) dbs.push_back(d.name);
+    sim.teardown(&*it, it->name, it->instance_ag, dbs);
+    links.erase(it);
+  } else {
+    sim.teardown(nullptr, link.name, link.instance_availability_group_name, dbs);
+  }
+}
+
+void LinkSimulator::advance(std::chrono::steady_clock::time_point now) {
+  now = std::max(now, state_->last_now);
+  state_->last_now = now;
+  Sim sim(world_, profile_, state_->links);
+  auto& links = state_->links;
+  for (std::size_t i = 0; i < links.size();) {
+    Tracked& t = links[i];
+    LinkResource* l = world_.azure.find_link(t.name);
+    if (!l) {  // deleted without removed(): clean up all the same
+      std::vector<std::string> dbs;
+      for (const auto& d : t.dbs) dbs.push_back(d.name);
+      sim.teardown(&t, t.name, t.instance_ag, dbs);
+      links.erase(links.begin() + static_cast<std::ptrdiff_t>(i));
+      continue;
+    }
+    sim.step(t, *l, now);
+    ++i;
+  }
+}
+
+std::optional<LinkResult> LinkSimulator::operation_outcome(const std::string& link_name) const {
+  const Tracked* t = state_->find(link_name);
+  if (!t) return std::nullopt;
+  return t->outcome;
+}
+
+}  // namespace milink::emulator
