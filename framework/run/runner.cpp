@@ -1,6 +1,8 @@
 #include "run/runner.hpp"
 
+#include "arm/arm_setup.hpp"
 #include "expr/expression.hpp"
+#include "http/http_client.hpp"
 #include "run/exit_codes.hpp"
 #include "run/interrupt.hpp"
 #include "run/journal.hpp"
@@ -125,9 +127,25 @@ public:
     for (const auto& s : v_.secrets) redactor_.add(s);
     // SQL for apply and dry run; plan connects nowhere. Passwords are
     // redacted even when written in the config as plain strings.
-    if (opts_.mode != Mode::Plan) {
+    // ARM in plan mode only builds URLs for the plan (no credential, no calls).
+    if (opts_.mode == Mode::Plan) {
+      auto azure = milink::arm::read_azure_settings(v_.config->root, v_.config->file);
+      http_ = std::make_unique<milink::http::Client>(milink::arm::http_options(azure));
+      arm_ = std::make_unique<milink::arm::ArmService>(azure, v_.config->file, *http_, nullptr, nullptr);
+    } else {
       sql_ = std::make_unique<milink::sql::SqlService>(v_.config->root);
       for (const auto& s : sql_->secrets()) redactor_.add(s);
+      // HTTP and ARM likewise. The credential provider is created, and the
+      // azure section checked, when a step first asks for ARM; every token
+      // is registered with the redactor as soon as it arrives.
+      auto azure = milink::arm::read_azure_settings(v_.config->root, v_.config->file);
+      http_ = std::make_unique<milink::http::Client>(milink::arm::http_options(azure));
+      arm_ = std::make_unique<milink::arm::ArmService>(
+          azure, v_.config->file, *http_,
+          [this](const std::string& kind, const std::string& name, std::string& err) {
+            return provider(kind, name, err);
+          },
+          [this](const std::string& secret) { redactor_.add(secret); });
     }
   }
 
@@ -528,6 +546,8 @@ private:
                         },
                         is_cancelled);
     ctx.use_sql(sql_.get());  // this execution's SQL sessions close with ctx, when the step returns
+    ctx.use_http(opts_.mode == Mode::Plan ? nullptr : http_.get());  // plan connects nowhere
+    ctx.use_arm(arm_.get(), opts_.mode == Mode::Plan);  // this execution's ArmClient lives as long as ctx
 
     if (opts_.mode == Mode::Plan || (opts_.mode == Mode::DryRun && has_unknown)) {
       milink::sdk::Plan plan;
@@ -739,6 +759,10 @@ private:
   std::mutex provider_mu_;
   std::map<std::string, ProviderSlot> providers_;
   std::unique_ptr<milink::sql::SqlService> sql_;  ///< nullptr in plan mode
+  // After providers_: the ARM service's token cache uses the credential
+  // provider, so it must go first.
+  std::unique_ptr<milink::http::Client> http_;    ///< nullptr in plan mode
+  std::unique_ptr<milink::arm::ArmService> arm_;  ///< nullptr in plan mode
 };
 
 Runner::Runner(const milink::workflow::ValidatedWorkflow& validated, const milink::host::Registry& registry,

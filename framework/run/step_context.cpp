@@ -2,6 +2,8 @@
 
 #include <milink/sdk/http.hpp>
 
+#include "arm/arm_setup.hpp"
+#include "http/http_client.hpp"
 #include "sql/sql_service.hpp"
 
 namespace milink::run {
@@ -119,24 +121,37 @@ milink::sdk::SqlSession* StepContextImpl::sql(const std::string& target, std::st
 }
 
 milink::sdk::ArmClient* StepContextImpl::arm(std::string& error) noexcept {
-  error = "Azure Resource Manager is not available: this milink has no ARM client yet";
-  return nullptr;
+  try {
+    if (arm_service_ == nullptr) {
+      error = "Azure Resource Manager is not available here: `milink plan` connects nowhere, so a step's plan() "
+              "must not call ARM";
+      return nullptr;
+    }
+    std::lock_guard<std::mutex> lock(arm_mu_);
+    if (arm_client_) return arm_client_.get();
+    if (arm_plan_only_) {
+      arm_client_ = arm_service_->open_for_plan(error);
+      if (!arm_client_) error = redactor_.redact(error);
+      return arm_client_.get();
+    }
+    milink::arm::ArmReporter reporter;
+    reporter.progress = [this](const std::string& m, double f) { progress(m, f); };
+    reporter.log = [this](milink::sdk::LogLevel level, const std::string& m) { log(level, m); };
+    reporter.cancelled = [this] { return cancelled(); };
+    arm_client_ = arm_service_->open(std::move(reporter), read_only_, error);
+    if (!arm_client_) error = redactor_.redact(error);
+    return arm_client_.get();
+  } catch (const std::exception& e) {
+    error = redactor_.redact(std::string("Azure Resource Manager: ") + e.what());
+    return nullptr;
+  }
 }
 
-namespace {
-/// Until the HTTP client lands: every request fails with an explanation.
-class UnavailableHttp final : public milink::sdk::HttpClient {
-public:
-  bool send(const milink::sdk::HttpRequest&, milink::sdk::HttpResponse&, std::string& error) noexcept override {
-    error = "HTTP is not available: this milink has no HTTP client yet";
-    return false;
-  }
-};
-}  // namespace
-
 milink::sdk::HttpClient& StepContextImpl::http() noexcept {
-  static UnavailableHttp http;
-  return http;
+  if (http_ != nullptr) return *http_;
+  static milink::http::RefusingClient refusing(
+      "HTTP is not available here: `milink plan` connects nowhere, so a step's plan() must not send requests");
+  return refusing;
 }
 
 Object StepContextImpl::outputs() const {

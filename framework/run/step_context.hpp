@@ -3,6 +3,7 @@
 
 #include "run/redactor.hpp"
 
+#include <milink/sdk/arm.hpp>
 #include <milink/sdk/services.hpp>
 #include <milink/sdk/spec.hpp>
 
@@ -14,6 +15,9 @@
 
 namespace milink::sql {
 class SqlService;
+}
+namespace milink::arm {
+class ArmService;
 }
 
 namespace milink::run {
@@ -54,6 +58,18 @@ public:
   /// belong to this step execution and close when the context is destroyed.
   void use_sql(const milink::sql::SqlService* service) noexcept { sql_service_ = service; }
 
+  /// The run's HTTP client (nullptr: none, as in `milink plan`; requests
+  /// are then refused). Set before the first call into the plugin.
+  void use_http(milink::sdk::HttpClient* http) noexcept { http_ = http; }
+
+  /// The run's ARM service (nullptr: no ARM, as in `milink plan`). This
+  /// execution's ArmClient is made from it on first use and lives as long as
+  /// the context; in a read-only context it sends only GET requests.
+  void use_arm(milink::arm::ArmService* service, bool plan_only = false) noexcept {
+    arm_service_ = service;
+    arm_plan_only_ = plan_only;
+  }
+
   milink::sdk::Object outputs() const;
   /// Names of declared outputs that were not set.
   std::vector<std::string> missing_outputs() const;
@@ -72,6 +88,11 @@ private:
   const milink::sql::SqlService* sql_service_ = nullptr;
   std::mutex sql_mu_;
   std::map<std::string, std::unique_ptr<milink::sdk::SqlSession>> sql_sessions_;  ///< by target
+  milink::sdk::HttpClient* http_ = nullptr;
+  milink::arm::ArmService* arm_service_ = nullptr;
+  bool arm_plan_only_ = false;  ///< `milink plan`: URLs for the plan, no calls
+  std::mutex arm_mu_;
+  std::unique_ptr<milink::sdk::ArmClient> arm_client_;
 };
 
 }  // namespace milink::run

@@ -119,6 +119,9 @@ const ObjectSchema& azure_schema() {
           {"ca_file", "string", false, "Extra CA bundle to trust (never disables verification)."},
           {"api_version", "string", false, "ARM api-version for the link resources."},
           {"credential", "string", false, "Name of the provider instance (under /providers) that gets tokens."},
+          {"audience", "string", false,
+           "Token audience for ARM. Default https://management.azure.com/; sovereign clouds use their own "
+           "(e.g. https://management.chinacloudapi.cn/)."},
       }};
   return s;
 }
