@@ -1,0 +1,398 @@
+#include "http/http_server.hpp"
+
+#include "http/encoding.hpp"
+
+#include <milink/sdk/value.hpp>
+
+#include <Poco/Exception.h>
+#include <Poco/Net/Context.h>
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/NetSSL.h>
+#include <Poco/Net/SecureServerSocket.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/ThreadPool.h>
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include <istream>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+
+namespace milink::emulator::http {
+
+// --- Request / Response ------------------------------------------------------
+
+const std::string* Request::header(const std::string& name) const {
+  for (const auto& [k, v] : headers)
+    if (iequals(k, name)) return &v;
+  return nullptr;
+}
+
+const std::string* Request::query_param(const std::string& name) const {
+  for (const auto& [k, v] : query)
+    if (iequals(k, name)) return &v;
+  return nullptr;
+}
+
+std::string Request::base_url() const { return std::string(secure ? "https://" : "http://") + host; }
+
+bool Request::from_loopback() const {
+  return peer.rfind("127.", 0) == 0 || peer == "::1" || peer.rfind("::ffff:127.", 0) == 0;
+}
+
+void Response::set_header(const std::string& name, const std::string& value) {
+  for (auto& [k, v] : headers)
+    if (iequals(k, name)) {
+      v = value;
+      return;
+    }
+  headers.emplace_back(name, value);
+}
+
+const std::string* Response::header(const std::string& name) const {
+  for (const auto& [k, v] : headers)
+    if (iequals(k, name)) return &v;
+  return nullptr;
+}
+
+void Response::json(int s, const milink::sdk::Value& v) {
+  status = s;
+  body = v.to_json();
+  content_type = "application/json; charset=utf-8";
+}
+
+void Response::text(int s, const std::string& b, const std::string& ct) {
+  status = s;
+  body = b;
+  content_type = ct;
+}
+
+void Response::empty(int s) {
+  status = s;
+  body.clear();
+  content_type.clear();
+}
+
+// --- Router ------------------------------------------------------------------
+
+namespace {
+
+std::vector<std::string> split_path(const std::string& path) {
+  std::vector<std::string> out;
+  std::size_t pos = 0;
+  while (pos < path.size()) {
+    if (path[pos] == '/') {
+      ++pos;
+      continue;
+    }
+    std::size_t next = path.find('/', pos);
+    out.push_back(path.substr(pos, next == std::string::npos ? std::string::npos : next - pos));
+    if (next == std::string::npos) break;
+    pos = next;
+  }
+  return out;
+}
+
+}  // namespace
+
+void Router::add(const std::string& method, const std::string& pattern, Handler handler) {
+  routes_.push_back(Route{method, split_path(pattern), std::move(handler)});
+}
+
+Router::Match Router::route(Request& req, const Handler** handler) const {
+  // Match on the raw (encoded) segments, decode the parameters: a %2F inside a
+  // name must not split it.
+  std::vector<std::string> segs = split_path(req.raw_path);
+  bool path_matched = false;
+  for (const auto& r : routes_) {
+    std::map<std::string, std::string> params;
+    bool ok = true;
+    std::size_t i = 0;
+    for (; i < r.segments.size(); ++i) {
+      const std::string& p = r.segments[i];
+      bool is_param = p.size() > 2 && p.front() == '{' && p.back() == '}';
+      if (is_param && p[p.size() - 2] == '*') {
+        std::string rest;
+        for (std::size_t j = i; j < segs.size(); ++j) rest += (j > i ? "/" : "") + percent_decode(segs[j]);
+        params[p.substr(1, p.size() - 3)] = rest;
+        i = r.segments.size();
+        ok = true;
+        break;
+      }
+      if (i >= segs.size()) {
+        ok = false;
+        break;
+      }
+      if (is_param) {
+        params[p.substr(1, p.size() - 2)] = percent_decode(segs[i]);
+      } else if (!iequals(p, percent_decode(segs[i]))) {
+        ok = false;
+        break;
+      }
+    }
+    bool star = !r.segments.empty() && r.segments.back().size() > 2 &&
+                r.segments.back()[r.segments.back().size() - 2] == '*';
+    if (!ok || (!star && segs.size() != r.segments.size())) continue;
+    path_matched = true;
+    if (r.method != req.method) continue;
+    req.params = std::move(params);
+    *handler = &r.handler;
+    return Match::Found;
+  }
+  return path_matched ? Match::NoMethod : Match::NoPath;
+}
+
+// --- RequestLog --------------------------------------------------------------
+
+void RequestLog::add(LogEntry e) {
+  std::lock_guard<std::mutex> l(mu_);
+  entries_.push_back(std::move(e));
+  if (entries_.size() > 10000) entries_.erase(entries_.begin(), entries_.begin() + 1000);
+}
+
+std::vector<LogEntry> RequestLog::entries() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return entries_;
+}
+
+void RequestLog::clear() {
+  std::lock_guard<std::mutex> l(mu_);
+  entries_.clear();
+}
+
+// --- HttpServer ----------------------------------------------------------------
+
+namespace {
+
+struct X509Free {
+  void operator()(X509* x) const { X509_free(x); }
+};
+struct PkeyFree {
+  void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
+};
+struct BioFree {
+  void operator()(BIO* b) const { BIO_free(b); }
+};
+
+std::unique_ptr<X509, X509Free> read_cert(const std::string& pem) {
+  std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  return std::unique_ptr<X509, X509Free>(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+}
+
+std::unique_ptr<EVP_PKEY, PkeyFree> read_key(const std::string& pem) {
+  std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  return std::unique_ptr<EVP_PKEY, PkeyFree>(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
+}
+
+void ensure_ssl_initialized() {
+  static std::once_flag once;
+  std::call_once(once, [] { Poco::Net::initializeSSL(); });
+}
+
+Poco::Net::Context::Ptr make_server_context(const ServerOptions& o) {
+  ensure_ssl_initialized();
+  Poco::Net::Context::Params params;
+  params.verificationMode = Poco::Net::Context::VERIFY_NONE;
+  params.loadDefaultCAs = false;
+  params.cipherList = "HIGH:!aNULL:!eNULL:!MD5:!RC4:!3DES";
+  Poco::Net::Context::Ptr ctx = new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, params);
+  ctx->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
+  ctx->disableStatelessSessionResumption();
+  SSL_CTX* sctx = ctx->sslContext();
+  auto cert = read_cert(o.certificate_pem);
+  auto key = read_key(o.private_key_pem);
+  if (!cert || !key) throw std::runtime_error(o.name + ": unreadable server certificate or key");
+  if (SSL_CTX_use_certificate(sctx, cert.get()) != 1 || SSL_CTX_use_PrivateKey(sctx, key.get()) != 1 ||
+      SSL_CTX_check_private_key(sctx) != 1) {
+    ERR_clear_error();
+    throw std::runtime_error(o.name + ": the server certificate does not match its key");
+  }
+  if (!o.chain_pem.empty()) {
+    auto chain = read_cert(o.chain_pem);
+    if (chain && SSL_CTX_add_extra_chain_cert(sctx, chain.get()) == 1) chain.release();
+  }
+  ERR_clear_error();
+  return ctx;
+}
+
+class Connection final : public Poco::Net::HTTPRequestHandler {
+public:
+  explicit Connection(const HttpServer& server) : server_(server) {}
+
+  void handleRequest(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out) override {
+    auto started = std::chrono::steady_clock::now();
+    Request req;
+    Response resp;
+    req.method = in.getMethod();
+    const std::string& uri = in.getURI();
+    std::size_t q = uri.find('?');
+    req.raw_path = uri.substr(0, q);
+    if (q != std::string::npos) req.raw_query = uri.substr(q + 1);
+    req.path = percent_decode(req.raw_path);
+    req.query = parse_form(req.raw_query);
+    for (const auto& [k, v] : in) req.headers.emplace_back(k, v);
+    req.host = in.getHost();
+    try {
+      req.peer = in.clientAddress().host().toString();
+    } catch (...) {
+    }
+    req.secure = server_.options().tls;
+
+    bool too_large = in.getContentLength() != Poco::Net::HTTPMessage::UNKNOWN_CONTENT_LENGTH &&
+                     static_cast<std::size_t>(in.getContentLength()) > server_.options().max_body;
+    if (too_large) {
+      resp.text(413, "Request body too large");
+    } else {
+      std::istream& body = in.stream();
+      char buf[8192];
+      while (body.read(buf, sizeof buf) || body.gcount() > 0) {
+        req.body.append(buf, static_cast<std::size_t>(body.gcount()));
+        if (req.body.size() > server_.options().max_body) break;
+      }
+      if (req.body.size() > server_.options().max_body) resp.text(413, "Request body too large");
+      else server_.dispatch(req, resp);
+    }
+
+    if (resp.delay.count() > 0) std::this_thread::sleep_for(resp.delay);
+
+    LogEntry entry;
+    entry.server = server_.options().name;
+    entry.method = req.method;
+    entry.path = req.path;
+    entry.unix_time = unix_now();
+    if (const std::string* id = resp.header("x-ms-request-id")) entry.request_id = *id;
+
+    // Logged before answering: a client that got its answer finds it in the log.
+    entry.status = resp.drop ? 0 : resp.status;
+    entry.milliseconds =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    server_.log().add(std::move(entry));
+
+    if (resp.drop) {
+      out.setKeepAlive(false);
+      if (auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&in)) {
+        try {
+          impl->socket().shutdown();
+        } catch (...) {
+        }
+      }
+      return;
+    }
+    out.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(resp.status));
+    for (const auto& [k, v] : resp.headers) out.set(k, v);
+    if (!resp.content_type.empty()) out.setContentType(resp.content_type);
+    out.setContentLength(static_cast<std::streamsize>(resp.body.size()));
+    if (req.method == "HEAD" || resp.status == 204 || resp.status == 304) {
+      out.send();
+    } else {
+      std::ostream& os = out.send();
+      os.write(resp.body.data(), static_cast<std::streamsize>(resp.body.size()));
+      os.flush();
+    }
+  }
+
+private:
+  const HttpServer& server_;
+};
+
+class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
+public:
+  explicit Factory(const HttpServer& server) : server_(server) {}
+  Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
+    return new Connection(server_);
+  }
+
+private:
+  const HttpServer& server_;
+};
+
+}  // namespace
+
+struct HttpServer::Impl {
+  std::unique_ptr<Poco::ThreadPool> pool;
+  std::unique_ptr<Poco::Net::HTTPServer> server;
+};
+
+HttpServer::HttpServer(ServerOptions options, Router router, std::shared_ptr<RequestLog> log)
+    : options_(std::move(options)), router_(std::move(router)), log_(std::move(log)) {
+  if (!log_) log_ = std::make_shared<RequestLog>();
+}
+
+HttpServer::~HttpServer() { stop(); }
+
+void HttpServer::start() {
+  if (impl_) return;
+  auto impl = std::make_unique<Impl>();
+  try {
+    Poco::Net::SocketAddress address(options_.bind, options_.port);
+    std::unique_ptr<Poco::Net::ServerSocket> socket;
+    if (options_.tls) socket = std::make_unique<Poco::Net::SecureServerSocket>(address, 64, make_server_context(options_));
+    else socket = std::make_unique<Poco::Net::ServerSocket>(address, 64);
+    port_ = socket->address().port();
+    Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
+    params->setMaxThreads(options_.max_threads);
+    params->setMaxQueued(128);
+    params->setKeepAlive(true);
+    params->setMaxKeepAliveRequests(1000);
+    params->setKeepAliveTimeout(Poco::Timespan(10, 0));
+    params->setTimeout(Poco::Timespan(30, 0));
+    params->setServerName("milink-emulator");
+    impl->pool = std::make_unique<Poco::ThreadPool>(2, options_.max_threads + 4, 60);
+    impl->server = std::make_unique<Poco::Net::HTTPServer>(new Factory(*this), *impl->pool, *socket, params);
+    impl->server->start();
+  } catch (const Poco::Exception& e) {
+    throw std::runtime_error(options_.name + ": cannot listen on " + options_.bind + ":" +
+                             std::to_string(options_.port) + ": " + e.displayText());
+  }
+  impl_ = std::move(impl);
+}
+
+void HttpServer::stop() {
+  if (!impl_) return;
+  try {
+    impl_->server->stopAll(true);
+  } catch (...) {
+  }
+  impl_->server.reset();
+  try {
+    impl_->pool->joinAll();
+  } catch (...) {
+  }
+  impl_.reset();
+}
+
+void HttpServer::dispatch(Request& req, Response& resp) const {
+  try {
+    if (!(before_ && before_(req, resp))) {
+      const Handler* handler = nullptr;
+      Router::Match m = router_.route(req, &handler);
+      if (m == Router::Match::Found) {
+        (*handler)(req, resp);
+      } else if (fallback_) {
+        fallback_(req, resp, m);
+      } else {
+        resp.text(m == Router::Match::NoMethod ? 405 : 404, m == Router::Match::NoMethod ? "Method Not Allowed" : "Not Found");
+      }
+    }
+  } catch (const std::exception& e) {
+    resp = Response();
+    resp.json(500, milink::sdk::Value(milink::sdk::Object{
+                       {"error", milink::sdk::Value(milink::sdk::Object{
+                                     {"code", milink::sdk::Value("InternalServerError")},
+                                     {"message", milink::sdk::Value(std::string("emulator: ") + e.what())}})}}));
+  }
+  if (after_ && !resp.drop) after_(req, resp);
+}
+
+}  // namespace milink::emulator::http
