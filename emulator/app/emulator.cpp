@@ -62,19 +62,31 @@ Emulator::Emulator(EmulatorOptions options) : options_(std::move(options)) {
     set_sa_password(options_.scenario.managed_instance, *options_.sa_password);
   }
   world_ = std::make_unique<EmulatorWorld>(options_.scenario);
-  sql_engine_ = std::make_unique<SqlEngine>(*world_, Personality::SqlServer);
-  mi_engine_ = std::make_unique<SqlEngine>(*world_, Personality::ManagedInstance);
+  if (!options_.faults.empty()) faults_.set(options_.faults);
+  links_ = std::make_unique<LinkSimulator>(*world_, TimingProfile::named(options_.profile));
+  sql_engine_ = std::make_unique<SqlEngine>(*world_, Personality::SqlServer, &faults_);
+  mi_engine_ = std::make_unique<SqlEngine>(*world_, Personality::ManagedInstance, &faults_);
+
+  AzureOptions azure;
+  azure.bind = options_.bind;
+  azure.arm_port = options_.arm_port;
+  azure.profile = options_.profile;
+  azure_ = std::make_unique<AzureEmulator>(*world_, *links_, faults_, azure);
 
   TdsServerOptions sql;
   sql.bind = options_.bind;
   sql.port = options_.sql_port;
   sql.encryption = parse_encryption(world_->sql_server.encryption);
+  sql.faults = &faults_;
+  sql.fault_service = Service::Sql;
   sql_listener_ = std::make_unique<TdsServer>(*sql_engine_, sql);
 
   TdsServerOptions mi;
   mi.bind = options_.bind;
   mi.port = options_.mi_port;
   mi.encryption = parse_encryption(world_->managed_instance.encryption);
+  mi.faults = &faults_;
+  mi.fault_service = Service::Mi;
   mi_listener_ = std::make_unique<TdsServer>(*mi_engine_, mi);
 }
 
@@ -83,12 +95,21 @@ Emulator::~Emulator() { stop(); }
 void Emulator::start() {
   sql_listener_->start();
   mi_listener_->start();
+  azure_->start();
+  ServicePrincipalRequest sp;
+  sp.display_name = "milink-emulator-test-principal";
+  sp.with_secret = true;
+  sp.with_certificate = true;
+  principal_ = azure_->register_service_principal(sp);
 }
 
 void Emulator::stop() {
+  if (azure_) azure_->stop();
   if (mi_listener_) mi_listener_->stop();
   if (sql_listener_) sql_listener_->stop();
 }
+
+std::uint16_t Emulator::arm_port() const { return azure_->arm_port(); }
 
 std::uint16_t Emulator::sql_port() const { return sql_listener_->port(); }
 std::uint16_t Emulator::mi_port() const { return mi_listener_->port(); }
@@ -100,7 +121,7 @@ std::string Emulator::sa_password(Personality p) const {
   return {};
 }
 
-Value Emulator::milink_config(const std::string& sql_password_file, const std::string& mi_password_file) const {
+Value Emulator::milink_config(const std::string& base) const {
   std::string sql_name, mi_name, mi_fqdn;
   Array databases;
   {
@@ -111,22 +132,44 @@ Value Emulator::milink_config(const std::string& sql_password_file, const std::s
     for (const auto& db : world_->sql_server.databases)
       if (db.database_id > 4) databases.push_back(Value(db.name));
   }
-  auto target = [&](const std::string& name, std::uint16_t port, const std::string& password_file, Encryption enc) {
+  auto secret_file = [&](const std::string& what) { return Value(Object{{"from_file", Value(base + "." + what)}}); };
+  auto target = [&](const std::string& name, std::uint16_t port, const std::string& password, Encryption enc) {
     return Object{{"name", Value(name)},
                   {"host", Value(options_.bind)},
                   {"port", Value(static_cast<std::int64_t>(port))},
                   {"user", Value("sa")},
-                  {"password", Value(Object{{"from_file", Value(password_file)}})},
+                  {"password", secret_file(password)},
                   {"encryption", Value(client_encryption(enc))}};
   };
-  Object sql = target(sql_name, sql_port(), sql_password_file, parse_encryption(world_->sql_server.encryption));
+  Object sql = target(sql_name, sql_port(), "sqlserver-password", parse_encryption(world_->sql_server.encryption));
   sql.set("fqdn", Value(options_.bind));
   sql.set("endpoint_port", Value(5022));
-  Object mi = target(mi_name, mi_port(), mi_password_file, parse_encryption(world_->managed_instance.encryption));
+  Object mi = target(mi_name, mi_port(), "mi-password", parse_encryption(world_->managed_instance.encryption));
   mi.set("fqdn", Value(mi_fqdn));
+  Object azure{{"subscription_id", Value(azure_->subscription_id())},
+               {"resource_group", Value(azure_->resource_group())},
+               {"instance_name", Value(azure_->managed_instance_name())},
+               {"tenant_id", Value(principal_.tenant_id)},
+               {"arm_endpoint", Value(azure_->arm_endpoint())},
+               {"authority_host", Value(azure_->authority_host())},
+               {"ca_file", Value(base + ".ca.pem")},
+               {"credential", Value("emulator")}};
+  Object providers{
+      {"emulator",
+       Value(Object{{"use", Value("client-secret")},
+                    {"with", Value(Object{{"tenant_id", Value(principal_.tenant_id)},
+                                          {"client_id", Value(principal_.client_id)},
+                                          {"client_secret", secret_file("client-secret")}})}})},
+      {"emulator-certificate",
+       Value(Object{{"use", Value("client-certificate")},
+                    {"with", Value(Object{{"tenant_id", Value(principal_.tenant_id)},
+                                          {"client_id", Value(principal_.client_id)},
+                                          {"certificate_path", Value(base + ".client.pem")}})}})}};
   return Value(Object{{"milink_config", Value(1)},
                       {"sqlserver", Value(std::move(sql))},
                       {"managed_instance", Value(std::move(mi))},
+                      {"azure", Value(std::move(azure))},
+                      {"providers", Value(std::move(providers))},
                       {"databases", Value(std::move(databases))},
                       {"settings", Value(Object{{"emulator", Value(true)}})}});
 }
@@ -134,18 +177,23 @@ Value Emulator::milink_config(const std::string& sql_password_file, const std::s
 void Emulator::write_config(const std::filesystem::path& file) const {
   std::string base = file.filename().string();
   std::filesystem::path dir = file.parent_path();
-  std::string sql_pw = base + ".sqlserver-password", mi_pw = base + ".mi-password";
-  write_secret_file(dir / sql_pw, sa_password(Personality::SqlServer));
-  write_secret_file(dir / mi_pw, sa_password(Personality::ManagedInstance));
+  write_secret_file(dir / (base + ".sqlserver-password"), sa_password(Personality::SqlServer));
+  write_secret_file(dir / (base + ".mi-password"), sa_password(Personality::ManagedInstance));
+  write_secret_file(dir / (base + ".client-secret"), principal_.client_secret);
+  // The certificate and its key in one PEM file, as client-certificate reads it.
+  write_secret_file(dir / (base + ".client.pem"), principal_.certificate_pem + principal_.private_key_pem);
+  azure_->write_ca(dir / (base + ".ca.pem"));
   std::ofstream out(file, std::ios::binary | std::ios::trunc);
   if (!out) throw std::runtime_error("cannot write " + file.string());
-  out << milink_config(sql_pw, mi_pw).to_pretty_json() << "\n";
+  out << milink_config(base).to_pretty_json() << "\n";
 }
 
 Value Emulator::dump() const {
   Value world = world_->dump();
   Object out{{"listeners", Value(Object{{"sql_server", Value(static_cast<std::int64_t>(sql_port()))},
-                                        {"managed_instance", Value(static_cast<std::int64_t>(mi_port()))}})}};
+                                        {"managed_instance", Value(static_cast<std::int64_t>(mi_port()))},
+                                        {"arm", Value(static_cast<std::int64_t>(arm_port()))}})},
+             {"faults", Value(faults_.spec())}};
   for (const auto& [k, v] : world.as_object()) out.set(k, v);
   // Every statement each server ran, with secrets masked.
   Object logs;
@@ -155,6 +203,11 @@ Value Emulator::dump() const {
     logs.set("managed_instance", world_->managed_instance.statement_log.to_json());
   }
   out.set("statement_log", Value(std::move(logs)));
+  Array requests;
+  for (const auto& r : azure_->request_log())
+    requests.push_back(Value(Object{{"method", Value(r.method)}, {"path", Value(r.path)},
+                                    {"status", Value(static_cast<std::int64_t>(r.status))}}));
+  out.set("azure_requests", Value(std::move(requests)));
   return Value(std::move(out));
 }
 

@@ -8,6 +8,9 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "arm/azure_emulator.hpp"
+#include "faults/fault_plan.hpp"
+#include "link/link_simulator.hpp"
 #include "state/scenario.hpp"
 #include "state/world.hpp"
 #include "tds/tds_server.hpp"
@@ -31,6 +34,13 @@ struct EmulatorOptions {
   std::uint16_t mi_port = 0;
   /// Replaces the sa password of both servers.
   std::optional<std::string> sa_password;
+  /// ARM (HTTPS); Entra ID and the managed-identity endpoints pick free ports.
+  std::uint16_t arm_port = 0;
+  /// "fast" (milliseconds, for tests) or "realistic" (ARM operations and
+  /// seeding take seconds to minutes, seeding scaled to database size).
+  std::string profile = "fast";
+  /// Fault rules (faults/fault_plan.hpp); changeable at run time.
+  std::string faults;
 };
 
 class Emulator {
@@ -51,26 +61,47 @@ public:
   /// The sa password of the server (after --sa-password).
   std::string sa_password(Personality p) const;
 
-  /// A milink config that targets this emulator. Passwords are not inlined:
-  /// they are {"from_file": \p password_file} references.
-  milink::sdk::Value milink_config(const std::string& sql_password_file, const std::string& mi_password_file) const;
-  /// Writes milink_config() to \p file and the passwords to
-  /// "<file>.sqlserver-password" and "<file>.mi-password" (mode 0600) beside it.
+  std::uint16_t arm_port() const;
+  AzureEmulator& azure() { return *azure_; }
+  FaultPlan& faults() { return faults_; }
+  LinkSimulator& links() { return *links_; }
+
+  /// The test service principal registered at start: a client secret and a
+  /// certificate, written into the config by write_config().
+  const ServicePrincipalCredentials& service_principal() const { return principal_; }
+
+  /// A milink config that targets this emulator: both SQL targets, the
+  /// azure section (ARM endpoint, authority, CA, coordinates) and two
+  /// credential provider instances for the test service principal:
+  /// "emulator" (client-secret, the default) and "emulator-certificate"
+  /// (client-certificate). Secrets are not inlined: every one is a
+  /// {"from_file": ...} reference to a file named <base>.<what> beside the config.
+  milink::sdk::Value milink_config(const std::string& base) const;
+  /// Writes milink_config() to \p file, and beside it the passwords, the
+  /// client secret and certificate (mode 0600) and the CA (<file>.ca.pem).
   void write_config(const std::filesystem::path& file) const;
+  /// Writes the CA that issued the HTTPS certificates (for --ca-out).
+  void write_ca(const std::filesystem::path& file) const { azure_->write_ca(file); }
 
   /// The world (both servers), every statement each ran (statement_log),
   /// and the listeners' ports, as JSON.
   milink::sdk::Value dump() const;
 
 private:
+  // Order matters: members are destroyed in reverse. The listeners go
+  // first (their connections call into the engines and the Azure services),
+  // then the engines, then the link simulator (engines call world.advance,
+  // which it installed), the fault plan, and the world everything points into.
   EmulatorOptions options_;
   std::unique_ptr<EmulatorWorld> world_;
+  FaultPlan faults_;
+  std::unique_ptr<LinkSimulator> links_;
   std::unique_ptr<SqlEngine> sql_engine_;
   std::unique_ptr<SqlEngine> mi_engine_;
-  /// Declared after the engines so they are destroyed first (a listener's
-  /// connections call into its engine).
+  std::unique_ptr<AzureEmulator> azure_;
   std::unique_ptr<TdsServer> sql_listener_;
   std::unique_ptr<TdsServer> mi_listener_;
+  ServicePrincipalCredentials principal_;
 };
 
 /// Parses "required" | "on" | "off" | "not_supported".
