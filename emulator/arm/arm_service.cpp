@@ -23,6 +23,9 @@ const char* kTrustType = "Microsoft.Sql/managedInstances/serverTrustCertificates
 const char* kEndpointType = "Microsoft.Sql/managedInstances/endpointCertificates";
 const char* kDags = "distributedAvailabilityGroups";
 const char* kTrusts = "serverTrustCertificates";
+const char* kTrustsRoute = "managedInstances/serverTrustCertificates";
+const char* kEndpointsRoute = "managedInstances/endpointCertificates";
+const char* kDagsRoute = "managedInstances/distributedAvailabilityGroups";
 const char* kInvalidContent = "The request content was invalid and could not be deserialized: '";
 
 /// A member by name, any case; nullptr when absent or JSON null.
@@ -572,16 +575,45 @@ bool parse_body(const http::Request& req, http::Response& resp, Value& body, Sou
 
 }  // namespace
 
+std::optional<std::unique_lock<std::mutex>> ArmService::enter(http::Request& req, http::Response& resp,
+                                                              const std::vector<std::string>& supported,
+                                                              const std::string& type, std::string& version) {
+  if (!authenticate(req, resp)) return std::nullopt;
+  if (!check_api_version(req, resp, supported, type, version)) return std::nullopt;
+  auto lock = world_.lock();
+  advance_locked();
+  if (!check_scope(req, resp, true)) return std::nullopt;
+  return lock;
+}
+
+bool ArmService::read_body(const http::Request& req, http::Response& resp, const std::string& operation_id,
+                           const std::string& version, Value& body) {
+  SourceMap map;
+  if (!parse_body(req, resp, body, map)) return false;
+  const SpecOperation* op = specs_.find(operation_id, version);
+  if (op && !body.is_null()) {
+    if (auto issue = specs_.validate_body(*op, body, map, true)) {
+      resp.json(400, error_body("InvalidRequestContent", issue->message));
+      return false;
+    }
+  }
+  return true;
+}
+
+void ArmService::accept(http::Request& req, http::Response& resp, const std::string& family, const std::string& method,
+                        const std::string& name, const std::string& action, const std::string& version) {
+  Operation& o = start_operation(family, method, name, action, version);
+  resp.empty(202);
+  operation_headers(req, resp, o, true);
+}
+
 // --- managed instance ----------------------------------------------------------------
 
 void ArmService::get_instance(http::Request& req, http::Response& resp) {
   std::string v;
-  if (!authenticate(req, resp)) return;
   // No ManagedInstances spec was copied: every copied api-version is accepted for the instance itself.
-  if (!check_api_version(req, resp, specs_.versions(), "managedInstances", v)) return;
-  auto lock = world_.lock();
-  advance_locked();
-  if (!check_scope(req, resp, true)) return;
+  auto lock = enter(req, resp, specs_.versions(), "managedInstances", v);
+  if (!lock) return;
   const ServerState& mi = world_.managed_instance;
   std::string admin = "sqladmin";
   for (const auto& l : mi.logins)
@@ -628,13 +660,9 @@ void ArmService::get_instance(http::Request& req, http::Response& resp) {
 
 void ArmService::trust_list(http::Request& req, http::Response& resp) {
   std::string v;
-  if (!authenticate(req, resp)) return;
-  if (!check_api_version(req, resp, specs_.versions_for_operation("ServerTrustCertificates_ListByInstance"),
-                         "managedInstances/serverTrustCertificates", v))
-    return;
-  auto lock = world_.lock();
-  advance_locked();
-  if (!check_scope(req, resp, true)) return;
+  auto lock = enter(req, resp, specs_.versions_for_operation("ServerTrustCertificates_ListByInstance"),
+                    kTrustsRoute, v);
+  if (!lock) return;
   Array value;
   for (const auto& c : world_.azure.server_trust_certificates) value.push_back(render_trust(c));
   resp.json(200, Value(Object{{"value", Value(std::move(value))}}));
@@ -642,13 +670,8 @@ void ArmService::trust_list(http::Request& req, http::Response& resp) {
 
 void ArmService::trust_get(http::Request& req, http::Response& resp) {
   std::string v;
-  if (!authenticate(req, resp)) return;
-  if (!check_api_version(req, resp, specs_.versions_for_operation("ServerTrustCertificates_Get"),
-                         "managedInstances/serverTrustCertificates", v))
-    return;
-  auto lock = world_.lock();
-  advance_locked();
-  if (!check_scope(req, resp, true)) return;
+  auto lock = enter(req, resp, specs_.versions_for_operation("ServerTrustCertificates_Get"), kTrustsRoute, v);
+  if (!lock) return;
   const std::string& name = req.params["certificateName"];
   if (ServerTrustCertificate* c = world_.azure.find_trust_certificate(name)) resp.json(200, render_trust(*c));
   else not_found_child(resp, kTrusts, name);
@@ -656,24 +679,12 @@ void ArmService::trust_get(http::Request& req, http::Response& resp) {
 
 void ArmService::trust_put(http::Request& req, http::Response& resp) {
   std::string v;
-  if (!authenticate(req, resp)) return;
-  if (!check_api_version(req, resp, specs_.versions_for_operation("ServerTrustCertificates_CreateOrUpdate"),
-                         "managedInstances/serverTrustCertificates", v))
-    return;
-  auto lock = world_.lock();
-  advance_locked();
-  if (!check_scope(req, resp, true)) return;
+  auto lock = enter(req, resp, specs_.versions_for_operation("ServerTrustCertificates_CreateOrUpdate"),
+                    kTrustsRoute, v);
+  if (!lock) return;
   const std::string& name = req.params["certificateName"];
   Value body;
-  SourceMap map;
-  if (!parse_body(req, resp, body, map)) return;
-  const SpecOperation* op = specs_.find("ServerTrustCertificates_CreateOrUpdate", v);
-  if (op && !body.is_null()) {
-    if (auto issue = specs_.validate_body(*op, body, map, true)) {
-      resp.json(400, error_body("InvalidRequestContent", issue->message));
-      return;
-    }
-  }
+  if (!read_body(req, resp, "ServerTrustCertificates_CreateOrUpdate", v, body)) return;
   if (trim(name).empty()) {
     rp_error(resp, "MissingCertificateName", {}, v);
     return;
@@ -718,20 +729,13 @@ void ArmService::trust_put(http::Request& req, http::Response& resp) {
   c.der = *der;
   c.thumbprint = http::hex_upper(info->sha1);
   world_.azure.server_trust_certificates.push_back(c);
-  Operation& o = start_operation(kTrusts, "PUT", name, "", v);
-  resp.empty(202);
-  operation_headers(req, resp, o, true);
+  accept(req, resp, kTrusts, "PUT", name, "", v);
 }
 
 void ArmService::trust_delete(http::Request& req, http::Response& resp) {
   std::string v;
-  if (!authenticate(req, resp)) return;
-  if (!check_api_version(req, resp, specs_.versions_for_operation("ServerTrustCertificates_Delete"),
-                         "managedInstances/serverTrustCertificates", v))
-    return;
-  auto lock = world_.lock();
-  advance_locked();
-  if (!check_scope(req, resp, true)) return;
+  auto lock = enter(req, resp, specs_.versions_for_operation("ServerTrustCertificates_Delete"), kTrustsRoute, v);
+  if (!lock) return;
   const std::string& name = req.params["certificateName"];
   auto& certs = world_.azure.server_trust_certificates;
   auto it = std::find_if(certs.begin(), certs.end(), [&](const ServerTrustCertificate& c) { return iequals(c.name, name); });
@@ -741,9 +745,7 @@ void ArmService::trust_delete(http::Request& req, http::Response& resp) {
   }
   std::string stored = it->name;
   certs.erase(it);
-  Operation& o = start_operation(kTrusts, "DELETE", stored, "", v);
-  resp.empty(202);
-  operation_headers(req, resp, o, true);
+  accept(req, resp, kTrusts, "DELETE", stored, "", v);
 }
 
 // --- endpointCertificates -------------------------------------------------------------
@@ -764,13 +766,9 @@ const Certificate* ArmService::endpoint_certificate(const std::string& type) {
 
 void ArmService::endpoint_list(http::Request& req, http::Response& resp) {
   std::string v;
-  if (!authenticate(req, resp)) return;
-  if (!check_api_version(req, resp, specs_.versions_for_operation("EndpointCertificates_ListByInstance"),
-                         "managedInstances/endpointCertificates", v))
-    return;
-  auto lock = world_.lock();
-  advance_locked();
-  if (!check_scope(req, resp, true)) return;
+  auto lock = enter(req, resp, specs_.versions_for_operation("EndpointCertificates_ListByInstance"),
+                    kEndpointsRoute, v);
+  if (!lock) return;
   Array value;
   for (const char* t : {"DATABASE_MIRRORING", "SERVICE_BROKER"})
     if (const Certificate* c = endpoint_certificate(t)) value.push_back(render_endpoint(t, *c));
@@ -779,13 +777,8 @@ void ArmService::endpoint_list(http::Request& req, http::Response& resp) {
 
 void ArmService::endpoint_get(http::Request& req, http::Response& resp) {
   std::string v;
-  if (!authenticate(req, resp)) return;
-  if (!check_api_version(req, resp, specs_.versions_for_operation("EndpointCertificates_Get"),
-                         "managedInstances/endpointCertificates", v))
-    return;
-  auto lock = world_.lock();
-  advance_locked();
-  if (!check_scope(req, resp, true)) return;
+  auto lock = enter(req, resp, specs_.versions_for_operation("EndpointCertificates_Get"), kEndpointsRoute, v);
+  if (!lock) return;
   std::string type = req.params["endpointType"];
   std::string canonical_type = canonical(type, {"DATABASE_MIRRORING", "SERVICE_BROKER"}, "");
   const Certificate* c = canonical_type.empty() ? nullptr : endpoint_certificate(canonical_type);
@@ -797,13 +790,9 @@ void ArmService::endpoint_get(http::Request& req, http::Response& resp) {
 
 void ArmService::dag_list(http::Request& req, http::Response& resp) {
   std::string v;
-  if (!authenticate(req, resp)) return;
-  if (!check_api_version(req, resp, specs_.versions_for_operation("DistributedAvailabilityGroups_ListByInstance"),
-                         "managedInstances/distributedAvailabilityGroups", v))
-    return;
-  auto lock = world_.lock();
-  advance_locked();
-  if (!check_scope(req, resp, true)) return;
+  auto lock = enter(req, resp, specs_.versions_for_operation("DistributedAvailabilityGroups_ListByInstance"),
+                    kDagsRoute, v);
+  if (!lock) return;
   Array value;
   for (const auto& l : world_.azure.links) value.push_back(render_link(l, v));
   resp.json(200, Value(Object{{"value", Value(std::move(value))}}));
@@ -811,13 +800,8 @@ void ArmService::dag_list(http::Request& req, http::Response& resp) {
 
 void ArmService::dag_get(http::Request& req, http::Response& resp) {
   std::string v;
-  if (!authenticate(req, resp)) return;
-  if (!check_api_version(req, resp, specs_.versions_for_operation("DistributedAvailabilityGroups_Get"),
-                         "managedInstances/distributedAvailabilityGroups", v))
-    return;
-  auto lock = world_.lock();
-  advance_locked();
-  if (!check_scope(req, resp, true)) return;
+  auto lock = enter(req, resp, specs_.versions_for_operation("DistributedAvailabilityGroups_Get"), kDagsRoute, v);
+  if (!lock) return;
   const std::string& name = req.params["distributedAvailabilityGroupName"];
   if (LinkResource* l = world_.azure.find_link(name)) resp.json(200, render_link(*l, v));
   else not_found_child(resp, kDags, name);
@@ -825,24 +809,12 @@ void ArmService::dag_get(http::Request& req, http::Response& resp) {
 
 void ArmService::dag_put(http::Request& req, http::Response& resp) {
   std::string v;
-  if (!authenticate(req, resp)) return;
-  if (!check_api_version(req, resp, specs_.versions_for_operation("DistributedAvailabilityGroups_CreateOrUpdate"),
-                         "managedInstances/distributedAvailabilityGroups", v))
-    return;
-  auto lock = world_.lock();
-  advance_locked();
-  if (!check_scope(req, resp, true)) return;
+  auto lock = enter(req, resp, specs_.versions_for_operation("DistributedAvailabilityGroups_CreateOrUpdate"),
+                    kDagsRoute, v);
+  if (!lock) return;
   const std::string& name = req.params["distributedAvailabilityGroupName"];
   Value body;
-  SourceMap map;
-  if (!parse_body(req, resp, body, map)) return;
-  const SpecOperation* op = specs_.find("DistributedAvailabilityGroups_CreateOrUpdate", v);
-  if (op && !body.is_null()) {
-    if (auto issue = specs_.validate_body(*op, body, map, true)) {
-      resp.json(400, error_body("InvalidRequestContent", issue->message));
-      return;
-    }
-  }
+  if (!read_body(req, resp, "DistributedAvailabilityGroups_CreateOrUpdate", v, body)) return;
 
   // The RP's own checks, with its codes from the spec (2025-01-01 and later
   // list them; for the 2021 body the same codes are used, mapped field by
@@ -901,9 +873,7 @@ void ArmService::dag_put(http::Request& req, http::Response& resp) {
     }
     if (same_request(rq, *existing, mode, true)) {
       existing->replication_mode = rq.replication_mode;
-      Operation& o = start_operation(kDags, "PUT", existing->name, "update", v);
-      resp.empty(202);
-      operation_headers(req, resp, o, true);
+      accept(req, resp, kDags, "PUT", existing->name, "update", v);
       return;
     }
     // Inferred: only the replication mode of an existing link can change.
@@ -954,52 +924,30 @@ void ArmService::dag_put(http::Request& req, http::Response& resp) {
     resp.json(result.http_status >= 400 ? result.http_status : 400, error_body(result.code, result.message));
     return;
   }
-  Operation& o = start_operation(kDags, "PUT", name, "", v);
   // 202 Accepted with the operation's URLs: how the SQL resource provider answers a
   // long-running PUT (the spec also lists 200/201; 202 is what clients must handle).
-  resp.empty(202);
-  operation_headers(req, resp, o, true);
+  accept(req, resp, kDags, "PUT", name, "", v);
 }
 
 void ArmService::dag_patch(http::Request& req, http::Response& resp) {
   std::string v;
-  if (!authenticate(req, resp)) return;
-  if (!check_api_version(req, resp, specs_.versions_for_operation("DistributedAvailabilityGroups_Update"),
-                         "managedInstances/distributedAvailabilityGroups", v))
-    return;
-  auto lock = world_.lock();
-  advance_locked();
-  if (!check_scope(req, resp, true)) return;
+  auto lock = enter(req, resp, specs_.versions_for_operation("DistributedAvailabilityGroups_Update"), kDagsRoute, v);
+  if (!lock) return;
   const std::string& name = req.params["distributedAvailabilityGroupName"];
   Value body;
-  SourceMap map;
-  if (!parse_body(req, resp, body, map)) return;
-  const SpecOperation* op = specs_.find("DistributedAvailabilityGroups_Update", v);
-  if (op && !body.is_null()) {
-    if (auto issue = specs_.validate_body(*op, body, map, true)) {
-      resp.json(400, error_body("InvalidRequestContent", issue->message));
-      return;
-    }
-  }
+  if (!read_body(req, resp, "DistributedAvailabilityGroups_Update", v, body)) return;
   LinkResource* l = world_.azure.find_link(name);
   if (!l) return not_found_child(resp, kDags, name);
   const Value* props = iget(&body, "properties");
   std::string mode = istr(props, "replicationMode");
   if (!mode.empty()) l->replication_mode = canonical(mode, {"Async", "Sync"}, l->replication_mode);
-  Operation& o = start_operation(kDags, "PATCH", l->name, "update", v);
-  resp.empty(202);
-  operation_headers(req, resp, o, true);
+  accept(req, resp, kDags, "PATCH", l->name, "update", v);
 }
 
 void ArmService::dag_delete(http::Request& req, http::Response& resp) {
   std::string v;
-  if (!authenticate(req, resp)) return;
-  if (!check_api_version(req, resp, specs_.versions_for_operation("DistributedAvailabilityGroups_Delete"),
-                         "managedInstances/distributedAvailabilityGroups", v))
-    return;
-  auto lock = world_.lock();
-  advance_locked();
-  if (!check_scope(req, resp, true)) return;
+  auto lock = enter(req, resp, specs_.versions_for_operation("DistributedAvailabilityGroups_Delete"), kDagsRoute, v);
+  if (!lock) return;
   const std::string& name = req.params["distributedAvailabilityGroupName"];
   auto& links = world_.azure.links;
   auto it = std::find_if(links.begin(), links.end(), [&](const LinkResource& l) { return iequals(l.name, name); });
@@ -1011,21 +959,14 @@ void ArmService::dag_delete(http::Request& req, http::Response& resp) {
   if (simulator_) simulator_->removed(*it);
   links.erase(it);
   link_modes_.erase(http::to_lower(stored));
-  Operation& o = start_operation(kDags, "DELETE", stored, "", v);
-  resp.empty(202);
-  operation_headers(req, resp, o, true);
+  accept(req, resp, kDags, "DELETE", stored, "", v);
 }
 
 void ArmService::dag_action(http::Request& req, http::Response& resp, const std::string& action) {
   std::string v;
-  if (!authenticate(req, resp)) return;
   std::string op_id = action == "failover" ? "DistributedAvailabilityGroups_Failover" : "DistributedAvailabilityGroups_SetRole";
-  if (!check_api_version(req, resp, specs_.versions_for_operation(op_id),
-                         "managedInstances/distributedAvailabilityGroups/" + action, v))
-    return;
-  auto lock = world_.lock();
-  advance_locked();
-  if (!check_scope(req, resp, true)) return;
+  auto lock = enter(req, resp, specs_.versions_for_operation(op_id), std::string(kDagsRoute) + "/" + action, v);
+  if (!lock) return;
   const std::string& name = req.params["distributedAvailabilityGroupName"];
   Value body;
   SourceMap map;
@@ -1067,9 +1008,7 @@ void ArmService::dag_action(http::Request& req, http::Response& resp, const std:
       return rp_error(resp, "DistributedAvailabilityGroupSetRoleInstanceAlreadyInRequestedRole", {}, v);
     l->instance_link_role = role;
   }
-  Operation& o = start_operation(kDags, "POST", l->name, action, v);
-  resp.empty(202);
-  operation_headers(req, resp, o, true);
+  accept(req, resp, kDags, "POST", l->name, action, v);
 }
 
 // --- emulator control -------------------------------------------------------------------

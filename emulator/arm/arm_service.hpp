@@ -36,6 +36,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -101,6 +102,20 @@ private:
   /// Requires the world lock.
   bool check_scope(http::Request& req, http::Response& resp, bool instance);
   void advance_locked();
+  /// The whole prologue of an instance route: authenticate, check_api_version
+  /// (into \p version), then, with the world locked and advanced,
+  /// check_scope. Returns the held world lock, or nullopt when it answered.
+  std::optional<std::unique_lock<std::mutex>> enter(http::Request& req, http::Response& resp,
+                                                    const std::vector<std::string>& supported,
+                                                    const std::string& type, std::string& version);
+  /// Parses the request body (JSON null when empty) and validates a non-null
+  /// one against \p operation_id's spec at \p version. Returns false when it
+  /// answered 400.
+  bool read_body(const http::Request& req, http::Response& resp, const std::string& operation_id,
+                 const std::string& version, milink::sdk::Value& body);
+  /// Starts a long-running operation and answers 202 Accepted with its headers.
+  void accept(http::Request& req, http::Response& resp, const std::string& family, const std::string& method,
+              const std::string& name, const std::string& action, const std::string& version);
 
   void get_instance(http::Request& req, http::Response& resp);
   void trust_list(http::Request& req, http::Response& resp);

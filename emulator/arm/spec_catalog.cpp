@@ -39,22 +39,6 @@ std::string read_file(const std::filesystem::path& p) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-std::vector<std::string> split(const std::string& path) {
-  std::vector<std::string> out;
-  std::size_t pos = 0;
-  while (pos < path.size()) {
-    if (path[pos] == '/') {
-      ++pos;
-      continue;
-    }
-    std::size_t n = path.find('/', pos);
-    out.push_back(path.substr(pos, n == std::string::npos ? std::string::npos : n - pos));
-    if (n == std::string::npos) break;
-    pos = n;
-  }
-  return out;
-}
-
 const Value* member(const Value& v, const std::string& name) { return v.is_object() ? v.get(name) : nullptr; }
 
 std::string string_member(const Value& v, const std::string& name) {
@@ -70,7 +54,7 @@ bool bool_member(const Value& v, const std::string& name) {
 /// JSON pointer ("/definitions/X") into \p root.
 const Value* pointer(const Value& root, const std::string& ptr) {
   const Value* cur = &root;
-  for (const auto& raw : split(ptr)) {
+  for (const auto& raw : http::split_path(ptr)) {
     std::string token;
     for (std::size_t i = 0; i < raw.size(); ++i) {
       if (raw[i] == '~' && i + 1 < raw.size()) {
@@ -207,7 +191,7 @@ SpecCatalog::SpecCatalog(const std::filesystem::path& dir) : dir_(dir) {
           }
         }
         // Resource type and action from the path after "providers/Microsoft.Sql/".
-        auto segs = split(path);
+        auto segs = http::split_path(path);
         std::size_t start = 0;
         for (std::size_t i = 0; i + 1 < segs.size(); ++i)
           if (http::iequals(segs[i], "providers")) start = i + 2;
@@ -285,7 +269,7 @@ SpecCatalog::SchemaRef SpecCatalog::resolve(const Document* from, const std::str
   if (!doc) return out;
   out.doc = doc;
   out.node = pointer(doc->root, ptr);
-  auto parts = split(ptr);
+  auto parts = http::split_path(ptr);
   if (parts.size() == 2 && parts[0] == "definitions") out.name = parts[1];
   return out;
 }

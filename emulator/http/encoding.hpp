@@ -42,6 +42,8 @@ std::string percent_decode(std::string_view text, bool plus_is_space = false);
 std::string percent_encode(std::string_view text);
 /// "a=1&b=2" -> pairs, decoded; empty names are skipped.
 std::vector<std::pair<std::string, std::string>> parse_form(std::string_view body);
+/// "/a//b/c" -> {"a", "b", "c"}: the non-empty segments of a '/'-separated path, as they are.
+std::vector<std::string> split_path(const std::string& path);
 
 /// A random version-4 GUID, lower case ("0f8fad5b-d9cb-469f-a165-70867728950e").
 std::string new_guid_lower();

@@ -86,26 +86,6 @@ void Response::empty(int s) {
 
 // --- Router ------------------------------------------------------------------
 
-namespace {
-
-std::vector<std::string> split_path(const std::string& path) {
-  std::vector<std::string> out;
-  std::size_t pos = 0;
-  while (pos < path.size()) {
-    if (path[pos] == '/') {
-      ++pos;
-      continue;
-    }
-    std::size_t next = path.find('/', pos);
-    out.push_back(path.substr(pos, next == std::string::npos ? std::string::npos : next - pos));
-    if (next == std::string::npos) break;
-    pos = next;
-  }
-  return out;
-}
-
-}  // namespace
-
 void Router::add(const std::string& method, const std::string& pattern, Handler handler) {
   routes_.push_back(Route{method, split_path(pattern), std::move(handler)});
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "engine/engine.hpp"
+#include "seed_sql.hpp"
 #include "sql/sql_engine.hpp"
 #include "state/world.hpp"
 
@@ -41,15 +42,15 @@ struct Fixture {
   std::vector<std::uint8_t> mi_certificate();
 };
 
-std::vector<const ResultSet*> result_sets(const Response& r);
-ResultSet only_set(const Response& r);
-std::vector<Message> errors(const Response& r);
+using seedtest::cell;
+using seedtest::column;
+using seedtest::describe;
+using seedtest::errors;
+using seedtest::only_set;
+using seedtest::result_sets;
 std::vector<Message> infos(const Response& r);
 /// The single error; fails the test when there is not exactly one.
 Message single_error(const Response& r);
-std::string describe(const Response& r);
-int column(const ResultSet& rs, const std::string& name);
-const SqlValue& cell(const ResultSet& rs, std::size_t row, const std::string& name);
 /// A SELECT's single value.
 SqlValue scalar(const Response& r);
 /// Number of rows of the first result set.

@@ -8,35 +8,18 @@
 #include <algorithm>
 
 using namespace enginetest;
+using seedtest::kCreateAg;
+using seedtest::kCreateDag;
+using seedtest::kCreateEndpoint;
+using seedtest::kImportMiCertificate;
+using seedtest::kMasterKeyAndCertificate;
+using seedtest::replace_all;
 
 namespace {
 
-std::string replace_all(std::string s, const std::string& from, const std::string& to) {
-  for (std::size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size())) s.replace(p, from.size(), to);
-  return s;
-}
-
-// The seed's T-SQL verbatim, except: the password placeholder is a strong
-// password, and the 2025 expiry date (now in the past, see the 15214 test)
-// is 2030.
-const char* kMasterKeyAndCertificate = R"(-- Run on SQL Server
--- Create a master key encryption password
--- Keep the password confidential and in a secure place
-USE MASTER
-CREATE MASTER KEY ENCRYPTION BY PASSWORD = '<strong_password>'
-GO
-
--- Create the SQL Server certificate for the instance link
-USE MASTER
-GO
-
-DECLARE @sqlserver_certificate_name NVARCHAR(MAX) = N'Cert_' + @@servername  + N'_endpoint'
-DECLARE @sqlserver_certificate_subject NVARCHAR(MAX) = N'Certificate for ' + @sqlserver_certificate_name
-DECLARE @create_sqlserver_certificate_command NVARCHAR(MAX) = N'CREATE CERTIFICATE [' + @sqlserver_certificate_name + '] WITH SUBJECT = ''' + @sqlserver_certificate_subject + ''', EXPIRY_DATE = ''03/30/2025'''
-EXEC sp_executesql @stmt = @create_sqlserver_certificate_command
-GO
-)";
-
+// The rest of the seed's T-SQL verbatim (the statements that create things
+// are in tests/support/seed_sql.cpp; fill() puts in a strong password, and
+// 2030 for the 2025 expiry date, now in the past, see the 15214 test).
 const char* kVerifyCertificates = R"(-- Run on SQL Server
 USE MASTER
 GO
@@ -52,29 +35,9 @@ DECLARE @PUBLICKEYENC VARBINARY(MAX) = CERTENCODED(CERT_ID(@sqlserver_certificat
 SELECT @PUBLICKEYENC AS PublicKeyEncoded;
 )";
 
-const char* kImportMiCertificate = R"(-- Run on SQL Server
-USE MASTER
-CREATE CERTIFICATE [<SQLManagedInstanceFQDN>]
-FROM BINARY = <InstanceCertificate>
-)";
-
 const char* kCheckEndpoint = R"(-- Run on SQL Server
 -- View database mirroring endpoints on SQL Server
 SELECT * FROM sys.database_mirroring_endpoints WHERE type_desc = 'DATABASE_MIRRORING'
-)";
-
-const char* kCreateEndpoint = R"(-- Run on SQL Server
--- Create a connection endpoint listener on SQL Server
-USE MASTER
-CREATE ENDPOINT database_mirroring_endpoint
-    STATE=STARTED   
-    AS TCP (LISTENER_PORT=5022, LISTENER_IP = ALL)
-    FOR DATABASE_MIRRORING (
-        ROLE=ALL,
-        AUTHENTICATION = CERTIFICATE <SQL_SERVER_CERTIFICATE>,
-        ENCRYPTION = REQUIRED ALGORITHM AES
-    )  
-GO
 )";
 
 const char* kValidateEndpoint = R"(-- Run on SQL Server
@@ -88,49 +51,6 @@ FROM
 
 const char* kServerName = R"(-- Run on SQL Server
 SELECT @@SERVERNAME AS SQLServerName 
-)";
-
-const char* kCreateAg = R"(-- Run on SQL Server
--- Create the primary availability group on SQL Server
-USE MASTER
-CREATE AVAILABILITY GROUP [<AGName>]
-WITH (CLUSTER_TYPE = NONE)
-    FOR database [<DatabaseName>]  
-    REPLICA ON   
-        '<SQLServerName>' WITH   
-            (  
-            ENDPOINT_URL = 'TCP://<SQLServerIP>:5022',
-            AVAILABILITY_MODE = SYNCHRONOUS_COMMIT,
-            FAILOVER_MODE = MANUAL,
-            SEEDING_MODE = AUTOMATIC
-            );
-GO
-)";
-
-const char* kCreateDag = R"(-- Run on SQL Server
--- Create a distributed availability group for the availability group and database
--- ManagedInstanceName example: 'sqlmi1'
--- ManagedInstanceFQDN example: 'sqlmi1.73d19f36a420a.database.windows.net'
-USE MASTER
-CREATE AVAILABILITY GROUP [<DAGName>]
-  WITH (DISTRIBUTED) 
-  AVAILABILITY GROUP ON  
-  '<AGName>' WITH 
-  (
-    LISTENER_URL = 'TCP://<SQLServerIP>:5022',
-    AVAILABILITY_MODE = ASYNCHRONOUS_COMMIT,
-    FAILOVER_MODE = MANUAL,
-    SEEDING_MODE = AUTOMATIC,
-    SESSION_TIMEOUT = 20
-  ),
-  '<ManagedInstanceName>' WITH
-  (
-    LISTENER_URL = 'tcp://<ManagedInstanceFQDN>:5022;Server=[<ManagedInstanceName>]',
-    AVAILABILITY_MODE = ASYNCHRONOUS_COMMIT,
-    FAILOVER_MODE = MANUAL,
-    SEEDING_MODE = AUTOMATIC
-  );
-GO
 )";
 
 const char* kVerifyAgs = R"(-- Run on SQL Server
@@ -152,19 +72,10 @@ FROM
     ON rs.replica_id = r.replica_id
 )";
 
-std::string fill(std::string s, const std::string& fqdn) {
-  s = replace_all(s, "<strong_password>", "Str0ng!Passw0rd#1");
-  s = replace_all(s, "03/30/2025", "03/30/2030");
-  s = replace_all(s, "<SQLManagedInstanceFQDN>", fqdn);
-  s = replace_all(s, "<SQL_SERVER_CERTIFICATE>", "Cert_sqlbox1_endpoint");
-  s = replace_all(s, "<AGName>", "AG_sales");
-  s = replace_all(s, "<DAGName>", "DAG_sales");
-  s = replace_all(s, "<DatabaseName>", "sales");
-  s = replace_all(s, "<SQLServerName>", "sqlbox1");
-  s = replace_all(s, "<SQLServerIP>", "10.0.0.4");
-  s = replace_all(s, "<ManagedInstanceName>", "mi1");
-  s = replace_all(s, "<ManagedInstanceFQDN>", fqdn);
-  return s;
+std::string fill(const std::string& s, const std::string& fqdn) {
+  seedtest::SeedNames names;
+  names.mi_fqdn = fqdn;
+  return seedtest::fill(s, names);
 }
 
 void require_all_ok(const std::vector<Response>& rs) {

@@ -1,94 +1,6 @@
 #include "link_fixture.hpp"
 
-#include <sstream>
-
 namespace linktest {
-
-namespace {
-
-std::string replace_all(std::string s, const std::string& from, const std::string& to) {
-  for (std::size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size()))
-    s.replace(p, from.size(), to);
-  return s;
-}
-
-// The seed's T-SQL (managed-instance-link-use-scripts-to-replicate-database.md),
-// with its placeholders filled in below; the 2025 expiry date, now in the
-// past, is 2030.
-const char* kMasterKeyAndCertificate = R"(-- Run on SQL Server
-USE MASTER
-CREATE MASTER KEY ENCRYPTION BY PASSWORD = '<strong_password>'
-GO
-
-USE MASTER
-GO
-
-DECLARE @sqlserver_certificate_name NVARCHAR(MAX) = N'Cert_' + @@servername  + N'_endpoint'
-DECLARE @sqlserver_certificate_subject NVARCHAR(MAX) = N'Certificate for ' + @sqlserver_certificate_name
-DECLARE @create_sqlserver_certificate_command NVARCHAR(MAX) = N'CREATE CERTIFICATE [' + @sqlserver_certificate_name + '] WITH SUBJECT = ''' + @sqlserver_certificate_subject + ''', EXPIRY_DATE = ''03/30/2030'''
-EXEC sp_executesql @stmt = @create_sqlserver_certificate_command
-GO
-)";
-
-const char* kImportMiCertificate = R"(-- Run on SQL Server
-USE MASTER
-CREATE CERTIFICATE [<SQLManagedInstanceFQDN>]
-FROM BINARY = <InstanceCertificate>
-)";
-
-const char* kCreateEndpoint = R"(-- Run on SQL Server
-USE MASTER
-CREATE ENDPOINT database_mirroring_endpoint
-    STATE=<STATE>
-    AS TCP (LISTENER_PORT=5022, LISTENER_IP = ALL)
-    FOR DATABASE_MIRRORING (
-        ROLE=ALL,
-        AUTHENTICATION = <AUTHENTICATION>,
-        ENCRYPTION = <ENCRYPTION>
-    )
-GO
-)";
-
-const char* kCreateAg = R"(-- Run on SQL Server
-USE MASTER
-CREATE AVAILABILITY GROUP [<AGName>]
-WITH (CLUSTER_TYPE = NONE)
-    FOR database [<DatabaseName>]
-    REPLICA ON
-        '<SQLServerName>' WITH
-            (
-            ENDPOINT_URL = 'TCP://<SQLServerIP>:5022',
-            AVAILABILITY_MODE = SYNCHRONOUS_COMMIT,
-            FAILOVER_MODE = MANUAL,
-            SEEDING_MODE = AUTOMATIC
-            );
-GO
-)";
-
-const char* kCreateDag = R"(-- Run on SQL Server
-USE MASTER
-CREATE AVAILABILITY GROUP [<DAGName>]
-  WITH (DISTRIBUTED)
-  AVAILABILITY GROUP ON
-  '<AGName>' WITH
-  (
-    LISTENER_URL = 'TCP://<SQLServerIP>:5022',
-    AVAILABILITY_MODE = <MODE>,
-    FAILOVER_MODE = MANUAL,
-    SEEDING_MODE = AUTOMATIC,
-    SESSION_TIMEOUT = 20
-  ),
-  '<ManagedInstanceName>' WITH
-  (
-    LISTENER_URL = 'tcp://<ManagedInstanceFQDN>:5022;Server=[<ManagedInstanceName>]',
-    AVAILABILITY_MODE = <MODE>,
-    FAILOVER_MODE = MANUAL,
-    SEEDING_MODE = AUTOMATIC
-  );
-GO
-)";
-
-}  // namespace
 
 namespace {
 
@@ -136,12 +48,7 @@ Fixture::Fixture(TimingProfile profile)
       sql(world, Personality::SqlServer),
       mi(world, Personality::ManagedInstance),
       sim(world, std::move(profile)) {
-  sql_session.spid = 51;
-  sql_session.login = "sa";
-  sql_session.database = "master";
-  mi_session.spid = 61;
-  mi_session.login = "sa";
-  mi_session.database = "master";
+  seedtest::init_sessions(sql_session, mi_session);
 }
 
 Fixture::~Fixture() = default;
@@ -149,47 +56,19 @@ Fixture::~Fixture() = default;
 Response Fixture::run(const std::string& batch) { return sql.execute(sql_session, batch, {}); }
 Response Fixture::run_mi(const std::string& batch) { return mi.execute(mi_session, batch, {}); }
 
-Response Fixture::ok(const std::string& batch) {
-  Response r = run(batch);
-  INFO("batch: " << batch << "\n" << describe(r));
-  REQUIRE_FALSE(r.has_error());
-  return r;
-}
-
-Response Fixture::ok_mi(const std::string& batch) {
-  Response r = run_mi(batch);
-  INFO("batch: " << batch << "\n" << describe(r));
-  REQUIRE_FALSE(r.has_error());
-  return r;
-}
+Response Fixture::ok(const std::string& batch) { return seedtest::require_ok(run(batch), batch); }
+Response Fixture::ok_mi(const std::string& batch) { return seedtest::require_ok(run_mi(batch), batch); }
 
 void Fixture::script(const std::string& text) {
-  std::istringstream in(text);
-  std::string line, batch;
-  auto flush = [&] {
-    if (batch.find_first_not_of(" \t\r\n") != std::string::npos) ok(batch);
-    batch.clear();
-  };
-  while (std::getline(in, line)) {
-    std::string t = line;
-    t.erase(0, t.find_first_not_of(" \t\r"));
-    t.erase(t.find_last_not_of(" \t\r") + 1);
-    if (t == "GO")
-      flush();
-    else
-      batch += line + "\n";
-  }
-  flush();
+  for (const std::string& batch : seedtest::split_batches(text)) ok(batch);
 }
 
 std::vector<std::uint8_t> Fixture::mi_certificate() {
-  Response r = ok_mi("EXEC sp_get_endpoint_certificate @endpoint_type = 4");
-  return only_set(r).rows.at(0).at(0).as_bytes();
+  return seedtest::first_bytes(ok_mi("EXEC sp_get_endpoint_certificate @endpoint_type = 4"));
 }
 
 std::vector<std::uint8_t> Fixture::sql_certificate() {
-  Response r = ok("SELECT CERTENCODED(CERT_ID(N'Cert_sqlbox1_endpoint'))");
-  return only_set(r).rows.at(0).at(0).as_bytes();
+  return seedtest::first_bytes(ok("SELECT CERTENCODED(CERT_ID(N'Cert_sqlbox1_endpoint'))"));
 }
 
 void Fixture::trust_sql_certificate() {
@@ -202,40 +81,35 @@ void Fixture::trust_sql_certificate() {
 }
 
 void Fixture::build_sql_side(const SqlSide& side) {
-  const std::string fqdn = world.managed_instance.fqdn;
-  auto fill = [&](std::string s) {
-    s = replace_all(s, "<strong_password>", "Str0ng!Passw0rd#1");
-    s = replace_all(s, "<SQLManagedInstanceFQDN>", fqdn);
-    s = replace_all(s, "<STATE>", side.endpoint_state);
-    s = replace_all(s, "<AUTHENTICATION>", side.endpoint_authentication);
-    s = replace_all(s, "<ENCRYPTION>", side.endpoint_encryption);
-    s = replace_all(s, "<AGName>", side.ag_name);
-    s = replace_all(s, "<DAGName>", side.dag_name);
-    s = replace_all(s, "<DatabaseName>", "sales");
-    s = replace_all(s, "<SQLServerName>", "sqlbox1");
-    s = replace_all(s, "<SQLServerIP>", "10.0.0.4");
-    s = replace_all(s, "<ManagedInstanceName>", side.dag_remote_name);
-    s = replace_all(s, "<ManagedInstanceFQDN>", side.dag_remote_host.empty() ? fqdn : side.dag_remote_host);
-    s = replace_all(s, "<MODE>", side.dag_mode);
-    return s;
-  };
+  using seedtest::replace_all;
+  seedtest::SeedNames names;
+  names.mi_fqdn = world.managed_instance.fqdn;
+  names.ag = side.ag_name;
+  names.dag = side.dag_name;
+  names.mi_name = side.dag_remote_name;
+  names.mi_host = side.dag_remote_host;
+  auto fill = [&](std::string s) { return seedtest::fill(std::move(s), names); };
   if (side.master_key_and_certificate) {
     Shared& sh = shared();
     if (sh.sql_with_certificate) {
       auto lock = world.lock();
       world.sql_server = *sh.sql_with_certificate;
     } else {
-      script(fill(kMasterKeyAndCertificate));
+      script(fill(seedtest::kMasterKeyAndCertificate));
       auto lock = world.lock();
       sh.sql_with_certificate = world.sql_server;
     }
   }
   if (side.import_mi_certificate)
-    script(replace_all(fill(kImportMiCertificate), "<InstanceCertificate>",
+    script(replace_all(fill(seedtest::kImportMiCertificate), "<InstanceCertificate>",
                        milink::sdk::to_hex_literal(mi_certificate())));
-  if (side.endpoint) script(fill(kCreateEndpoint));
-  if (side.ag) script(fill(kCreateAg));
-  if (side.dag) script(fill(kCreateDag));
+  if (side.endpoint) {
+    std::string s = replace_all(seedtest::kCreateEndpoint, "STATE=STARTED", "STATE=" + side.endpoint_state);
+    s = replace_all(s, "CERTIFICATE <SQL_SERVER_CERTIFICATE>", side.endpoint_authentication);
+    script(fill(replace_all(s, "REQUIRED ALGORITHM AES", side.endpoint_encryption)));
+  }
+  if (side.ag) script(fill(seedtest::kCreateAg));
+  if (side.dag) script(fill(replace_all(seedtest::kCreateDag, "ASYNCHRONOUS_COMMIT", side.dag_mode)));
 }
 
 LinkResource& Fixture::create_link(const std::string& name, const std::string& partner_ag,
@@ -292,48 +166,6 @@ ResultSet Fixture::remote_replica_state(const std::string& dag) {
   ResultSet rs = only_set(r);
   REQUIRE(rs.rows.size() == 1);
   return rs;
-}
-
-std::vector<const ResultSet*> result_sets(const Response& r) {
-  std::vector<const ResultSet*> out;
-  for (const auto& i : r.items)
-    if (const auto* rs = std::get_if<ResultSet>(&i)) out.push_back(rs);
-  return out;
-}
-
-ResultSet only_set(const Response& r) {
-  auto sets = result_sets(r);
-  INFO(describe(r));
-  REQUIRE(sets.size() == 1);
-  return *sets[0];
-}
-
-std::vector<Message> errors(const Response& r) {
-  std::vector<Message> out;
-  for (const auto& i : r.items)
-    if (const auto* m = std::get_if<Message>(&i); m && m->is_error()) out.push_back(*m);
-  return out;
-}
-
-std::string describe(const Response& r) {
-  std::ostringstream out;
-  for (const auto& i : r.items) {
-    if (const auto* m = std::get_if<Message>(&i))
-      out << "Msg " << m->number << ", Level " << m->severity << ", State " << m->state << ": " << m->text << "\n";
-    else if (const auto* rs = std::get_if<ResultSet>(&i))
-      out << "result set: " << rs->columns.size() << " columns, " << rs->rows.size() << " rows\n";
-  }
-  return out.str();
-}
-
-const SqlValue& cell(const ResultSet& rs, std::size_t row, const std::string& name) {
-  int c = -1;
-  for (std::size_t i = 0; i < rs.columns.size(); ++i)
-    if (rs.columns[i].name == name) c = static_cast<int>(i);
-  INFO("column " << name);
-  REQUIRE(c >= 0);
-  REQUIRE(row < rs.rows.size());
-  return rs.rows[row][static_cast<std::size_t>(c)];
 }
 
 }  // namespace linktest

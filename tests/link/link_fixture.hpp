@@ -6,6 +6,7 @@
 
 #include "engine/engine.hpp"
 #include "link/link_simulator.hpp"
+#include "seed_sql.hpp"
 #include "sql/sql_engine.hpp"
 #include "state/world.hpp"
 
@@ -102,10 +103,10 @@ struct Fixture {
   ResultSet remote_replica_state(const std::string& dag = "DAG_sales");
 };
 
-std::vector<const ResultSet*> result_sets(const Response& r);
-ResultSet only_set(const Response& r);
-std::string describe(const Response& r);
-const SqlValue& cell(const ResultSet& rs, std::size_t row, const std::string& name);
-std::vector<Message> errors(const Response& r);
+using seedtest::cell;
+using seedtest::describe;
+using seedtest::errors;
+using seedtest::only_set;
+using seedtest::result_sets;
 
 }  // namespace linktest
