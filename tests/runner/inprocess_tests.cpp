@@ -1,4 +1,5 @@
 // The Runner driven in-process with a capturing EventSink.
+#include "capturing_sink.hpp"
 #include "runner_fixture.hpp"
 
 #include "plugin_host/registry.hpp"
@@ -18,19 +19,7 @@ namespace wf = milink::workflow;
 
 namespace {
 
-class CapturingSink final : public run::EventSink {
-public:
-  void on_event(const Object& event) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    events.push_back(event);
-  }
-  void finish() override { ++finished; }
-  std::vector<Object> events;
-  int finished = 0;
-
-private:
-  std::mutex mu_;
-};
+using testsupport::CapturingSink;
 
 /// Everything a Runner needs, kept alive together.
 struct Loaded {

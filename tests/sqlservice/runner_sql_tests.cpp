@@ -13,6 +13,8 @@
 
 #include <milink/sdk/json.hpp>
 
+#include "capturing_sink.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <mutex>
@@ -25,19 +27,7 @@ namespace wf = milink::workflow;
 
 namespace {
 
-class CapturingSink final : public run::EventSink {
-public:
-  void on_event(const Object& event) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    events.push_back(event);
-    all += Value(event).to_json() + "\n";
-  }
-  std::vector<Object> events;
-  std::string all;
-
-private:
-  std::mutex mu_;
-};
+using testsupport::CapturingSink;
 
 std::string str(const Object& o, const std::string& key) {
   const Value* v = o.find(key);
