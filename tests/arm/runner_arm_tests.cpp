@@ -12,7 +12,7 @@
 
 #include <milink/sdk/json.hpp>
 
-#include "capturing_sink.hpp"
+#include "in_process_run.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -78,15 +78,7 @@ struct ArmWorld {
                   {"providers", Value(Object{{"cred", Value(Object{{"use", Value("armtest.token")},
                                                                     {"with", Value(Object{{"seed", Value("s33d")}})}})}})}};
     if (!azure_section.is_null()) config.set("azure", azure_section);
-    wf::Workflow w = wf::parse_workflow_text(Value(workflow).to_json(), (dir / "wf.json").string());
-    wf::Config c = wf::load_config_text(Value(config).to_json(), (dir / "config.json").string());
-    wf::ValidatedWorkflow v = wf::validate(w, c, registry, {}, true);
-    run::Redactor redactor;
-    run::RunOptions opts;
-    opts.mode = mode;
-    opts.state_dir = dir / ".milink";
-    run::Runner runner(v, registry, redactor, sink, opts);
-    return runner.run();
+    return testsupport::run_in_process(registry, workflow, config, dir.path(), mode, sink);
   }
 };
 

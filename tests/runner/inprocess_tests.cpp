@@ -1,5 +1,5 @@
 // The Runner driven in-process with a capturing EventSink.
-#include "capturing_sink.hpp"
+#include "in_process_run.hpp"
 #include "runner_fixture.hpp"
 
 #include "plugin_host/registry.hpp"

@@ -13,7 +13,7 @@
 
 #include <milink/sdk/json.hpp>
 
-#include "capturing_sink.hpp"
+#include "in_process_run.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -61,15 +61,7 @@ struct SqlRun {
                   {"user", Value(kUser)},                {"password", Value(password)},
                   {"encryption", Value("off")},          {"timeout_seconds", Value(10)}};
     Object config{{"milink_config", Value(1)}, {"sqlserver", Value(target)}};
-    wf::Workflow w = wf::parse_workflow_text(Value(workflow).to_json(), (dir / "wf.json").string());
-    wf::Config c = wf::load_config_text(Value(config).to_json(), (dir / "config.json").string());
-    wf::ValidatedWorkflow v = wf::validate(w, c, registry, {}, true);
-    run::Redactor redactor;
-    run::RunOptions opts;
-    opts.mode = mode;
-    opts.state_dir = dir / ".milink";
-    run::Runner runner(v, registry, redactor, sink, opts);
-    return runner.run();
+    return testsupport::run_in_process(registry, workflow, config, dir.path(), mode, sink);
   }
 };
 
