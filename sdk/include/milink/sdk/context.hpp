@@ -109,6 +109,15 @@ public:
   ArmResponse put(const std::string& path, const std::string& api_version, const Value& body) {
     return send("PUT", path, api_version, body);
   }
+  /// PUT without waiting for its long-running operation: returns ARM's
+  /// first answer (200, 201 or 202) so the step can follow the resource
+  /// with get() and report progress while it converges.
+  ArmResponse begin_put(const std::string& path, const std::string& api_version, const Value& body) {
+    ArmResponse out;
+    ArmError err;
+    if (!client_.call("PUT", path, api_version, body, false, out, err)) throw ArmException(std::move(err), "PUT", path);
+    return out;
+  }
   ArmResponse remove(const std::string& path, const std::string& api_version) {
     return send("DELETE", path, api_version, Value());
   }

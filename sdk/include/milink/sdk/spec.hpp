@@ -53,6 +53,11 @@ struct StepSpec {
   std::string doc;      ///< optional longer description
   std::vector<ParamSpec> params;
   std::vector<OutputSpec> outputs;
+  /// A preflight check: observe() verifies prerequisites and fails the step
+  /// (stopping the workflow before its first change) when one is missing;
+  /// it never changes anything. `milink run --skip-preflight` skips such
+  /// steps, with a warning. Default false.
+  bool preflight = false;
 
   const ParamSpec* param(const std::string& name) const;
   const OutputSpec* output(const std::string& name) const;
