@@ -71,15 +71,25 @@ private:
     throw ExprError(msg, n.pos);
   }
 
+  /// config.settings is a free-form bag of optional values: a key that is
+  /// not set there reads as null instead of failing.
+  static bool optional_path(const std::string& path) {
+    return path == "config.settings" || path.rfind("config.settings.", 0) == 0 || path.rfind("config.settings[", 0) == 0;
+  }
+
   Result member(const Node& n) const {
     const Result base = eval(*n.children[0]);
     const std::string path = path_member(base.path, n.name);
     if (base.value.is_unknown()) return {Value::unknown(path_member(base.value.as_string(), n.name)), path};
+    if (base.value.is_null() && optional_path(base.path)) return {Value(), path};
     if (!base.value.is_object()) {
       throw ExprError(base.path + " is " + a_kind(base.value.kind()) + ", not an object", n.pos);
     }
     const Value* v = base.value.as_object().find(n.name);
-    if (v == nullptr) throw ExprError(path + " is not set", n.pos);
+    if (v == nullptr) {
+      if (optional_path(path)) return {Value(), path};
+      throw ExprError(path + " is not set", n.pos);
+    }
     return {*v, path};
   }
 
@@ -98,12 +108,16 @@ private:
       return {Value::unknown(key.is_string() ? path_member(what, key.as_string()) : path_index(what, key.as_int())),
               path};
     }
+    if (b.is_null() && optional_path(base.path)) return {Value(), path};
     if (b.is_object()) {
       if (!key.is_string()) {
         throw ExprError(base.path + " is an object; index it with a string key, not " + a_kind(key.kind()), n.pos);
       }
       const Value* v = b.as_object().find(key.as_string());
-      if (v == nullptr) throw ExprError(path + " is not set", n.pos);
+      if (v == nullptr) {
+        if (optional_path(path)) return {Value(), path};
+        throw ExprError(path + " is not set", n.pos);
+      }
       return {*v, path};
     }
     if (b.is_array()) {

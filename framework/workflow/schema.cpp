@@ -82,7 +82,7 @@ const ObjectSchema& config_schema() {
           {"inputs", "object", false, "Values for the workflow's inputs (overridden by --set)."},
           {"providers", "object", false,
            "Configured providers by instance name (see *provider instance*), e.g. the Azure credential."},
-          {"settings", "object", false, "Free-form values workflows may read as config.settings.*."},
+          {"settings", "object", false, "Free-form values workflows may read as config.settings.*; a key that is not set reads as null."},
       }};
   return s;
 }

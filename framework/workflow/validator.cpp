@@ -347,6 +347,7 @@ private:
     for (std::size_t i = 1; i < path.size(); ++i) {
       if (v->is_array()) return;  // indexes are checked at run time
       const Value* next = v->get(path[i]);
+      if (next == nullptr && path[1] == "settings") return;  // free-form: an unset key reads as null
       if (next == nullptr) {
         std::string hint = v->is_object() ? did_you_mean(path[i], keys_of(v->as_object())) : std::string();
         if (cfg_.file.empty())

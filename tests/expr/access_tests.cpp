@@ -100,6 +100,20 @@ TEST_CASE("a missing member names the full path", "[expr][access]") {
   check_eval_error("fromJSON('{}').a", "fromJSON('{}').a is not set", 15);
 }
 
+TEST_CASE("config.settings is free-form: an unset key reads as null, elsewhere it is an error", "[expr][access]") {
+  Scope with_settings = sample();
+  with_settings.set("config", Value(Object{{"settings", Value(Object{{"emulator", Value(true)}})}}));
+  CHECK(eval("config.settings.emulator", with_settings) == Value(true));
+  CHECK(eval("config.settings.other", with_settings).is_null());
+  CHECK(eval("config.settings['other'].deeper", with_settings).is_null());
+  CHECK(eval("!config.settings.other", with_settings) == Value(true));
+  // No settings section at all: still null.
+  CHECK(eval("config.settings.emulator").is_null());
+  CHECK(eval("config.settings.emulator || 'fallback'") == Value("fallback"));
+  // Only settings is lenient.
+  check_eval_error("config.other", "config.other is not set", 7);
+}
+
 TEST_CASE("reading a member of something that is not an object", "[expr][access]") {
   check_eval_error("inputs.nested.x.y", "inputs.nested.x is null, not an object", 16);
   check_eval_error("inputs.port.value", "inputs.port is an integer, not an object", 12);
