@@ -36,8 +36,9 @@ struct EmulatorOptions {
   std::optional<std::string> sa_password;
   /// ARM (HTTPS); Entra ID and the managed-identity endpoints pick free ports.
   std::uint16_t arm_port = 0;
-  /// "fast" (milliseconds, for tests) or "realistic" (ARM operations and
-  /// seeding take seconds to minutes, seeding scaled to database size).
+  /// "fast" (milliseconds, for tests), "demo" (seconds, for watching a
+  /// run: TimingProfile::demo) or "realistic" (ARM operations and seeding
+  /// take seconds to minutes, seeding scaled to database size).
   std::string profile = "fast";
   /// Fault rules (faults/fault_plan.hpp); changeable at run time.
   std::string faults;

@@ -18,7 +18,7 @@ namespace {
 
 const char* kUsage =
     "milink-emulator [--scenario FILE] [--sql-port N] [--mi-port N] [--arm-port N] [--sa-password PW]\n"
-    "                [--write-config FILE] [--ca-out FILE] [--dump-state FILE] [--profile fast|realistic]\n"
+    "                [--write-config FILE] [--ca-out FILE] [--dump-state FILE] [--profile fast|demo|realistic]\n"
     "                [--faults SPEC]";
 
 std::string read_text(const std::string& path) {
@@ -43,8 +43,9 @@ int main(int argc, char** argv) {
      "HTTPS port of Azure Resource Manager (0: any free port); Entra ID and the managed-identity endpoints get free ports")
     ("ca-out", po::value<std::string>(&ca_out)->value_name("FILE"),
      "write the CA that issued the emulator's HTTPS certificates (clients trust it via azure.ca_file)")
-    ("profile", po::value<std::string>(&profile)->default_value("fast")->value_name("fast|realistic"),
-     "fast: milliseconds, for tests; realistic: ARM operations and seeding take seconds to minutes, as in Azure")
+    ("profile", po::value<std::string>(&profile)->default_value("fast")->value_name("fast|demo|realistic"),
+     "fast: milliseconds, for tests; demo: seconds, for watching a run (seeding 64 MB takes ~7 s); realistic: ARM "
+     "operations and seeding take seconds to minutes, as in Azure")
     ("faults", po::value<std::string>(&faults)->value_name("SPEC"),
      "inject faults, e.g. arm:429@1,arm:503~0.2,mi:1205@3 (see docs/emulator.md); change them at run time with "
      "POST /_emulator/faults on the ARM port")
@@ -65,8 +66,8 @@ int main(int argc, char** argv) {
     po::notify(vm);
     if (sql_port < 0 || sql_port > 65535 || mi_port < 0 || mi_port > 65535 || arm_port < 0 || arm_port > 65535)
       throw po::error("ports must be between 0 and 65535");
-    if (profile != "fast" && profile != "realistic")
-      throw po::error("--profile must be fast or realistic, not \"" + profile + "\"");
+    if (profile != "fast" && profile != "demo" && profile != "realistic")
+      throw po::error("--profile must be fast, demo or realistic, not \"" + profile + "\"");
     if (bind != "127.0.0.1" && bind != "::1" && bind != "localhost")
       throw po::error("--bind must be a loopback address (127.0.0.1 or ::1): the emulator never listens elsewhere");
   } catch (const po::error& e) {

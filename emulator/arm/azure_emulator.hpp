@@ -76,7 +76,7 @@ struct AzureOptions {
   std::filesystem::path key_dir;
   /// The copied Azure REST specs; empty: found (see arm::find_spec_dir).
   std::filesystem::path spec_dir;
-  /// "fast" | "realistic": overrides the link simulator's profile for ARM's
+  /// "fast" | "demo" | "realistic": overrides the link simulator's profile for ARM's
   /// long-running operations; empty: the simulator's.
   std::string profile;
   /// Overrides the operation time outright.

@@ -38,10 +38,23 @@ TimingProfile TimingProfile::realistic() {
   return p;
 }
 
+TimingProfile TimingProfile::demo() {
+  TimingProfile p;
+  p.name = "demo";
+  p.arm_operation = std::chrono::seconds(1);
+  p.connect_delay = std::chrono::seconds(3);
+  // The sample database (sales, 64 MB) seeds in ~7 s; hr (32 MB) in ~3.5 s.
+  p.seeding_bytes_per_second = 9.0 * 1024 * 1024;
+  p.catch_up = std::chrono::seconds(1);
+  p.connect_timeout = std::chrono::seconds(60);
+  return p;
+}
+
 TimingProfile TimingProfile::named(const std::string& name) {
   if (name == "fast") return fast();
+  if (name == "demo") return demo();
   if (name == "realistic") return realistic();
-  throw std::invalid_argument("unknown timing profile \"" + name + "\"; expected fast or realistic");
+  throw std::invalid_argument("unknown timing profile \"" + name + "\"; expected fast, demo or realistic");
 }
 
 namespace {

@@ -30,6 +30,7 @@ const KnownBuild kBuilds[] = {
     {"15.0.4355.3", "CU25", "KB5033688"},
     {"16.0.1000.6", "", ""},
     {"16.0.4003.1", "CU1", "KB5022375"},
+    {"16.0.4135.4", "CU14", "KB5038325"},
     {"12.0.2000.8", "", ""},
 };
 
@@ -318,6 +319,16 @@ Scenario default_scenario() {
   Scenario s;
   s.sql_server = default_sql_server();
   s.managed_instance = default_managed_instance();
+  return s;
+}
+
+Scenario sample_scenario() {
+  Scenario s = default_scenario();
+  s.sql_server.version = kSampleSqlServerVersion;  // 2022 CU14: has the link procedures
+  s.sql_server.product_level = "RTM";
+  // A server already prepared for Always On: master has its database master
+  // key, so the demo needs no password (the tests cover creating it).
+  s.sql_server.master_key = true;
   return s;
 }
 

@@ -123,6 +123,18 @@ public:
 /// The defaults described above.
 Scenario default_scenario();
 
+/// SQL Server 2022 CU14 (ProductLevel RTM, ProductUpdateLevel CU14, KB5038325).
+inline constexpr const char* kSampleSqlServerVersion = "16.0.4135.4";
+
+/// The world `milink run --emulator` starts by default: default_scenario()
+/// with SQL Server at a 2022 build (kSampleSqlServerVersion), so that
+/// sp_get_endpoint_certificate and sp_certificate_add_issuer exist
+/// (ServerState::has_link_procedures), and master already holding its
+/// database master key (so the demo needs no password). Everything else is
+/// the default: sqlbox1 with sales (FULL, a full backup, 64 MB) and hr
+/// (SIMPLE, 32 MB), and the managed instance mi1.
+Scenario sample_scenario();
+
 /// Parses scenario JSON text (see the format above). Throws ScenarioError.
 Scenario parse_scenario(std::string_view json_text, const std::string& source = "<scenario>");
 /// The same, from an already parsed value (\p map gives locations, may be null).

@@ -1,4 +1,5 @@
 #include "cli/commands.hpp"
+#include "cli/emulator_option.hpp"
 #include "cli/options.hpp"
 #include "run/exit_codes.hpp"
 #include "run/plan_render.hpp"
@@ -11,35 +12,26 @@
 namespace milink::cli {
 
 namespace {
-class NullSink final : public milink::run::EventSink {
+/// Plans print their own output; of the run's events only warnings (a
+/// preflight check skipped by --skip-preflight) reach the user, on stderr.
+class WarningSink final : public milink::run::EventSink {
 public:
-  void on_event(const milink::sdk::Object&) override {}
+  void on_event(const milink::sdk::Object& event) override {
+    const auto* ev = event.find("event");
+    if (ev == nullptr || !ev->is_string() || ev->as_string() != "warning") return;
+    const auto* msg = event.find("message");
+    std::fprintf(stderr, "milink: warning: %s\n", msg && msg->is_string() ? msg->as_string().c_str() : "");
+  }
 };
-}  // namespace
 
-int plan_command(const std::vector<std::string>& args) {
-  CommonOptions opts;
-  std::string output;
-  std::string out_dir;
-  po::options_description desc("milink plan options");
-  add_common_options(desc, opts, output);
-  desc.add_options()
-    ("workflow", po::value<std::string>(&opts.workflow)->required(), "workflow file")
-    ("out", po::value<std::string>(&out_dir)->value_name("DIR"),
-     "write <target>.sql, <target>.http and plan.json into DIR");
-  po::positional_options_description pos;
-  pos.add("workflow", 1);
-  po::variables_map vm;
-  int code = 0;
-  if (!parse_command("milink plan WORKFLOW [-c CONFIG] [--set k=v]... [--out DIR]", args, desc, pos, vm, code))
-    return code;
-  if (!check_output(output, opts)) return kExitInvalidInput;
+int plan_workflow(const CommonOptions& opts, const std::string& out_dir, bool skip_preflight) {
   auto session = open_session(opts);
   if (!session) return kExitInvalidInput;
 
   milink::run::RunOptions ro;
   ro.mode = milink::run::Mode::Plan;
-  NullSink sink;
+  ro.skip_preflight = skip_preflight;
+  WarningSink sink;
   milink::run::Runner runner(session->validated, session->registry, session->redactor, sink, ro);
   auto result = runner.run();
   auto files = milink::run::render_plan(session->workflow.name, result, session->redactor);
@@ -65,6 +57,43 @@ int plan_command(const std::vector<std::string>& args) {
   else if (out_dir.empty())
     std::cout << milink::run::render_plan_text(session->workflow.name, result, session->redactor);
   return result.exit_code == kExitSuccess ? kExitSuccess : kExitStepFailed;
+}
+
+}  // namespace
+
+int plan_command(const std::vector<std::string>& args) {
+  CommonOptions opts;
+  std::string output;
+  std::string out_dir;
+  bool skip_preflight = false;
+  EmulatorCliOptions emu;
+  po::options_description desc("milink plan options");
+  add_common_options(desc, opts, output);
+  desc.add_options()
+    ("workflow", po::value<std::string>(&opts.workflow)->required(), "workflow file")
+    ("out", po::value<std::string>(&out_dir)->value_name("DIR"),
+     "write <target>.sql, <target>.http and plan.json into DIR")
+    ("skip-preflight", po::bool_switch(&skip_preflight),
+     "leave the preflight checks out of the plan (as milink run --skip-preflight would), with a warning");
+  add_emulator_options(desc, emu, /*with_state_dir=*/true);
+  po::positional_options_description pos;
+  pos.add("workflow", 1);
+  po::variables_map vm;
+  int code = 0;
+  if (!parse_command("milink plan WORKFLOW [-c CONFIG | --emulator] [--set k=v]... [--out DIR] [--skip-preflight]",
+                     args, desc, pos, vm, code))
+    return code;
+  if (!check_output(output, opts)) return kExitInvalidInput;
+  if (!check_emulator_options(emu, vm, opts)) return kExitInvalidInput;
+  std::unique_ptr<EmbeddedEmulator> emulator;
+  if (emu.enabled) {
+    emulator = EmbeddedEmulator::start(emu, opts, code);
+    if (!emulator) return code;
+    emulator->announce(/*json_event=*/false);  // stdout is the plan
+  }
+  code = plan_workflow(opts, out_dir, skip_preflight);
+  if (emulator) emulator->stop();
+  return code;
 }
 
 }  // namespace milink::cli

@@ -62,7 +62,9 @@ int list(const milink::host::Registry& reg, bool json) {
     for (const auto& p : reg.plugins()) {
       Array steps, providers;
       for (const auto& s : p->steps)
-        steps.push_back(Value(Object{{"uses", Value(s->spec().uses)}, {"summary", Value(s->spec().summary)}}));
+        steps.push_back(Value(Object{{"uses", Value(s->spec().uses)},
+                                     {"summary", Value(s->spec().summary)},
+                                     {"preflight", Value(s->spec().preflight)}}));
       for (const auto& pr : p->providers)
         providers.push_back(Value(Object{{"kind", Value(pr->spec().kind)},
                                          {"name", Value(pr->spec().name)},
@@ -88,7 +90,9 @@ int list(const milink::host::Registry& reg, bool json) {
     std::cout << p->info->name << " " << p->info->version << "  (" << p->path.string() << ")\n";
     std::size_t w = 4;
     for (const auto& s : p->steps) w = std::max(w, s->spec().uses.size());
-    for (const auto& s : p->steps) std::cout << "  step      " << pad(s->spec().uses, w) << "  " << s->spec().summary << "\n";
+    for (const auto& s : p->steps)
+      std::cout << "  step      " << pad(s->spec().uses, w) << "  " << s->spec().summary
+                << (s->spec().preflight ? "  (preflight check)" : "") << "\n";
     for (const auto& pr : p->providers)
       std::cout << "  provider  " << pad(pr->spec().name, w) << "  (" << pr->spec().kind << ") " << pr->spec().summary
                 << "\n";
@@ -110,6 +114,7 @@ int describe(const milink::host::Registry& reg, const std::string& name, bool js
                                 {"uses", Value(spec.uses)},
                                 {"summary", Value(spec.summary)},
                                 {"doc", Value(spec.doc)},
+                                {"preflight", Value(spec.preflight)},
                                 {"plugin", Value(e->plugin->info->name)},
                                 {"version", Value(e->plugin->info->version)},
                                 {"file", Value(e->plugin->path.string())},
@@ -121,6 +126,9 @@ int describe(const milink::host::Registry& reg, const std::string& name, bool js
     }
     std::cout << "step " << spec.uses << "  (plugin " << e->plugin->info->name << " " << e->plugin->info->version
               << ", " << e->plugin->path.string() << ")\n  " << spec.summary << "\n";
+    if (spec.preflight)
+      std::cout << "  preflight check: verifies prerequisites and changes nothing; `milink run --skip-preflight` "
+                   "skips it\n";
     if (!spec.doc.empty()) std::cout << "\n" << spec.doc << "\n";
     std::cout << "\nparameters (with):\n";
     print_params(std::cout, spec.params);

@@ -1,4 +1,5 @@
 #include "cli/commands.hpp"
+#include "cli/emulator_option.hpp"
 #include "cli/options.hpp"
 #include "run/exit_codes.hpp"
 #include "run/interrupt.hpp"
@@ -10,50 +11,14 @@
 
 namespace milink::cli {
 
-int run_command(const std::vector<std::string>& args) {
-  CommonOptions opts;
-  std::string output;
-  bool dry_run = false;
-  std::string resume;
-  int parallel = 4;
-  std::string state_dir = ".milink";
-  po::options_description desc("milink run options");
-  add_common_options(desc, opts, output);
-  desc.add_options()
-    ("workflow", po::value<std::string>(&opts.workflow)->required(), "workflow file")
-    ("dry-run", po::bool_switch(&dry_run), "connect read-only, observe, and show what each step would do")
-    ("resume", po::value<std::string>(&resume)->implicit_value("")->value_name("RUN"),
-     "continue the newest unfinished run of this workflow (or run RUN) without redoing finished steps")
-    ("parallel", po::value<int>(&parallel)->default_value(4)->value_name("N"),
-     "run at most N for_each branches at once")
-    ("state-dir", po::value<std::string>(&state_dir)->default_value(".milink")->value_name("DIR"),
-     "where run journals are kept");
-  po::positional_options_description pos;
-  pos.add("workflow", 1);
-  po::variables_map vm;
-  int code = 0;
-  if (!parse_command("milink run WORKFLOW [-c CONFIG] [--set k=v]... [--dry-run] [--resume[=RUN]] [--parallel N] "
-                     "[--output text|json]",
-                     args, desc, pos, vm, code))
-    return code;
-  if (!check_output(output, opts)) return kExitInvalidInput;
-  if (parallel < 1 || parallel > 1024) {
-    report_error("--parallel must be between 1 and 1024", opts.json);
-    return kExitInvalidInput;
-  }
-  if (dry_run && vm.count("resume")) {
-    report_error("--dry-run and --resume cannot be combined: a dry run changes nothing to resume", opts.json);
-    return kExitInvalidInput;
-  }
+namespace {
+
+int run_workflow(const CommonOptions& opts, const milink::run::RunOptions& ro, bool dry_run,
+                 EmbeddedEmulator* emulator) {
   auto session = open_session(opts);
   if (!session) return kExitInvalidInput;
+  if (emulator) emulator->announce(opts.json);
 
-  milink::run::RunOptions ro;
-  ro.mode = dry_run ? milink::run::Mode::DryRun : milink::run::Mode::Apply;
-  ro.parallel = parallel;
-  ro.state_dir = state_dir;
-  ro.resume = vm.count("resume") > 0;
-  ro.resume_run = resume;
   auto sink = opts.json ? milink::run::make_json_sink(stdout) : milink::run::make_text_sink(stdout, ::isatty(1) != 0);
   milink::run::install_interrupt_handlers();
   try {
@@ -74,6 +39,79 @@ int run_command(const std::vector<std::string>& args) {
     report_error(e.what(), opts.json, &session->redactor);
     return kExitStepFailed;
   }
+}
+
+}  // namespace
+
+int run_command(const std::vector<std::string>& args) {
+  CommonOptions opts;
+  std::string output;
+  bool dry_run = false;
+  bool skip_preflight = false;
+  std::string resume;
+  int parallel = 4;
+  EmulatorCliOptions emu;
+  po::options_description desc("milink run options");
+  add_common_options(desc, opts, output);
+  desc.add_options()
+    ("workflow", po::value<std::string>(&opts.workflow)->required(), "workflow file")
+    ("dry-run", po::bool_switch(&dry_run), "connect read-only, observe, and show what each step would do")
+    ("resume", po::value<std::string>(&resume)->implicit_value("")->value_name("RUN"),
+     "continue the newest unfinished run of this workflow (or run RUN) without redoing finished steps")
+    ("parallel", po::value<int>(&parallel)->default_value(4)->value_name("N"),
+     "run at most N for_each branches at once")
+    ("state-dir", po::value<std::string>(&emu.state_dir)->default_value(".milink")->value_name("DIR"),
+     "where run journals are kept (and, with --emulator, its config: DIR/emulator/config.json)")
+    ("skip-preflight", po::bool_switch(&skip_preflight),
+     "do not run the preflight checks (steps that verify prerequisites); each is reported skipped, with a warning");
+  add_emulator_options(desc, emu, /*with_state_dir=*/false);
+  po::positional_options_description pos;
+  pos.add("workflow", 1);
+  po::variables_map vm;
+  int code = 0;
+  if (!parse_command("milink run WORKFLOW [-c CONFIG | --emulator] [--set k=v]... [--dry-run] [--resume[=RUN]] "
+                     "[--parallel N] [--skip-preflight] [--output text|json]",
+                     args, desc, pos, vm, code))
+    return code;
+  if (!check_output(output, opts)) return kExitInvalidInput;
+  if (parallel < 1 || parallel > 1024) {
+    report_error("--parallel must be between 1 and 1024", opts.json);
+    return kExitInvalidInput;
+  }
+  if (dry_run && vm.count("resume")) {
+    report_error("--dry-run and --resume cannot be combined: a dry run changes nothing to resume", opts.json);
+    return kExitInvalidInput;
+  }
+  if (!check_emulator_options(emu, vm, opts)) return kExitInvalidInput;
+  if (emu.enabled && vm.count("resume")) {
+    report_error("--resume cannot be combined with --emulator: a fresh emulator has none of the earlier run's state "
+                 "(its servers, certificates and links are gone). Start a fresh run with --emulator, or resume "
+                 "against a milink-emulator that is still running with -c FILE",
+                 opts.json);
+    return kExitInvalidInput;
+  }
+
+  milink::run::RunOptions ro;
+  ro.mode = dry_run ? milink::run::Mode::DryRun : milink::run::Mode::Apply;
+  ro.parallel = parallel;
+  ro.state_dir = emu.state_dir;
+  ro.resume = vm.count("resume") > 0;
+  ro.resume_run = resume;
+  ro.skip_preflight = skip_preflight;
+
+  std::unique_ptr<EmbeddedEmulator> emulator;
+  if (emu.enabled) {
+    // Before the emulator starts: a Ctrl-C from now on ends the command
+    // through the runner, and the emulator is stopped on the way out.
+    milink::run::install_interrupt_handlers();
+    emulator = EmbeddedEmulator::start(emu, opts, code);
+    if (!emulator) return code;
+  }
+  // The session and the runner (with their SQL sessions and ARM clients)
+  // end inside run_workflow, before the emulator stops.
+  code = run_workflow(opts, ro, dry_run, emulator.get());
+  if (emulator) emulator->stop();
+  return code;
 }
 
 }  // namespace milink::cli

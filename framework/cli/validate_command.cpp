@@ -1,4 +1,5 @@
 #include "cli/commands.hpp"
+#include "cli/emulator_option.hpp"
 #include "cli/options.hpp"
 #include "run/exit_codes.hpp"
 
@@ -10,15 +11,27 @@ int validate_command(const std::vector<std::string>& args) {
   CommonOptions opts;
   opts.config_required = false;
   std::string output;
+  EmulatorCliOptions emu;
   po::options_description desc("milink validate options");
   add_common_options(desc, opts, output);
   desc.add_options()("workflow", po::value<std::string>(&opts.workflow)->required(), "workflow file");
+  add_emulator_options(desc, emu, /*with_state_dir=*/true);
   po::positional_options_description pos;
   pos.add("workflow", 1);
   po::variables_map vm;
   int code = 0;
-  if (!parse_command("milink validate WORKFLOW [-c CONFIG] [--set k=v]...", args, desc, pos, vm, code)) return code;
+  if (!parse_command("milink validate WORKFLOW [-c CONFIG | --emulator] [--set k=v]...", args, desc, pos, vm, code))
+    return code;
   if (!check_output(output, opts)) return kExitInvalidInput;
+  if (!check_emulator_options(emu, vm, opts)) return kExitInvalidInput;
+  // Validation connects nowhere: the emulator is only there to produce the
+  // config the workflow is checked against, and stops when this returns.
+  std::unique_ptr<EmbeddedEmulator> emulator;
+  if (emu.enabled) {
+    emulator = EmbeddedEmulator::start(emu, opts, code);
+    if (!emulator) return code;
+    emulator->announce(/*json_event=*/false);  // stdout is the verdict
+  }
   auto session = open_session(opts);
   if (!session) return kExitInvalidInput;
   std::size_t n = 0;

@@ -9,6 +9,8 @@
 ///   step_progress {step, message, fraction}
 ///   step_end    {step, id, uses, status, reason, elapsed_ms, outputs, actions?}
 ///               status is one of ok, changed, skipped, failed
+///   warning     {step?, message}   something the user should know, e.g. a
+///               preflight check skipped by --skip-preflight
 ///   run_end     {result, exit_code, elapsed_ms, counts, summary[]}
 /// Events are redacted before any sink sees them.
 ///
@@ -35,6 +37,7 @@ public:
 /// One JSON object per line (--output json).
 std::unique_ptr<EventSink> make_json_sink(std::FILE* out);
 /// Human text; on a terminal, a live status line with elapsed times.
+/// Warning events go to stderr ("milink: warning: ..."), everything else to \p out.
 std::unique_ptr<EventSink> make_text_sink(std::FILE* out, bool live);
 
 }  // namespace milink::run

@@ -495,6 +495,18 @@ private:
     }
     emit(Object{{"event", Value("step_start")}, {"step", Value(key)}, {"id", Value(s.id)}, {"uses", Value(s.uses)}});
 
+    // --skip-preflight: a preflight check is not run at all. Not journaled:
+    // a resumed run without the option checks the prerequisites after all.
+    if (opts_.skip_preflight && spec.preflight) {
+      emit(Object{{"event", Value("warning")},
+                  {"step", Value(key)},
+                  {"message", Value("step " + key + " (" + s.uses +
+                                    ") was skipped by --skip-preflight: its prerequisites were not checked")}});
+      o.status = "skipped";
+      o.reason = "skipped: --skip-preflight";
+      return done(false);
+    }
+
     std::string conditional;
     if (s.if_expr) {
       try {

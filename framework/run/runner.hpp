@@ -8,6 +8,10 @@
 /// step ok. In apply mode every start and end goes into the journal;
 /// --resume skips the steps an earlier attempt completed.
 ///
+/// With RunOptions::skip_preflight, a leaf step whose plugin declares
+/// itself a preflight check (StepSpec::preflight) is skipped before its `if`
+/// is evaluated, and a "warning" event says its prerequisites were not checked.
+///
 /// Modes: Apply changes things; DryRun observes (read-only) and plans what
 /// would change; Plan connects nowhere and renders every action, with
 /// values known only at run time as placeholders.
@@ -39,6 +43,10 @@ struct RunOptions {
   std::filesystem::path state_dir = ".milink";
   bool resume = false;
   std::string resume_run;  ///< a run directory; empty = newest unfinished run of this workflow
+  /// --skip-preflight: leaf steps whose spec says preflight are not run
+  /// (status skipped, reason "skipped: --skip-preflight", a warning event
+  /// each). Not journaled, so a resumed run decides again.
+  bool skip_preflight = false;
 };
 
 /// What happened to one step (one for_each item).

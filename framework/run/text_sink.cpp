@@ -85,6 +85,10 @@ public:
           line("  ...     " + step + ": " + str(e, "message"));
         }
       }
+    } else if (ev == "warning") {
+      std::fflush(out_);
+      std::fprintf(stderr, "milink: warning: %s\n", str(e, "message").c_str());
+      std::fflush(stderr);
     } else if (ev == "step_log") {
       std::string level = str(e, "level");
       line("  " + std::string(level == "warning" ? "warning" : level == "error" ? "error  " : "info   ") + "  " + step +

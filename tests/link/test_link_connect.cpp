@@ -195,7 +195,7 @@ TEST_CASE("a link whose conditions all hold connects, seeds and becomes healthy"
   }
 }
 
-TEST_CASE("timing profiles: fast, realistic, by name", "[link]") {
+TEST_CASE("timing profiles: fast, demo, realistic, by name", "[link]") {
   TimingProfile f = TimingProfile::fast();
   CHECK(f.name == "fast");
   CHECK(f.connect_delay == milliseconds(100));
@@ -209,13 +209,24 @@ TEST_CASE("timing profiles: fast, realistic, by name", "[link]") {
   CHECK(r.seeding_bytes_per_second == 50.0 * 1024 * 1024);
   CHECK(r.connect_timeout == std::chrono::minutes(5));
   CHECK(r.arm_operation >= seconds(1));
+  TimingProfile d = TimingProfile::demo();
+  CHECK(d.name == "demo");
+  CHECK(d.arm_operation == seconds(1));
+  CHECK(d.connect_delay == seconds(3));
+  CHECK(d.catch_up == seconds(1));
+  CHECK(d.connect_timeout == seconds(60));
+  // The sample scenario's sales database (64 MB) seeds in 6-8 s.
+  double sales_seconds = 64.0 * 1024 * 1024 / d.seeding_bytes_per_second;
+  CHECK(sales_seconds >= 6.0);
+  CHECK(sales_seconds <= 8.0);
   CHECK(TimingProfile::named("fast").name == "fast");
+  CHECK(TimingProfile::named("demo").connect_delay == seconds(3));
   CHECK(TimingProfile::named("realistic").connect_delay == seconds(30));
   try {
     TimingProfile::named("slow");
     FAIL("no exception");
   } catch (const std::invalid_argument& e) {
-    CHECK(std::string(e.what()) == "unknown timing profile \"slow\"; expected fast or realistic");
+    CHECK(std::string(e.what()) == "unknown timing profile \"slow\"; expected fast, demo or realistic");
   }
 }
 

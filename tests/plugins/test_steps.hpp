@@ -47,6 +47,22 @@ public:
   void apply(const Config& c, milink::sdk::Context& ctx);
 };
 
+/// test.check: a preflight check (spec.preflight). observe() fails with a
+/// message when `fail` is true, and is satisfied otherwise (output
+/// `checked`); it never changes anything.
+class CheckStep {
+public:
+  struct Config {
+    std::string what;
+    bool fail = false;
+  };
+  static milink::sdk::StepSpec spec();
+  static Config configure(const milink::sdk::Params& p);
+  milink::sdk::Observation observe(const Config& c, milink::sdk::Context& ctx);
+  milink::sdk::Plan plan(const Config& c, milink::sdk::Context& ctx);
+  void apply(const Config& c, milink::sdk::Context& ctx);
+};
+
 /// The interface of provider kind "test-greeting".
 class Prefixer : public milink::sdk::Provider {
 public:
