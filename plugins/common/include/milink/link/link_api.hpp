@@ -1,0 +1,64 @@
+//===- milink/link/link_api.hpp - The link resource in ARM --------*- C++ -*-===//
+///
+/// \file
+/// `distributedAvailabilityGroups` changed shape in 2023-05-01-preview:
+/// before it, a link names targetDatabase/sourceEndpoint/
+/// primaryAvailabilityGroupName/secondaryAvailabilityGroupName (the seed's
+/// 2021-05-01-preview); from it on, databases[]/partnerEndpoint/
+/// partnerAvailabilityGroupName/instanceAvailabilityGroupName. This file
+/// builds request bodies and reads responses in either shape.
+///
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include <milink/sdk/arm.hpp>
+#include <milink/sdk/value.hpp>
+
+#include <optional>
+#include <string>
+
+namespace milink::link {
+
+inline constexpr const char* kDefaultLinkApiVersion = "2025-01-01";
+
+/// True for "YYYY-MM-DD" or "YYYY-MM-DD-preview".
+bool is_api_version(const std::string& v);
+/// True when \p api_version uses the pre-2023-05-01-preview body.
+bool legacy_link_shape(const std::string& api_version);
+
+/// What milink asks ARM for.
+struct LinkRequest {
+  std::string database;
+  std::string partner_availability_group;   ///< the AG on SQL Server
+  std::string instance_availability_group;  ///< the managed instance's side (the seed: the instance name)
+  std::string partner_endpoint;             ///< "TCP://host:5022"
+};
+
+/// The PUT body for \p api_version.
+milink::sdk::Value link_body(const LinkRequest& r, const std::string& api_version);
+
+/// What a GET shows, in either shape (missing fields are empty).
+struct LinkView {
+  std::string database;
+  std::string partner_availability_group;
+  std::string instance_availability_group;
+  std::string partner_endpoint;
+  std::string provisioning_state;
+  std::string link_state;        ///< legacy linkState
+  std::string replica_state;     ///< databases[0].replicaState
+  std::string connected_state;   ///< databases[0].connectedState
+  std::string synchronization_health;
+  std::string seeding_progress;  ///< "42%"
+  std::string most_recent_link_error;  ///< "41973: ..." as ARM shows it
+};
+LinkView read_link(const milink::sdk::Value& body);
+
+/// A one-line difference between what exists and what \p want asks for
+/// ("partnerEndpoint is TCP://a:5022, the workflow wants TCP://b:5022"),
+/// or "" when they agree (names compare case-insensitively).
+std::string link_difference(const LinkView& have, const LinkRequest& want);
+
+/// `<instance>/distributedAvailabilityGroups/<name>`.
+std::string link_path(const milink::sdk::ArmCoordinates& c, const std::string& name);
+
+}  // namespace milink::link

@@ -1,0 +1,115 @@
+#include <milink/link/link_api.hpp>
+
+#include <milink/link/results.hpp>
+#include <milink/sdk/http.hpp>
+
+namespace milink::link {
+
+using milink::sdk::Array;
+using milink::sdk::Object;
+using milink::sdk::Value;
+
+bool is_api_version(const std::string& v) {
+  std::string date = v.substr(0, 10);
+  if (v.size() != 10 && v != date + "-preview") return false;
+  for (std::size_t i = 0; i < date.size(); ++i) {
+    bool dash = i == 4 || i == 7;
+    if (dash != (date[i] == '-')) return false;
+    if (!dash && (date[i] < '0' || date[i] > '9')) return false;
+  }
+  return date.size() == 10;
+}
+
+bool legacy_link_shape(const std::string& api_version) {
+  std::string date = api_version.substr(0, 10);
+  if (date != "2023-05-01") return date < "2023-05-01";
+  return false;  // 2023-05-01-preview introduced the current shape
+}
+
+Value link_body(const LinkRequest& r, const std::string& api_version) {
+  Object props;
+  if (legacy_link_shape(api_version)) {
+    props.set("targetDatabase", Value(r.database));
+    props.set("sourceEndpoint", Value(r.partner_endpoint));
+    props.set("primaryAvailabilityGroupName", Value(r.partner_availability_group));
+    props.set("secondaryAvailabilityGroupName", Value(r.instance_availability_group));
+  } else {
+    props.set("databases", Value(Array{Value(Object{{"databaseName", Value(r.database)}})}));
+    props.set("partnerAvailabilityGroupName", Value(r.partner_availability_group));
+    props.set("instanceAvailabilityGroupName", Value(r.instance_availability_group));
+    props.set("partnerEndpoint", Value(r.partner_endpoint));
+    props.set("instanceLinkRole", Value("Secondary"));
+    props.set("seedingMode", Value("Automatic"));
+  }
+  return Value(Object{{"properties", Value(std::move(props))}});
+}
+
+namespace {
+
+std::string field(const Value* o, const char* name) {
+  if (o == nullptr || !o->is_object()) return {};
+  // ARM's JSON is case-insensitive in practice; accept any casing.
+  for (const auto& [k, v] : o->as_object()) {
+    if (iequals(k, name)) {
+      if (v.is_string()) return v.as_string();
+      if (v.is_null()) return {};
+      return v.to_json();
+    }
+  }
+  return {};
+}
+
+const Value* member(const Value* o, const char* name) {
+  if (o == nullptr || !o->is_object()) return nullptr;
+  for (const auto& [k, v] : o->as_object())
+    if (iequals(k, name)) return &v;
+  return nullptr;
+}
+
+}  // namespace
+
+LinkView read_link(const Value& body) {
+  LinkView l;
+  const Value* p = member(&body, "properties");
+  l.provisioning_state = field(p, "provisioningState");
+  l.link_state = field(p, "linkState");
+  l.partner_endpoint = field(p, "partnerEndpoint");
+  if (l.partner_endpoint.empty()) l.partner_endpoint = field(p, "sourceEndpoint");
+  l.partner_availability_group = field(p, "partnerAvailabilityGroupName");
+  if (l.partner_availability_group.empty()) l.partner_availability_group = field(p, "primaryAvailabilityGroupName");
+  l.instance_availability_group = field(p, "instanceAvailabilityGroupName");
+  if (l.instance_availability_group.empty()) l.instance_availability_group = field(p, "secondaryAvailabilityGroupName");
+  l.database = field(p, "targetDatabase");
+  const Value* dbs = member(p, "databases");
+  if (dbs != nullptr && dbs->is_array() && !dbs->as_array().empty()) {
+    const Value& d = dbs->as_array().front();
+    if (l.database.empty()) l.database = field(&d, "databaseName");
+    l.replica_state = field(&d, "replicaState");
+    l.connected_state = field(&d, "connectedState");
+    l.synchronization_health = field(&d, "synchronizationHealth");
+    l.seeding_progress = field(&d, "seedingProgress");
+    l.most_recent_link_error = field(&d, "mostRecentLinkError");
+  }
+  return l;
+}
+
+std::string link_difference(const LinkView& have, const LinkRequest& want) {
+  auto differ = [](const char* what, const std::string& h, const std::string& w) -> std::string {
+    if (iequals(h, w)) return {};
+    return std::string(what) + " is \"" + h + "\", the workflow wants \"" + w + "\"";
+  };
+  for (auto d : {differ("the database", have.database, want.database),
+                 differ("the partner availability group", have.partner_availability_group,
+                        want.partner_availability_group),
+                 differ("the instance availability group", have.instance_availability_group,
+                        want.instance_availability_group),
+                 differ("the partner endpoint", have.partner_endpoint, want.partner_endpoint)})
+    if (!d.empty()) return d;
+  return {};
+}
+
+std::string link_path(const milink::sdk::ArmCoordinates& c, const std::string& name) {
+  return c.instance_path() + "/distributedAvailabilityGroups/" + milink::sdk::url_encode(name);
+}
+
+}  // namespace milink::link

@@ -1,0 +1,55 @@
+//===- plugins/preflight/checks.hpp - The checks, one file each -*- C++ -*-===//
+///
+/// \file
+/// Each function runs one group of checks and records every result in the
+/// Report. None of them changes anything: SQL is SELECT and DBCC
+/// TRACESTATUS only, ARM is one GET, DNS is a lookup.
+///
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "config.hpp"
+#include "report.hpp"
+
+#include <milink/sdk/context.hpp>
+
+#include <optional>
+#include <string>
+
+namespace milink::preflight {
+
+/// What the server-level checks learnt, for the outputs and later checks.
+struct ServerFacts {
+  std::string server_name;      ///< @@SERVERNAME
+  std::string product_version;  ///< SERVERPROPERTY('ProductVersion')
+  std::string collation;        ///< SERVERPROPERTY('Collation')
+};
+
+/// A session on \p target, or nullopt after recording FAIL \p check with
+/// the connection error and what to check in the config.
+std::optional<milink::sdk::Sql> connect(Report& report, const std::string& check, const std::string& target);
+
+/// server_checks.cpp: version, edition, hadr, trace_flags, master_key and
+/// server_name (when Config::server_name is set).
+ServerFacts check_server(Report& report, const Config& cfg, milink::sdk::Sql& sql);
+
+/// certificate_check.cpp: expiry of \p certificate_name in master.
+void check_certificate(Report& report, const Config& cfg, milink::sdk::Sql& sql, const std::string& certificate_name);
+
+/// collation_check.cpp: SQL Server's collation against the managed instance's.
+void check_collation(Report& report, const Config& cfg, const std::string& sqlserver_collation);
+
+/// dns_check.cpp: Config::instance_fqdn resolves.
+void check_dns(Report& report, const Config& cfg);
+
+/// arm_check.cpp: the managed instance exists in ARM and the credential may read it.
+void check_arm(Report& report, const Config& cfg);
+
+/// database_checks.cpp: every database in Config::databases.
+void check_databases(Report& report, const Config& cfg, milink::sdk::Sql& sql);
+
+/// The certificate name the link steps use: Cert_<@@SERVERNAME>_endpoint,
+/// with a named instance's '\' replaced by '_'.
+std::string default_certificate_name(const std::string& server_name);
+
+}  // namespace milink::preflight

@@ -1,0 +1,167 @@
+#include "config.hpp"
+
+#include <milink/link/names.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <regex>
+#include <set>
+
+namespace milink::preflight {
+
+using milink::sdk::ConfigError;
+using milink::sdk::ParamSpec;
+using milink::sdk::Value;
+using milink::sdk::ValueType;
+
+namespace {
+
+ParamSpec param(const char* name, ValueType type, Value fallback, const char* doc) {
+  ParamSpec p;
+  p.name = name;
+  p.type = type;
+  p.fallback = std::move(fallback);
+  p.doc = doc;
+  return p;
+}
+
+bool unknown(const milink::sdk::Params& p, const std::string& name) {
+  return p.has(name) && p.value(name).is_unknown();
+}
+
+/// Length in characters (sysname counts UTF-16 code units; close enough
+/// for a limit check on names people type).
+std::size_t chars(const std::string& s) {
+  std::size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+void check_sysname(const std::string& field, const std::string& value, const std::string& what) {
+  if (value.empty()) throw ConfigError(field, what + " must not be empty");
+  if (chars(value) > 128) throw ConfigError(field, what + " '" + value + "' is longer than 128 characters (sysname)");
+}
+
+bool valid_host_name(const std::string& h) {
+  if (h.empty() || h.size() > 253 || h.front() == '.' || h.front() == '-') return false;
+  std::size_t label = 0;
+  for (char c : h) {
+    if (c == '.') {
+      if (label == 0) return false;
+      label = 0;
+      continue;
+    }
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-') return false;
+    if (++label > 63) return false;
+  }
+  return true;
+}
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+}  // namespace
+
+std::vector<ParamSpec> spec_params() {
+  return {
+      param("sqlserver_target", ValueType::String, Value("sqlserver"), "SQL target (config section) of SQL Server"),
+      param("mi_target", ValueType::String, Value("managed_instance"),
+            "SQL target (config section) of the managed instance; used by the collation check"),
+      param("server_checks", ValueType::Boolean, Value(true),
+            "Run the server-level checks (version, edition, HADR, trace flags, master key, server name, "
+            "collation, certificate, DNS, ARM)"),
+      param("databases", ValueType::Array, Value(milink::sdk::Array{}),
+            "Databases to check for the link: exists, user database, FULL recovery, a full backup, not in an "
+            "availability group, ONLINE"),
+      param("server_name", ValueType::String, Value(""),
+            "When set, must equal @@SERVERNAME (e.g. ${{ config.sqlserver.name }})"),
+      param("instance_fqdn", ValueType::String, Value(""),
+            "The managed instance's FQDN, resolved with DNS (e.g. ${{ config.managed_instance.fqdn }})"),
+      param("check_dns", ValueType::Boolean, Value(true), "Resolve instance_fqdn"),
+      param("check_arm", ValueType::Boolean, Value(true), "GET the managed instance from Azure Resource Manager"),
+      param("api_version", ValueType::String, Value("2025-01-01"), "ARM api-version for the managed instance GET"),
+      param("check_collation", ValueType::Boolean, Value(true),
+            "Compare SERVERPROPERTY('Collation') of SQL Server and the managed instance"),
+      param("certificate_name", ValueType::String, Value(""),
+            "The endpoint certificate to check for expiry; default Cert_<@@SERVERNAME>_endpoint"),
+      param("warn_days", ValueType::Integer, Value(30), "WARN when the certificate expires within this many days"),
+      param("ag_name_pattern", ValueType::String, Value("AG_{db}"),
+            "The availability group the workflow puts each database in ({db} is replaced): a database already in "
+            "that group passes (a re-run), one in any other group fails"),
+      param("allow_prepare_database", ValueType::Boolean, Value(false),
+            "Report recovery-model and full-backup problems as WARN (a later step fixes them) instead of FAIL"),
+  };
+}
+
+std::vector<milink::sdk::OutputSpec> spec_outputs() {
+  return {
+      {"passed", ValueType::Integer, "Number of checks that passed", false},
+      {"warnings", ValueType::Integer, "Number of checks that passed with a warning", false},
+      {"checks", ValueType::Array, "Every check: {\"check\", \"status\" (PASS/WARN), \"detail\"}", false},
+      {"server_name", ValueType::String, "@@SERVERNAME of SQL Server (\"\" when server_checks is false)", false},
+      {"product_version", ValueType::String,
+       "SERVERPROPERTY('ProductVersion') of SQL Server (\"\" when server_checks is false)", false},
+      {"certificate_name", ValueType::String,
+       "The endpoint certificate name that was checked (\"\" when server_checks is false)", false},
+  };
+}
+
+Config parse_config(const milink::sdk::Params& p) {
+  Config c;
+  c.sqlserver_target = p.string("sqlserver_target");
+  c.mi_target = p.string("mi_target");
+  if (c.sqlserver_target.empty()) throw ConfigError("sqlserver_target", "sqlserver_target must not be empty");
+  if (c.mi_target.empty()) throw ConfigError("mi_target", "mi_target must not be empty");
+  c.server_checks = p.boolean("server_checks");
+
+  if (unknown(p, "databases")) {
+    c.databases = {p.value("databases").to_display()};  // milink plan: a placeholder
+  } else {
+    c.databases = p.strings("databases");
+    std::set<std::string> seen;
+    for (const auto& d : c.databases) {
+      check_sysname("databases", d, "a database name");
+      // Database names compare case-insensitively under the usual server collations.
+      if (!seen.insert(lower(d)).second)
+        throw ConfigError("databases", "database '" + d + "' is listed twice");
+    }
+  }
+  if (!c.server_checks && c.databases.empty())
+    throw ConfigError("databases", "nothing to check: server_checks is false and databases is empty");
+
+  c.server_name = p.string("server_name");
+  if (!c.server_name.empty() && !unknown(p, "server_name"))
+    check_sysname("server_name", c.server_name, "server_name");
+
+  c.instance_fqdn = p.string("instance_fqdn");
+  if (!c.instance_fqdn.empty() && !unknown(p, "instance_fqdn") && !valid_host_name(c.instance_fqdn))
+    throw ConfigError("instance_fqdn", "instance_fqdn '" + c.instance_fqdn +
+                                           "' is not a host name (expected e.g. "
+                                           "mi1.abc123def456.database.windows.net, without scheme or port)");
+  c.check_dns = p.boolean("check_dns");
+  c.check_arm = p.boolean("check_arm");
+
+  c.api_version = p.string("api_version");
+  static const std::regex api_form(R"(^[0-9]{4}-[0-9]{2}-[0-9]{2}(-[A-Za-z]+)?$)");
+  if (!unknown(p, "api_version") && !std::regex_match(c.api_version, api_form))
+    throw ConfigError("api_version", "api_version '" + c.api_version + "' is not an ARM api-version such as 2025-01-01");
+
+  c.check_collation = p.boolean("check_collation");
+  c.certificate_name = p.string("certificate_name");
+  if (!c.certificate_name.empty() && !unknown(p, "certificate_name"))
+    check_sysname("certificate_name", c.certificate_name, "certificate_name");
+
+  if (!unknown(p, "warn_days")) {
+    c.warn_days = p.integer("warn_days");
+    if (c.warn_days < 0 || c.warn_days > 3650)
+      throw ConfigError("warn_days", "warn_days must be between 0 and 3650, got " + std::to_string(c.warn_days));
+  }
+  c.allow_prepare_database = p.boolean("allow_prepare_database");
+  c.ag_name_pattern = p.string("ag_name_pattern");
+  milink::link::check_pattern(c.ag_name_pattern, "ag_name_pattern");
+  return c;
+}
+
+}  // namespace milink::preflight

@@ -1,0 +1,43 @@
+//===- plugins/preflight/config.hpp - The preflight step's parameters -*- C++ -*-===//
+///
+/// \file
+/// The typed parameters of `uses: "preflight"`, parsed once by configure().
+/// spec_params() and spec_outputs() are the spec's halves that describe
+/// them; parse_config() rejects bad values with ConfigError(field, message).
+///
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include <milink/sdk/params.hpp>
+#include <milink/sdk/spec.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace milink::preflight {
+
+struct Config {
+  std::string sqlserver_target = "sqlserver";
+  std::string mi_target = "managed_instance";
+  bool server_checks = true;
+  std::vector<std::string> databases;
+  std::string server_name;       ///< "" = not checked
+  std::string instance_fqdn;     ///< "" = not resolved (WARN when check_dns)
+  bool check_dns = true;
+  bool check_arm = true;
+  std::string api_version = "2025-01-01";
+  bool check_collation = true;
+  std::string certificate_name;  ///< "" = Cert_<@@SERVERNAME>_endpoint
+  std::int64_t warn_days = 30;
+  bool allow_prepare_database = false;
+  std::string ag_name_pattern = "AG_{db}";
+};
+
+std::vector<milink::sdk::ParamSpec> spec_params();
+std::vector<milink::sdk::OutputSpec> spec_outputs();
+
+/// Builds the Config; throws milink::sdk::ConfigError naming the parameter.
+Config parse_config(const milink::sdk::Params& p);
+
+}  // namespace milink::preflight

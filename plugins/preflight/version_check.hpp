@@ -1,0 +1,49 @@
+//===- plugins/preflight/version_check.hpp - Version and edition rules -*- C++ -*-===//
+///
+/// \file
+/// The Managed Instance link's minimum SQL Server builds and editions
+/// (mission-facts §2.1), as pure functions of what SERVERPROPERTY returns.
+///
+///   2014 and older          FAIL  not supported
+///   2016 (13.x)             FAIL  below SP3 13.0.6300.2; WARN from SP3 (needs the Azure Connect pack)
+///   2017 (14.x)             FAIL  below CU31 14.0.3456.2; WARN from CU31 (needs the Azure Connect pack)
+///   2019 (15.x)             FAIL  below CU15 15.0.4198.2; WARN below CU20 15.0.4312.2; PASS from CU20
+///   2022 (16.x)             FAIL  below RTM 16.0.1000.6 (pre-release); PASS
+///   2025 (17.x)             FAIL  below RTM 17.0.1000.7 (pre-release); PASS
+///   newer                   WARN  unknown to milink, assumed supported
+///
+///   Enterprise, Developer (and Evaluation, Enterprise Developer)   PASS
+///   Standard (and Standard Developer)                              WARN  basic availability groups
+///   Express, Web, anything else                                    FAIL
+///
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "verdict.hpp"
+
+#include <optional>
+#include <string>
+
+namespace milink::preflight {
+
+/// major.minor.build.revision, as SERVERPROPERTY('ProductVersion') shows it.
+struct ProductVersion {
+  int major = 0, minor = 0, build = 0, revision = 0;
+
+  /// Parses "15.0.4198.2" (also "15.0.4198"); nullopt when malformed.
+  static std::optional<ProductVersion> parse(const std::string& text);
+  std::string str() const;
+  bool operator<(const ProductVersion& o) const;
+};
+
+/// "SQL Server 2019" for major 15, "SQL Server 13.x" for one without a name.
+std::string release_name(int major);
+
+/// The version rule. \p update_level is SERVERPROPERTY('ProductUpdateLevel')
+/// ("CU15"; empty when NULL), used only for display.
+Finding evaluate_version(const std::string& product_version, const std::string& update_level);
+
+/// The edition rule, from SERVERPROPERTY('Edition').
+Finding evaluate_edition(const std::string& edition);
+
+}  // namespace milink::preflight
