@@ -1,0 +1,181 @@
+#include "availability_group.hpp"
+
+#include <milink/link/names.hpp>
+#include <milink/link/results.hpp>
+
+namespace milink::link {
+
+using milink::sdk::ConfigError;
+using milink::sdk::SqlValue;
+using milink::sdk::StepError;
+using milink::sdk::Value;
+using milink::sdk::ValueType;
+namespace tsql = milink::sdk::tsql;
+
+milink::sdk::StepSpec AvailabilityGroupStep::spec() {
+  milink::sdk::StepSpec s;
+  s.uses = "ag";
+  s.summary = "Creates the availability group for one database on SQL Server";
+  s.doc =
+      "CREATE AVAILABILITY GROUP [<name>] WITH (CLUSTER_TYPE = NONE) FOR DATABASE [<db>] REPLICA ON <@@SERVERNAME> "
+      "(SYNCHRONOUS_COMMIT, FAILOVER_MODE = MANUAL, SEEDING_MODE = AUTOMATIC). The database must be in the FULL "
+      "recovery model with a full backup (error 1475): set_full_recovery and allow_full_backup let the step fix that, "
+      "otherwise it stops and says what to run.";
+  s.params = {
+      {"target", ValueType::String, false, Value("sqlserver"), "SQL target of SQL Server", false, {}},
+      {"database", ValueType::String, true, Value(), "The database to replicate", false, {}},
+      {"name_pattern", ValueType::String, false, Value("AG_{db}"),
+       "AG name; {db}, {server} and {instance} are replaced", false, {}},
+      {"server_name", ValueType::String, false, Value(""),
+       "Replica name (@@SERVERNAME); default: asked from SQL Server", false, {}},
+      {"endpoint_url", ValueType::String, true, Value(), "The mirroring endpoint's URL (mirroring-endpoint's url)", false, {}},
+      {"set_full_recovery", ValueType::Boolean, false, Value(false),
+       "Switch a database in SIMPLE or BULK_LOGGED recovery to FULL", false, {}},
+      {"allow_full_backup", ValueType::Boolean, false, Value(false),
+       "Take a full backup when the database has none (starts its log chain)", false, {}},
+      {"backup_directory", ValueType::String, false, Value(""),
+       "Directory for that backup on SQL Server; default: the server's default backup directory", false, {}},
+  };
+  s.outputs = {{"name", ValueType::String, "The availability group's name", false},
+               {"database", ValueType::String, "The database in it", false}};
+  return s;
+}
+
+AvailabilityGroupStep::Config AvailabilityGroupStep::configure(const milink::sdk::Params& p) {
+  Config c;
+  c.target = p.string("target");
+  c.database = p.string("database");
+  check_sysname(c.database, "database");
+  c.name_pattern = p.string("name_pattern");
+  check_pattern(c.name_pattern, "name_pattern");
+  c.server_name = p.string("server_name");
+  c.endpoint_url = p.string("endpoint_url");
+  if ((c.endpoint_url.empty() || c.endpoint_url.front() != '<') && endpoint_url_port(c.endpoint_url) < 0)
+    throw ConfigError("endpoint_url", "\"" + c.endpoint_url + "\" is not an endpoint URL like TCP://host:5022");
+  c.set_full_recovery = p.boolean("set_full_recovery");
+  c.allow_full_backup = p.boolean("allow_full_backup");
+  c.backup_directory = p.string("backup_directory");
+  return c;
+}
+
+std::string AvailabilityGroupStep::create_sql(const std::string& ag, const std::string& database,
+                                              const std::string& replica, const std::string& endpoint_url) {
+  return "USE master;\nIF NOT EXISTS (SELECT 1 FROM sys.availability_groups WHERE name = " + tsql::quote_literal(ag) +
+         ")\n    CREATE AVAILABILITY GROUP " + tsql::quote_identifier(ag) + "\n        WITH (CLUSTER_TYPE = NONE)\n        FOR DATABASE " +
+         tsql::quote_identifier(database) + "\n        REPLICA ON " + tsql::quote_literal(replica) +
+         " WITH (\n            ENDPOINT_URL = " + tsql::quote_literal(endpoint_url) +
+         ",\n            AVAILABILITY_MODE = SYNCHRONOUS_COMMIT,\n            FAILOVER_MODE = MANUAL,\n            SEEDING_MODE = AUTOMATIC\n        );";
+}
+
+std::string AvailabilityGroupStep::recovery_sql(const std::string& database) {
+  return "ALTER DATABASE " + tsql::quote_identifier(database) + " SET RECOVERY FULL;";
+}
+
+std::string AvailabilityGroupStep::backup_sql(const std::string& database, const std::string& directory) {
+  std::string file = database + "_milink_full.bak";
+  for (auto& ch : file)
+    if (ch == '/' || ch == '\\' || ch == ':' || ch == '*' || ch == '?' || ch == '"' || ch == '<' || ch == '>' || ch == '|')
+      ch = '_';
+  std::string path = directory.empty() ? file : directory + (directory.back() == '/' || directory.back() == '\\' ? "" : "/") + file;
+  return "BACKUP DATABASE " + tsql::quote_identifier(database) + " TO DISK = " + tsql::quote_literal(path) + " WITH CHECKSUM;";
+}
+
+AvailabilityGroupStep::Found AvailabilityGroupStep::inspect(const Config& c, milink::sdk::Context& ctx) {
+  auto sql = ctx.sql(c.target);
+  Found f;
+  f.server_name = c.server_name;
+  if (f.server_name.empty()) {
+    auto v = sql.scalar("SELECT @@SERVERNAME");
+    f.server_name = v && !v->is_null() ? v->as_string() : std::string();
+  }
+  f.ag_name = expand_name(c.name_pattern, {{"db", c.database}, {"server", f.server_name}}, "name_pattern");
+  f.db = DatabaseReadiness::read(sql, c.database);
+  auto ag = sql.query("SELECT is_distributed FROM master.sys.availability_groups WHERE name = ?",
+                      {SqlValue::nvarchar(f.ag_name)});
+  if (!ag.rows.empty()) {
+    if (integer(ag, 0, "is_distributed") != 0)
+      throw StepError(tsql::quote_identifier(f.ag_name) + " is a distributed availability group; choose another name_pattern");
+    f.exists = true;
+  }
+  return f;
+}
+
+void AvailabilityGroupStep::check_database(const Config& c, const Found& f) const {
+  std::string db = tsql::quote_identifier(c.database);
+  if (!f.db.exists) throw StepError("SQL Server has no database " + db + "; check the database name (sys.databases)");
+  if (f.db.state != "ONLINE") throw StepError("database " + db + " is " + f.db.state + "; bring it ONLINE first");
+  if (!f.db.in_group.empty() && !iequals(f.db.in_group, f.ag_name))
+    throw StepError("database " + db + " is already in availability group " + tsql::quote_identifier(f.db.in_group) +
+                    "; the link needs one database per availability group (remove it from that group, or set "
+                    "name_pattern so the step uses " + tsql::quote_identifier(f.db.in_group) + ")");
+  if (f.db.recovery_model != "FULL" && !c.set_full_recovery)
+    throw StepError("database " + db + " uses the " + f.db.recovery_model +
+                    " recovery model; an availability group needs FULL. Run:\n    " + recovery_sql(c.database) +
+                    "\n    " + backup_sql(c.database, c.backup_directory) +
+                    "\nor set set_full_recovery and allow_full_backup to let milink do it");
+  bool backup_needed = !f.db.full_backup || f.db.recovery_model != "FULL";
+  if (backup_needed && !c.allow_full_backup)
+    throw StepError("database " + db + " has no full backup" +
+                    std::string(f.db.recovery_model != "FULL" ? " in the FULL recovery model" : "") +
+                    ", so joining an availability group fails with error 1475. Take a full backup without COPY_ONLY:\n    " +
+                    backup_sql(c.database, c.backup_directory) + "\nor set allow_full_backup to let milink take it");
+}
+
+milink::sdk::Observation AvailabilityGroupStep::observe(const Config& c, milink::sdk::Context& ctx) {
+  found_ = inspect(c, ctx);
+  if (found_->exists) {
+    if (!iequals(found_->db.in_group, found_->ag_name))
+      throw StepError("availability group " + tsql::quote_identifier(found_->ag_name) + " exists but does not hold database " +
+                      tsql::quote_identifier(c.database) + "; drop it or set name_pattern to another name");
+    ctx.output("name", Value(found_->ag_name));
+    ctx.output("database", Value(c.database));
+    return milink::sdk::Observation::satisfied("availability group " + tsql::quote_identifier(found_->ag_name) + " holds " +
+                                               tsql::quote_identifier(c.database));
+  }
+  check_database(c, *found_);
+  return milink::sdk::Observation::needs_change("availability group " + tsql::quote_identifier(found_->ag_name) + " is missing");
+}
+
+milink::sdk::Plan AvailabilityGroupStep::plan(const Config& c, milink::sdk::Context& ctx) {
+  milink::sdk::Plan p;
+  std::string server = found_ ? found_->server_name : (c.server_name.empty() ? "<@@SERVERNAME>" : c.server_name);
+  std::string ag = found_ ? found_->ag_name : expand_name(c.name_pattern, {{"db", c.database}, {"server", server}}, "name_pattern");
+  bool recovery = found_ ? found_->db.recovery_model != "FULL" : c.set_full_recovery;
+  bool backup = found_ ? (!found_->db.full_backup || recovery) : c.allow_full_backup;
+  if (recovery && c.set_full_recovery)
+    p.actions.push_back(milink::sdk::Action::sql_batch(c.target, "switch " + tsql::quote_identifier(c.database) + " to FULL recovery" +
+                                                                     (found_ ? "" : " (when it is not)"),
+                                                       recovery_sql(c.database)));
+  if (backup && c.allow_full_backup)
+    p.actions.push_back(milink::sdk::Action::sql_batch(c.target, "take a full backup of " + tsql::quote_identifier(c.database) +
+                                                                     (found_ ? "" : " (when it has none)"),
+                                                       backup_sql(c.database, c.backup_directory)));
+  p.actions.push_back(milink::sdk::Action::sql_batch(c.target, "create availability group " + tsql::quote_identifier(ag),
+                                                     create_sql(ag, c.database, server, c.endpoint_url)));
+  return p;
+}
+
+void AvailabilityGroupStep::apply(const Config& c, milink::sdk::Context& ctx) {
+  Found f = inspect(c, ctx);  // again: a resumed run may find part of it done
+  auto sql = ctx.sql(c.target);
+  if (!f.exists) {
+    check_database(c, f);
+    if (f.db.recovery_model != "FULL") {
+      ctx.progress("switching " + tsql::quote_identifier(c.database) + " to FULL recovery", 0.1);
+      sql.run(recovery_sql(c.database));
+      f.db.full_backup = false;  // a backup taken in SIMPLE does not start a log chain
+    }
+    if (!f.db.full_backup) {
+      ctx.progress("taking a full backup of " + tsql::quote_identifier(c.database), 0.3);
+      sql.run(backup_sql(c.database, c.backup_directory));
+      ctx.info("took a full backup of " + tsql::quote_identifier(c.database));
+    }
+    ctx.progress("creating availability group " + tsql::quote_identifier(f.ag_name), 0.7);
+    sql.run(create_sql(f.ag_name, c.database, f.server_name, c.endpoint_url));
+    ctx.info("created availability group " + tsql::quote_identifier(f.ag_name) + " for " + tsql::quote_identifier(c.database));
+  }
+  ctx.output("name", Value(f.ag_name));
+  ctx.output("database", Value(c.database));
+}
+
+}  // namespace milink::link

@@ -1,0 +1,61 @@
+//===- plugins/ag/availability_group.hpp - Step ag -------------------*- C++ -*-===//
+///
+/// \file
+/// `ag`: the availability group the link replicates, one per database
+/// (named from `name_pattern`, default `AG_{db}`): CLUSTER_TYPE = NONE, one
+/// replica (SQL Server) with SYNCHRONOUS_COMMIT, FAILOVER_MODE = MANUAL and
+/// SEEDING_MODE = AUTOMATIC. It first checks that the database is in the
+/// FULL recovery model and has a full backup (error 1475 otherwise); it
+/// changes the recovery model or takes a full backup only when allowed,
+/// else it says what to run.
+///
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "database_readiness.hpp"
+
+#include <milink/sdk/sdk.hpp>
+
+#include <optional>
+#include <string>
+
+namespace milink::link {
+
+class AvailabilityGroupStep {
+public:
+  struct Config {
+    std::string target;
+    std::string database;
+    std::string name_pattern;
+    std::string server_name;   ///< replica name; "" = @@SERVERNAME
+    std::string endpoint_url;
+    bool set_full_recovery = false;
+    bool allow_full_backup = false;
+    std::string backup_directory;
+  };
+
+  static milink::sdk::StepSpec spec();
+  static Config configure(const milink::sdk::Params& p);
+  milink::sdk::Observation observe(const Config& c, milink::sdk::Context& ctx);
+  milink::sdk::Plan plan(const Config& c, milink::sdk::Context& ctx);
+  void apply(const Config& c, milink::sdk::Context& ctx);
+
+  static std::string create_sql(const std::string& ag, const std::string& database, const std::string& replica,
+                                const std::string& endpoint_url);
+  static std::string recovery_sql(const std::string& database);
+  static std::string backup_sql(const std::string& database, const std::string& directory);
+
+private:
+  struct Found {
+    std::string ag_name;
+    std::string server_name;
+    bool exists = false;
+    DatabaseReadiness db;
+  };
+  Found inspect(const Config& c, milink::sdk::Context& ctx);
+  /// Throws unless the database can be put in the AG (given what is allowed).
+  void check_database(const Config& c, const Found& f) const;
+  std::optional<Found> found_;
+};
+
+}  // namespace milink::link

@@ -1,0 +1,134 @@
+#include "arm_link.hpp"
+
+#include <milink/link/diagnosis.hpp>
+#include <milink/link/names.hpp>
+
+namespace milink::link {
+
+using milink::sdk::ConfigError;
+using milink::sdk::StepError;
+using milink::sdk::Value;
+using milink::sdk::ValueType;
+
+milink::sdk::StepSpec ArmLink::spec() {
+  milink::sdk::StepSpec s;
+  s.uses = "arm-link";
+  s.summary = "Creates the link in Azure (distributedAvailabilityGroups) for one database";
+  s.doc =
+      "PUT .../managedInstances/<mi>/distributedAvailabilityGroups/<name> with the database, SQL Server's AG and "
+      "endpoint, in the body shape of api_version (2021-05-01-preview up to 2023-02-01-preview: targetDatabase, "
+      "sourceEndpoint, primary/secondaryAvailabilityGroupName; later: databases[], partnerEndpoint, "
+      "partner/instanceAvailabilityGroupName). An existing link with the same settings is left alone; one with other "
+      "settings is an error.";
+  s.params = {
+      {"name", ValueType::String, true, Value(), "The link's name: the DAG's name on SQL Server (dag's name)", false, {}},
+      {"database", ValueType::String, true, Value(), "The database to replicate", false, {}},
+      {"ag_name", ValueType::String, true, Value(), "SQL Server's availability group (ag's name)", false, {}},
+      {"instance_ag_name", ValueType::String, false, Value(""),
+       "The instance's availability group name; default the instance's name (as the DAG's second member)", false, {}},
+      {"partner_endpoint", ValueType::String, true, Value(), "SQL Server's endpoint URL (mirroring-endpoint's url)", false, {}},
+      {"api_version", ValueType::String, false, Value(kDefaultLinkApiVersion),
+       "ARM api-version; the body shape follows it", false, {}},
+      {"wait", ValueType::String, false, Value("accepted"),
+       "accepted: return once ARM accepted the request (verify follows the link); completed: wait for the operation",
+       false, {"accepted", "completed"}},
+  };
+  s.outputs = {{"name", ValueType::String, "The link's name", false},
+               {"resource_id", ValueType::String, "The link's ARM resource path", false},
+               {"provisioning_state", ValueType::String, "provisioningState (or linkState for old api-versions)", false}};
+  return s;
+}
+
+ArmLink::Config ArmLink::configure(const milink::sdk::Params& p) {
+  Config c;
+  c.name = p.string("name");
+  check_sysname(c.name, "name");
+  c.request.database = p.string("database");
+  check_sysname(c.request.database, "database");
+  c.request.partner_availability_group = p.string("ag_name");
+  check_sysname(c.request.partner_availability_group, "ag_name");
+  c.request.instance_availability_group = p.string("instance_ag_name");
+  c.request.partner_endpoint = p.string("partner_endpoint");
+  if ((c.request.partner_endpoint.empty() || c.request.partner_endpoint.front() != '<') && endpoint_url_port(c.request.partner_endpoint) < 0)
+    throw ConfigError("partner_endpoint", "\"" + c.request.partner_endpoint + "\" is not an endpoint URL like TCP://host:5022");
+  c.api_version = p.string("api_version");
+  if (!is_api_version(c.api_version))
+    throw ConfigError("api_version", "\"" + c.api_version + "\" is not an api-version; write e.g. 2025-01-01 or 2021-05-01-preview");
+  c.wait_for_completion = p.string("wait") == "completed";
+  return c;
+}
+
+LinkRequest ArmLink::request(const Config& c, milink::sdk::Arm& arm) {
+  LinkRequest r = c.request;
+  if (r.instance_availability_group.empty()) r.instance_availability_group = arm.coordinates().instance_name;
+  return r;
+}
+
+std::optional<LinkView> ArmLink::inspect(const Config& c, milink::sdk::Context& ctx) {
+  auto arm = ctx.arm();
+  auto r = arm.get(link_path(arm.coordinates(), c.name), c.api_version);
+  if (r.status == 404) return std::nullopt;
+  LinkView v = read_link(r.body);
+  std::string diff = link_difference(v, request(c, arm));
+  if (!diff.empty())
+    throw StepError("a link named \"" + c.name + "\" already exists on managed instance " + arm.coordinates().instance_name +
+                    " and " + diff + "; delete it (DELETE " + link_path(arm.coordinates(), c.name) +
+                    ") if it is left over, or name the DAG differently");
+  return v;
+}
+
+void ArmLink::set_outputs(const Config& c, milink::sdk::Context& ctx, const LinkView& v) {
+  auto arm = ctx.arm();
+  ctx.output("name", Value(c.name));
+  ctx.output("resource_id", Value(link_path(arm.coordinates(), c.name)));
+  ctx.output("provisioning_state", Value(v.provisioning_state.empty() ? v.link_state : v.provisioning_state));
+}
+
+milink::sdk::Observation ArmLink::observe(const Config& c, milink::sdk::Context& ctx) {
+  auto v = inspect(c, ctx);
+  if (!v) return milink::sdk::Observation::needs_change("the link \"" + c.name + "\" does not exist in Azure");
+  if (!v->most_recent_link_error.empty())
+    ctx.warn("the link \"" + c.name + "\" reports " + v->most_recent_link_error + " — " +
+             explain(leading_error_number(v->most_recent_link_error)));
+  set_outputs(c, ctx, *v);
+  std::string state = v->provisioning_state.empty() ? v->link_state : v->provisioning_state;
+  return milink::sdk::Observation::satisfied("the link \"" + c.name + "\" exists" + (state.empty() ? "" : " (" + state + ")"));
+}
+
+milink::sdk::Plan ArmLink::plan(const Config& c, milink::sdk::Context& ctx) {
+  auto arm = ctx.arm();
+  milink::sdk::Plan p;
+  p.actions.push_back(milink::sdk::Action::http("PUT", arm.url(link_path(arm.coordinates(), c.name), c.api_version),
+                                                link_body(request(c, arm), c.api_version),
+                                                "create the link \"" + c.name + "\" for database " + c.request.database));
+  return p;
+}
+
+void ArmLink::apply(const Config& c, milink::sdk::Context& ctx) {
+  if (auto v = inspect(c, ctx)) {  // again: a resumed run may find it created
+    set_outputs(c, ctx, *v);
+    return;
+  }
+  auto arm = ctx.arm();
+  std::string path = link_path(arm.coordinates(), c.name);
+  Value body = link_body(request(c, arm), c.api_version);
+  try {
+    if (c.wait_for_completion) {
+      ctx.progress("creating the link \"" + c.name + "\" (waiting for Azure; this includes seeding)", 0.3);
+      arm.put(path, c.api_version, body);
+    } else {
+      ctx.progress("creating the link \"" + c.name + "\"", 0.5);
+      arm.begin_put(path, c.api_version, body);
+    }
+  } catch (const milink::sdk::ArmException& e) {
+    int n = leading_error_number(e.error().message);
+    if (n == 0) throw;
+    throw StepError(std::string(e.what()) + "\n" + explain(n));
+  }
+  auto v = inspect(c, ctx);
+  if (!v) throw StepError("ARM accepted the link \"" + c.name + "\" but GET " + path + " finds no link");
+  ctx.info("created the link \"" + c.name + "\" (api-version " + c.api_version + ")");
+  set_outputs(c, ctx, *v);
+}
+
+}  // namespace milink::link

@@ -1,0 +1,145 @@
+#include "distributed_availability_group.hpp"
+
+#include <milink/link/names.hpp>
+#include <milink/link/results.hpp>
+
+namespace milink::link {
+
+using milink::sdk::ConfigError;
+using milink::sdk::SqlValue;
+using milink::sdk::StepError;
+using milink::sdk::Value;
+using milink::sdk::ValueType;
+namespace tsql = milink::sdk::tsql;
+
+milink::sdk::StepSpec DistributedAvailabilityGroupStep::spec() {
+  milink::sdk::StepSpec s;
+  s.uses = "dag";
+  s.summary = "Creates the distributed availability group between a database's AG and the managed instance";
+  s.doc =
+      "CREATE AVAILABILITY GROUP [<name>] WITH (DISTRIBUTED) AVAILABILITY GROUP ON '<ag>' (LISTENER_URL = the "
+      "endpoint URL) and '<instance>' (LISTENER_URL = 'tcp://<instance fqdn>:5022;Server=[<instance>]'), both "
+      "ASYNCHRONOUS_COMMIT, MANUAL, AUTOMATIC seeding. The link created in Azure must carry the same name.";
+  s.params = {
+      {"target", ValueType::String, false, Value("sqlserver"), "SQL target of SQL Server", false, {}},
+      {"database", ValueType::String, true, Value(), "The database (for {db} in name_pattern)", false, {}},
+      {"name_pattern", ValueType::String, false, Value("DAG_{db}"),
+       "DAG name; {db} and {instance} are replaced", false, {}},
+      {"ag_name", ValueType::String, true, Value(), "The database's availability group (ag's name)", false, {}},
+      {"listener_url", ValueType::String, true, Value(), "SQL Server's endpoint URL (mirroring-endpoint's url)", false, {}},
+      {"instance_name", ValueType::String, true, Value(),
+       "The managed instance's short name (Server=[...] in its listener URL)", false, {}},
+      {"instance_ag_name", ValueType::String, false, Value(""),
+       "The DAG's second member, the instance's availability group (the link's instanceAvailabilityGroupName); "
+       "default instance_name. Every link on an instance needs its own.", false, {}},
+      {"instance_fqdn", ValueType::String, true, Value(), "The managed instance's FQDN", false, {}},
+      {"instance_port", ValueType::Integer, false, Value(5022), "The instance's mirroring port (always 5022 in Azure)", false, {}},
+  };
+  s.outputs = {{"name", ValueType::String, "The distributed availability group's name (= the link's name)", false},
+               {"instance_ag_name", ValueType::String, "Its second member: the link's instanceAvailabilityGroupName", false}};
+  return s;
+}
+
+DistributedAvailabilityGroupStep::Config DistributedAvailabilityGroupStep::configure(const milink::sdk::Params& p) {
+  Config c;
+  c.target = p.string("target");
+  c.database = p.string("database");
+  check_sysname(c.database, "database");
+  c.name_pattern = p.string("name_pattern");
+  check_pattern(c.name_pattern, "name_pattern");
+  c.ag_name = p.string("ag_name");
+  check_sysname(c.ag_name, "ag_name");
+  c.listener_url = p.string("listener_url");
+  if ((c.listener_url.empty() || c.listener_url.front() != '<') && endpoint_url_port(c.listener_url) < 0)
+    throw ConfigError("listener_url", "\"" + c.listener_url + "\" is not an endpoint URL like TCP://host:5022");
+  c.instance_name = p.string("instance_name");
+  check_sysname(c.instance_name, "instance_name");
+  c.instance_ag_name = p.string("instance_ag_name");
+  if (c.instance_ag_name.empty()) c.instance_ag_name = c.instance_name;
+  check_sysname(c.instance_ag_name, "instance_ag_name");
+  c.instance_fqdn = p.string("instance_fqdn");
+  if (c.instance_fqdn.empty() || c.instance_fqdn.find_first_of(" /:;'\"[]") != std::string::npos)
+    throw ConfigError("instance_fqdn", "\"" + c.instance_fqdn + "\" is not a host name; set managed_instance.fqdn in the config");
+  c.instance_port = p.integer("instance_port");
+  if (c.instance_port < 1 || c.instance_port > 65535)
+    throw ConfigError("instance_port", std::to_string(c.instance_port) + " is not a TCP port (1-65535)");
+  return c;
+}
+
+std::string DistributedAvailabilityGroupStep::instance_listener_url(const Config& c) {
+  return "tcp://" + c.instance_fqdn + ":" + std::to_string(c.instance_port) + ";Server=" + tsql::quote_identifier(c.instance_name);
+}
+
+std::string DistributedAvailabilityGroupStep::create_sql(const Config& c, const std::string& dag) {
+  return "USE master;\nIF NOT EXISTS (SELECT 1 FROM sys.availability_groups WHERE name = " + tsql::quote_literal(dag) +
+         ")\n    CREATE AVAILABILITY GROUP " + tsql::quote_identifier(dag) +
+         "\n        WITH (DISTRIBUTED)\n        AVAILABILITY GROUP ON\n            " + tsql::quote_literal(c.ag_name) +
+         " WITH (\n                LISTENER_URL = " + tsql::quote_literal(c.listener_url) +
+         ",\n                AVAILABILITY_MODE = ASYNCHRONOUS_COMMIT,\n                FAILOVER_MODE = MANUAL,\n                SEEDING_MODE = AUTOMATIC,\n                SESSION_TIMEOUT = 20\n            ),\n            " +
+         tsql::quote_literal(c.instance_ag_name) + " WITH (\n                LISTENER_URL = " +
+         tsql::quote_literal(instance_listener_url(c)) +
+         ",\n                AVAILABILITY_MODE = ASYNCHRONOUS_COMMIT,\n                FAILOVER_MODE = MANUAL,\n                SEEDING_MODE = AUTOMATIC\n            );";
+}
+
+std::string DistributedAvailabilityGroupStep::dag_name(const Config& c) const {
+  return expand_name(c.name_pattern, {{"db", c.database}, {"instance", c.instance_name}}, "name_pattern");
+}
+
+bool DistributedAvailabilityGroupStep::inspect(const Config& c, milink::sdk::Context& ctx, const std::string& dag) {
+  auto sql = ctx.sql(c.target);
+  auto ag = sql.query("SELECT is_distributed FROM master.sys.availability_groups WHERE name = ?", {SqlValue::nvarchar(dag)});
+  if (ag.rows.empty()) return false;
+  if (integer(ag, 0, "is_distributed") == 0)
+    throw StepError(tsql::quote_identifier(dag) + " is an availability group, not a distributed one; choose another name_pattern");
+  auto rs = sql.query(
+      "SELECT r.replica_server_name, r.endpoint_url FROM master.sys.availability_replicas AS r "
+      "JOIN master.sys.availability_groups AS g ON g.group_id = r.group_id WHERE g.name = ?",
+      {SqlValue::nvarchar(dag)});
+  bool has_ag = false, has_instance = false;
+  std::string members;
+  for (std::size_t i = 0; i < rs.rows.size(); ++i) {
+    std::string name = text(rs, i, "replica_server_name"), url = text(rs, i, "endpoint_url");
+    members += (members.empty() ? "" : ", ") + name + " (" + url + ")";
+    if (iequals(name, c.ag_name)) has_ag = true;
+    if (iequals(name, c.instance_ag_name) && url.find(c.instance_fqdn) != std::string::npos) has_instance = true;
+  }
+  if (!has_ag || !has_instance)
+    throw StepError("distributed availability group " + tsql::quote_identifier(dag) + " exists with members " + members +
+                    ", not " + c.ag_name + " and " + c.instance_ag_name + " (" + instance_listener_url(c) +
+                    "); drop it (DROP AVAILABILITY GROUP " + tsql::quote_identifier(dag) +
+                    ") if it is left over, or set name_pattern to another name");
+  return true;
+}
+
+milink::sdk::Observation DistributedAvailabilityGroupStep::observe(const Config& c, milink::sdk::Context& ctx) {
+  std::string dag = dag_name(c);
+  if (inspect(c, ctx, dag)) {
+    ctx.output("name", Value(dag));
+    ctx.output("instance_ag_name", Value(c.instance_ag_name));
+    return milink::sdk::Observation::satisfied("distributed availability group " + tsql::quote_identifier(dag) + " joins " +
+                                               tsql::quote_identifier(c.ag_name) + " and " + c.instance_ag_name);
+  }
+  return milink::sdk::Observation::needs_change("distributed availability group " + tsql::quote_identifier(dag) + " is missing");
+}
+
+milink::sdk::Plan DistributedAvailabilityGroupStep::plan(const Config& c, milink::sdk::Context& ctx) {
+  std::string dag = dag_name(c);
+  milink::sdk::Plan p;
+  p.actions.push_back(milink::sdk::Action::sql_batch(c.target, "create distributed availability group " + tsql::quote_identifier(dag),
+                                                     create_sql(c, dag)));
+  return p;
+}
+
+void DistributedAvailabilityGroupStep::apply(const Config& c, milink::sdk::Context& ctx) {
+  std::string dag = dag_name(c);
+  if (!inspect(c, ctx, dag)) {
+    ctx.progress("creating distributed availability group " + tsql::quote_identifier(dag), 0.5);
+    ctx.sql(c.target).run(create_sql(c, dag));
+    if (!inspect(c, ctx, dag)) throw StepError(tsql::quote_identifier(dag) + " is still missing after CREATE AVAILABILITY GROUP");
+    ctx.info("created distributed availability group " + tsql::quote_identifier(dag));
+  }
+  ctx.output("name", Value(dag));
+  ctx.output("instance_ag_name", Value(c.instance_ag_name));
+}
+
+}  // namespace milink::link

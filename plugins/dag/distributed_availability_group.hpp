@@ -1,0 +1,53 @@
+//===- plugins/dag/distributed_availability_group.hpp - Step dag ----*- C++ -*-===//
+///
+/// \file
+/// `dag`: the distributed availability group on SQL Server that joins the
+/// database's AG with the managed instance (named from `name_pattern`,
+/// default `DAG_{db}`; the link in Azure must carry the same name). Its
+/// members, as in the seed: the AG with LISTENER_URL = the endpoint URL,
+/// and the instance's availability group (`instance_ag_name`, default the
+/// instance's name as in the seed; each link needs its own, so the
+/// multi-database workflow names it per database) with LISTENER_URL =
+/// 'tcp://<fqdn>:5022;Server=[<name>]',
+/// both ASYNCHRONOUS_COMMIT, FAILOVER_MODE = MANUAL, SEEDING_MODE = AUTOMATIC.
+///
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include <milink/sdk/sdk.hpp>
+
+#include <optional>
+#include <string>
+
+namespace milink::link {
+
+class DistributedAvailabilityGroupStep {
+public:
+  struct Config {
+    std::string target;
+    std::string database;
+    std::string name_pattern;
+    std::string ag_name;
+    std::string listener_url;        ///< SQL Server's endpoint URL
+    std::string instance_name;       ///< the instance's short name (Server=[...] in its LISTENER_URL)
+    std::string instance_ag_name;    ///< the DAG's second member; the seed: the instance's name (one link per name)
+    std::string instance_fqdn;
+    long long instance_port = 5022;
+  };
+
+  static milink::sdk::StepSpec spec();
+  static Config configure(const milink::sdk::Params& p);
+  milink::sdk::Observation observe(const Config& c, milink::sdk::Context& ctx);
+  milink::sdk::Plan plan(const Config& c, milink::sdk::Context& ctx);
+  void apply(const Config& c, milink::sdk::Context& ctx);
+
+  static std::string instance_listener_url(const Config& c);
+  static std::string create_sql(const Config& c, const std::string& dag);
+
+private:
+  std::string dag_name(const Config& c) const;
+  /// True when the DAG exists; throws when it exists with other members.
+  bool inspect(const Config& c, milink::sdk::Context& ctx, const std::string& dag);
+};
+
+}  // namespace milink::link

@@ -1,0 +1,125 @@
+#include "verify_link.hpp"
+
+#include <milink/link/link_api.hpp>
+#include <milink/link/names.hpp>
+
+#include <chrono>
+#include <thread>
+
+namespace milink::link {
+
+using milink::sdk::ConfigError;
+using milink::sdk::StepError;
+using milink::sdk::Value;
+using milink::sdk::ValueType;
+namespace tsql = milink::sdk::tsql;
+
+milink::sdk::StepSpec VerifyLink::spec() {
+  milink::sdk::StepSpec s;
+  s.uses = "verify";
+  s.summary = "Waits for the link to connect and seed, with progress; diagnoses a failure";
+  s.doc =
+      "Polls sys.dm_hadr_availability_replica_states (the instance replica's connected state and last connect error), "
+      "sys.dm_hadr_physical_seeding_stats (bytes sent) and, unless check_arm is false, the link in ARM "
+      "(replicaState, mostRecentLinkError), until the replica is CONNECTED and seeding completed, or timeout_seconds "
+      "pass. A failure is explained with its cause and remedy.";
+  s.params = {
+      {"target", ValueType::String, false, Value("sqlserver"), "SQL target of SQL Server", false, {}},
+      {"dag_name", ValueType::String, true, Value(), "The DAG on SQL Server (dag's name)", false, {}},
+      {"database", ValueType::String, true, Value(), "The replicated database", false, {}},
+      {"instance_name", ValueType::String, true, Value(), "The DAG's remote member: the instance's availability group (dag's instance_ag_name)", false, {}},
+      {"link_name", ValueType::String, false, Value(""), "The link in ARM; default dag_name", false, {}},
+      {"api_version", ValueType::String, false, Value(kDefaultLinkApiVersion), "ARM api-version for reading the link", false, {}},
+      {"check_arm", ValueType::Boolean, false, Value(true), "Also read the link's state from ARM", false, {}},
+      {"timeout_seconds", ValueType::Integer, false, Value(1800), "Give up after this long", false, {}},
+      {"poll_interval_ms", ValueType::Integer, false, Value(2000), "Time between two looks", false, {}},
+  };
+  s.outputs = {{"connected_state", ValueType::String, "The instance replica's connected state", false},
+               {"synchronization_health", ValueType::String, "Its synchronization health", false},
+               {"seeded", ValueType::Boolean, "Whether seeding completed", false},
+               {"waited_seconds", ValueType::Number, "How long the step waited", false}};
+  return s;
+}
+
+VerifyLink::Config VerifyLink::configure(const milink::sdk::Params& p) {
+  Config c;
+  c.target.sql_target = p.string("target");
+  c.target.dag_name = p.string("dag_name");
+  check_sysname(c.target.dag_name, "dag_name");
+  c.target.database = p.string("database");
+  check_sysname(c.target.database, "database");
+  c.target.instance_name = p.string("instance_name");
+  check_sysname(c.target.instance_name, "instance_name");
+  c.target.link_name = p.string("link_name");
+  if (c.target.link_name.empty()) c.target.link_name = c.target.dag_name;
+  c.target.api_version = p.string("api_version");
+  if (!is_api_version(c.target.api_version))
+    throw ConfigError("api_version", "\"" + c.target.api_version + "\" is not an api-version; write e.g. 2025-01-01");
+  c.target.check_arm = p.boolean("check_arm");
+  c.timeout_seconds = p.integer("timeout_seconds");
+  if (c.timeout_seconds < 1) throw ConfigError("timeout_seconds", "timeout_seconds must be at least 1");
+  c.poll_interval_ms = p.integer("poll_interval_ms");
+  if (c.poll_interval_ms < 10 || c.poll_interval_ms > 600000)
+    throw ConfigError("poll_interval_ms", "poll_interval_ms must be between 10 and 600000");
+  return c;
+}
+
+void VerifyLink::set_outputs(milink::sdk::Context& ctx, const LinkStatus& s, double waited_seconds) {
+  ctx.output("connected_state", Value(s.connected_state));
+  ctx.output("synchronization_health", Value(s.synchronization_health));
+  ctx.output("seeded", Value(s.seeded()));
+  ctx.output("waited_seconds", Value(waited_seconds));
+}
+
+milink::sdk::Observation VerifyLink::observe(const Config& c, milink::sdk::Context& ctx) {
+  LinkStatus s = read_link_status(c.target, ctx);
+  if (s.connected() && s.seeded()) {
+    set_outputs(ctx, s, 0.0);
+    return milink::sdk::Observation::satisfied("the link " + tsql::quote_identifier(c.target.dag_name) + " is " + s.describe());
+  }
+  return milink::sdk::Observation::needs_change(s.describe());
+}
+
+milink::sdk::Plan VerifyLink::plan(const Config& c, milink::sdk::Context& ctx) {
+  milink::sdk::Plan p;
+  p.actions.push_back(milink::sdk::Action::note(
+      c.target.sql_target, "wait up to " + std::to_string(c.timeout_seconds) + " s for " +
+                               tsql::quote_identifier(c.target.dag_name) + " to connect and seed " +
+                               tsql::quote_identifier(c.target.database) + " (reads only)"));
+  return p;
+}
+
+void VerifyLink::apply(const Config& c, milink::sdk::Context& ctx) {
+  using clock = std::chrono::steady_clock;
+  const auto start = clock::now();
+  const auto deadline = start + std::chrono::seconds(c.timeout_seconds);
+  LinkStatus s;
+  std::string last;
+  for (;;) {
+    s = read_link_status(c.target, ctx);
+    double waited = std::chrono::duration<double>(clock::now() - start).count();
+    if (s.connected() && s.seeded()) {
+      ctx.progress(s.describe(), 1.0);
+      set_outputs(ctx, s, waited);
+      ctx.info("the link " + tsql::quote_identifier(c.target.dag_name) + " is connected and " +
+               tsql::quote_identifier(c.target.database) + " has seeded");
+      return;
+    }
+    std::string line = s.describe();
+    if (line != last || s.database_bytes > 0) ctx.progress(line, s.connected() ? s.fraction() : -1);
+    last = line;
+    if (s.failed_for_good())
+      throw StepError("the link " + tsql::quote_identifier(c.target.dag_name) + " failed:" + diagnose_status(s, c.target));
+    if (clock::now() >= deadline)
+      throw StepError("the link " + tsql::quote_identifier(c.target.dag_name) + " is not ready after " +
+                      std::to_string(c.timeout_seconds) + " s (" + s.describe() + "):" + diagnose_status(s, c.target));
+    // Sleep in small slices so Ctrl-C is honoured promptly.
+    auto wake = clock::now() + std::chrono::milliseconds(c.poll_interval_ms);
+    while (clock::now() < wake) {
+      if (ctx.cancelled()) throw StepError("interrupted while waiting for the link (" + s.describe() + ")");
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::min<long long>(50, c.poll_interval_ms)));
+    }
+  }
+}
+
+}  // namespace milink::link

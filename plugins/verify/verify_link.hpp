@@ -1,0 +1,38 @@
+//===- plugins/verify/verify_link.hpp - Step verify -------------------*- C++ -*-===//
+///
+/// \file
+/// `verify`: waits until the managed instance's replica is CONNECTED and the
+/// database has seeded, reporting progress (bytes and percent) as it goes,
+/// up to `timeout_seconds`. When the link fails, or time runs out, it says
+/// why and what to do: it maps last_connect_error_* and ARM's link errors to
+/// a remedy (certificate trust, endpoint, ports 5022 and 11000-11999, name
+/// casing and collation, log backups during seeding).
+///
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "link_status.hpp"
+
+#include <milink/sdk/sdk.hpp>
+
+namespace milink::link {
+
+class VerifyLink {
+public:
+  struct Config {
+    LinkTarget target;
+    long long timeout_seconds = 1800;
+    long long poll_interval_ms = 2000;
+  };
+
+  static milink::sdk::StepSpec spec();
+  static Config configure(const milink::sdk::Params& p);
+  milink::sdk::Observation observe(const Config& c, milink::sdk::Context& ctx);
+  milink::sdk::Plan plan(const Config& c, milink::sdk::Context& ctx);
+  void apply(const Config& c, milink::sdk::Context& ctx);
+
+private:
+  void set_outputs(milink::sdk::Context& ctx, const LinkStatus& s, double waited_seconds);
+};
+
+}  // namespace milink::link
