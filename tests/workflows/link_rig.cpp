@@ -1,0 +1,150 @@
+#include "link_rig.hpp"
+
+#include "state/scenario.hpp"
+
+#include <milink/sdk/json.hpp>
+
+#include <catch2/catch.hpp>
+
+using milink::sdk::Array;
+using milink::sdk::Object;
+using milink::sdk::Value;
+
+namespace linkrig {
+
+std::string scenario_with(const std::vector<std::string>& databases, const std::string& sql_version) {
+  Array dbs;
+  for (const auto& d : databases)
+    dbs.push_back(Value(Object{{"name", Value(d)}, {"recovery", Value("FULL")}, {"size_mb", Value(8)},
+                               {"backups", Value(Array{Value("full")})}}));
+  return Value(Object{{"sql_server", Value(Object{{"version", Value(sql_version)}, {"databases", Value(dbs)}})}})
+      .to_json();
+}
+
+namespace {
+milink::emulator::EmulatorOptions options(const std::string& scenario_json, const std::string& faults) {
+  milink::emulator::EmulatorOptions o;
+  o.scenario = milink::emulator::parse_scenario(scenario_json, "test scenario");
+  o.faults = faults;
+  return o;
+}
+}  // namespace
+
+Rig::Rig(const std::string& scenario_json, const std::string& faults) : emulator(options(scenario_json, faults)) {
+  emulator.start();
+  emulator.write_config(dir / "config.json");
+  config = milink::sdk::parse_json(testsupport::read_file(dir / "config.json"));
+  testsupport::write_file(dir / "master-key", kMasterKeyPassword);
+  Object inputs{{"master_key_password", Value(Object{{"from_file", Value("master-key")}})},
+                {"poll_interval_ms", Value(50)},
+                {"verify_timeout_seconds", Value(60)}};
+  config.mutable_object().set("inputs", Value(inputs));
+  save();
+}
+
+void Rig::set_input(const std::string& name, const Value& v) {
+  config.mutable_object().find("inputs")->mutable_object().set(name, v);
+  save();
+}
+
+void Rig::set_databases(const std::vector<std::string>& dbs) {
+  Array a;
+  for (const auto& d : dbs) a.push_back(Value(d));
+  config.mutable_object().set("databases", Value(a));
+  save();
+}
+
+void Rig::save() { testsupport::write_file(dir / "config.json", config.to_pretty_json()); }
+
+std::vector<std::string> Rig::args(const std::string& workflow, const std::vector<std::string>& extra) const {
+  std::vector<std::string> a{testsupport::milink_binary().string(), "run",
+                             workflow.front() == '/' ? workflow : std::string(MILINK_WORKFLOWS_DIR) + "/" + workflow,
+                             "-c", "config.json", "--output", "json", "--state-dir", "state"};
+  a.insert(a.end(), extra.begin(), extra.end());
+  return a;
+}
+
+testsupport::ProcessResult Rig::run(const std::string& workflow, const std::vector<std::string>& extra) {
+  auto r = testsupport::run(args(workflow, extra), dir.path());
+  UNSCOPED_INFO("milink exit " << r.exit_code << "\n" << r.out.substr(r.out.size() > 6000 ? r.out.size() - 6000 : 0)
+                               << "\n" << r.err.substr(r.err.size() > 3000 ? r.err.size() - 3000 : 0));
+  return r;
+}
+
+pid_t Rig::spawn(const std::string& workflow, const std::vector<std::string>& extra, const std::string& tag) {
+  return testsupport::spawn(args(workflow, extra), dir.path(), {}, tag);
+}
+
+std::map<std::string, std::string> Rig::statuses(const std::string& json_lines) {
+  std::map<std::string, std::string> out;
+  std::size_t pos = 0;
+  while (pos < json_lines.size()) {
+    std::size_t end = json_lines.find('\n', pos);
+    if (end == std::string::npos) end = json_lines.size();
+    std::string line = json_lines.substr(pos, end - pos);
+    pos = end + 1;
+    if (line.find("\"step_end\"") == std::string::npos) continue;
+    Value v = milink::sdk::parse_json(line);
+    const Value* ev = v.get("event");
+    if (ev == nullptr || ev->as_string() != "step_end") continue;
+    out[v.get("step")->as_string()] = v.get("status")->as_string();
+  }
+  return out;
+}
+
+std::vector<std::string> Rig::statements(const std::string& prefix, const std::string& server) {
+  std::vector<std::string> out;
+  Value d = dump();
+  const Value* log = d.get("statement_log")->get(server);
+  for (const auto& e : log->as_array()) {
+    if (!e.get("ok")->as_bool()) continue;
+    const std::string& text = e.get("text")->as_string();
+    if (text.compare(0, prefix.size(), prefix) == 0) out.push_back(text);
+  }
+  return out;
+}
+
+int Rig::arm_requests(const std::string& method, const std::string& fragment) {
+  int n = 0;
+  Value d = dump();
+  for (const auto& r : d.get("azure_requests")->as_array()) {
+    int status = static_cast<int>(r.get("status")->as_int());
+    if (r.get("method")->as_string() == method && r.get("path")->as_string().find(fragment) != std::string::npos &&
+        status < 300)
+      ++n;
+  }
+  return n;
+}
+
+std::vector<std::string> Rig::availability_groups() {
+  std::vector<std::string> out;
+  Value d = dump();
+  for (const auto& ag : d.get("sql_server")->get("availability_groups")->as_array())
+    out.push_back(ag.get("name")->as_string());
+  return out;
+}
+
+std::vector<std::string> Rig::certificates() {
+  std::vector<std::string> out;
+  Value d = dump();
+  for (const auto& db : d.get("sql_server")->get("databases")->as_array()) {
+    if (db.get("name")->as_string() != "master") continue;
+    if (const Value* certs = db.get("certificates"))
+      for (const auto& c : certs->as_array()) out.push_back(c.get("name")->as_string());
+  }
+  return out;
+}
+
+std::map<std::string, std::string> Rig::instance_databases() {
+  std::map<std::string, std::string> out;
+  Value d = dump();
+  for (const auto& db : d.get("managed_instance")->get("databases")->as_array()) {
+    std::string name = db.get("name")->as_string();
+    if (name == "master" || name == "msdb" || name == "model" || name == "tempdb") continue;
+    const Value* st = db.get("state");
+    out[name] = st != nullptr && st->is_string() ? st->as_string() : std::string("?");
+  }
+  return out;
+}
+
+}  // namespace linkrig

@@ -1,0 +1,58 @@
+// An emulated SQL Server + managed instance + ARM, a config pointing at
+// them, and the real milink binary running a bundled workflow against them.
+#pragma once
+
+#include "app/emulator.hpp"
+#include "test_support.hpp"
+
+#include <milink/sdk/value.hpp>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace linkrig {
+
+/// A scenario JSON text with \p databases (FULL recovery, one full backup,
+/// 8 MB each) on SQL Server, and \p sql_version as its version.
+std::string scenario_with(const std::vector<std::string>& databases, const std::string& sql_version = "15.0.4198.2");
+
+/// The master key password every rig's config passes (from a file).
+inline const char* kMasterKeyPassword = "Rig#Master-Key-Passw0rd";
+
+struct Rig {
+  testsupport::TempDir dir;
+  milink::emulator::Emulator emulator;
+  milink::sdk::Value config;
+
+  explicit Rig(const std::string& scenario_json = "{}", const std::string& faults = "");
+
+  /// Sets config.inputs.<name> and rewrites the config file.
+  void set_input(const std::string& name, const milink::sdk::Value& v);
+  void set_databases(const std::vector<std::string>& dbs);
+  void save();
+
+  /// `milink run <workflows>/<workflow> -c config.json --output json --state-dir state ...`.
+  testsupport::ProcessResult run(const std::string& workflow, const std::vector<std::string>& extra = {});
+  pid_t spawn(const std::string& workflow, const std::vector<std::string>& extra, const std::string& tag);
+  std::vector<std::string> args(const std::string& workflow, const std::vector<std::string>& extra) const;
+
+  /// The step_end events of a --output json run, by step key.
+  static std::map<std::string, std::string> statuses(const std::string& json_lines);
+
+  milink::sdk::Value dump() { return emulator.dump(); }
+  /// Statements SQL Server (or the managed instance) ran successfully that
+  /// start with \p prefix (e.g. "CREATE AVAILABILITY GROUP").
+  std::vector<std::string> statements(const std::string& prefix, const std::string& server = "sql_server");
+  /// Successful ARM requests with \p method whose path contains \p fragment.
+  int arm_requests(const std::string& method, const std::string& fragment);
+
+  /// Names of SQL Server's availability groups (distributed or not).
+  std::vector<std::string> availability_groups();
+  /// Names of certificates in SQL Server's master.
+  std::vector<std::string> certificates();
+  /// The managed instance's databases: name -> state_desc.
+  std::map<std::string, std::string> instance_databases();
+};
+
+}  // namespace linkrig

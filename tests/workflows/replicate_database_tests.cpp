@@ -1,0 +1,167 @@
+// workflows/replicate-database.json end to end: the seed for one database,
+// through real ODBC (TDS) and HTTPS against the emulator, with both ARM
+// api-versions; a second run changes nothing.
+#include "link_rig.hpp"
+
+#include <milink/sdk/json.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+using linkrig::Rig;
+using milink::sdk::Value;
+
+namespace {
+
+bool has(const std::vector<std::string>& v, const std::string& x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+
+const std::vector<std::string> kSteps{"preflight", "cert", "trust", "endpoint", "ag", "dag", "link", "verify"};
+
+void check_linked(Rig& rig, const std::string& db, const std::string& api_version) {
+  auto ags = rig.availability_groups();
+  CHECK(has(ags, "AG_" + db));
+  CHECK(has(ags, "DAG_" + db));
+  auto certs = rig.certificates();
+  CHECK(has(certs, "Cert_sqlbox1_endpoint"));
+  CHECK(has(certs, "mi1.abc123def456.database.windows.net"));
+  CHECK(rig.instance_databases()[db] == "ONLINE");
+  auto lock = rig.emulator.world().lock();
+  auto* link = rig.emulator.world().azure.find_link("DAG_" + db);
+  REQUIRE(link != nullptr);
+  CHECK(link->created_with_api_version == api_version);
+  CHECK(link->partner_availability_group_name == "AG_" + db);
+  CHECK(link->instance_availability_group_name == "mi1");
+  REQUIRE(link->databases.size() == 1);
+  CHECK(link->databases[0].connected_state == "CONNECTED");
+  CHECK(rig.emulator.world().azure.find_trust_certificate("Cert_sqlbox1_endpoint") != nullptr);
+}
+
+/// Every statement that created something, in order: a re-run or a
+/// resumed run must not add to it.
+std::vector<std::string> creations(Rig& rig) {
+  std::vector<std::string> all;
+  for (const char* p : {"CREATE MASTER KEY", "CREATE CERTIFICATE", "CREATE ENDPOINT", "ALTER ENDPOINT",
+                        "CREATE AVAILABILITY GROUP", "BACKUP DATABASE", "ALTER DATABASE"})
+    for (auto& s : rig.statements(p)) all.push_back(s);
+  return all;
+}
+
+}  // namespace
+
+TEST_CASE("replicate-database links seeds and verifies one database with api-version 2025-01-01", "[workflows]") {
+  Rig rig;
+  auto r = rig.run("replicate-database.json");
+  REQUIRE(r.exit_code == 0);
+  auto st = Rig::statuses(r.out);
+  CHECK(st["preflight"] == "ok");
+  for (const char* s : {"cert", "trust", "endpoint", "ag", "dag", "link"}) CHECK(st[s] == "changed");
+  CHECK((st["verify"] == "changed" || st["verify"] == "ok"));
+  check_linked(rig, "sales", "2025-01-01");
+  // The seed's objects, each created once.
+  CHECK(rig.statements("CREATE MASTER KEY").size() == 1);
+  CHECK(rig.statements("CREATE ENDPOINT").size() == 1);
+  CHECK(rig.statements("CREATE AVAILABILITY GROUP").size() == 2);
+  CHECK(rig.arm_requests("PUT", "/distributedAvailabilityGroups/DAG_sales") == 1);
+  CHECK(rig.arm_requests("PUT", "/serverTrustCertificates/Cert_sqlbox1_endpoint") == 1);
+  // The master key password never reaches the output.
+  CHECK(r.out.find(linkrig::kMasterKeyPassword) == std::string::npos);
+  CHECK(r.err.find(linkrig::kMasterKeyPassword) == std::string::npos);
+
+  SECTION("a second run is a no-op") {
+    auto before = creations(rig);
+    int puts = rig.arm_requests("PUT", "/");
+    auto again = rig.run("replicate-database.json");
+    REQUIRE(again.exit_code == 0);
+    auto st2 = Rig::statuses(again.out);
+    for (const auto& s : kSteps) CHECK(st2[s] == "ok");
+    CHECK(creations(rig) == before);
+    CHECK(rig.arm_requests("PUT", "/") == puts);
+  }
+}
+
+TEST_CASE("replicate-database with the seed api-version 2021-05-01-preview", "[workflows]") {
+  Rig rig;
+  rig.set_input("api_version", Value("2021-05-01-preview"));
+  auto r = rig.run("replicate-database.json");
+  REQUIRE(r.exit_code == 0);
+  check_linked(rig, "sales", "2021-05-01-preview");
+  auto again = rig.run("replicate-database.json");
+  REQUIRE(again.exit_code == 0);
+  for (const auto& s : kSteps) CHECK(Rig::statuses(again.out)[s] == "ok");
+}
+
+TEST_CASE("replicate-database on SQL Server 2022 trusts the Azure root CAs and reads the instance certificate with T-SQL",
+          "[workflows]") {
+  Rig rig(linkrig::scenario_with({"sales"}, "16.0.4135.4"));
+  rig.set_input("instance_certificate_source", Value("tsql"));
+  rig.set_input("trust_azure_roots", Value("yes"));
+  auto r = rig.run("replicate-database.json");
+  REQUIRE(r.exit_code == 0);
+  check_linked(rig, "sales", "2025-01-01");
+  auto certs = rig.certificates();
+  CHECK(has(certs, "DigiCertPKI"));
+  CHECK(has(certs, "MicrosoftPKI"));
+  Value d = rig.dump();
+  std::string issuers = d.get("sql_server")->get("trusted_issuers")->to_json();
+  CHECK(issuers.find("*.database.windows.net") != std::string::npos);
+  // The instance's certificate came from sp_get_endpoint_certificate on the instance.
+  bool asked = false;
+  for (const auto& e : d.get("statement_log")->get("managed_instance")->as_array())
+    asked |= e.get("text")->as_string().find("sp_get_endpoint_certificate") != std::string::npos;
+  CHECK(asked);
+  CHECK(rig.arm_requests("GET", "/endpointCertificates/") == 0);
+}
+
+TEST_CASE("trust_azure_roots yes on a 2019 build without sp_certificate_add_issuer fails with the remedy", "[workflows]") {
+  Rig rig;
+  rig.set_input("trust_azure_roots", Value("yes"));
+  auto r = rig.run("replicate-database.json");
+  CHECK(r.exit_code == 1);
+  CHECK(Rig::statuses(r.out)["trust"] == "failed");
+  CHECK(r.out.find("SQL Server has no sp_certificate_add_issuer (it needs SQL Server 2019 CU20 15.0.4312.2 or later") !=
+        std::string::npos);
+  // Nothing after the failure ran.
+  CHECK(rig.statements("CREATE ENDPOINT").empty());
+}
+
+TEST_CASE("prepare_database switches a SIMPLE database to FULL and backs it up before linking it", "[workflows]") {
+  Rig rig;  // the default scenario's hr is SIMPLE without a backup
+  rig.set_input("database", Value("hr"));
+  SECTION("without it, preflight stops before any change and says what to do") {
+    auto r = rig.run("replicate-database.json");
+    CHECK(r.exit_code == 1);
+    CHECK(Rig::statuses(r.out)["preflight"] == "failed");
+    CHECK(r.out.find("recovery_model [hr]") != std::string::npos);
+    CHECK(rig.statements("CREATE").empty());
+    CHECK(rig.arm_requests("PUT", "/") == 0);
+  }
+  SECTION("with it") {
+    rig.set_input("prepare_database", Value(true));
+    auto r = rig.run("replicate-database.json");
+    REQUIRE(r.exit_code == 0);
+    CHECK(rig.statements("ALTER DATABASE [hr] SET RECOVERY FULL").size() == 1);
+    CHECK(rig.statements("BACKUP DATABASE [hr]").size() == 1);
+    check_linked(rig, "hr", "2025-01-01");
+  }
+}
+
+TEST_CASE("verify diagnoses a link the managed instance cannot trust with the remedy", "[workflows]") {
+  Rig rig;
+  // The workflow without its trust step: the link is created, never connects.
+  Value wf = milink::sdk::parse_json(testsupport::read_file(std::string(MILINK_WORKFLOWS_DIR) + "/replicate-database.json"));
+  auto& steps = wf.mutable_object().find("steps")->mutable_array();
+  steps.erase(std::remove_if(steps.begin(), steps.end(), [](const Value& s) { return s.get("id")->as_string() == "trust"; }),
+              steps.end());
+  testsupport::write_file(rig.dir / "no-trust.json", wf.to_pretty_json());
+  rig.set_input("verify_timeout_seconds", Value(3));
+  auto r = rig.run((rig.dir / "no-trust.json").string());
+  CHECK(r.exit_code == 1);
+  auto st = Rig::statuses(r.out);
+  CHECK(st["link"] == "changed");
+  CHECK(st["verify"] == "failed");
+  CHECK(r.out.find("is not ready after 3 s") != std::string::npos);
+  CHECK(r.out.find("41973") != std::string::npos);
+  CHECK(r.out.find("the managed instance does not trust SQL Server's endpoint certificate") != std::string::npos);
+  CHECK(r.out.find("run the mi-cert-import step") != std::string::npos);
+}
