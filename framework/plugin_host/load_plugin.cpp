@@ -11,6 +11,8 @@
 #include <milink/sdk/plugin.hpp>
 #include <milink/sdk/spec.hpp>
 
+#include "plugin_host/elf_dynamic_symbols.hpp"
+
 #include <boost/dll/library_info.hpp>
 #include <boost/dll/shared_library.hpp>
 #include <boost/dll/shared_library_load_mode.hpp>
@@ -59,6 +61,9 @@ void check_entry_alias(const fs::path& file) {
     // Also throws for a file in a foreign format (PE, Mach-O, 32-bit ELF).
     dll::library_info info(file);
     aliases = info.symbols("boostdll");
+    // A stripped plugin (every packaged one) has no .symtab for
+    // library_info; its exported entry is still in .dynsym.
+    if (aliases.empty()) aliases = elf_dynamic_symbols_in_section(file, "boostdll");
   } catch (const std::ios_base::failure&) {
     // library_info sets the stream to throw; a file shorter than an ELF
     // header ends up here with an unhelpful "iostream error".
