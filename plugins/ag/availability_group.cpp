@@ -25,7 +25,7 @@ milink::sdk::StepSpec AvailabilityGroupStep::spec() {
       {"target", ValueType::String, false, Value("sqlserver"), "SQL target of SQL Server", false, {}},
       {"database", ValueType::String, true, Value(), "The database to replicate", false, {}},
       {"name_pattern", ValueType::String, false, Value("AG_{db}"),
-       "AG name; {db}, {server} and {instance} are replaced", false, {}},
+       "AG name; {db} (the database) and {server} (@@SERVERNAME) are replaced", false, {}},
       {"server_name", ValueType::String, false, Value(""),
        "Replica name (@@SERVERNAME); default: asked from SQL Server", false, {}},
       {"endpoint_url", ValueType::String, true, Value(), "The mirroring endpoint's URL (mirroring-endpoint's url)", false, {}},
@@ -48,6 +48,8 @@ AvailabilityGroupStep::Config AvailabilityGroupStep::configure(const milink::sdk
   check_sysname(c.database, "database");
   c.name_pattern = p.string("name_pattern");
   check_pattern(c.name_pattern, "name_pattern");
+  // This step knows {db} and {server} only: refuse {instance} here, not when observe() names the AG.
+  expand_name(c.name_pattern, {{"db", c.database}, {"server", "x"}}, "name_pattern");
   c.server_name = p.string("server_name");
   c.endpoint_url = p.string("endpoint_url");
   if ((c.endpoint_url.empty() || c.endpoint_url.front() != '<') && endpoint_url_port(c.endpoint_url) < 0)

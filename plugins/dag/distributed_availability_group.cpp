@@ -24,7 +24,7 @@ milink::sdk::StepSpec DistributedAvailabilityGroupStep::spec() {
       {"target", ValueType::String, false, Value("sqlserver"), "SQL target of SQL Server", false, {}},
       {"database", ValueType::String, true, Value(), "The database (for {db} in name_pattern)", false, {}},
       {"name_pattern", ValueType::String, false, Value("DAG_{db}"),
-       "DAG name; {db} and {instance} are replaced", false, {}},
+       "DAG name (= the link's name); {db} (the database) and {instance} (instance_name) are replaced", false, {}},
       {"ag_name", ValueType::String, true, Value(), "The database's availability group (ag's name)", false, {}},
       {"listener_url", ValueType::String, true, Value(), "SQL Server's endpoint URL (mirroring-endpoint's url)", false, {}},
       {"instance_name", ValueType::String, true, Value(),
@@ -54,6 +54,8 @@ DistributedAvailabilityGroupStep::Config DistributedAvailabilityGroupStep::confi
     throw ConfigError("listener_url", "\"" + c.listener_url + "\" is not an endpoint URL like TCP://host:5022");
   c.instance_name = p.string("instance_name");
   check_sysname(c.instance_name, "instance_name");
+  // Every placeholder is known now: refuse {server} and typos as a parameter error.
+  expand_name(c.name_pattern, {{"db", c.database}, {"instance", c.instance_name}}, "name_pattern");
   c.instance_ag_name = p.string("instance_ag_name");
   if (c.instance_ag_name.empty()) c.instance_ag_name = c.instance_name;
   check_sysname(c.instance_ag_name, "instance_ag_name");

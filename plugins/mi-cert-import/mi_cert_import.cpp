@@ -106,12 +106,14 @@ bool has_add_issuer(milink::sdk::Sql& sql) {
 
 }  // namespace
 
-MiCertImport::State MiCertImport::inspect(const Config& c, milink::sdk::Context& ctx) {
+MiCertImport::State MiCertImport::inspect(const Config& c, milink::sdk::Context& ctx, bool warn) {
   State s;
-  // 1. The instance's trust certificates: the same name, or the same key under another name.
+  // 1. The instance's trust certificates: the same key under any name, else
+  // the same name (holding another key: refused), whatever the listing order.
   auto arm = ctx.arm();
   auto list = arm.get(arm.coordinates().instance_path() + "/serverTrustCertificates", c.api_version);
   const Value* items = list.body.get("value");
+  std::string same_name;  ///< a trust certificate named trust_certificate_name holding another key
   if (items != nullptr && items->is_array()) {
     for (const auto& item : items->as_array()) {
       const Value* n = item.get("name");
@@ -124,12 +126,13 @@ MiCertImport::State MiCertImport::inspect(const Config& c, milink::sdk::Context&
         s.trusted_as = name;
         break;
       }
-      if (iequals(name, c.trust_certificate_name))
-        throw StepError("the managed instance already has a server trust certificate named \"" + name +
-                        "\" holding another public key; delete it (DELETE .../serverTrustCertificates/" + name +
-                        ") if it is stale, or set trust_certificate_name to another name");
+      if (same_name.empty() && iequals(name, c.trust_certificate_name)) same_name = name;
     }
   }
+  if (!s.trusted_on_instance && !same_name.empty())
+    throw StepError("the managed instance already has a server trust certificate named \"" + same_name +
+                    "\" holding another public key; delete it (DELETE .../serverTrustCertificates/" + same_name +
+                    ") if it is stale, or set trust_certificate_name to another name");
   // 2. The instance's certificate on SQL Server.
   auto sql = ctx.sql(c.sqlserver_target);
   auto rs = sql.query("SELECT CERTENCODED(certificate_id) AS blob FROM master.sys.certificates WHERE name = ?",
@@ -154,8 +157,9 @@ MiCertImport::State MiCertImport::inspect(const Config& c, milink::sdk::Context&
       if (c.roots == Roots::Yes)
         throw StepError("trust_azure_roots is yes but SQL Server has no sp_certificate_add_issuer (it needs SQL Server "
                         "2019 CU20 15.0.4312.2 or later, or 2022); update SQL Server, or set trust_azure_roots: auto");
-      ctx.warn("SQL Server has no sp_certificate_add_issuer (2019 before CU20): Azure's root CAs are not trusted; the "
-               "link relies on the instance's own certificate, which must be re-imported when Azure rotates it");
+      if (warn)
+        ctx.warn("SQL Server has no sp_certificate_add_issuer (2019 before CU20): Azure's root CAs are not trusted; "
+                 "the link relies on the instance's own certificate, which must be re-imported when Azure rotates it");
       s.missing_roots.clear();
     }
   }
@@ -230,7 +234,7 @@ milink::sdk::Plan MiCertImport::plan(const Config& c, milink::sdk::Context& ctx)
 }
 
 void MiCertImport::apply(const Config& c, milink::sdk::Context& ctx) {
-  State s = inspect(c, ctx);  // again: a resumed run may find part of it done
+  State s = inspect(c, ctx, false);  // again: a resumed run may find part of it done
   if (!s.trusted_on_instance) {
     ctx.progress("uploading " + tsql::quote_identifier(c.certificate_name) + " to the managed instance", 0.1);
     auto arm = ctx.arm();

@@ -58,7 +58,9 @@ private:
     bool add_issuer_available = false;
     std::string instance_blob;          ///< when read
   };
-  State inspect(const Config& c, milink::sdk::Context& ctx);
+  /// Warns that Azure's roots cannot be trusted when \p warn (observe() does;
+  /// apply() runs after it and does not repeat it).
+  State inspect(const Config& c, milink::sdk::Context& ctx, bool warn = true);
   void set_outputs(const Config& c, milink::sdk::Context& ctx, const State& s);
   std::optional<State> state_;
 };

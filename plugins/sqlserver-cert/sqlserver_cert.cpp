@@ -88,12 +88,13 @@ std::string SqlServerCert::certificate_sql(const std::string& name, const std::s
          tsql::quote_literal(subject) + ",\n        EXPIRY_DATE = '" + expiry.compact() + "';";
 }
 
-SqlServerCert::Found SqlServerCert::inspect(const Config& c, milink::sdk::Context& ctx, std::string& name) {
+SqlServerCert::Found SqlServerCert::inspect(const Config& c, milink::sdk::Context& ctx, std::string& name,
+                                            bool warn_server_name) {
   auto sql = ctx.sql(c.target);
   Found f;
   auto server = sql.scalar("SELECT @@SERVERNAME");
   std::string server_name = server && !server->is_null() ? server->as_string() : std::string();
-  if (!c.server_name.empty() && !iequals(c.server_name, server_name))
+  if (warn_server_name && !c.server_name.empty() && !iequals(c.server_name, server_name))
     ctx.warn("the config names SQL Server \"" + c.server_name + "\" but @@SERVERNAME is \"" + server_name +
              "\"; using \"" + server_name + "\"");
   name = c.certificate_name.empty() ? default_certificate_name(server_name) : c.certificate_name;
@@ -161,7 +162,7 @@ milink::sdk::Plan SqlServerCert::plan(const Config& c, milink::sdk::Context& ctx
 
 void SqlServerCert::apply(const Config& c, milink::sdk::Context& ctx) {
   std::string name;
-  Found f = inspect(c, ctx, name);  // again: a resumed run may find part of it done
+  Found f = inspect(c, ctx, name, false);  // again: a resumed run may find part of it done
   if (f.certificate) return;
   auto sql = ctx.sql(c.target);
   if (!f.master_key) {
@@ -173,7 +174,7 @@ void SqlServerCert::apply(const Config& c, milink::sdk::Context& ctx) {
   std::string subject = c.subject.empty() ? "Certificate for " + name : c.subject;
   ctx.progress("creating certificate " + tsql::quote_identifier(name), 0.6);
   sql.run(certificate_sql(name, subject, c.expiry));
-  f = inspect(c, ctx, name);
+  f = inspect(c, ctx, name, false);
   if (!f.certificate) throw StepError("certificate " + tsql::quote_identifier(name) + " is still missing after CREATE CERTIFICATE");
   ctx.info("created certificate " + tsql::quote_identifier(name) + " expiring " + c.expiry.iso());
 }

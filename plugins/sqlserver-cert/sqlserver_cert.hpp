@@ -45,8 +45,10 @@ private:
     bool master_key = false;
     bool certificate = false;
   };
-  /// Reads the state; sets the outputs when the certificate exists.
-  Found inspect(const Config& c, milink::sdk::Context& ctx, std::string& name);
+  /// Reads the state; sets the outputs when the certificate exists. Warns
+  /// about a server_name that is not @@SERVERNAME when \p warn_server_name
+  /// (observe() does; apply() runs after it and does not repeat it).
+  Found inspect(const Config& c, milink::sdk::Context& ctx, std::string& name, bool warn_server_name = true);
   std::optional<Found> found_;  ///< from observe(), for plan() in --dry-run
   std::string name_;
 };

@@ -84,3 +84,48 @@ TEST_CASE("replicate-databases - a failing database does not stop the others and
   std::string all = text.out + text.err;
   for (const char* key : {"per_db[sales]", "per_db[hr]", "per_db[missing_db]"}) CHECK(all.find(key) != std::string::npos);
 }
+
+TEST_CASE("replicate-databases links 20 databases with the seed api-version 2021-05-01-preview", "[workflows]") {
+  auto dbs = numbered(20);
+  Rig rig(linkrig::scenario_with(dbs));
+  rig.set_databases(dbs);
+  rig.set_input("api_version", Value("2021-05-01-preview"));
+  auto r = rig.run("replicate-databases.json", {"--parallel", "8"});
+  REQUIRE(r.exit_code == 0);
+  auto st = Rig::statuses(r.out);
+  for (const char* s : {"cert", "trust", "endpoint"}) CHECK(st[s] == "changed");
+  for (const auto& db : dbs) {
+    INFO(db);
+    for (const char* s : {"ag", "dag", "link"}) CHECK(st["per_db[" + db + "]." + s] == "changed");
+    std::string v = st["per_db[" + db + "].verify"];
+    CHECK((v == "changed" || v == "ok"));
+    CHECK(rig.instance_databases()[db] == "ONLINE");
+  }
+  CHECK(rig.arm_requests("PUT", "/distributedAvailabilityGroups/") == 20);
+  {
+    // Every link was created in the seed's body shape, as its own DAG on
+    // its own AG and instance availability group.
+    auto lock = rig.emulator.world().lock();
+    auto& azure = rig.emulator.world().azure;
+    CHECK(azure.links.size() == 20);
+    for (const auto& db : dbs) {
+      INFO(db);
+      const auto* link = azure.find_link("DAG_" + db);
+      REQUIRE(link != nullptr);
+      CHECK(link->created_with_api_version == "2021-05-01-preview");
+      CHECK(link->partner_availability_group_name == "AG_" + db);
+      CHECK(link->instance_availability_group_name == "mi1_" + db);
+      REQUIRE(link->databases.size() == 1);
+      CHECK(link->databases[0].name == db);
+      CHECK(link->databases[0].connected_state == "CONNECTED");
+    }
+  }
+  // A second run reads the links in the same shape and changes nothing.
+  auto again = rig.run("replicate-databases.json", {"--parallel", "8"});
+  REQUIRE(again.exit_code == 0);
+  for (const auto& [step, status] : Rig::statuses(again.out)) {
+    INFO(step);
+    if (step != "per_db") CHECK(status == "ok");
+  }
+  CHECK(rig.arm_requests("PUT", "/distributedAvailabilityGroups/") == 20);
+}

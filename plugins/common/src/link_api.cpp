@@ -17,7 +17,8 @@ bool is_api_version(const std::string& v) {
     if (dash != (date[i] == '-')) return false;
     if (!dash && (date[i] < '0' || date[i] > '9')) return false;
   }
-  return date.size() == 10;
+  int month = std::stoi(date.substr(5, 2)), day = std::stoi(date.substr(8, 2));
+  return month >= 1 && month <= 12 && day >= 1 && day <= 31;  // 2025-13-45 is no api-version
 }
 
 bool legacy_link_shape(const std::string& api_version) {

@@ -84,8 +84,9 @@ long long endpoint_url_port(const std::string& url) {
   auto colon = url.rfind(':');
   if (colon == std::string::npos || colon + 1 >= url.size()) return -1;
   std::string digits;
-  for (std::size_t i = colon + 1; i < url.size() && url[i] >= '0' && url[i] <= '9'; ++i) digits += url[i];
-  if (digits.empty() || digits.size() > 5) return -1;
+  std::size_t i = colon + 1;
+  for (; i < url.size() && url[i] >= '0' && url[i] <= '9'; ++i) digits += url[i];
+  if (digits.empty() || digits.size() > 5 || i != url.size()) return -1;  // "TCP://h:5022x" has no port
   return std::atoll(digits.c_str());
 }
 

@@ -35,7 +35,8 @@ std::string default_certificate_name(const std::string& server_name);
 /// "TCP://host:port" — the endpoint URL form AGs, DAGs and ARM use.
 std::string endpoint_url(const std::string& host, long long port);
 
-/// The port of an endpoint URL ("TCP://x:5022" -> 5022), -1 when it has none.
+/// The port of an endpoint URL ("TCP://x:5022" -> 5022), -1 when it has none
+/// or anything follows it.
 long long endpoint_url_port(const std::string& url);
 
 }  // namespace milink::link

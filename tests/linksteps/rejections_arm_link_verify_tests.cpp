@@ -1,0 +1,289 @@
+// arm-link's and verify's refusals, word for word with milink's exit code:
+// parameters (api-versions, endpoint URLs, timeouts), an existing link with
+// the same name but other settings, the link error Azure reports when
+// arm-link waits for the operation, and a link that failed for good; plus
+// verify's progress while a database seeds (the emulator's demo timings).
+#include "rejections_rig.hpp"
+
+#include <milink/sdk/json.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <regex>
+
+using milink::sdk::Array;
+using milink::sdk::Object;
+using milink::sdk::Value;
+using rejections::check_refused;
+using rejections::kStep;
+using rejections::one_step;
+
+namespace {
+
+const char* kEndpointUrl = "TCP://sqlbox1.example.com:5022";
+
+Value link_step(Object extra = {}) {
+  Object with{{"name", Value("DAG_sales")},
+              {"database", Value("sales")},
+              {"ag_name", Value("AG_sales")},
+              {"partner_endpoint", Value(kEndpointUrl)}};
+  for (const auto& [k, v] : extra) with.set(k, v);
+  return one_step("arm-link", with);
+}
+
+Value verify_step(Object extra = {}) {
+  Object with{{"dag_name", Value("DAG_sales")},
+              {"database", Value("sales")},
+              {"instance_name", Value("${{ config.managed_instance.name }}")},
+              {"timeout_seconds", Value(5)},
+              {"poll_interval_ms", Value("${{ inputs.poll_interval_ms }}")}};
+  for (const auto& [k, v] : extra) with.set(k, v);
+  return one_step("verify", with);
+}
+
+/// The link's ARM path, as arm-link names it in messages.
+std::string link_path(const linksteps::EmulatorRig& rig, const std::string& name) {
+  const Value* azure = rig.config.get("azure");
+  return "/subscriptions/" + azure->get("subscription_id")->as_string() + "/resourceGroups/" +
+         azure->get("resource_group")->as_string() + "/providers/Microsoft.Sql/managedInstances/" +
+         azure->get("instance_name")->as_string() + "/distributedAvailabilityGroups/" + name;
+}
+
+bool ends_with(const std::string& s, const std::string& tail) {
+  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+const char* kNetworkRemedy =
+    "check the network both ways: SQL Server must reach the managed instance on port 5022 and 11000-11999, the "
+    "managed instance must reach SQL Server's endpoint port (5022 by default); allow them in every firewall and in "
+    "the managed instance subnet's NSG, and make sure the endpoint URL's host name resolves from the instance's VNet";
+
+}  // namespace
+
+// --- arm-link -----------------------------------------------------------------
+
+TEST_CASE("linksteps: rejections: arm-link refuses a malformed api_version", "[linksteps][rejections]") {
+  rejections::Offline offline;
+  for (const char* v : {"latest", "2025-1-01", "2025-01-01-beta", "2025-01-01preview", "", "20250101"}) {
+    INFO(v);
+    check_refused(offline.run(link_step(Object{{"api_version", Value(v)}})),
+                  std::string("parameter \"api_version\": \"") + v +
+                      "\" is not an api-version; write e.g. 2025-01-01 or 2021-05-01-preview");
+  }
+}
+
+TEST_CASE("linksteps: rejections: arm-link refuses a malformed partner_endpoint or an empty name", "[linksteps][rejections]") {
+  rejections::Offline offline;
+  for (const char* url : {"sqlbox1.example.com", "TCP://sqlbox1.example.com", ""}) {
+    INFO(url);
+    check_refused(offline.run(link_step(Object{{"partner_endpoint", Value(url)}})),
+                  std::string("parameter \"partner_endpoint\": \"") + url +
+                      "\" is not an endpoint URL like TCP://host:5022");
+  }
+  check_refused(offline.run(link_step(Object{{"name", Value("")}})), "parameter \"name\": the name is empty");
+  check_refused(offline.run(link_step(Object{{"ag_name", Value("")}})), "parameter \"ag_name\": the name is empty");
+}
+
+TEST_CASE("linksteps: rejections: arm-link refuses an existing link with the same name and other settings",
+          "[linksteps][rejections]") {
+  linksteps::EmulatorRig rig("{}");
+  // The link exists in Azure: created by arm-link itself.
+  auto first = rejections::run(rig, link_step());
+  REQUIRE(first.exit_code() == 0);
+  CHECK(first.events.status(kStep) == "changed");
+  CHECK(rejections::azure_requests(rig, "PUT", "/distributedAvailabilityGroups/DAG_sales").size() == 1);
+
+  const std::string tail = "; delete it (DELETE " + link_path(rig, "DAG_sales") +
+                           ") if it is left over, or name the DAG differently";
+  const std::string head = "observe: a link named \"DAG_sales\" already exists on managed instance mi1 and ";
+  check_refused(rejections::run(rig, link_step(Object{{"database", Value("hr")}})),
+                head + "the database is \"sales\", the workflow wants \"hr\"" + tail);
+  check_refused(rejections::run(rig, link_step(Object{{"ag_name", Value("AG_hr")}})),
+                head + "the partner availability group is \"AG_sales\", the workflow wants \"AG_hr\"" + tail);
+  check_refused(rejections::run(rig, link_step(Object{{"instance_ag_name", Value("mi1_sales")}})),
+                head + "the instance availability group is \"mi1\", the workflow wants \"mi1_sales\"" + tail);
+  check_refused(rejections::run(rig, link_step(Object{{"partner_endpoint", Value("TCP://10.0.0.9:5022")}})),
+                head + "the partner endpoint is \"" + kEndpointUrl + "\", the workflow wants \"TCP://10.0.0.9:5022\"" +
+                    tail);
+  // Read in the seed's shape too (2021-05-01-preview: targetDatabase, sourceEndpoint, ...).
+  check_refused(rejections::run(rig, link_step(Object{{"database", Value("hr")}, {"api_version", Value("2021-05-01-preview")}})),
+                head + "the database is \"sales\", the workflow wants \"hr\"" + tail);
+  CHECK(rejections::azure_requests(rig, "PUT", "/distributedAvailabilityGroups/").size() == 1);
+
+  // Once the link has tried to connect (and failed: nothing on SQL Server is ready for it) ...
+  REQUIRE(testsupport::eventually(
+      [&] {
+        auto& world = rig.emulator.world();
+        auto lock = world.lock();
+        if (world.advance) world.advance();
+        const auto* link = world.azure.find_link("DAG_sales");
+        return link != nullptr && !link->databases.empty() && !link->databases.front().most_recent_link_error.empty();
+      },
+      10000));
+  // ... names compare case-insensitively, in either shape: the same link is accepted as it is.
+  for (const char* api : {"2025-01-01", "2021-05-01-preview"}) {
+    INFO(api);
+    auto same = rejections::run(rig, link_step(Object{{"database", Value("SALES")}, {"api_version", Value(api)}}));
+    CHECK(same.exit_code() == 0);
+    CHECK(same.events.status(kStep) == "ok");
+    CHECK(same.events.output(kStep, "resource_id") == link_path(rig, "DAG_sales"));
+    auto warnings = rejections::logged(same, "warning");
+    if (std::string(api) == "2025-01-01") {
+      // With a warning about the error it reports; the seed's shape has no mostRecentLinkError.
+      REQUIRE(warnings.size() == 1);
+      CHECK(warnings[0].rfind("the link \"DAG_sales\" reports 41986: ", 0) == 0);
+      CHECK(ends_with(warnings[0], " — the connection between SQL Server and the managed instance failed. Remedy: " +
+                                       std::string(kNetworkRemedy)));
+    } else {
+      CHECK(warnings.empty());
+    }
+  }
+  CHECK(rejections::azure_requests(rig, "PUT", "/distributedAvailabilityGroups/").size() == 1);
+}
+
+TEST_CASE("linksteps: rejections: arm-link waiting for completion explains the link error Azure reports",
+          "[linksteps][rejections]") {
+  // Nothing on SQL Server is ready: the link never connects, and the PUT's
+  // operation fails after the profile's connect timeout with 41986.
+  linksteps::EmulatorRig rig("{}");
+  auto r = rejections::run(rig, link_step(Object{{"wait", Value("completed")}}));
+  CHECK(r.exit_code() == 1);
+  CHECK(r.events.status(kStep) == "failed");
+  const std::string reason = r.events.reason(kStep);
+  CHECK(reason.find("41986: ") != std::string::npos);
+  CHECK(ends_with(reason, "\nthe connection between SQL Server and the managed instance failed. Remedy: " +
+                              std::string(kNetworkRemedy)));
+}
+
+// --- verify --------------------------------------------------------------------
+
+TEST_CASE("linksteps: rejections: verify refuses timeout_seconds 0", "[linksteps][rejections]") {
+  rejections::Offline offline;
+  for (int t : {0, -1}) {
+    INFO(t);
+    check_refused(offline.run(verify_step(Object{{"timeout_seconds", Value(t)}})),
+                  "parameter \"timeout_seconds\": timeout_seconds must be at least 1");
+  }
+}
+
+TEST_CASE("linksteps: rejections: verify refuses poll_interval_ms out of range", "[linksteps][rejections]") {
+  rejections::Offline offline;
+  for (int ms : {0, 9, 600001}) {
+    INFO(ms);
+    check_refused(offline.run(verify_step(Object{{"poll_interval_ms", Value(ms)}})),
+                  "parameter \"poll_interval_ms\": poll_interval_ms must be between 10 and 600000");
+  }
+}
+
+TEST_CASE("linksteps: rejections: verify refuses a malformed api_version or an empty name", "[linksteps][rejections]") {
+  rejections::Offline offline;
+  for (const char* v : {"2025-01", "v2025-01-01", "2025-01-01-Preview"}) {
+    INFO(v);
+    check_refused(offline.run(verify_step(Object{{"api_version", Value(v)}})),
+                  std::string("parameter \"api_version\": \"") + v + "\" is not an api-version; write e.g. 2025-01-01");
+  }
+  check_refused(offline.run(verify_step(Object{{"dag_name", Value("")}})), "parameter \"dag_name\": the name is empty");
+  check_refused(offline.run(verify_step(Object{{"instance_name", Value("")}})),
+                "parameter \"instance_name\": the name is empty");
+}
+
+TEST_CASE("linksteps: rejections: verify stops at once on a link that failed for good and says why",
+          "[linksteps][rejections]") {
+  // The link names a database its availability group does not hold (the
+  // workflow's link step edited to hr): the link fails to create (41977,
+  // LinkCreationError), which waiting does not fix.
+  linksteps::EmulatorRig rig(R"({"sql_server": {"databases": [
+      {"name": "sales", "recovery": "FULL", "size_mb": 8, "backups": ["full"]},
+      {"name": "hr", "recovery": "FULL", "size_mb": 8, "backups": ["full"]}]}})");
+  rig.set("", "databases", Value(Array{Value("sales")}));
+  rig.config.mutable_object().find("inputs")->mutable_object().set("verify_timeout_seconds", Value(60));
+  rig.save();
+  Value wf = linksteps::bundled_workflow("replicate-database.json");
+  int edited = 0;
+  for (auto& step : wf.mutable_object().find("steps")->mutable_array())
+    if (step.get("id")->as_string() == "link") {
+      step.mutable_object().find("with")->mutable_object().set("database", Value("hr"));
+      ++edited;
+    }
+  REQUIRE(edited == 1);
+  auto r = rejections::run(rig, wf);
+  CHECK(r.exit_code() == 1);
+  CHECK(r.events.status("link") == "changed");
+  CHECK(r.events.status("verify") == "failed");
+  const std::string reason = r.events.reason("verify");
+  CHECK(reason.rfind("the link [DAG_sales] failed:\n  - ", 0) == 0);
+  CHECK(reason.find("41977") != std::string::npos);
+  CHECK(reason.find("\n    the target database does not respond on the managed instance. Remedy: make sure the "
+                    "managed instance has no database with that name and has room for it, then drop the link and the "
+                    "DAG and run the workflow again") != std::string::npos);
+  // Well before the timeout: it did not wait for 60 s.
+  const Object* end = r.events.step_end("verify");
+  REQUIRE(end != nullptr);
+  CHECK(end->find("elapsed_ms")->as_int() < 30000);
+}
+
+// --- verify's progress ------------------------------------------------------------
+
+TEST_CASE("linksteps: verify reports seeding progress in MB and percent with the demo timings", "[linksteps][e2e]") {
+  milink::emulator::EmulatorOptions options = linksteps::EmulatorRig::options(R"({"sql_server": {"databases": [
+      {"name": "sales", "recovery": "FULL", "size_mb": 32, "backups": ["full"]}]}})");
+  options.profile = "demo";
+  testsupport::TempDir dir;
+  milink::emulator::Emulator emulator(options);
+  emulator.start();
+  emulator.write_config(dir / "milink.json");
+  Value config = milink::sdk::parse_json(testsupport::read_file(dir / "milink.json"));
+  testsupport::write_file(dir / "master-key-password", std::string(linksteps::kMasterKeyPassword) + "\n");
+  config.mutable_object().set("inputs", Value(Object{{"master_key_password", Value(Object{{"from_file", Value("master-key-password")}})},
+                                                     {"poll_interval_ms", Value(100)},
+                                                     {"verify_timeout_seconds", Value(120)}}));
+  testsupport::write_file(dir / "milink.json", config.to_pretty_json() + "\n");
+
+  auto process = linksteps::milink({"run", std::string(MILINK_LINKSTEPS_WORKFLOW_DIR) + "/replicate-database.json", "-c",
+                                    "milink.json", "--output", "json"},
+                                   dir.path());
+  REQUIRE(process.exit_code == 0);
+  auto events = linksteps::Events::parse(process.out);
+  CHECK(events.status("verify") == "changed");
+  CHECK(events.flag("verify", "seeded"));
+
+  // verify's progress events, in order, up to its step_end.
+  const std::regex seeding(R"(^connected; seeding (\d+\.\d) MB of 32\.0 MB \((\d+)%\)$)");
+  std::vector<double> fractions;
+  bool ended = false, progress_after_end = false, complete = false;
+  for (const auto& ev : events.all) {
+    const Value* kind = ev.find("event");
+    const Value* step = ev.find("step");
+    if (kind == nullptr || step == nullptr || !step->is_string() || step->as_string() != "verify") continue;
+    if (kind->as_string() == "step_end") ended = true;
+    if (kind->as_string() != "step_progress") continue;
+    if (ended) progress_after_end = true;
+    const std::string message = ev.find("message")->as_string();
+    const Value* fraction = ev.find("fraction");
+    std::smatch m;
+    if (std::regex_match(message, m, seeding)) {
+      INFO(message);
+      REQUIRE(fraction != nullptr);
+      REQUIRE(fraction->is_number());
+      double f = fraction->as_double();
+      CHECK(f >= 0.0);
+      CHECK(f < 1.0);
+      // The percentage is the fraction, rounded; the MB figure is the fraction of 32 MB.
+      CHECK(std::abs(std::stod(m[2].str()) - 100.0 * f) <= 0.5 + 1e-9);
+      CHECK(std::abs(std::stod(m[1].str()) - 32.0 * f) <= 0.05 + 1e-9);
+      fractions.push_back(f);
+    } else if (message.rfind("connected; seeding complete", 0) == 0) {
+      complete = true;
+      REQUIRE(fraction != nullptr);
+      CHECK(fraction->as_double() == 1.0);
+    }
+  }
+  CHECK(ended);
+  CHECK_FALSE(progress_after_end);
+  CHECK(complete);
+  // 32 MB at the demo's ~9 MB/s take a few seconds, polled every 100 ms.
+  INFO("seeding fractions: " << fractions.size());
+  REQUIRE(fractions.size() >= 3);
+  for (std::size_t i = 1; i < fractions.size(); ++i) CHECK(fractions[i] >= fractions[i - 1]);
+  CHECK(fractions.front() < fractions.back());
+}
