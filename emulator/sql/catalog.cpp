@@ -190,6 +190,260 @@ const char* backup_preference_desc(int p) {
   return (p >= 0 && p <= 3) ? n[p] : "SECONDARY";
 }
 
+// --- SQL Server Agent -----------------------------------------------------------
+
+std::string instance_id(const ServerState& s) {
+  auto slash = s.name.find('\\');
+  return slash == std::string::npos ? std::string("MSSQLSERVER") : s.name.substr(slash + 1);
+}
+
+/// sys.dm_server_services, msdb.dbo.sysjobs, sysjobsteps, sysschedules,
+/// sysjobschedules, sysjobservers and syscategories (sql-docs pages of
+/// each; column names and types as documented).
+void add_agent_views(std::vector<CatalogView>& v) {
+  // sys.dm_server_services. last_startup_time is datetimeoffset(7) on SQL
+  // Server; the emulator has no datetimeoffset and serves datetime2(7) (UTC).
+  v.push_back(CatalogView{"sys", "dm_server_services", "", false,
+                          cols({{"servicename", "nvarchar(256)"},
+                                {"startup_type", "int"},
+                                {"startup_type_desc", "nvarchar(256)"},
+                                {"status", "int"},
+                                {"status_desc", "nvarchar(256)"},
+                                {"process_id", "int"},
+                                {"last_startup_time", "datetime2"},
+                                {"service_account", "nvarchar(256)"},
+                                {"filename", "nvarchar(256)"},
+                                {"is_clustered", "nvarchar(1)"},
+                                {"cluster_nodename", "nvarchar(256)"},
+                                {"instant_file_initialization_enabled", "nvarchar(1)"}}),
+                          {}});
+  v.back().rows = [cols = v.back().columns](const ServerState& s, const Database&) {
+    std::vector<CatalogRow> out;
+    std::string inst = instance_id(s);
+    bool named = inst != "MSSQLSERVER";
+    bool linux = s.os == HostOs::Linux;
+    std::string binn = "C:\\Program Files\\Microsoft SQL Server\\MSSQL" + std::to_string(s.major()) + "." + inst +
+                       "\\MSSQL\\Binn\\";
+    const Database* tempdb = s.find_database("tempdb");
+    // The engine: running since tempdb was created (tempdb is rebuilt at every start).
+    Row e(cols);
+    e("servicename", "SQL Server (" + inst + ")")("startup_type", 2)("startup_type_desc", "Automatic")("status", 4)(
+        "status_desc", "Running")("process_id", 4242);
+    if (tempdb) e("last_startup_time", dt(tempdb->create_date));
+    else e.null("last_startup_time");
+    e("service_account", linux ? std::string("mssql") : named ? "NT Service\\MSSQL$" + inst : std::string("NT Service\\MSSQLSERVER"))(
+        "filename", linux ? std::string("/opt/mssql/bin/sqlservr") : "\"" + binn + "sqlservr.exe\" -s" + inst)(
+        "is_clustered", "N")
+        .null("cluster_nodename")("instant_file_initialization_enabled", "N");
+    out.push_back(e.done());
+    // SQL Server Agent.
+    const SqlAgent& a = s.agent;
+    Row r(cols);
+    r("servicename", "SQL Server Agent (" + inst + ")")("startup_type", static_cast<int>(a.startup))(
+        "startup_type_desc", service_startup_desc(a.startup))("status", static_cast<int>(a.status))(
+        "status_desc", service_status_desc(a.status))("process_id", a.status == ServiceStatus::Stopped ? 0 : 4343);
+    if (a.status == ServiceStatus::Stopped) r.null("last_startup_time");
+    else r("last_startup_time", dt(a.last_startup_time));
+    std::string account = a.service_account;
+    if (account.empty())
+      account = linux ? std::string("mssql") : named ? "NT Service\\SQLAgent$" + inst : std::string("NT Service\\SQLSERVERAGENT");
+    r("service_account", account)(
+        "filename", linux ? std::string("/opt/mssql/bin/sqlservr") : "\"" + binn + "SQLAGENT.EXE\" -i " + inst)(
+        "is_clustered", "N")
+        .null("cluster_nodename")
+        .null("instant_file_initialization_enabled");
+    out.push_back(r.done());
+    return out;
+  };
+
+  // msdb.dbo.sysjobs
+  v.push_back(CatalogView{"dbo", "sysjobs", "msdb", false,
+                          cols({{"job_id", "uniqueidentifier"},
+                                {"originating_server_id", "int"},
+                                {"name", "sysname"},
+                                {"enabled", "tinyint"},
+                                {"description", "nvarchar(512)"},
+                                {"start_step_id", "int"},
+                                {"category_id", "int"},
+                                {"owner_sid", "varbinary(85)"},
+                                {"notify_level_eventlog", "int"},
+                                {"notify_level_email", "int"},
+                                {"notify_level_netsend", "int"},
+                                {"notify_level_page", "int"},
+                                {"notify_email_operator_id", "int"},
+                                {"notify_netsend_operator_id", "int"},
+                                {"notify_page_operator_id", "int"},
+                                {"delete_level", "int"},
+                                {"date_created", "datetime"},
+                                {"date_modified", "datetime"},
+                                {"version_number", "int"}}),
+                          {}});
+  v.back().rows = [cols = v.back().columns](const ServerState& s, const Database&) {
+    std::vector<CatalogRow> out;
+    for (const auto& j : s.agent.jobs) {
+      Row r(cols);
+      r("job_id", j.job_id)("originating_server_id", 0)("name", j.name)("enabled", j.enabled)(
+          "description", j.description)("start_step_id", j.start_step_id)("category_id", j.category_id)(
+          "owner_sid", j.owner_sid)("notify_level_eventlog", j.notify_level_eventlog)(
+          "notify_level_email", j.notify_level_email)("notify_level_netsend", j.notify_level_netsend)(
+          "notify_level_page", j.notify_level_page)("notify_email_operator_id", 0)("notify_netsend_operator_id", 0)(
+          "notify_page_operator_id", 0)("delete_level", j.delete_level)("date_created", dt(j.date_created))(
+          "date_modified", dt(j.date_modified))("version_number", j.version_number);
+      out.push_back(r.done());
+    }
+    return out;
+  };
+
+  // msdb.dbo.sysjobsteps (additional_parameters is ntext on SQL Server; nvarchar(max) here)
+  v.push_back(CatalogView{"dbo", "sysjobsteps", "msdb", false,
+                          cols({{"job_id", "uniqueidentifier"},
+                                {"step_id", "int"},
+                                {"step_name", "sysname"},
+                                {"subsystem", "nvarchar(40)"},
+                                {"command", "nvarchar(max)"},
+                                {"flags", "int"},
+                                {"additional_parameters", "nvarchar(max)"},
+                                {"cmdexec_success_code", "int"},
+                                {"on_success_action", "tinyint"},
+                                {"on_success_step_id", "int"},
+                                {"on_fail_action", "tinyint"},
+                                {"on_fail_step_id", "int"},
+                                {"server", "sysname"},
+                                {"database_name", "sysname"},
+                                {"database_user_name", "sysname"},
+                                {"retry_attempts", "int"},
+                                {"retry_interval", "int"},
+                                {"os_run_priority", "int"},
+                                {"output_file_name", "nvarchar(200)"},
+                                {"last_run_outcome", "int"},
+                                {"last_run_duration", "int"},
+                                {"last_run_retries", "int"},
+                                {"last_run_date", "int"},
+                                {"last_run_time", "int"},
+                                {"proxy_id", "int"},
+                                {"step_uid", "uniqueidentifier"}}),
+                          {}});
+  v.back().rows = [cols = v.back().columns](const ServerState& s, const Database&) {
+    std::vector<CatalogRow> out;
+    for (const auto& j : s.agent.jobs)
+      for (const auto& st : j.steps) {
+        Row r(cols);
+        r("job_id", j.job_id)("step_id", st.step_id)("step_name", st.step_name)("subsystem", st.subsystem)
+            .opt("command", st.command)("flags", st.flags)
+            .opt("additional_parameters", st.additional_parameters)("cmdexec_success_code", st.cmdexec_success_code)(
+                "on_success_action", st.on_success_action)("on_success_step_id", st.on_success_step_id)(
+                "on_fail_action", st.on_fail_action)("on_fail_step_id", st.on_fail_step_id)
+            .opt("server", st.server)
+            .opt("database_name", st.database_name)
+            .opt("database_user_name", st.database_user_name)("retry_attempts", st.retry_attempts)(
+                "retry_interval", st.retry_interval)("os_run_priority", st.os_run_priority)
+            .opt("output_file_name", st.output_file_name)("last_run_outcome", 0)("last_run_duration", 0)(
+                "last_run_retries", 0)("last_run_date", 0)("last_run_time", 0)
+            .opt("proxy_id", st.proxy_id)("step_uid", st.step_uid);
+        out.push_back(r.done());
+      }
+    return out;
+  };
+
+  // msdb.dbo.sysschedules
+  v.push_back(CatalogView{"dbo", "sysschedules", "msdb", false,
+                          cols({{"schedule_id", "int"},
+                                {"schedule_uid", "uniqueidentifier"},
+                                {"originating_server_id", "int"},
+                                {"name", "sysname"},
+                                {"owner_sid", "varbinary(85)"},
+                                {"enabled", "int"},
+                                {"freq_type", "int"},
+                                {"freq_interval", "int"},
+                                {"freq_subday_type", "int"},
+                                {"freq_subday_interval", "int"},
+                                {"freq_relative_interval", "int"},
+                                {"freq_recurrence_factor", "int"},
+                                {"active_start_date", "int"},
+                                {"active_end_date", "int"},
+                                {"active_start_time", "int"},
+                                {"active_end_time", "int"},
+                                {"date_created", "datetime"},
+                                {"date_modified", "datetime"},
+                                {"version_number", "int"}}),
+                          {}});
+  v.back().rows = [cols = v.back().columns](const ServerState& s, const Database&) {
+    std::vector<CatalogRow> out;
+    for (const auto& sc : s.agent.schedules) {
+      Row r(cols);
+      r("schedule_id", sc.schedule_id)("schedule_uid", sc.schedule_uid)("originating_server_id", 0)("name", sc.name)(
+          "owner_sid", sc.owner_sid)("enabled", sc.enabled)("freq_type", sc.freq_type)("freq_interval",
+                                                                                       sc.freq_interval)(
+          "freq_subday_type", sc.freq_subday_type)("freq_subday_interval", sc.freq_subday_interval)(
+          "freq_relative_interval", sc.freq_relative_interval)("freq_recurrence_factor", sc.freq_recurrence_factor)(
+          "active_start_date", sc.active_start_date)("active_end_date", sc.active_end_date)(
+          "active_start_time", sc.active_start_time)("active_end_time", sc.active_end_time)(
+          "date_created", dt(sc.date_created))("date_modified", dt(sc.date_modified))("version_number",
+                                                                                       sc.version_number);
+      out.push_back(r.done());
+    }
+    return out;
+  };
+
+  // msdb.dbo.sysjobschedules (next_run_* stay 0 until the Agent's next refresh)
+  v.push_back(CatalogView{"dbo", "sysjobschedules", "msdb", false,
+                          cols({{"schedule_id", "int"},
+                                {"job_id", "uniqueidentifier"},
+                                {"next_run_date", "int"},
+                                {"next_run_time", "int"}}),
+                          {}});
+  v.back().rows = [cols = v.back().columns](const ServerState& s, const Database&) {
+    std::vector<CatalogRow> out;
+    for (const auto& j : s.agent.jobs)
+      for (int id : j.schedule_ids) {
+        Row r(cols);
+        r("schedule_id", id)("job_id", j.job_id)("next_run_date", 0)("next_run_time", 0);
+        out.push_back(r.done());
+      }
+    return out;
+  };
+
+  // msdb.dbo.sysjobservers (local jobs: server_id 0; last_run_outcome 5 = unknown until it runs)
+  v.push_back(CatalogView{"dbo", "sysjobservers", "msdb", false,
+                          cols({{"job_id", "uniqueidentifier"},
+                                {"server_id", "int"},
+                                {"last_run_outcome", "tinyint"},
+                                {"last_outcome_message", "nvarchar(1024)"},
+                                {"last_run_date", "int"},
+                                {"last_run_time", "int"},
+                                {"last_run_duration", "int"}}),
+                          {}});
+  v.back().rows = [cols = v.back().columns](const ServerState& s, const Database&) {
+    std::vector<CatalogRow> out;
+    for (const auto& j : s.agent.jobs) {
+      if (!j.targets_local_server) continue;
+      Row r(cols);
+      r("job_id", j.job_id)("server_id", 0)("last_run_outcome", 5)
+          .null("last_outcome_message")("last_run_date", 0)("last_run_time", 0)("last_run_duration", 0);
+      out.push_back(r.done());
+    }
+    return out;
+  };
+
+  // msdb.dbo.syscategories
+  v.push_back(CatalogView{"dbo", "syscategories", "msdb", false,
+                          cols({{"category_id", "int"},
+                                {"category_class", "int"},
+                                {"category_type", "tinyint"},
+                                {"name", "sysname"}}),
+                          {}});
+  v.back().rows = [cols = v.back().columns](const ServerState&, const Database&) {
+    std::vector<CatalogRow> out;
+    for (const auto& c : agent_categories()) {
+      Row r(cols);
+      r("category_id", c.category_id)("category_class", c.category_class)("category_type", c.category_type)(
+          "name", c.name);
+      out.push_back(r.done());
+    }
+    return out;
+  };
+}
+
 std::vector<CatalogView> build_views() {
   std::vector<CatalogView> v;
 
@@ -894,6 +1148,7 @@ std::vector<CatalogView> build_views() {
     return out;
   };
 
+  add_agent_views(v);
   return v;
 }
 

@@ -489,4 +489,74 @@ ErrorMessage backup_done(const std::string& statement, std::int64_t pages, doubl
   return make(3014, 0, buf);
 }
 
+// SQL Server Agent (msdb procedures) -------------------------------------------
+namespace {
+ErrorMessage agent(int number, std::string text, const char* procedure) {
+  ErrorMessage m = make(number, 16, std::move(text));
+  m.procedure = procedure;
+  return m;
+}
+}  // namespace
+
+ErrorMessage agent_already_exists(const std::string& param, const std::string& value) {
+  return agent(14261, "The specified " + param + " ('" + value + "') already exists.", "sp_verify_job");
+}
+ErrorMessage agent_does_not_exist(const std::string& param, const std::string& value) {
+  return agent(14262, "The specified " + param + " ('" + value + "') does not exist.", "sp_verify_job_identifiers");
+}
+ErrorMessage agent_invalid_value(const std::string& param, const std::string& valid) {
+  return agent(14266, "The specified '" + param + "' is invalid (valid values are: " + valid + ").", "sp_verify_job");
+}
+ErrorMessage agent_invalid_choice(const std::string& param, const std::string& listed_by) {
+  return agent(14234, "The specified '" + param + "' is invalid (valid values are returned by " + listed_by + ").",
+               "sp_verify_job");
+}
+ErrorMessage agent_invalid_step_reference(const std::string& param, int step_id) {
+  return agent(14235,
+               "The specified '" + param + "' is invalid (valid values are greater than 0 but excluding " +
+                   std::to_string(step_id) + ").",
+               "sp_verify_jobstep");
+}
+ErrorMessage agent_invalid(const std::string& param) {
+  return agent(14200, "The specified '" + param + "' is invalid.", "sp_verify_schedule");
+}
+ErrorMessage agent_schedule_invalid(const std::string& reason) {
+  return agent(14278, "The schedule for this job is invalid (reason: " + reason + ").", "sp_verify_schedule");
+}
+ErrorMessage agent_ondemand_unsupported() {
+  return agent(14295, "Frequency Type 0x2 (OnDemand) is no longer supported.", "sp_verify_schedule");
+}
+ErrorMessage agent_supply_job(const std::string& id_param, const std::string& name_param) {
+  return agent(14294, "Supply either " + id_param + " or " + name_param + " to identify the job.",
+               "sp_verify_job_identifiers");
+}
+ErrorMessage agent_supply_schedule(const std::string& id_param, const std::string& name_param) {
+  return agent(14373, "Supply either " + id_param + " or " + name_param + " to identify the schedule.",
+               "sp_verify_schedule_identifiers");
+}
+ErrorMessage agent_schedule_ambiguous(const std::string& name, const std::string& id_param,
+                                      const std::string& name_param) {
+  return agent(14371,
+               "There are two or more schedules named \"" + name + "\". Specify " + id_param + " instead of " +
+                   name_param + " to uniquely identify the schedule.",
+               "sp_verify_schedule_identifiers");
+}
+ErrorMessage agent_job_already_targeted(const std::string& job, const std::string& server) {
+  return agent(14269, "Job '" + job + "' is already targeted at server '" + server + "'.", "sp_add_jobserver");
+}
+ErrorMessage agent_starting() {
+  return agent(14258, "Cannot perform this operation while SQLServerAgent is starting. Try again later.",
+               "sp_is_sqlagent_starting");
+}
+ErrorMessage agent_proxy_for_tsql() {
+  return agent(14517, "A proxy account is not allowed for a Transact-SQL subsystem.", "sp_verify_jobstep");
+}
+ErrorMessage agent_parameter_not_valid_for_step(const std::string& param, const std::string& subsystem) {
+  return agent(14545, "The " + param + " parameter is not valid for a job step of type '" + subsystem + "'.",
+               "sp_verify_jobstep");
+}
+ErrorMessage agent_end_before_start(const std::string& end, const std::string& start) {
+  return agent(14288, end + " cannot be before " + start + ".", "sp_verify_schedule");
+}
+
 }  // namespace milink::emulator::sql::err

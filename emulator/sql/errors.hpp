@@ -167,6 +167,30 @@ ErrorMessage backup_in_transaction();                       ///< 3021 (docs)
 ErrorMessage backup_tempdb();                               ///< 3147 (docs)
 ErrorMessage backup_database_not_online(const std::string& db);  ///< 927 (docs; for BACKUP: inferred)
 
+// --- SQL Server Agent (msdb's job procedures; RAISERROR(n, -1, -1, ...): the
+// severity of sys.messages, state 1). The procedure named is the msdb
+// procedure that raises it (msdb source: sp_verify_job, sp_verify_jobstep, ...).
+// Numbers and texts: docs (sys.messages 14000-14999); when each is raised, and
+// by which procedure: msdb's procedure source, except where exec_agent.cpp
+// says "inferred". The emulator's coverage is listed in docs/emulator.md.
+ErrorMessage agent_already_exists(const std::string& param, const std::string& value);  ///< 14261 (docs)
+ErrorMessage agent_does_not_exist(const std::string& param, const std::string& value);  ///< 14262 (docs)
+ErrorMessage agent_invalid_value(const std::string& param, const std::string& valid);   ///< 14266 (docs)
+ErrorMessage agent_invalid_choice(const std::string& param, const std::string& listed_by);  ///< 14234 (docs)
+ErrorMessage agent_invalid_step_reference(const std::string& param, int step_id);      ///< 14235 (docs)
+ErrorMessage agent_invalid(const std::string& param);                                   ///< 14200 (docs)
+ErrorMessage agent_schedule_invalid(const std::string& reason);                         ///< 14278 (docs)
+ErrorMessage agent_ondemand_unsupported();                                              ///< 14295 (docs)
+ErrorMessage agent_supply_job(const std::string& id_param, const std::string& name_param);       ///< 14294 (docs)
+ErrorMessage agent_supply_schedule(const std::string& id_param, const std::string& name_param);  ///< 14373 (docs)
+ErrorMessage agent_schedule_ambiguous(const std::string& name, const std::string& id_param,
+                                      const std::string& name_param);                   ///< 14371 (docs)
+ErrorMessage agent_job_already_targeted(const std::string& job, const std::string& server);  ///< 14269 (docs)
+ErrorMessage agent_starting();                                                          ///< 14258 (docs)
+ErrorMessage agent_proxy_for_tsql();                                                    ///< 14517 (docs)
+ErrorMessage agent_parameter_not_valid_for_step(const std::string& param, const std::string& subsystem);  ///< 14545 (docs)
+ErrorMessage agent_end_before_start(const std::string& end, const std::string& start);  ///< 14288 (docs)
+
 // --- Others ----------------------------------------------------------------
 ErrorMessage dbcc_incorrect();                         ///< 2526 (docs)
 ErrorMessage not_supported_on_managed_instance(const std::string& what);  ///< 40517 (inferred)

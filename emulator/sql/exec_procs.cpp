@@ -1,6 +1,7 @@
 // EXEC: argument binding and the system procedures the emulator provides
 // (sp_executesql, sp_datatype_info[_100], sp_get_endpoint_certificate,
-// sp_certificate_add_issuer). Anything else is 2812.
+// sp_certificate_add_issuer, and msdb's SQL Server Agent procedures in
+// exec_agent.cpp). Anything else is 2812.
 #include "sql/executor.hpp"
 
 #include "engine/type_info.hpp"
@@ -11,21 +12,17 @@ namespace milink::emulator::sql {
 
 namespace {
 
-struct ProcParam {
-  const char* name;
-  TypeSpec type;
-  bool required;
-};
-
 std::string joined(const std::vector<std::string>& parts) {
   std::string out;
   for (std::size_t i = 0; i < parts.size(); ++i) out += (i ? "." : "") + parts[i];
   return out;
 }
 
-/// Binds positional and named arguments to \p defs (errors 119, 201, 8144, 8145, 8114).
-std::vector<Datum> bind_arguments(const std::string& proc, const std::vector<ProcParam>& defs,
-                                  const std::vector<CallArg>& args, bool ci) {
+}  // namespace
+
+std::vector<Datum> bind_procedure_arguments(const std::string& proc, const std::vector<ProcParam>& defs,
+                                            const std::vector<CallArg>& args, bool ci, std::vector<std::string>* outputs) {
+  if (outputs) outputs->assign(defs.size(), std::string());
   std::vector<std::optional<Datum>> bound(defs.size());
   bool named_seen = false;
   std::size_t position = 0;
@@ -43,6 +40,7 @@ std::vector<Datum> bind_arguments(const std::string& proc, const std::vector<Pro
         if (collate_equal(defs[k].name, a.name, ci)) slot = k;
       if (slot == defs.size()) throw SqlError(err::not_a_parameter(a.name, proc));
     }
+    if (outputs && a.output) (*outputs)[slot] = a.output_variable;
     if (a.is_default) continue;
     try {
       bound[slot] = convert(a.value, defs[slot].type, false);
@@ -61,6 +59,8 @@ std::vector<Datum> bind_arguments(const std::string& proc, const std::vector<Pro
   }
   return out;
 }
+
+namespace {
 
 void set_procedure(SqlError& e, const std::string& proc) {
   for (auto& m : e.messages)
@@ -157,11 +157,27 @@ void Executor::call_procedure(Frame& f, const std::vector<std::string>& parts, s
   bool db_ok = parts.size() < 3 || server_.find_database(parts[parts.size() - 3]) != nullptr;
   bool server_ok = parts.size() < 4 || server_.names_equal(parts[0], server_.name);
   std::string name = to_lower(proc);
-  bool known = schema_ok && db_ok && server_ok &&
-               (name == "sp_executesql" || name == "sp_datatype_info_100" || name == "sp_datatype_info" ||
-                ((name == "sp_get_endpoint_certificate" || name == "sp_certificate_add_issuer") &&
-                 server_.has_link_procedures()));
+  // msdb's Agent procedures live in msdb.dbo only: msdb.dbo.sp_add_job,
+  // msdb..sp_add_job, or sp_add_job / dbo.sp_add_job while msdb is current.
+  bool agent = false;
+  if (is_agent_procedure(name)) {
+    bool dbo = parts.size() < 2 || parts[parts.size() - 2].empty() || iequals(parts[parts.size() - 2], "dbo");
+    bool in_msdb = parts.size() >= 3 ? server_.names_equal(parts[parts.size() - 3], "msdb")
+                                     : server_.names_equal(f.database, "msdb");
+    agent = dbo && in_msdb && server_ok;
+  }
+  bool known = agent || (schema_ok && db_ok && server_ok &&
+                         (name == "sp_executesql" || name == "sp_datatype_info_100" || name == "sp_datatype_info" ||
+                          ((name == "sp_get_endpoint_certificate" || name == "sp_certificate_add_issuer") &&
+                           server_.has_link_procedures())));
   if (!known) throw SqlError(err::procedure_not_found(joined(parts)));
+
+  if (agent) {
+    int agent_status = run_agent_procedure(f, name, args);
+    if (!return_variable.empty()) assign(f, return_variable, Datum::integer(agent_status));
+    if (!describe_mode_) response_.items.emplace_back(ReturnStatus{agent_status});
+    return;
+  }
 
   int status = 0;
   int errors_before = statement_errors_;
@@ -261,7 +277,7 @@ void Executor::proc_executesql(Frame& f, std::vector<CallArg>& args) {
 
 void Executor::proc_datatype_info(Frame& f, std::vector<CallArg>& args, const std::string& name) {
   (void)f;
-  auto bound = bind_arguments(name,
+  auto bound = bind_procedure_arguments(name,
                               {{"@data_type", TypeSpec::of(BaseType::Int), false},
                                {"@ODBCVer", TypeSpec::of(BaseType::TinyInt), false}},
                               args, ci());
@@ -287,7 +303,7 @@ void Executor::proc_datatype_info(Frame& f, std::vector<CallArg>& args, const st
 
 void Executor::proc_get_endpoint_certificate(Frame& f, std::vector<CallArg>& args) {
   (void)f;
-  auto bound = bind_arguments("sp_get_endpoint_certificate", {{"@endpoint_type", TypeSpec::of(BaseType::Int), true}},
+  auto bound = bind_procedure_arguments("sp_get_endpoint_certificate", {{"@endpoint_type", TypeSpec::of(BaseType::Int), true}},
                               args, ci());
   SelectResult r;
   r.names = {"EndpointCertificatePublicKey"};
@@ -316,7 +332,7 @@ void Executor::proc_get_endpoint_certificate(Frame& f, std::vector<CallArg>& arg
 void Executor::proc_certificate_add_issuer(Frame& f, std::vector<CallArg>& args) {
   (void)f;
   // Parameter names are not documented; these are inferred (callers pass them positionally).
-  auto bound = bind_arguments("sp_certificate_add_issuer",
+  auto bound = bind_procedure_arguments("sp_certificate_add_issuer",
                               {{"@certificate_id", TypeSpec::of(BaseType::Int), true},
                                {"@issuer_name", TypeSpec::of(BaseType::NVarChar, 4000), true}},
                               args, ci());

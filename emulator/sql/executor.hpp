@@ -97,6 +97,21 @@ struct CallArg {
   int line = 1;
 };
 
+/// One parameter of a system procedure the emulator provides.
+struct ProcParam {
+  const char* name;  ///< "@job_name"
+  TypeSpec type;
+  bool required;     ///< no default: 201 when not supplied
+};
+
+/// Binds positional and named arguments to \p defs (errors 119, 201, 8144,
+/// 8145, 8114); a parameter not supplied (or DEFAULT) is NULL of its type.
+/// \p outputs, when given, receives per parameter the caller's variable
+/// passed with OUTPUT ("" when none).
+std::vector<Datum> bind_procedure_arguments(const std::string& proc, const std::vector<ProcParam>& defs,
+                                            const std::vector<CallArg>& args, bool ci,
+                                            std::vector<std::string>* outputs = nullptr);
+
 class Executor {
 public:
   Executor(EmulatorWorld& world, ServerState& server, Session& session, SessionData& data, Response& response);
@@ -153,6 +168,19 @@ private:
   void proc_datatype_info(Frame& f, std::vector<CallArg>& args, const std::string& name);
   void proc_get_endpoint_certificate(Frame& f, std::vector<CallArg>& args);
   void proc_certificate_add_issuer(Frame& f, std::vector<CallArg>& args);
+
+  // msdb's SQL Server Agent procedures (exec_agent.cpp). Each raises its
+  // errors as msdb's own procedure does (RAISERROR, then RETURN(1)): the
+  // messages are sent, the batch goes on, the return status is 1.
+  static bool is_agent_procedure(const std::string& lower_name);
+  /// Runs one; returns its return status (0 success, 1 failure).
+  int run_agent_procedure(Frame& f, const std::string& lower_name, std::vector<CallArg>& args);
+  void agent_add_job(Frame& f, std::vector<CallArg>& args);
+  void agent_update_job(Frame& f, std::vector<CallArg>& args);
+  void agent_add_jobstep(Frame& f, std::vector<CallArg>& args);
+  void agent_add_schedule(Frame& f, std::vector<CallArg>& args);
+  void agent_attach_schedule(Frame& f, std::vector<CallArg>& args);
+  void agent_add_jobserver(Frame& f, std::vector<CallArg>& args);
 
   // security (exec_security.cpp)
   void do_create_master_key(Frame& f, const CreateMasterKeyStmt& s);

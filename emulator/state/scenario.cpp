@@ -221,11 +221,136 @@ LoginSpec read_login(const Reader& r, const Value& v, const std::string& p) {
   return l;
 }
 
+AgentStepSpec read_agent_step(const Reader& r, const Value& v, const std::string& p) {
+  const auto& o = r.object(v, p, {"name", "subsystem", "command", "database"});
+  auto at = [&](const char* k) { return milink::sdk::json_pointer_join(p, k); };
+  AgentStepSpec st;
+  const Value* name = o.find("name");
+  if (!name) r.fail(p, "missing \"name\"");
+  st.name = r.string(*name, at("name"));
+  if (st.name.empty() || utf8_length(st.name) > 128) r.fail(at("name"), "a step name has 1 to 128 characters");
+  if (auto* x = o.find("subsystem"))
+    st.subsystem = r.choice<std::string>(*x, at("subsystem"), {{"TSQL", "TSQL"},
+                                                              {"CmdExec", "CmdExec"},
+                                                              {"PowerShell", "PowerShell"},
+                                                              {"SSIS", "SSIS"}});
+  if (auto* x = o.find("command")) st.command = r.string(*x, at("command"));
+  if (auto* x = o.find("database")) st.database = r.string(*x, at("database"));
+  return st;
+}
+
+AgentScheduleSpec read_agent_schedule(const Reader& r, const Value& v, const std::string& p) {
+  const auto& o = r.object(v, p, {"name", "enabled", "freq_type", "freq_interval", "freq_subday_type",
+                                  "freq_subday_interval", "active_start_time"});
+  auto at = [&](const char* k) { return milink::sdk::json_pointer_join(p, k); };
+  AgentScheduleSpec sc;
+  const Value* name = o.find("name");
+  if (!name) r.fail(p, "missing \"name\"");
+  sc.name = r.string(*name, at("name"));
+  if (sc.name.empty() || utf8_length(sc.name) > 128) r.fail(at("name"), "a schedule name has 1 to 128 characters");
+  if (auto* x = o.find("enabled")) sc.enabled = r.boolean(*x, at("enabled"));
+  if (auto* x = o.find("freq_type")) {
+    sc.freq_type = static_cast<int>(r.integer(*x, at("freq_type"), 1, 128));
+    if (sc.freq_type != 1 && sc.freq_type != 4 && sc.freq_type != 8 && sc.freq_type != 16 && sc.freq_type != 32 &&
+        sc.freq_type != 64 && sc.freq_type != 128)
+      r.fail(at("freq_type"), "must be one of 1, 4, 8, 16, 32, 64, 128 (msdb.dbo.sysschedules.freq_type)");
+  }
+  if (auto* x = o.find("freq_interval")) sc.freq_interval = static_cast<int>(r.integer(*x, at("freq_interval"), 0, 127));
+  if (auto* x = o.find("freq_subday_type")) {
+    sc.freq_subday_type = static_cast<int>(r.integer(*x, at("freq_subday_type"), 1, 8));
+    if (sc.freq_subday_type != 1 && sc.freq_subday_type != 2 && sc.freq_subday_type != 4 && sc.freq_subday_type != 8)
+      r.fail(at("freq_subday_type"), "must be one of 1 (once), 2 (seconds), 4 (minutes), 8 (hours)");
+  }
+  if (auto* x = o.find("freq_subday_interval"))
+    sc.freq_subday_interval = static_cast<int>(r.integer(*x, at("freq_subday_interval"), 0, 100000));
+  if (auto* x = o.find("active_start_time"))
+    sc.active_start_time = static_cast<int>(r.integer(*x, at("active_start_time"), 0, 235959));
+  if (sc.freq_type == 4 && sc.freq_interval < 1) r.fail(at("freq_interval"), "must be at least 1 for a daily schedule");
+  if (sc.freq_subday_type != 1 && sc.freq_subday_interval < 1)
+    r.fail(at("freq_subday_interval"), "must be at least 1 when freq_subday_type is not 1");
+  return sc;
+}
+
+AgentJobSpec read_agent_job(const Reader& r, const Value& v, const std::string& p) {
+  const auto& o = r.object(v, p, {"name", "enabled", "description", "owner", "category", "jobserver", "steps",
+                                  "schedules"});
+  auto at = [&](const char* k) { return milink::sdk::json_pointer_join(p, k); };
+  AgentJobSpec j;
+  const Value* name = o.find("name");
+  if (!name) r.fail(p, "missing \"name\"");
+  j.name = r.string(*name, at("name"));
+  if (j.name.empty() || utf8_length(j.name) > 128) r.fail(at("name"), "a job name has 1 to 128 characters");
+  if (auto* x = o.find("enabled")) j.enabled = r.boolean(*x, at("enabled"));
+  if (auto* x = o.find("description")) {
+    j.description = r.string(*x, at("description"));
+    if (utf8_length(j.description) > 512) r.fail(at("description"), "a job description has at most 512 characters");
+  }
+  if (auto* x = o.find("owner")) j.owner = r.string(*x, at("owner"));
+  if (auto* x = o.find("category")) {
+    j.category = r.string(*x, at("category"));
+    if (!find_job_category(j.category)) {
+      std::string msg = "\"" + j.category + "\" is not a job category; known:";
+      for (const auto& c : agent_categories())
+        if (c.category_class == 1) msg += std::string(" \"") + c.name + "\"";
+      r.fail(at("category"), msg);
+    }
+  }
+  if (auto* x = o.find("jobserver")) j.jobserver = r.boolean(*x, at("jobserver"));
+  if (auto* x = o.find("steps")) {
+    const auto& arr = r.array(*x, at("steps"));
+    for (std::size_t i = 0; i < arr.size(); ++i) {
+      std::string ip = milink::sdk::json_pointer_join(at("steps"), i);
+      AgentStepSpec st = read_agent_step(r, arr[i], ip);
+      for (const auto& e : j.steps)
+        if (iequals(e.name, st.name)) r.fail(ip, "step \"" + st.name + "\" appears twice in job \"" + j.name + "\"");
+      j.steps.push_back(st);
+    }
+  }
+  if (auto* x = o.find("schedules")) {
+    const auto& arr = r.array(*x, at("schedules"));
+    for (std::size_t i = 0; i < arr.size(); ++i)
+      j.schedules.push_back(read_agent_schedule(r, arr[i], milink::sdk::json_pointer_join(at("schedules"), i)));
+  }
+  return j;
+}
+
+void read_agent(const Reader& r, const Value& v, const std::string& p, AgentSpec& a, bool mi) {
+  std::vector<std::string> allowed = {"jobs"};
+  if (!mi) allowed = {"status", "startup_type", "service_account", "jobs"};
+  const auto& o = r.object(v, p, allowed);
+  auto at = [&](const char* k) { return milink::sdk::json_pointer_join(p, k); };
+  if (auto* x = o.find("status"))
+    a.status = r.choice<ServiceStatus>(*x, at("status"), {{"running", ServiceStatus::Running},
+                                                          {"stopped", ServiceStatus::Stopped},
+                                                          {"paused", ServiceStatus::Paused},
+                                                          {"start_pending", ServiceStatus::StartPending},
+                                                          {"stop_pending", ServiceStatus::StopPending},
+                                                          {"continue_pending", ServiceStatus::ContinuePending},
+                                                          {"pause_pending", ServiceStatus::PausePending}});
+  if (auto* x = o.find("startup_type"))
+    a.startup = r.choice<ServiceStartup>(*x, at("startup_type"), {{"automatic", ServiceStartup::Automatic},
+                                                                  {"manual", ServiceStartup::Manual},
+                                                                  {"disabled", ServiceStartup::Disabled},
+                                                                  {"other", ServiceStartup::Other}});
+  if (auto* x = o.find("service_account")) a.service_account = r.string(*x, at("service_account"));
+  if (auto* x = o.find("jobs")) {
+    a.jobs.clear();
+    const auto& arr = r.array(*x, at("jobs"));
+    for (std::size_t i = 0; i < arr.size(); ++i) {
+      std::string ip = milink::sdk::json_pointer_join(at("jobs"), i);
+      AgentJobSpec j = read_agent_job(r, arr[i], ip);
+      for (const auto& e : a.jobs)
+        if (iequals(e.name, j.name)) r.fail(ip, "job \"" + j.name + "\" appears twice");
+      a.jobs.push_back(j);
+    }
+  }
+}
+
 void read_server(const Reader& r, const Value& v, const std::string& p, ServerSpec& s, bool mi) {
   std::vector<std::string> allowed = {"name",     "machine_name", "version",   "product_level", "update_level",
                                       "update_reference", "edition", "os",     "hadr_enabled",  "wsfc_node",
                                       "trace_flags", "collation",  "logins",    "databases",     "master_key",
-                                      "init_sql"};
+                                      "agent",     "init_sql"};
   if (mi) {
     allowed.push_back("fqdn");
     allowed.push_back("encryption");
@@ -294,6 +419,7 @@ void read_server(const Reader& r, const Value& v, const std::string& p, ServerSp
     }
   }
   if (auto* x = o.find("master_key")) s.master_key = r.boolean(*x, at("master_key"));
+  if (auto* x = o.find("agent")) read_agent(r, *x, at("agent"), s.agent, mi);
   if (auto* x = o.find("init_sql")) {
     s.init_sql.clear();
     const auto& arr = r.array(*x, at("init_sql"));
@@ -310,6 +436,60 @@ void read_server(const Reader& r, const Value& v, const std::string& p, ServerSp
                                                                  {"on", "on"},
                                                                  {"off", "off"},
                                                                  {"not_supported", "not_supported"}});
+  }
+}
+
+int yyyymmdd(const SqlDateTime& t) { return t.year * 10000 + t.month * 100 + t.day; }
+
+void build_agent(ServerState& st, const AgentSpec& spec, const SqlDateTime& installed) {
+  SqlAgent& a = st.agent;
+  a = SqlAgent{};
+  a.status = st.personality == Personality::ManagedInstance ? ServiceStatus::Running : spec.status;
+  a.startup = st.personality == Personality::ManagedInstance ? ServiceStartup::Automatic : spec.startup;
+  a.service_account = spec.service_account;
+  a.last_startup_time = add_days(now_utc(), -1);
+  for (const auto& js : spec.jobs) {
+    AgentJob j;
+    j.job_id = new_guid();
+    j.name = js.name;
+    j.enabled = js.enabled ? 1 : 0;
+    if (!js.description.empty()) j.description = js.description;
+    const AgentCategory* c = find_job_category(js.category);
+    j.category_id = c ? c->category_id : 0;
+    const Login* owner = st.find_login(js.owner);
+    j.owner_sid = owner ? login_sid(*owner) : std::vector<std::uint8_t>{0x01};
+    j.date_created = j.date_modified = installed;
+    for (const auto& ss : js.steps) {
+      AgentJobStep step;
+      step.step_id = static_cast<int>(j.steps.size()) + 1;
+      step.step_name = ss.name;
+      step.subsystem = ss.subsystem;
+      step.command = ss.command;
+      if (!iequals(ss.subsystem, "CmdExec")) step.database_name = ss.database;
+      step.step_uid = new_guid();
+      j.steps.push_back(step);
+    }
+    for (const auto& sc : js.schedules) {
+      AgentSchedule s;
+      s.schedule_id = a.next_schedule_id++;
+      s.schedule_uid = new_guid();
+      s.name = sc.name;
+      s.owner_sid = j.owner_sid;
+      s.enabled = sc.enabled ? 1 : 0;
+      s.freq_type = sc.freq_type;
+      bool once = sc.freq_type == 1 || sc.freq_type == 64 || sc.freq_type == 128;
+      s.freq_interval = once ? 0 : sc.freq_interval;
+      s.freq_subday_type = once ? 0 : sc.freq_subday_type;
+      s.freq_subday_interval = once || sc.freq_subday_type == 1 ? 0 : sc.freq_subday_interval;
+      s.freq_recurrence_factor = sc.freq_type == 8 || sc.freq_type == 16 || sc.freq_type == 32 ? 1 : 0;
+      s.active_start_date = yyyymmdd(installed);
+      s.active_start_time = sc.active_start_time;
+      s.date_created = s.date_modified = installed;
+      a.schedules.push_back(s);
+      j.schedule_ids.push_back(s.schedule_id);
+    }
+    j.targets_local_server = js.jobserver;
+    a.jobs.push_back(std::move(j));
   }
 }
 
@@ -348,6 +528,21 @@ Scenario parse_scenario_value(const Value& value, const std::string& source, con
       if (!found)
         r.fail(std::string(which) + "/logins/" + std::to_string(i) + "/default_database",
                "database \"" + l.default_database + "\" is not in this server's databases");
+    }
+    for (std::size_t i = 0; i < spec->agent.jobs.size(); ++i) {
+      const auto& j = spec->agent.jobs[i];
+      std::string jp = std::string(which) + "/agent/jobs/" + std::to_string(i);
+      bool owner = std::any_of(spec->logins.begin(), spec->logins.end(),
+                               [&](const LoginSpec& l) { return iequals(l.name, j.owner); });
+      if (!owner) r.fail(jp + "/owner", "login \"" + j.owner + "\" is not in this server's logins");
+      for (std::size_t k = 0; k < j.steps.size(); ++k) {
+        const auto& db = j.steps[k].database;
+        bool found = iequals(db, "master") || iequals(db, "tempdb") || iequals(db, "model") || iequals(db, "msdb");
+        for (const auto& d : spec->databases) found = found || iequals(d.name, db);
+        if (!found)
+          r.fail(jp + "/steps/" + std::to_string(k) + "/database",
+                 "database \"" + db + "\" is not in this server's databases");
+      }
     }
   }
   return s;
@@ -432,6 +627,7 @@ void build_server_state(ServerState& st, const ServerSpec& spec, Personality per
     mk.create_date = mk.modify_date = installed;
     st.master().master_key = mk;
   }
+  build_agent(st, spec.agent, installed);
   for (const auto& ds : spec.databases) {
     Database& d = st.add_database(ds.name, ds.recovery);
     d.size_mb = ds.size_mb;

@@ -29,6 +29,22 @@
 ///       {"name": "hr", "recovery": "SIMPLE", "size_mb": 32, "backups": []}
 ///     ],
 ///     "master_key": false,                   // true: master already has a database master key
+///     "agent": {                             // SQL Server Agent: sys.dm_server_services and msdb's job tables
+///       "status": "running",                 // running | stopped | paused | start_pending | stop_pending |
+///                                            // continue_pending | pause_pending (start_pending: msdb's job
+///                                            // procedures refuse with 14258, as while the Agent starts)
+///       "startup_type": "automatic",         // automatic | manual | disabled | other
+///       "service_account": "NT Service\\SQLSERVERAGENT",  // default; NT Service\\SQLAgent$<instance> when named
+///       "jobs": [                            // msdb.dbo.sysjobs at start; default none
+///         {"name": "LogBackup sales", "enabled": true, "description": "", "owner": "sa",  // owner: a login
+///          "category": "Database Maintenance",   // a built-in job category; default [Uncategorized (Local)]
+///          "jobserver": true,                // targeted at the local server (sp_add_jobserver); false: never runs
+///          "steps": [{"name": "Back up the log", "subsystem": "TSQL", "database": "master",
+///                     "command": "BACKUP LOG [sales] TO DISK = N'C:\\Backup\\sales.trn'"}],
+///          "schedules": [{"name": "Every 15 minutes", "enabled": true, "freq_type": 4, "freq_interval": 1,
+///                         "freq_subday_type": 4, "freq_subday_interval": 15, "active_start_time": 0}]}
+///       ]                                    // schedules: defaults as shown (daily, every 15 minutes)
+///     },
 ///     "init_sql": ["CREATE ENDPOINT ..."]    // batches run as sa in master when the engine starts
 ///   },
 ///   "managed_instance": {
@@ -39,6 +55,7 @@
 ///     "collation": "SQL_Latin1_General_CP1_CI_AS",
 ///     "encryption": "required",              // TDS PRELOGIN: "required" | "on" | "off" | "not_supported"
 ///     "hadr_enabled": true, "trace_flags": [], "logins": [...], "databases": [], "master_key": false,
+///     "agent": {"jobs": [...]},              // jobs only: a managed instance's Agent always runs
 ///     "init_sql": []
 ///   }
 /// }
@@ -86,6 +103,45 @@ struct LoginSpec {
   std::string default_database = "master";
 };
 
+/// A step of a job the scenario starts with (msdb.dbo.sysjobsteps).
+struct AgentStepSpec {
+  std::string name;
+  std::string subsystem = "TSQL";
+  std::string command;
+  std::string database = "master";
+};
+
+/// A schedule attached to a job the scenario starts with (msdb.dbo.sysschedules).
+struct AgentScheduleSpec {
+  std::string name;
+  bool enabled = true;
+  int freq_type = 4;              ///< daily
+  int freq_interval = 1;          ///< every day
+  int freq_subday_type = 4;       ///< minutes
+  int freq_subday_interval = 15;  ///< every 15 minutes
+  int active_start_time = 0;      ///< HHMMSS
+};
+
+/// A job msdb already holds when the scenario starts.
+struct AgentJobSpec {
+  std::string name;
+  bool enabled = true;
+  std::string description;  ///< empty: "No description available."
+  std::string owner = "sa";
+  std::string category = "[Uncategorized (Local)]";
+  std::vector<AgentStepSpec> steps;
+  std::vector<AgentScheduleSpec> schedules;
+  bool jobserver = true;  ///< targeted at the local server (sp_add_jobserver)
+};
+
+/// SQL Server Agent: the service's state and msdb's jobs.
+struct AgentSpec {
+  ServiceStatus status = ServiceStatus::Running;
+  ServiceStartup startup = ServiceStartup::Automatic;
+  std::string service_account;  ///< empty: NT Service\SQLSERVERAGENT (NT Service\SQLAgent$<instance>)
+  std::vector<AgentJobSpec> jobs;
+};
+
 struct ServerSpec {
   std::string name;
   std::string machine_name;  ///< empty: derived from name
@@ -102,6 +158,7 @@ struct ServerSpec {
   std::vector<LoginSpec> logins;
   std::vector<DatabaseSpec> databases;
   bool master_key = false;
+  AgentSpec agent;
   std::vector<std::string> init_sql;
   // managed instance
   std::string fqdn;

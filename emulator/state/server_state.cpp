@@ -293,6 +293,17 @@ const Login* ServerState::find_login(std::string_view login_name) const {
   return const_cast<ServerState*>(this)->find_login(login_name);
 }
 
+std::vector<std::uint8_t> login_sid(const Login& l) {
+  // The catalog's sys.server_principals shows this SID too.
+  return {static_cast<std::uint8_t>(l.principal_id & 0xFF)};
+}
+
+const Login* ServerState::find_login_by_sid(const std::vector<std::uint8_t>& sid) const {
+  for (const auto& l : logins)
+    if (login_sid(l) == sid) return &l;
+  return nullptr;
+}
+
 Login& ServerState::add_login(const std::string& login_name, const std::string& password, bool sysadmin) {
   Login l;
   l.name = login_name;

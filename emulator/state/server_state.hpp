@@ -6,7 +6,8 @@
 /// databases (recovery model, state, master key, certificates), msdb's
 /// backup history, its database mirroring endpoint, availability groups
 /// (local and distributed) with their replicas, the issuers trusted through
-/// sp_certificate_add_issuer, and the link's runtime hooks (replica
+/// sp_certificate_add_issuer, SQL Server Agent (its service and msdb's jobs,
+/// see agent.hpp), and the link's runtime hooks (replica
 /// connection state, last connect error, seeding statistics) that the DMVs
 /// show and the link emulation drives.
 ///
@@ -16,6 +17,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "state/agent.hpp"
 #include "state/collation.hpp"
 #include "state/statement_log.hpp"
 #include "state/x509.hpp"
@@ -56,6 +58,9 @@ struct Login {
   std::string default_database = "master";
   SqlDateTime create_date;
 };
+
+/// The login's SID as sys.server_principals shows it (sa: 0x01).
+std::vector<std::uint8_t> login_sid(const Login& l);
 
 /// How a certificate's private key is protected (sys.certificates.pvt_key_encryption_type).
 enum class PrivateKeyProtection { None, MasterKey, Password };
@@ -308,6 +313,8 @@ public:
   std::vector<TrustedIssuer> trusted_issuers;
   std::vector<BackupRecord> backups;
   std::vector<SeedingStats> seeding;
+  /// SQL Server Agent: its service (sys.dm_server_services) and msdb's jobs.
+  SqlAgent agent;
   StatementLog statement_log;
 
   /// Batches run (as sa, in master) when the first SqlEngine for this server starts.
@@ -354,6 +361,8 @@ public:
 
   Login* find_login(std::string_view login_name);
   const Login* find_login(std::string_view login_name) const;
+  /// The login whose login_sid() is \p sid; nullptr when none.
+  const Login* find_login_by_sid(const std::vector<std::uint8_t>& sid) const;
   Login& add_login(const std::string& login_name, const std::string& password, bool sysadmin);
 
   Endpoint* find_endpoint(std::string_view endpoint_name);

@@ -1,6 +1,8 @@
 # Sources of emulator/state (appended to MILINK_EMULATOR_SOURCES): the
-# emulated servers' state, the scenario that builds it, certificates.
+# emulated servers' state, the scenario that builds it, certificates,
+# SQL Server Agent (its service and msdb's jobs).
 list(APPEND MILINK_EMULATOR_SOURCES
+  ${CMAKE_CURRENT_LIST_DIR}/agent.cpp
   ${CMAKE_CURRENT_LIST_DIR}/azure_state.cpp
   ${CMAKE_CURRENT_LIST_DIR}/collation.cpp
   ${CMAKE_CURRENT_LIST_DIR}/scenario.cpp

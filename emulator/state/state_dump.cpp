@@ -139,6 +139,60 @@ Value backup_json(const BackupRecord& b) {
   return Value(std::move(o));
 }
 
+Value schedule_json(const AgentSchedule& s) {
+  Object o;
+  o.set("schedule_id", Value(s.schedule_id));
+  o.set("name", Value(s.name));
+  o.set("enabled", Value(s.enabled != 0));
+  o.set("freq_type", Value(s.freq_type));
+  o.set("freq_interval", Value(s.freq_interval));
+  o.set("freq_subday_type", Value(s.freq_subday_type));
+  o.set("freq_subday_interval", Value(s.freq_subday_interval));
+  o.set("active_start_time", Value(s.active_start_time));
+  return Value(std::move(o));
+}
+
+Value agent_json(const ServerState& st) {
+  const SqlAgent& a = st.agent;
+  Object o;
+  o.set("status", Value(service_status_desc(a.status)));
+  o.set("startup_type", Value(service_startup_desc(a.startup)));
+  Array jobs;
+  for (const auto& j : a.jobs) {
+    Object jo;
+    jo.set("job_id", Value(j.job_id));
+    jo.set("name", Value(j.name));
+    jo.set("enabled", Value(j.enabled != 0));
+    jo.set("description", Value(j.description));
+    const AgentCategory* c = find_job_category(j.category_id);
+    jo.set("category", c ? Value(c->name) : Value());
+    const Login* owner = st.find_login_by_sid(j.owner_sid);
+    jo.set("owner", owner ? Value(owner->name) : Value(hex(j.owner_sid)));
+    jo.set("jobserver", Value(j.targets_local_server));
+    Array steps;
+    for (const auto& s : j.steps) {
+      Object so;
+      so.set("step_id", Value(s.step_id));
+      so.set("name", Value(s.step_name));
+      so.set("subsystem", Value(s.subsystem));
+      so.set("database_name", s.database_name ? Value(*s.database_name) : Value());
+      so.set("command", s.command ? Value(*s.command) : Value());
+      steps.push_back(Value(std::move(so)));
+    }
+    jo.set("steps", Value(std::move(steps)));
+    Array schedules;
+    for (int id : j.schedule_ids)
+      if (const AgentSchedule* s = a.find_schedule(id)) schedules.push_back(schedule_json(*s));
+    jo.set("schedules", Value(std::move(schedules)));
+    jobs.push_back(Value(std::move(jo)));
+  }
+  o.set("jobs", Value(std::move(jobs)));
+  Array schedules;
+  for (const auto& s : a.schedules) schedules.push_back(schedule_json(s));
+  o.set("schedules", Value(std::move(schedules)));
+  return Value(std::move(o));
+}
+
 }  // namespace
 
 Value ServerState::dump() const {
@@ -199,6 +253,7 @@ Value ServerState::dump() const {
     seeds.emplace_back(std::move(so));
   }
   o.set("seeding", Value(std::move(seeds)));
+  o.set("agent", agent_json(*this));
   return Value(std::move(o));
 }
 
