@@ -4,8 +4,11 @@
 #include "install_fixture.hpp"
 
 #include <milink/sdk/abi.hpp>
+#include <milink/sdk/json.hpp>
 
 #include <catch2/catch.hpp>
+
+#include <map>
 
 using installtest::installed_prefix;
 using installtest::sh;
@@ -130,4 +133,51 @@ MILINK_PLUGIN("acme-hello", "1.0.0") { registrar.add_step<Hello>(); }
   CHECK(run.exit_code == 0);
   CHECK(run.out.find("hello mi1") != std::string::npos);
   CHECK(run.out.find("ok       check") != std::string::npos);
+}
+
+TEST_CASE("sdk/examples/log-backup-check builds against the installed package only and passes its own tests",
+          "[install][example]") {
+  const fs::path& p = installed_prefix();
+  testsupport::TempDir dir;
+  // A copy outside the repository, as a team would have it.
+  fs::copy(MILINK_SOURCE_DIR "/sdk/examples/log-backup-check", dir / "src", fs::copy_options::recursive);
+  auto configure = sh({MILINK_CMAKE_COMMAND, "-S", (dir / "src").string(), "-B", (dir / "build").string(), "-G",
+                       MILINK_CMAKE_GENERATOR, "-DCMAKE_PREFIX_PATH=" + p.string(), "-DCMAKE_BUILD_TYPE=Release"},
+                      dir.path());
+  REQUIRE(configure.exit_code == 0);
+  auto build = sh({MILINK_CMAKE_COMMAND, "--build", (dir / "build").string()}, dir.path());
+  REQUIRE(build.exit_code == 0);
+  std::string flags;
+  for (const auto& e : fs::recursive_directory_iterator(dir / "build"))
+    if (e.path().filename() == "flags.make" || e.path().filename() == "build.ninja")
+      flags += testsupport::read_file(e.path());
+  CHECK(flags.find(MILINK_BUILD_DIR "/") == std::string::npos);
+  CHECK(flags.find(MILINK_SOURCE_DIR "/sdk") == std::string::npos);
+  // Its tests run the installed milink and milink-emulator with the plugin
+  // and the bundled plugins together.
+  auto tests = sh({std::string(MILINK_CMAKE_COMMAND).substr(0, std::string(MILINK_CMAKE_COMMAND).rfind('/')) + "/ctest",
+                   "--test-dir", (dir / "build").string(), "--output-on-failure"},
+                  dir.path());
+  CHECK(tests.exit_code == 0);
+  CHECK(tests.out.find("100% tests passed") != std::string::npos);
+}
+
+TEST_CASE("the example workflow that adds log backups keeps every step of the bundled replicate-database",
+          "[install][example]") {
+  auto bundled = milink::sdk::parse_json(testsupport::read_file(MILINK_SOURCE_DIR "/workflows/replicate-database.json"));
+  auto example = milink::sdk::parse_json(testsupport::read_file(
+      MILINK_SOURCE_DIR "/sdk/examples/log-backup-check/workflows/replicate-database-with-log-backups.json"));
+  std::map<std::string, milink::sdk::Value> steps;
+  for (const auto& s : example.get("steps")->as_array()) steps[s.get("id")->as_string()] = s;
+  for (const auto& s : bundled.get("steps")->as_array()) {
+    const std::string id = s.get("id")->as_string();
+    INFO("step " << id << " drifted from workflows/replicate-database.json");
+    REQUIRE(steps.count(id) == 1);
+    CHECK(steps[id] == s);
+  }
+  for (const auto& [name, input] : bundled.get("inputs")->as_object()) {
+    INFO("input " << name);
+    REQUIRE(example.get("inputs")->get(name) != nullptr);
+    CHECK(*example.get("inputs")->get(name) == input);
+  }
 }
