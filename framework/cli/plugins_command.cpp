@@ -1,4 +1,5 @@
 #include "cli/commands.hpp"
+#include "cli/step_reference.hpp"
 #include "cli/options.hpp"
 #include "run/exit_codes.hpp"
 #include "workflow/schema.hpp"
@@ -172,6 +173,19 @@ int describe(const milink::host::Registry& reg, const std::string& name, bool js
   return kExitInvalidInput;
 }
 
+/// `describe NAME --output markdown`: the section docs/bundled-steps.md holds.
+int describe_markdown(const milink::host::Registry& reg, const std::string& name) {
+  const auto* e = reg.find_step(name);
+  if (e == nullptr) {
+    std::string hint = milink::workflow::did_you_mean(name, reg.step_names());
+    report_error("no step named \"" + name + "\"" + (hint.empty() ? "; see `milink plugins list`" : " (" + hint + ")"),
+                 false);
+    return kExitInvalidInput;
+  }
+  std::cout << step_markdown(e->factory->spec(), e->plugin->info->name, e->plugin->info->version);
+  return kExitSuccess;
+}
+
 }  // namespace
 
 int plugins_command(const std::vector<std::string>& args) {
@@ -182,7 +196,8 @@ int plugins_command(const std::vector<std::string>& args) {
   desc.add_options()
     ("plugin-path", po::value<std::vector<std::string>>(&plugin_paths)->composing()->value_name("DIR"),
      "look for plugins in DIR first (repeatable)")
-    ("output", po::value<std::string>(&output)->default_value("text")->value_name("text|json"), "output format")
+    ("output", po::value<std::string>(&output)->default_value("text")->value_name("text|json|markdown"),
+     "output format; markdown only for `describe STEP` (the reference in docs/bundled-steps.md)")
     ("help,h", "show this help")
     ("args", po::value<std::vector<std::string>>(&rest), "list | describe NAME");
   po::positional_options_description pos;
@@ -191,9 +206,15 @@ int plugins_command(const std::vector<std::string>& args) {
   int code = 0;
   if (!parse_command("milink plugins list | milink plugins describe NAME", args, desc, pos, vm, code)) return code;
   CommonOptions opts;
-  if (!check_output(output, opts)) return kExitInvalidInput;
+  const bool markdown = output == "markdown";
+  if (markdown && !(rest.size() == 2 && rest[0] == "describe")) {
+    report_error("--output markdown is only for `milink plugins describe STEP`", false);
+    return kExitInvalidInput;
+  }
+  if (!markdown && !check_output(output, opts)) return kExitInvalidInput;
   milink::host::Registry reg;
   if (!load_plugins(reg, plugin_paths, opts.json)) return kExitInvalidInput;
+  if (markdown) return describe_markdown(reg, rest[1]);
   if (rest.empty() || (rest[0] == "list" && rest.size() == 1)) return list(reg, opts.json);
   if (rest[0] == "describe" && rest.size() == 2) return describe(reg, rest[1], opts.json);
   report_error("usage: milink plugins list | milink plugins describe NAME", opts.json);

@@ -6,4 +6,5 @@ set(MILINK_CLI_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/plugins_command.cpp
   ${CMAKE_CURRENT_LIST_DIR}/run_command.cpp
   ${CMAKE_CURRENT_LIST_DIR}/session.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/step_reference.cpp
   ${CMAKE_CURRENT_LIST_DIR}/validate_command.cpp)
