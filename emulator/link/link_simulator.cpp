@@ -334,6 +334,7 @@ public:
       // Or trusted through its issuer (sp_certificate_add_issuer), as the
       // newer setup does with Azure's root CAs.
       for (const auto& ti : sql().trusted_issuers) {
+        if (held) break;
         const Certificate* issuer = master.find_certificate(ti.certificate_id);
         if (issuer && dns_pattern_matches(ti.dns_pattern, mi().fqdn) && certificate_signed_by(mi_der, issuer->x509.der))
           held = true;

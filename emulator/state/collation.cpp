@@ -137,6 +137,25 @@ int collate_compare(std::string_view a, std::string_view b, bool ci) {
   };
   a = trim(a);
   b = trim(b);
+  // Fast path (names and keywords are nearly always ASCII): no decoding.
+  auto ascii = [](std::string_view s) {
+    for (unsigned char c : s)
+      if (c >= 0x80) return false;
+    return true;
+  };
+  if (ascii(a) && ascii(b)) {
+    std::size_t n = std::min(a.size(), b.size());
+    for (std::size_t i = 0; i < n; ++i) {
+      char32_t x = static_cast<unsigned char>(a[i]), y = static_cast<unsigned char>(b[i]);
+      if (ci) {
+        x = fold_case(x);
+        y = fold_case(y);
+      }
+      if (x != y) return x < y ? -1 : 1;
+    }
+    if (a.size() == b.size()) return 0;
+    return a.size() < b.size() ? -1 : 1;
+  }
   std::u32string ua = utf8_decode(a), ub = utf8_decode(b);
   std::size_t n = std::min(ua.size(), ub.size());
   for (std::size_t i = 0; i < n; ++i) {

@@ -14,7 +14,9 @@
 #include <openssl/x509v3.h>
 
 #include <cstring>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
 
 namespace milink::emulator {
@@ -229,11 +231,26 @@ std::optional<CertificateInfo> parse_certificate_der(const std::vector<std::uint
 }
 
 bool certificate_signed_by(const std::vector<std::uint8_t>& der, const std::vector<std::uint8_t>& issuer_der) {
+  // A pure function of two certificates that the link simulation asks on
+  // every statement for every link: parsing and verifying each time made a
+  // 20-database emulator spend its time in OpenSSL. Remember the answers.
+  static std::mutex mu;
+  static std::map<std::pair<std::vector<std::uint8_t>, std::vector<std::uint8_t>>, bool> known;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    auto it = known.find({der, issuer_der});
+    if (it != known.end()) return it->second;
+  }
   X509Ptr x = x509_from_der(der), i = x509_from_der(issuer_der);
-  if (!x || !i) return false;
-  EVP_PKEY* pk = X509_get0_pubkey(i.get());
-  bool ok = pk && X509_verify(x.get(), pk) == 1;
+  bool ok = false;
+  if (x && i) {
+    EVP_PKEY* pk = X509_get0_pubkey(i.get());
+    ok = pk && X509_verify(x.get(), pk) == 1;
+  }
   ERR_clear_error();
+  std::lock_guard<std::mutex> lock(mu);
+  if (known.size() > 4096) known.clear();  // bounded: certificates are few, but never unbounded
+  known.emplace(std::make_pair(der, issuer_der), ok);
   return ok;
 }
 

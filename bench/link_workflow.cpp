@@ -1,0 +1,114 @@
+//===- bench/link_workflow.cpp - The bundled workflows, timed -------------===//
+///
+/// \file
+/// Runs workflows/replicate-databases.json with the real milink binary and
+/// the bundled plugins against an in-process emulator (fast profile) for N
+/// databases at several --parallel bounds, and reports per run: wall time,
+/// time per database, milink's peak resident memory, and the work the
+/// servers saw (SQL statements on SQL Server, ARM requests) per database.
+/// Then runs the same workflow again, where every step only observes.
+/// Usage: bench_link_workflow [N ...]   (default 1 5 20)
+///
+//===----------------------------------------------------------------------===//
+#include "app/emulator.hpp"
+#include "state/scenario.hpp"
+#include "test_support.hpp"
+
+#include <milink/sdk/json.hpp>
+
+#include <sys/resource.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+
+namespace {
+
+using milink::sdk::Array;
+using milink::sdk::Object;
+using milink::sdk::Value;
+
+struct Measured {
+  double seconds = 0;
+  long peak_rss_kib = 0;
+  int exit_code = -1;
+};
+
+/// Runs milink and measures it (wall time, peak RSS of the child).
+Measured run_milink(const std::vector<std::string>& args, const std::filesystem::path& cwd) {
+  auto start = std::chrono::steady_clock::now();
+  pid_t pid = testsupport::spawn(args, cwd, {}, "bench");
+  int status = 0;
+  struct rusage usage {};
+  ::wait4(pid, &status, 0, &usage);
+  Measured m;
+  m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  m.peak_rss_kib = usage.ru_maxrss;
+  m.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return m;
+}
+
+std::string scenario(int n) {
+  Array dbs;
+  for (int i = 1; i <= n; ++i) {
+    char name[16];
+    std::snprintf(name, sizeof name, "db%02d", i);
+    dbs.push_back(Value(Object{{"name", Value(name)}, {"recovery", Value("FULL")}, {"size_mb", Value(8)},
+                               {"backups", Value(Array{Value("full")})}}));
+  }
+  return Value(Object{{"sql_server", Value(Object{{"version", Value("16.0.4135.4")}, {"databases", Value(dbs)}})}})
+      .to_json();
+}
+
+void bench(int n, int parallel) {
+  testsupport::TempDir dir;
+  milink::emulator::EmulatorOptions o;
+  o.scenario = milink::emulator::parse_scenario(scenario(n), "bench");
+  milink::emulator::Emulator emulator(o);
+  emulator.start();
+  emulator.write_config(dir / "config.json");
+  Value config = milink::sdk::parse_json(testsupport::read_file(dir / "config.json"));
+  testsupport::write_file(dir / "mk", "Bench#Master-Key1");
+  Array names;
+  for (int i = 1; i <= n; ++i) {
+    char name[16];
+    std::snprintf(name, sizeof name, "db%02d", i);
+    names.push_back(Value(name));
+  }
+  config.mutable_object().set("databases", Value(names));
+  config.mutable_object().set("inputs", Value(Object{{"master_key_password", Value(Object{{"from_file", Value("mk")}})},
+                                                     {"poll_interval_ms", Value(50)}}));
+  testsupport::write_file(dir / "config.json", config.to_pretty_json());
+  std::vector<std::string> args{testsupport::milink_binary().string(), "run",
+                                std::string(MILINK_SOURCE_DIR) + "/workflows/replicate-databases.json", "-c",
+                                "config.json", "--output", "json", "--state-dir", "state", "--parallel",
+                                std::to_string(parallel)};
+  Measured first = run_milink(args, dir.path());
+  Value d = emulator.dump();
+  std::size_t sql = d.get("statement_log")->get("sql_server")->as_array().size();
+  std::size_t arm = d.get("azure_requests")->as_array().size();
+  Measured again = run_milink(args, dir.path());
+  Value d2 = emulator.dump();
+  std::size_t sql2 = d2.get("statement_log")->get("sql_server")->as_array().size() - sql;
+  std::size_t arm2 = d2.get("azure_requests")->as_array().size() - arm;
+  std::printf("| %2d | %d | %s | %6.2f s | %5.2f s | %6ld KiB | %5.1f | %4.1f | %6.2f s | %5.1f | %4.1f |\n", n, parallel,
+              first.exit_code == 0 && again.exit_code == 0 ? "ok" : "FAILED", first.seconds, first.seconds / n,
+              first.peak_rss_kib, static_cast<double>(sql) / n, static_cast<double>(arm) / n, again.seconds,
+              static_cast<double>(sql2) / n, static_cast<double>(arm2) / n);
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<int> sizes;
+  for (int i = 1; i < argc; ++i) sizes.push_back(std::atoi(argv[i]));
+  if (sizes.empty()) sizes = {1, 5, 20};
+  std::printf("| databases | --parallel | result | first run | per database | milink peak RSS | SQL statements / db "
+              "| ARM requests / db | second run | SQL / db | ARM / db |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+  for (int n : sizes)
+    for (int parallel : {1, 4, 8})
+      if (parallel == 1 || n > 1) bench(n, parallel);
+  return 0;
+}
