@@ -566,7 +566,7 @@ private:
       st = handle.instance->plan(ctx, plan);
       if (!st.ok) {
         o.status = "failed";
-        o.reason = "plan: " + st.message;
+        o.reason = "plan: " + (st.field.empty() ? std::string() : "parameter \"" + st.field + "\": ") + st.message;
         return done(false);
       }
       o.actions = std::move(plan.actions);
@@ -584,7 +584,7 @@ private:
     st = handle.instance->observe(ctx, obs);
     if (!st.ok) {
       o.status = "failed";
-      o.reason = "observe: " + st.message;
+      o.reason = "observe: " + (st.field.empty() ? std::string() : "parameter \"" + st.field + "\": ") + st.message;
       journal_end(o, spec);
       return done(true);
     }

@@ -16,6 +16,8 @@ milink::sdk::StepSpec CheckStep::spec() {
        false, {}},
       {"fail", milink::sdk::ValueType::Boolean, false, Value(false),
        "Make observe() fail, as a missing prerequisite does", false, {}},
+      {"blame", milink::sdk::ValueType::String, false, Value(""),
+       "When failing, blame this parameter (observe() throws ConfigError(blame, ...))", false, {}},
   };
   s.outputs = {{"checked", milink::sdk::ValueType::String, "What was verified", false}};
   return s;
@@ -25,11 +27,14 @@ CheckStep::Config CheckStep::configure(const milink::sdk::Params& p) {
   Config c;
   c.what = p.string("what");
   c.fail = p.boolean("fail");
+  c.blame = p.string("blame");
   return c;
 }
 
 milink::sdk::Observation CheckStep::observe(const Config& c, milink::sdk::Context& ctx) {
   record_call("observe", ctx.step_key(), Object{{"what", Value(c.what)}, {"t", Value(now_ms())}});
+  if (c.fail && !c.blame.empty())
+    throw milink::sdk::ConfigError(c.blame, "prerequisite missing: " + c.what + " (fail: true)");
   if (c.fail) throw milink::sdk::StepError("prerequisite missing: " + c.what + " (fail: true)");
   ctx.output("checked", Value(c.what));
   return milink::sdk::Observation::satisfied(c.what + " verified");

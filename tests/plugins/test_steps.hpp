@@ -55,6 +55,7 @@ public:
   struct Config {
     std::string what;
     bool fail = false;
+    std::string blame;  ///< when failing: throw ConfigError(blame) instead of StepError
   };
   static milink::sdk::StepSpec spec();
   static Config configure(const milink::sdk::Params& p);

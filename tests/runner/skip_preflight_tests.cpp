@@ -46,6 +46,19 @@ TEST_CASE("a failing preflight check stops the run before later steps", "[runner
   CHECK(str(run_end(events), "result") == "failed");
 }
 
+TEST_CASE("a parameter error raised in observe names the parameter in the reason", "[runner]") {
+  Sandbox sb;
+  sb.write("wf.json", R"({
+  "milink": 1, "name": "blamed",
+  "steps": [ { "id": "prereqs", "uses": "test.check", "with": { "what": "the port", "fail": true, "blame": "what" } } ]
+})");
+  auto r = sb.milink({"run", "wf.json", "--output", "json"});
+  CHECK(r.exit_code == 1);
+  auto events = parse_events(r.out);
+  CHECK(str(step_end(events, "prereqs"), "reason") ==
+        "observe: parameter \"what\": prerequisite missing: the port (fail: true)");
+}
+
 TEST_CASE("milink run --skip-preflight skips a failing preflight check with a warning", "[runner]") {
   Sandbox sb;
   sb.write("wf.json", checked_workflow(true));
@@ -132,7 +145,7 @@ TEST_CASE("plugins describe says when a step is a preflight check", "[runner]") 
   CHECK(t.out.find("step test.check  (plugin milink-test-steps 1.0.0") != std::string::npos);
   CHECK(t.out.find("\n  preflight check: verifies prerequisites and changes nothing; `milink run --skip-preflight` "
                    "skips it\n") != std::string::npos);
-  CHECK(t.out.find("  fail  boolean   default false\n") != std::string::npos);
+  CHECK(t.out.find("  fail   boolean   default false\n") != std::string::npos);
   auto record = sb.milink({"plugins", "describe", "test.record"});
   REQUIRE(record.exit_code == 0);
   CHECK(record.out.find("preflight") == std::string::npos);
