@@ -83,6 +83,16 @@ std::string DistributedAvailabilityGroupStep::create_sql(const Config& c, const 
          ",\n                AVAILABILITY_MODE = ASYNCHRONOUS_COMMIT,\n                FAILOVER_MODE = MANUAL,\n                SEEDING_MODE = AUTOMATIC\n            );";
 }
 
+/// Whether \p url ("tcp://<host>:5022;Server=[...]") names host \p host
+/// (case-insensitively, as DNS names compare).
+static bool listener_host_is(const std::string& url, const std::string& host) {
+  auto start = url.find("://");
+  if (start == std::string::npos) return false;
+  start += 3;
+  auto end = url.find_first_of(":;/", start);
+  return iequals(url.substr(start, end == std::string::npos ? std::string::npos : end - start), host);
+}
+
 std::string DistributedAvailabilityGroupStep::dag_name(const Config& c) const {
   return expand_name(c.name_pattern, {{"db", c.database}, {"instance", c.instance_name}}, "name_pattern");
 }
@@ -103,7 +113,7 @@ bool DistributedAvailabilityGroupStep::inspect(const Config& c, milink::sdk::Con
     std::string name = text(rs, i, "replica_server_name"), url = text(rs, i, "endpoint_url");
     members += (members.empty() ? "" : ", ") + name + " (" + url + ")";
     if (iequals(name, c.ag_name)) has_ag = true;
-    if (iequals(name, c.instance_ag_name) && url.find(c.instance_fqdn) != std::string::npos) has_instance = true;
+    if (iequals(name, c.instance_ag_name) && listener_host_is(url, c.instance_fqdn)) has_instance = true;
   }
   if (!has_ag || !has_instance)
     throw StepError("distributed availability group " + tsql::quote_identifier(dag) + " exists with members " + members +

@@ -252,6 +252,13 @@ TEST_CASE("linksteps: rejections: dag refuses an existing distributed availabili
                     kInstanceFqdn + ":5022;Server=[mi1]), not Other_AG and mi1_grouped_db (tcp://" + kInstanceFqdn +
                     ":5022;Server=[mi1]); drop it (DROP AVAILABILITY GROUP [DAG_grouped_db]) if it is left over, or "
                     "set name_pattern to another name");
+  // The same member names, but the workflow's instance FQDN is only part of
+  // the one the DAG listens on: another host, refused.
+  const std::string partial = std::string(kInstanceFqdn).substr(std::string(kInstanceFqdn).find('.') + 1);
+  auto other_host = w.run(dag_step("grouped_db", Object{{"ag_name", Value("Other_AG")}, {"instance_fqdn", Value(partial)}}));
+  CHECK(other_host.exit_code() == 1);
+  CHECK(other_host.events.status(kStep) == "failed");
+  CHECK(other_host.events.reason(kStep).find("exists with members Other_AG") != std::string::npos);
   w.check_unchanged();
 
   // Its real members: accepted as they are.

@@ -22,15 +22,18 @@ std::string scenario_with(const std::vector<std::string>& databases, const std::
 }
 
 namespace {
-milink::emulator::EmulatorOptions options(const std::string& scenario_json, const std::string& faults) {
+milink::emulator::EmulatorOptions options(const std::string& scenario_json, const std::string& faults,
+                                         const std::string& profile) {
   milink::emulator::EmulatorOptions o;
   o.scenario = milink::emulator::parse_scenario(scenario_json, "test scenario");
   o.faults = faults;
+  o.profile = profile;
   return o;
 }
 }  // namespace
 
-Rig::Rig(const std::string& scenario_json, const std::string& faults) : emulator(options(scenario_json, faults)) {
+Rig::Rig(const std::string& scenario_json, const std::string& faults, const std::string& profile)
+    : emulator(options(scenario_json, faults, profile)) {
   emulator.start();
   emulator.write_config(dir / "config.json");
   config = milink::sdk::parse_json(testsupport::read_file(dir / "config.json"));

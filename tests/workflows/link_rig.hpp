@@ -25,7 +25,8 @@ struct Rig {
   milink::emulator::Emulator emulator;
   milink::sdk::Value config;
 
-  explicit Rig(const std::string& scenario_json = "{}", const std::string& faults = "");
+  /// \p profile: the emulator timing profile ("fast", "demo", "realistic").
+  explicit Rig(const std::string& scenario_json = "{}", const std::string& faults = "", const std::string& profile = "fast");
 
   /// Sets config.inputs.<name> and rewrites the config file.
   void set_input(const std::string& name, const milink::sdk::Value& v);

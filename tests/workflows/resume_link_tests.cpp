@@ -101,3 +101,29 @@ TEST_CASE("kill -9 after the endpoint then resume", "[workflows][resume]") { kil
 TEST_CASE("kill -9 after the AG then resume", "[workflows][resume]") { kill_after_and_resume(5); }
 TEST_CASE("kill -9 after the DAG then resume", "[workflows][resume]") { kill_after_and_resume(6); }
 TEST_CASE("kill -9 after the link then resume", "[workflows][resume]") { kill_after_and_resume(7); }
+
+TEST_CASE("Ctrl-C while verify waits for seeding stops the run and resume finishes the link", "[workflows][resume]") {
+  // The demo profile seeds the 64 MB sales database in about 7 s.
+  Rig rig("{}", "", "demo");
+  pid_t pid = rig.spawn("replicate-database.json", {}, "first");
+  REQUIRE(pid > 0);
+  bool seeding = testsupport::eventually(
+      [&] { return testsupport::read_file(rig.dir / "first.stdout").find("MB of 64.0 MB") != std::string::npos; },
+      60000);
+  ::kill(pid, SIGINT);
+  int code = testsupport::wait_for(pid);
+  REQUIRE(seeding);
+  CHECK(code == 130);
+  std::string out = testsupport::read_file(rig.dir / "first.stdout");
+  INFO(out.substr(out.size() > 3000 ? out.size() - 3000 : 0));
+  CHECK(out.find("\"status\":\"failed\",\"reason\":\"interrupted: ") != std::string::npos);
+  CHECK(out.find("\"result\":\"interrupted\"") != std::string::npos);
+
+  auto r = rig.run("replicate-database.json", {"--resume"});
+  REQUIRE(r.exit_code == 0);
+  auto st = Rig::statuses(r.out);
+  CHECK((st["verify"] == "changed" || st["verify"] == "ok"));
+  CHECK(rig.instance_databases()["sales"] == "ONLINE");
+  CHECK(rig.statements("CREATE AVAILABILITY GROUP").size() == 2);
+  CHECK(rig.arm_requests("PUT", "/distributedAvailabilityGroups/") == 1);
+}
