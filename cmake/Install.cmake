@@ -12,9 +12,6 @@ include(CMakePackageConfigHelpers)
 set(MILINK_WORKFLOWS_INSTALL_DIR ${CMAKE_INSTALL_DATADIR}/milink/workflows)
 set(MILINK_PACKAGE_INSTALL_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/milink)
 
-# The SDK ABI number, for the package (plugins built against it must match).
-file(STRINGS ${PROJECT_SOURCE_DIR}/sdk/include/milink/sdk/abi.hpp _abi_line REGEX "^#define MILINK_SDK_ABI [0-9]+")
-string(REGEX REPLACE "^#define MILINK_SDK_ABI ([0-9]+).*" "\\1" MILINK_SDK_ABI "${_abi_line}")
 
 install(TARGETS milink_sdk EXPORT milinkTargets
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
@@ -38,6 +35,28 @@ install(FILES
 
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/workflows/ DESTINATION ${MILINK_WORKFLOWS_INSTALL_DIR}
   FILES_MATCHING PATTERN "*.json")
-install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
+install(FILES ${PROJECT_SOURCE_DIR}/README.md ${PROJECT_SOURCE_DIR}/CHANGELOG.md ${PROJECT_SOURCE_DIR}/SECURITY.md
+  DESTINATION ${CMAKE_INSTALL_DOCDIR})
+
+# share/doc/milink/copyright in Debian's machine-readable format (DEP-5): the
+# License paragraph is LICENSE itself, each line indented, blank lines as " .".
+file(READ ${PROJECT_SOURCE_DIR}/LICENSE _license)
+string(STRIP "${_license}" _license)
+string(REGEX REPLACE "\n\n" "\n.\n" _license "${_license}")
+string(REGEX REPLACE "\n" "\n " _license "${_license}")
+set(_source_line "")
+if(MILINK_HOMEPAGE)
+  set(_source_line "Source: ${MILINK_HOMEPAGE}\n")
+endif()
+file(WRITE ${PROJECT_BINARY_DIR}/package/copyright
+  "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n"
+  "Upstream-Name: milink\n"
+  "${_source_line}"
+  "\n"
+  "Files: *\n"
+  "Copyright: 2026 The milink authors\n"
+  "License: MIT\n"
+  " ${_license}\n")
+install(FILES ${PROJECT_BINARY_DIR}/package/copyright ${PROJECT_SOURCE_DIR}/LICENSE DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR}
   FILES_MATCHING PATTERN "*.md")

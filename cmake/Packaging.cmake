@@ -3,13 +3,21 @@
 # /usr/lib/milink/plugins) and is installed with `apt install ./milink_*.deb`.
 set(CPACK_PACKAGE_NAME milink)
 set(CPACK_PACKAGE_VENDOR "milink")
-set(CPACK_PACKAGE_CONTACT "milink maintainers <milink@example.invalid>")
+# Who answers for the package (Debian's Maintainer field; SECURITY.md sends
+# vulnerability reports there) and its web page. A distributor sets both; the
+# Homepage field is left out rather than filled with a made-up address.
+set(MILINK_MAINTAINER "milink maintainers <milink@example.invalid>" CACHE STRING
+  "Maintainer of the Debian package: 'Name <address>'")
+set(MILINK_HOMEPAGE "" CACHE STRING "Homepage field of the Debian package (left out when empty)")
+set(CPACK_PACKAGE_CONTACT "${MILINK_MAINTAINER}")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "Links SQL Server databases to Azure SQL Managed Instance")
 string(CONCAT CPACK_PACKAGE_DESCRIPTION
   "milink sets up the Managed Instance link (a distributed availability group replicating a SQL Server database to "
   "Azure SQL Managed Instance) as reviewable, resumable workflows of plugin steps. The package holds milink, its "
   "emulator, the bundled plugins and workflows, and the SDK (headers, library, CMake package) to build step plugins.")
-set(CPACK_PACKAGE_HOMEPAGE_URL "https://example.invalid/milink")
+if(MILINK_HOMEPAGE)
+  set(CPACK_PACKAGE_HOMEPAGE_URL "${MILINK_HOMEPAGE}")
+endif()
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_STRIP_FILES ON)

@@ -30,6 +30,13 @@ TEST_CASE("cmake --install lays out milink the emulator the plugins the workflow
   bool sdk_found = false;
   for (const auto& e : fs::directory_iterator(p / "lib")) sdk_found |= e.path().filename() == "libmilink_sdk.so";
   CHECK(sdk_found);
+  // The soname is the SDK ABI: it changes exactly when plugins must be rebuilt.
+  CHECK(fs::is_symlink(p / ("lib/libmilink_sdk.so." + std::to_string(MILINK_SDK_ABI))));
+  for (const char* f : {"share/doc/milink/LICENSE", "share/doc/milink/copyright", "share/doc/milink/CHANGELOG.md",
+                        "share/doc/milink/SECURITY.md"}) {
+    INFO(f);
+    CHECK(fs::exists(p / f));
+  }
   // No test code is installed.
   CHECK_FALSE(fs::exists(p / "lib/milink/plugins/libmilink_test_steps.so"));
   for (const auto& e : fs::directory_iterator(p / "bin")) {

@@ -57,6 +57,18 @@ TEST_CASE("the Debian package installs on a clean root and its milink runs", "[i
   CHECK(fs::exists(root / "usr/bin/milink-emulator"));
   CHECK(fs::exists(root / "usr/include/milink/sdk/sdk.hpp"));
   CHECK(fs::exists(root / "usr/share/milink/workflows/replicate-database.json"));
+  // Debian's machine-readable copyright file, with the license text as its
+  // License paragraph; the changelog and security policy beside it.
+  std::string copyright = testsupport::read_file(root / "usr/share/doc/milink/copyright");
+  CHECK(copyright.rfind("Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n", 0) == 0);
+  CHECK(copyright.find("\nLicense: MIT\n MIT License\n .\n Copyright (c) 2026 The milink authors\n") != std::string::npos);
+  CHECK(copyright.find("\n\n", copyright.find("License: MIT")) == std::string::npos);  // one paragraph
+  CHECK(fs::exists(root / "usr/share/doc/milink/CHANGELOG.md"));
+  CHECK(fs::exists(root / "usr/share/doc/milink/SECURITY.md"));
+  // No made-up Homepage: the field is there only when the build names one.
+  auto fields = sh({"/usr/bin/dpkg-deb", "--field", deb.string()}, dir.path());
+  CHECK(fields.out.find("Homepage:") == std::string::npos);
+  CHECK(fields.out.find("example.invalid/milink") == std::string::npos);
   auto version = sh({milink.string(), "--version"}, dir.path());
   REQUIRE(version.exit_code == 0);
   CHECK(version.out.find("SDK ABI " + std::to_string(MILINK_SDK_ABI)) != std::string::npos);
