@@ -1,67 +1,16 @@
 #include "http/encoding.hpp"
 
+#include <milink/sdk/base64.hpp>
+
+#include <Poco/UUIDGenerator.h>
+
 #include <cctype>
 #include <cstdio>
 #include <ctime>
-#include <random>
 
 namespace milink::emulator::http {
 
 namespace {
-
-const char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-const char kB64Url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-std::string encode(const std::uint8_t* p, std::size_t n, const char* alphabet, bool pad) {
-  std::string out;
-  out.reserve((n + 2) / 3 * 4);
-  std::size_t i = 0;
-  for (; i + 2 < n; i += 3) {
-    std::uint32_t v = (std::uint32_t(p[i]) << 16) | (std::uint32_t(p[i + 1]) << 8) | p[i + 2];
-    out += alphabet[(v >> 18) & 63];
-    out += alphabet[(v >> 12) & 63];
-    out += alphabet[(v >> 6) & 63];
-    out += alphabet[v & 63];
-  }
-  if (i + 1 == n) {
-    std::uint32_t v = std::uint32_t(p[i]) << 16;
-    out += alphabet[(v >> 18) & 63];
-    out += alphabet[(v >> 12) & 63];
-    if (pad) out += "==";
-  } else if (i + 2 == n) {
-    std::uint32_t v = (std::uint32_t(p[i]) << 16) | (std::uint32_t(p[i + 1]) << 8);
-    out += alphabet[(v >> 18) & 63];
-    out += alphabet[(v >> 12) & 63];
-    out += alphabet[(v >> 6) & 63];
-    if (pad) out += '=';
-  }
-  return out;
-}
-
-std::optional<Bytes> decode(std::string_view text, bool url) {
-  while (!text.empty() && text.back() == '=') text.remove_suffix(1);
-  if (text.size() % 4 == 1) return std::nullopt;
-  Bytes out;
-  out.reserve(text.size() * 3 / 4);
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (char c : text) {
-    int v;
-    if (c >= 'A' && c <= 'Z') v = c - 'A';
-    else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
-    else if (c >= '0' && c <= '9') v = c - '0' + 52;
-    else if (c == (url ? '-' : '+')) v = 62;
-    else if (c == (url ? '_' : '/')) v = 63;
-    else return std::nullopt;
-    acc = (acc << 6) | static_cast<std::uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<std::uint8_t>((acc >> bits) & 0xFF));
-    }
-  }
-  return out;
-}
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -79,16 +28,27 @@ std::tm utc_tm(std::int64_t unix_seconds) {
 
 }  // namespace
 
-std::string base64_encode(const Bytes& data) { return encode(data.data(), data.size(), kB64, true); }
-std::string base64_encode(std::string_view data) {
-  return encode(reinterpret_cast<const std::uint8_t*>(data.data()), data.size(), kB64, true);
+// Base64 is the SDK's one codec (POCO underneath); these adapt it to Bytes.
+namespace b64 = milink::sdk::base64;
+
+namespace {
+std::string_view as_text(const Bytes& data) {
+  return {reinterpret_cast<const char*>(data.data()), data.size()};
 }
-std::optional<Bytes> base64_decode(std::string_view text) { return decode(text, false); }
-std::string base64url_encode(const Bytes& data) { return encode(data.data(), data.size(), kB64Url, false); }
-std::string base64url_encode(std::string_view data) {
-  return encode(reinterpret_cast<const std::uint8_t*>(data.data()), data.size(), kB64Url, false);
+std::optional<Bytes> as_bytes(std::optional<std::string> text) {
+  if (!text) return std::nullopt;
+  return Bytes(text->begin(), text->end());
 }
-std::optional<Bytes> base64url_decode(std::string_view text) { return decode(text, true); }
+}  // namespace
+
+std::string base64_encode(const Bytes& data) { return b64::encode(as_text(data)); }
+std::string base64_encode(std::string_view data) { return b64::encode(data); }
+std::optional<Bytes> base64_decode(std::string_view text) { return as_bytes(b64::decode(text)); }
+std::string base64url_encode(const Bytes& data) { return b64::encode(as_text(data), b64::Alphabet::url); }
+std::string base64url_encode(std::string_view data) { return b64::encode(data, b64::Alphabet::url); }
+std::optional<Bytes> base64url_decode(std::string_view text) {
+  return as_bytes(b64::decode(text, b64::Alphabet::url));
+}
 
 std::string hex_upper(const Bytes& data) {
   static const char* digits = "0123456789ABCDEF";
@@ -180,17 +140,7 @@ std::vector<std::string> split_path(const std::string& path) {
   return out;
 }
 
-std::string new_guid_lower() {
-  static thread_local std::mt19937_64 rng{std::random_device{}()};
-  std::uint64_t a = rng(), b = rng();
-  a = (a & 0xFFFFFFFFFFFF0FFFull) | 0x0000000000004000ull;
-  b = (b & 0x3FFFFFFFFFFFFFFFull) | 0x8000000000000000ull;
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(a >> 32),
-                static_cast<unsigned>((a >> 16) & 0xFFFF), static_cast<unsigned>(a & 0xFFFF),
-                static_cast<unsigned>(b >> 48), static_cast<unsigned long long>(b & 0xFFFFFFFFFFFFull));
-  return buf;
-}
+std::string new_guid_lower() { return Poco::UUIDGenerator::defaultGenerator().createRandom().toString(); }
 
 std::int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())

@@ -2,8 +2,10 @@
 
 #include "state/time_util.hpp"
 
+#include <Poco/String.h>
+#include <Poco/UUIDGenerator.h>
+
 #include <cstdio>
-#include <random>
 #include <sstream>
 
 namespace milink::emulator {
@@ -77,17 +79,9 @@ const char* failover_mode_name(FailoverMode m) noexcept {
 
 const char* seeding_mode_name(SeedingMode m) noexcept { return m == SeedingMode::Automatic ? "AUTOMATIC" : "MANUAL"; }
 
+/// SQL Server prints uniqueidentifier values in upper case.
 std::string new_guid() {
-  static thread_local std::mt19937_64 rng{std::random_device{}()};
-  std::uint64_t a = rng(), b = rng();
-  // version 4, variant 1
-  a = (a & 0xFFFFFFFFFFFF0FFFull) | 0x0000000000004000ull;
-  b = (b & 0x3FFFFFFFFFFFFFFFull) | 0x8000000000000000ull;
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%08X-%04X-%04X-%04X-%012llX", static_cast<unsigned>(a >> 32),
-                static_cast<unsigned>((a >> 16) & 0xFFFF), static_cast<unsigned>(a & 0xFFFF),
-                static_cast<unsigned>(b >> 48), static_cast<unsigned long long>(b & 0xFFFFFFFFFFFFull));
-  return buf;
+  return Poco::toUpper(Poco::UUIDGenerator::defaultGenerator().createRandom().toString());
 }
 
 // --- Database -------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 #include "common.hpp"
 
+#include <milink/sdk/base64.hpp>
 #include <milink/sdk/value.hpp>
 
 #include <openssl/bio.h>
@@ -19,6 +20,8 @@ namespace milink::credentials {
 void PkeyDeleter::operator()(EVP_PKEY* k) const noexcept { EVP_PKEY_free(k); }
 
 namespace {
+
+constexpr auto kUrl = sdk::base64::Alphabet::url;
 
 struct BioFree {
   void operator()(BIO* b) const noexcept { BIO_free(b); }
@@ -172,8 +175,8 @@ ClientCertificate load_client_certificate(const std::string& path, const std::st
   out.chain_der.push_back(der_of(l.certs[leaf].get()));
   for (std::size_t i = 0; i < l.certs.size(); ++i)
     if (i != leaf) out.chain_der.push_back(der_of(l.certs[i].get()));
-  out.x5t = base64url_encode(digest(out.chain_der[0], EVP_sha1()));
-  out.x5t_s256 = base64url_encode(digest(out.chain_der[0], EVP_sha256()));
+  out.x5t = sdk::base64::encode(digest(out.chain_der[0], EVP_sha1()), kUrl);
+  out.x5t_s256 = sdk::base64::encode(digest(out.chain_der[0], EVP_sha256()), kUrl);
   out.key = std::move(l.key);
   return out;
 }
@@ -186,7 +189,7 @@ std::string make_client_assertion(const ClientCertificate& cert, const std::stri
                      {"x5t#S256", sdk::Value(cert.x5t_s256)}};
   if (send_chain) {
     sdk::Array x5c;
-    for (const auto& der : cert.chain_der) x5c.emplace_back(base64_encode(der));
+    for (const auto& der : cert.chain_der) x5c.emplace_back(sdk::base64::encode(der));
     header.set("x5c", sdk::Value(std::move(x5c)));
   }
   sdk::Object claims{{"aud", sdk::Value(audience)},
@@ -197,8 +200,9 @@ std::string make_client_assertion(const ClientCertificate& cert, const std::stri
                      {"iat", sdk::Value(now)},
                      {"exp", sdk::Value(now + kAssertionLifetimeSeconds)}};
   const std::string input =
-      base64url_encode(sdk::Value(std::move(header)).to_json()) + "." + base64url_encode(sdk::Value(std::move(claims)).to_json());
-  return input + "." + base64url_encode(sign_rs256(cert.key.get(), input));
+      sdk::base64::encode(sdk::Value(std::move(header)).to_json(), kUrl) + "." +
+      sdk::base64::encode(sdk::Value(std::move(claims)).to_json(), kUrl);
+  return input + "." + sdk::base64::encode(sign_rs256(cert.key.get(), input), kUrl);
 }
 
 }  // namespace milink::credentials

@@ -2,7 +2,7 @@
 ///
 /// \file
 /// Helpers every credential provider uses: the error type, token-response
-/// parsing, a form-POST helper, redaction, base64url, bounded file reads and
+/// parsing, a form-POST helper, redaction, bounded file reads and
 /// small validation routines. Nothing here keeps state, so every function is
 /// safe to call from several threads at once.
 ///
@@ -45,11 +45,6 @@ std::string trim(const std::string& text);
 bool starts_with(const std::string& s, const std::string& prefix);
 bool ends_with(const std::string& s, const std::string& suffix);
 bool iequals(const std::string& a, const std::string& b);
-
-std::string base64_encode(const std::string& bytes);
-std::string base64url_encode(const std::string& bytes);
-/// Decodes base64url (padding optional); nullopt when malformed.
-std::optional<std::string> base64url_decode(const std::string& text);
 
 /// Reads a whole file of at most \p max_bytes. Throws CredentialError naming
 /// \p what and the path (never the contents).

@@ -3,6 +3,7 @@
 // expires_in_seconds from when it was read.
 #include "providers.hpp"
 
+#include <milink/sdk/base64.hpp>
 #include <milink/sdk/json.hpp>
 
 #include <ctime>
@@ -27,7 +28,7 @@ std::optional<std::int64_t> jwt_expiry(const std::string& token) {
   if (a == std::string::npos) return std::nullopt;
   std::size_t b = token.find('.', a + 1);
   if (b == std::string::npos || token.find('.', b + 1) != std::string::npos) return std::nullopt;
-  auto payload = base64url_decode(token.substr(a + 1, b - a - 1));
+  auto payload = sdk::base64::decode(token.substr(a + 1, b - a - 1), sdk::base64::Alphabet::url);
   if (!payload) return std::nullopt;
   auto obj = parse_object(*payload);
   if (!obj) return std::nullopt;
