@@ -21,8 +21,10 @@ milink::sdk::StepSpec ArmLink::spec() {
       "PUT .../managedInstances/<mi>/distributedAvailabilityGroups/<name> with the database, SQL Server's AG and "
       "endpoint, in the body shape of api_version (2021-05-01-preview up to 2023-02-01-preview: targetDatabase, "
       "sourceEndpoint, primary/secondaryAvailabilityGroupName; later: databases[], partnerEndpoint, "
-      "partner/instanceAvailabilityGroupName). An existing link with the same settings is left alone; one with other "
-      "settings is an error.";
+      "partner/instanceAvailabilityGroupName), with replicationMode and (new shape) failoverMode. An existing link with the "
+      "same settings is left alone; one with other settings is an error, and so is a failed one (provisioningState "
+      "Failed, replicaState LinkCreationError or LinkInitError): remove it (workflows/remove-link.json) and create it "
+      "again.";
   s.params = {
       {"name", ValueType::String, true, Value(), "The link's name: the DAG's name on SQL Server (dag's name)", false, {}},
       {"database", ValueType::String, true, Value(), "The database to replicate", false, {}},
@@ -38,10 +40,10 @@ milink::sdk::StepSpec ArmLink::spec() {
       {"failover_mode", ValueType::String, false, Value("auto"),
        "manual: two-way (the database can fail back to SQL Server 2022/2025; the instance's update policy must match "
        "the version); none: one-way; auto: manual when SQL Server is 2022+ and the instance's update policy "
-       "(databaseFormat) matches it, else none. Sent from api-version 2023-05-01-preview on",
+       "(databaseFormat) matches it, else none. Sent from api-version 2023-05-01-preview on.",
        false, {"auto", "manual", "none"}},
       {"replication_mode", ValueType::String, false, Value("async"),
-       "async or sync (replicationMode, in every api-version)", false, {"async", "sync"}},
+       "async or sync (replicationMode, in every api-version).", false, {"async", "sync"}},
       {"sql_target", ValueType::String, false, Value("sqlserver"),
        "SQL target of SQL Server (failover_mode auto reads its version)", false, {}},
   };

@@ -29,30 +29,33 @@ std::vector<Member> dag_members(milink::sdk::Sql& sql) {
     out.push_back({text(rs, i, "dag_name"), text(rs, i, "replica_server_name"), text(rs, i, "endpoint_url")});
   return out;
 }
-void add_unique(std::vector<std::string>& v, const std::string& s) {
+bool contains(const Names& v, const std::string& s) {
   for (const auto& x : v)
-    if (iequals(x, s)) return;
-  v.push_back(s);
+    if (iequals(x, s)) return true;
+  return false;
+}
+void add_unique(Names& v, const std::string& s) {
+  if (!contains(v, s)) v.push_back(s);
 }
 }  // namespace
 
-std::vector<std::string> dags_using_ag(milink::sdk::Sql& sql, const std::string& ag, const std::string& except) {
-  std::vector<std::string> out;
+Names dags_using_ag(milink::sdk::Sql& sql, const std::string& ag, const Names& except) {
+  Names out;
   for (const auto& m : dag_members(sql))
-    if (!iequals(m.dag, except) && iequals(m.name, ag)) add_unique(out, m.dag);
+    if (!contains(except, m.dag) && iequals(m.name, ag)) add_unique(out, m.dag);
   return out;
 }
 
-std::vector<std::string> dags_to_instance(milink::sdk::Sql& sql, const std::string& fqdn, const std::string& except) {
-  std::vector<std::string> out;
+Names dags_to_instance(milink::sdk::Sql& sql, const std::string& fqdn, const Names& except) {
+  Names out;
   for (const auto& m : dag_members(sql))
-    if (!iequals(m.dag, except) && iequals(endpoint_url_host(m.url), fqdn)) add_unique(out, m.dag);
+    if (!contains(except, m.dag) && iequals(endpoint_url_host(m.url), fqdn)) add_unique(out, m.dag);
   return out;
 }
 
-std::vector<std::string> links_from_this_server(milink::sdk::Arm& arm, milink::sdk::Sql& sql, const std::string& except,
-                                                const std::string& api_version) {
-  std::vector<std::string> out;
+Names links_from_this_server(milink::sdk::Arm& arm, milink::sdk::Sql& sql, const Names& except,
+                             const std::string& api_version) {
+  Names out;
   auto r = arm.get(arm.coordinates().instance_path() + "/distributedAvailabilityGroups", api_version);
   if (r.status == 404) return out;
   const milink::sdk::Value* list = r.body.get("value");
@@ -60,7 +63,7 @@ std::vector<std::string> links_from_this_server(milink::sdk::Arm& arm, milink::s
   for (const auto& item : list->as_array()) {
     const milink::sdk::Value* n = item.get("name");
     std::string name = n != nullptr && n->is_string() ? n->as_string() : std::string();
-    if (iequals(name, except)) continue;
+    if (contains(except, name)) continue;
     LinkView v = read_link(item);
     if (!v.partner_availability_group.empty() && find_group(sql, v.partner_availability_group)) add_unique(out, name);
   }

@@ -24,18 +24,21 @@ struct GroupInfo {
 /// The availability group named \p name, or nullopt.
 std::optional<GroupInfo> find_group(milink::sdk::Sql& sql, const std::string& name);
 
-/// The distributed availability groups other than \p except that have a
-/// member named \p ag (they use that AG).
-std::vector<std::string> dags_using_ag(milink::sdk::Sql& sql, const std::string& ag, const std::string& except);
+/// Names compared case-insensitively; what is being removed does not count as a user.
+using Names = std::vector<std::string>;
 
-/// The distributed availability groups other than \p except with a member
-/// whose listener URL names host \p fqdn (links to that managed instance).
-std::vector<std::string> dags_to_instance(milink::sdk::Sql& sql, const std::string& fqdn, const std::string& except);
+/// The distributed availability groups not in \p except that have a member
+/// named \p ag (they use that AG).
+Names dags_using_ag(milink::sdk::Sql& sql, const std::string& ag, const Names& except);
 
-/// The links on the managed instance other than \p except, whose partner
+/// The distributed availability groups not in \p except with a member whose
+/// listener URL names host \p fqdn (links to that managed instance).
+Names dags_to_instance(milink::sdk::Sql& sql, const std::string& fqdn, const Names& except);
+
+/// The links on the managed instance not in \p except whose partner
 /// availability group exists on this SQL Server (links from this server).
-std::vector<std::string> links_from_this_server(milink::sdk::Arm& arm, milink::sdk::Sql& sql, const std::string& except,
-                                                const std::string& api_version);
+Names links_from_this_server(milink::sdk::Arm& arm, milink::sdk::Sql& sql, const Names& except,
+                             const std::string& api_version);
 
 /// "a, b and c".
 std::string join_names(const std::vector<std::string>& names);

@@ -77,7 +77,7 @@ RemoveDagStep::Found RemoveDagStep::inspect(const Config& c, milink::sdk::Contex
       throw StepError(tsql::quote_identifier(f.ag_name) + " is a distributed availability group; ag_name must name the "
                                                           "database's availability group");
     f.ag = ag.has_value();
-    if (f.ag) f.ag_users = dags_using_ag(sql, f.ag_name, c.name);
+    if (f.ag) f.ag_users = dags_using_ag(sql, f.ag_name, {c.name});
   }
   return f;
 }

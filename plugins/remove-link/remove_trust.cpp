@@ -24,7 +24,8 @@ milink::sdk::StepSpec RemoveTrustStep::spec() {
       "Server's certificate, trusted by the instance). drop_instance_certificate: DROP CERTIFICATE [<instance_fqdn>] "
       "on SQL Server (the instance's certificate). Each is kept while a distributed availability group on SQL Server "
       "still points at the instance, another link on the instance comes from this SQL Server, or (the instance's "
-      "certificate) an endpoint authenticates with it. SQL Server's own certificate and the endpoint stay.";
+      "certificate) an endpoint authenticates with it; the links of databases (this workflow removes them first) do "
+      "not count. SQL Server's own certificate and the endpoint stay.";
   s.destructive = true;
   s.params = {
       {"target", ValueType::String, false, Value("sqlserver"), "SQL target of SQL Server", false, {}},
@@ -38,6 +39,10 @@ milink::sdk::StepSpec RemoveTrustStep::spec() {
        "Drop the instance's certificate on SQL Server", false, {}},
       {"api_version", ValueType::String, false, Value(kDefaultLinkApiVersion),
        "ARM api-version for serverTrustCertificates and distributedAvailabilityGroups", false, {}},
+      {"databases", ValueType::Array, false, Value(milink::sdk::Array{}),
+       "Databases whose links this workflow removes before this step; their links and DAGs do not count as users", false, {}},
+      {"link_name_pattern", ValueType::String, false, Value("DAG_{db}"),
+       "The name of a database's link and DAG; {db} is replaced", false, {}},
   };
   return s;
 }
@@ -54,6 +59,12 @@ RemoveTrustStep::Config RemoveTrustStep::configure(const milink::sdk::Params& p)
   c.api_version = p.string("api_version");
   if (!is_api_version(c.api_version))
     throw ConfigError("api_version", "\"" + c.api_version + "\" is not an api-version; write e.g. 2025-01-01");
+  std::string pattern = p.string("link_name_pattern");
+  check_pattern(pattern, "link_name_pattern");
+  for (const auto& db : p.strings("databases")) {
+    check_sysname(db, "databases");
+    c.removed_links.push_back(expand_name(pattern, {{"db", db}}, "link_name_pattern"));
+  }
   return c;
 }
 
@@ -73,14 +84,14 @@ RemoveTrustStep::Found RemoveTrustStep::inspect(const Config& c, milink::sdk::Co
   auto v = sql.scalar("SELECT @@SERVERNAME");
   f.server = v && !v->is_null() ? v->as_string() : c.target;
   f.certificate_name = c.certificate_name.empty() ? default_certificate_name(f.server) : c.certificate_name;
-  std::vector<std::string> dags = dags_to_instance(sql, c.instance_fqdn, "");
+  std::vector<std::string> dags = dags_to_instance(sql, c.instance_fqdn, c.removed_links);
   for (auto& d : dags) d = "distributed availability group " + tsql::quote_identifier(d);
   if (c.drop_trust_certificate) {
     auto arm = ctx.arm();
     f.trust = arm.get(trust_path(arm, f.certificate_name), c.api_version).status != 404;
     if (f.trust) {
       f.trust_users = dags;
-      for (const auto& l : links_from_this_server(arm, sql, "", c.api_version)) f.trust_users.push_back("link " + l);
+      for (const auto& l : links_from_this_server(arm, sql, c.removed_links, c.api_version)) f.trust_users.push_back("link " + l);
     }
   }
   if (c.drop_instance_certificate) {

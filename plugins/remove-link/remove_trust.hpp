@@ -9,6 +9,9 @@
 /// availability group on SQL Server still points at the instance, no other
 /// link on the instance comes from this SQL Server, and (for the instance's
 /// certificate) no endpoint authenticates with it. Both default false.
+/// The links of `databases` (named by `link_name_pattern`) are the ones the
+/// workflow removes before this step: they do not count, so a dry run (which
+/// removes nothing) already shows what this step will remove.
 /// Destructive: `milink run` asks first.
 ///
 //===----------------------------------------------------------------------===//
@@ -31,6 +34,7 @@ public:
     bool drop_trust_certificate = false;
     bool drop_instance_certificate = false;
     std::string api_version;
+    std::vector<std::string> removed_links;  ///< links this workflow removes: not users
   };
 
   static milink::sdk::StepSpec spec();
