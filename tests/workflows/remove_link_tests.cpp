@@ -16,6 +16,7 @@
 #include <csignal>
 #include <filesystem>
 #include <pty.h>
+#include <sstream>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -62,28 +63,27 @@ bool trusted(Rig& rig) {
   return rig.emulator.world().azure.find_trust_certificate("Cert_sqlbox1_endpoint") != nullptr;
 }
 
-/// The destructive_actions event of a --output json run.
+/// The events of a --output json run, in order.
+std::vector<Value> events(const std::string& out) {
+  std::vector<Value> list;
+  std::istringstream in(out);
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty() && line.front() == '{') list.push_back(milink::sdk::parse_json(line));
+  return list;
+}
+
+/// The destructive_actions event of a --output json run, or null.
 Value destructive_event(const std::string& out) {
-  for (std::size_t pos = 0; pos < out.size();) {
-    std::size_t end = out.find('\n', pos);
-    if (end == std::string::npos) end = out.size();
-    std::string line = out.substr(pos, end - pos);
-    pos = end + 1;
-    if (line.find("\"destructive_actions\"") != std::string::npos) return milink::sdk::parse_json(line);
-  }
+  for (auto& e : events(out))
+    if (e.get("event")->as_string() == "destructive_actions") return e;
   return Value();
 }
 
+/// The reason of \p step's step_end event.
 std::string reason_of(const std::string& out, const std::string& step) {
-  for (std::size_t pos = 0; pos < out.size();) {
-    std::size_t end = out.find('\n', pos);
-    if (end == std::string::npos) end = out.size();
-    std::string line = out.substr(pos, end - pos);
-    pos = end + 1;
-    if (line.find("\"step_end\"") == std::string::npos) continue;
-    Value v = milink::sdk::parse_json(line);
-    if (v.get("step")->as_string() == step) return v.get("reason")->as_string();
-  }
+  for (auto& e : events(out))
+    if (e.get("event")->as_string() == "step_end" && e.get("step")->as_string() == step)
+      return e.get("reason")->as_string();
   return {};
 }
 
