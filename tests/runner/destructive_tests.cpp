@@ -44,7 +44,7 @@ TEST_CASE("a destructive run without a terminal and without --yes is refused bef
   CHECK(sb.markers().empty());
 }
 
-TEST_CASE("--yes lists what is destroyed and goes ahead", "[runner]") {
+TEST_CASE("with --yes a destructive run lists what is destroyed and goes ahead", "[runner]") {
   Sandbox sb;
   sb.write("wf.json", erase_workflow());
   sb.write("victim.txt", "x");
