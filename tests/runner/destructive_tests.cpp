@@ -78,7 +78,7 @@ TEST_CASE("a destructive step the dry run did not list is not applied", "[runner
   CHECK(sb.records("apply_start", "erase").empty());
 }
 
-TEST_CASE("plan and --dry-run mark destructive actions; describe says the step is destructive", "[runner]") {
+TEST_CASE("plan and --dry-run mark destructive actions, and describe says the step is destructive", "[runner]") {
   Sandbox sb;
   sb.write("wf.json", erase_workflow());
   sb.write("victim.txt", "x");

@@ -204,7 +204,7 @@ TEST_CASE("remove-link removes one link and keeps what the other link still uses
   CHECK(rig.arm_requests("DELETE", "/") == deletes);
 }
 
-TEST_CASE("remove-links removes every database's link; the AG stays without drop_ag", "[workflows][remove]") {
+TEST_CASE("remove-links removes every database's link, and the AG stays without drop_ag", "[workflows][remove]") {
   Rig rig(linkrig::scenario_with({"sales", "hr"}));
   link_both(rig);
   auto r = rig.run("remove-links.json", {"--set", "drop_trust_certificate=true", "--yes"});
