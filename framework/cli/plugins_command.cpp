@@ -65,7 +65,8 @@ int list(const milink::host::Registry& reg, bool json) {
       for (const auto& s : p->steps)
         steps.push_back(Value(Object{{"uses", Value(s->spec().uses)},
                                      {"summary", Value(s->spec().summary)},
-                                     {"preflight", Value(s->spec().preflight)}}));
+                                     {"preflight", Value(s->spec().preflight)},
+                                     {"destructive", Value(s->spec().destructive)}}));
       for (const auto& pr : p->providers)
         providers.push_back(Value(Object{{"kind", Value(pr->spec().kind)},
                                          {"name", Value(pr->spec().name)},
@@ -93,7 +94,8 @@ int list(const milink::host::Registry& reg, bool json) {
     for (const auto& s : p->steps) w = std::max(w, s->spec().uses.size());
     for (const auto& s : p->steps)
       std::cout << "  step      " << pad(s->spec().uses, w) << "  " << s->spec().summary
-                << (s->spec().preflight ? "  (preflight check)" : "") << "\n";
+                << (s->spec().preflight ? "  (preflight check)" : "")
+                << (s->spec().destructive ? "  (destructive: asks first)" : "") << "\n";
     for (const auto& pr : p->providers)
       std::cout << "  provider  " << pad(pr->spec().name, w) << "  (" << pr->spec().kind << ") " << pr->spec().summary
                 << "\n";
@@ -116,6 +118,7 @@ int describe(const milink::host::Registry& reg, const std::string& name, bool js
                                 {"summary", Value(spec.summary)},
                                 {"doc", Value(spec.doc)},
                                 {"preflight", Value(spec.preflight)},
+                                {"destructive", Value(spec.destructive)},
                                 {"plugin", Value(e->plugin->info->name)},
                                 {"version", Value(e->plugin->info->version)},
                                 {"file", Value(e->plugin->path.string())},
@@ -130,6 +133,9 @@ int describe(const milink::host::Registry& reg, const std::string& name, bool js
     if (spec.preflight)
       std::cout << "  preflight check: verifies prerequisites and changes nothing; `milink run --skip-preflight` "
                    "skips it\n";
+    if (spec.destructive)
+      std::cout << "  destructive: it deletes or drops things; `milink run` lists them and asks for confirmation "
+                   "(or --yes) first\n";
     if (!spec.doc.empty()) std::cout << "\n" << spec.doc << "\n";
     std::cout << "\nparameters (with):\n";
     print_params(std::cout, spec.params);

@@ -1,4 +1,5 @@
 #include "cli/commands.hpp"
+#include "cli/confirm_destructive.hpp"
 #include "cli/emulator_option.hpp"
 #include "cli/options.hpp"
 #include "run/exit_codes.hpp"
@@ -13,11 +14,20 @@ namespace milink::cli {
 
 namespace {
 
-int run_workflow(const CommonOptions& opts, const milink::run::RunOptions& ro, bool dry_run,
+int run_workflow(const CommonOptions& opts, milink::run::RunOptions ro, bool dry_run, bool yes,
                  EmbeddedEmulator* emulator) {
   auto session = open_session(opts);
   if (!session) return kExitInvalidInput;
   if (emulator) emulator->announce(opts.json);
+  if (!dry_run) {
+    try {
+      int confirmed = confirm_destructive(*session, ro, yes, opts.json);
+      if (confirmed != kExitSuccess) return confirmed;
+    } catch (const std::exception& e) {
+      report_error(e.what(), opts.json, &session->redactor);
+      return kExitStepFailed;
+    }
+  }
 
   auto sink = opts.json ? milink::run::make_json_sink(stdout) : milink::run::make_text_sink(stdout, ::isatty(1) != 0);
   milink::run::install_interrupt_handlers();
@@ -48,6 +58,7 @@ int run_command(const std::vector<std::string>& args) {
   std::string output;
   bool dry_run = false;
   bool skip_preflight = false;
+  bool yes = false;
   std::string resume;
   int parallel = 4;
   EmulatorCliOptions emu;
@@ -63,14 +74,17 @@ int run_command(const std::vector<std::string>& args) {
     ("state-dir", po::value<std::string>(&emu.state_dir)->default_value(".milink")->value_name("DIR"),
      "where run journals are kept (and, with --emulator, its config: DIR/emulator/config.json)")
     ("skip-preflight", po::bool_switch(&skip_preflight),
-     "do not run the preflight checks (steps that verify prerequisites); each is reported skipped, with a warning");
+     "do not run the preflight checks (steps that verify prerequisites); each is reported skipped, with a warning")
+    ("yes", po::bool_switch(&yes),
+     "go ahead without asking when the run would delete or drop things (a workflow with destructive steps lists "
+     "them first); without it milink asks on a terminal and refuses otherwise");
   add_emulator_options(desc, emu, /*with_state_dir=*/false);
   po::positional_options_description pos;
   pos.add("workflow", 1);
   po::variables_map vm;
   int code = 0;
   if (!parse_command("milink run WORKFLOW [-c CONFIG | --emulator] [--set k=v]... [--dry-run] [--resume[=RUN]] "
-                     "[--parallel N] [--skip-preflight] [--output text|json]",
+                     "[--parallel N] [--skip-preflight] [--yes] [--output text|json]",
                      args, desc, pos, vm, code))
     return code;
   if (!check_output(output, opts)) return kExitInvalidInput;
@@ -109,7 +123,7 @@ int run_command(const std::vector<std::string>& args) {
   }
   // The session and the runner (with their SQL sessions and ARM clients)
   // end inside run_workflow, before the emulator stops.
-  code = run_workflow(opts, ro, dry_run, emulator.get());
+  code = run_workflow(opts, ro, dry_run, yes, emulator.get());
   if (emulator) emulator->stop();
   return code;
 }

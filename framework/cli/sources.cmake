@@ -1,4 +1,5 @@
 set(MILINK_CLI_SOURCES
+  ${CMAKE_CURRENT_LIST_DIR}/confirm_destructive.cpp
   ${CMAKE_CURRENT_LIST_DIR}/emulator_option.cpp
   ${CMAKE_CURRENT_LIST_DIR}/main.cpp
   ${CMAKE_CURRENT_LIST_DIR}/options.cpp

@@ -26,6 +26,9 @@ std::string step_markdown(const milink::sdk::StepSpec& spec, const std::string& 
      << ")\n\n";
   if (spec.preflight)
     md << "A preflight check: it only verifies prerequisites, and `milink run --skip-preflight` skips it.\n\n";
+  if (spec.destructive)
+    md << "**Destructive**: it deletes or drops things; `milink run` lists them and asks for confirmation (or "
+          "`--yes`) before the run changes anything.\n\n";
   if (!spec.doc.empty()) md << spec.doc << "\n\n";
   md << "| parameter | type | default | meaning |\n|---|---|---|---|\n";
   for (const auto& p : spec.params) {

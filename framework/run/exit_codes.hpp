@@ -8,6 +8,7 @@ enum ExitCode : int {
   kExitSuccess = 0,       ///< everything ok, changed or skipped
   kExitStepFailed = 1,    ///< at least one step (or for_each branch) failed
   kExitInvalidInput = 2,  ///< bad command line, workflow, config or plugin; nothing ran
+  kExitNotConfirmed = 3,  ///< the run would delete or drop things and was not confirmed; nothing changed
   kExitInterrupted = 130, ///< Ctrl-C / SIGTERM; the journal is consistent, --resume continues
 };
 

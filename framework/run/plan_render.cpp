@@ -40,7 +40,7 @@ Grouped group(const std::string& name, const RunResult& result) {
           if (s.empty())
             s = "-- milink plan for workflow \"" + name + "\", target " + a.target +
                 "\n-- Review before running. Nothing was executed to produce this file.\n\n";
-          s += comment_lines("step " + step.key + ": " + a.description) + a.sql;
+          s += comment_lines((a.destructive ? "DESTRUCTIVE: step " : "step ") + step.key + ": " + a.description) + a.sql;
           if (a.sql.empty() || a.sql.back() != '\n') s += "\n";
           s += "GO\n\n";
           break;
@@ -48,13 +48,15 @@ Grouped group(const std::string& name, const RunResult& result) {
         case Action::Kind::Http: {
           std::string& h = g.http[a.target];
           if (h.empty()) h = "# milink plan for workflow \"" + name + "\", target " + a.target + "\n\n";
-          h += "### step " + step.key + ": " + a.description + "\n" + a.method + " " + a.url + "\n";
+          h += std::string(a.destructive ? "### DESTRUCTIVE: step " : "### step ") + step.key + ": " + a.description + "\n" +
+               a.method + " " + a.url + "\n";
           if (!a.body.is_null()) h += "Content-Type: application/json\n\n" + a.body.to_pretty_json() + "\n";
           h += "\n";
           break;
         }
         case Action::Kind::Note:
-          g.notes += "- step " + step.key + " (" + a.target + "): " + a.description + "\n";
+          g.notes += std::string(a.destructive ? "- DESTRUCTIVE: step " : "- step ") + step.key + " (" + a.target +
+                     "): " + a.description + "\n";
           break;
       }
     }
@@ -70,6 +72,7 @@ Value plan_json(const std::string& name, const RunResult& result) {
       Object o{{"kind", Value(a.kind == Action::Kind::Sql ? "sql" : a.kind == Action::Kind::Http ? "http" : "note")},
                {"target", Value(a.target)},
                {"description", Value(a.description)}};
+      if (a.destructive) o.set("destructive", Value(true));
       if (a.kind == Action::Kind::Sql) o.set("sql", Value(a.sql));
       if (a.kind == Action::Kind::Http) {
         o.set("method", Value(a.method));

@@ -5,7 +5,9 @@
 /// by target: one `<target>.sql` script per server (batches separated by GO,
 /// each preceded by a comment naming the step), one `<target>.http` file of
 /// REST requests (method, URL, JSON body), and `plan.json` with everything.
-/// All text goes through the redactor.
+/// Destructive actions (Action::destructive) are marked: `-- DESTRUCTIVE:`
+/// before the batch, `### DESTRUCTIVE:` before the request, and
+/// `"destructive": true` in plan.json. All text goes through the redactor.
 ///
 //===----------------------------------------------------------------------===//
 #pragma once

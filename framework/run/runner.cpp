@@ -620,6 +620,12 @@ private:
       o.reason = "interrupted before apply (" + obs.reason + ")";
       return done(false);  // not journaled: a resumed run does it
     }
+    if (spec.destructive && !opts_.assume_yes && opts_.confirmed_destructive.count(key) == 0) {
+      o.status = "failed";
+      o.reason = "not applied: step " + key + " (" + s.uses + ") would delete or drop things (" + obs.reason +
+                 ") that were not listed and confirmed before the run; run again and answer yes, or pass --yes";
+      return done(false);  // not journaled: a resumed run asks again
+    }
     st = handle.instance->apply(ctx);
     if (!st.ok) {
       o.status = "failed";
@@ -684,7 +690,9 @@ private:
     if (!o.actions.empty()) {
       Array actions;
       for (const auto& a : o.actions)
-        actions.push_back(Value(Object{{"target", Value(a.target)}, {"description", Value(a.description)}}));
+        actions.push_back(Value(a.destructive ? Object{{"target", Value(a.target)}, {"description", Value(a.description)},
+                                                       {"destructive", Value(true)}}
+                                              : Object{{"target", Value(a.target)}, {"description", Value(a.description)}}));
       ev.set("actions", Value(std::move(actions)));
     }
     emit(std::move(ev));

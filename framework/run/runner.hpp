@@ -12,6 +12,9 @@
 /// itself a preflight check (StepSpec::preflight) is skipped before its `if`
 /// is evaluated, and a "warning" event says its prerequisites were not checked.
 ///
+/// A destructive step (StepSpec::destructive) is applied only when it was
+/// confirmed (RunOptions::confirmed_destructive, assume_yes).
+///
 /// Modes: Apply changes things; DryRun observes (read-only) and plans what
 /// would change; Plan connects nowhere and renders every action, with
 /// values known only at run time as placeholders.
@@ -28,6 +31,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -47,6 +51,12 @@ struct RunOptions {
   /// (status skipped, reason "skipped: --skip-preflight", a warning event
   /// each). Not journaled, so a resumed run decides again.
   bool skip_preflight = false;
+  /// Apply mode: a leaf step whose spec says destructive is applied only
+  /// when its key is in confirmed_destructive (the steps whose destructive
+  /// actions the user confirmed, see cli/confirm_destructive.hpp) or
+  /// assume_yes (--yes). Otherwise it fails, unjournaled, before apply().
+  std::set<std::string> confirmed_destructive;
+  bool assume_yes = false;
 };
 
 /// What happened to one step (one for_each item).

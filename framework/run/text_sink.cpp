@@ -103,7 +103,10 @@ public:
       line("  " + std::string(mark(status)) + "  " + step + "  (" + t + ")" + (reason.empty() ? "" : "  " + reason));
       const Value* actions = e.find("actions");
       if (actions && actions->is_array())
-        for (const auto& a : actions->as_array()) line("             would: " + str(a.as_object(), "description"));
+        for (const auto& a : actions->as_array())
+          line(std::string(str(a.as_object(), "destructive") == "true" ? "             would DESTROY: "
+                                                                        : "             would: ") +
+               str(a.as_object(), "description"));
     } else if (ev == "run_end") {
       const Value* counts = e.find("counts");
       std::string c;

@@ -2,6 +2,9 @@
 
 #include <milink/link/diagnosis.hpp>
 #include <milink/link/names.hpp>
+#include <milink/link/results.hpp>
+
+#include <cstdlib>
 
 namespace milink::link {
 
@@ -18,8 +21,10 @@ milink::sdk::StepSpec ArmLink::spec() {
       "PUT .../managedInstances/<mi>/distributedAvailabilityGroups/<name> with the database, SQL Server's AG and "
       "endpoint, in the body shape of api_version (2021-05-01-preview up to 2023-02-01-preview: targetDatabase, "
       "sourceEndpoint, primary/secondaryAvailabilityGroupName; later: databases[], partnerEndpoint, "
-      "partner/instanceAvailabilityGroupName). An existing link with the same settings is left alone; one with other "
-      "settings is an error.";
+      "partner/instanceAvailabilityGroupName), with replicationMode and (new shape) failoverMode. An existing link with the "
+      "same settings is left alone; one with other settings is an error, and so is a failed one (provisioningState "
+      "Failed, replicaState LinkCreationError or LinkInitError): remove it (workflows/remove-link.json) and create it "
+      "again.";
   s.params = {
       {"name", ValueType::String, true, Value(), "The link's name: the DAG's name on SQL Server (dag's name)", false, {}},
       {"database", ValueType::String, true, Value(), "The database to replicate", false, {}},
@@ -32,6 +37,15 @@ milink::sdk::StepSpec ArmLink::spec() {
       {"wait", ValueType::String, false, Value("accepted"),
        "accepted: return once ARM accepted the request (verify follows the link); completed: wait for the operation",
        false, {"accepted", "completed"}},
+      {"failover_mode", ValueType::String, false, Value("auto"),
+       "manual: two-way (the database can fail back to SQL Server 2022/2025; the instance's update policy must match "
+       "the version); none: one-way; auto: manual when SQL Server is 2022+ and the instance's update policy "
+       "(databaseFormat) matches it, else none. Sent from api-version 2023-05-01-preview on.",
+       false, {"auto", "manual", "none"}},
+      {"replication_mode", ValueType::String, false, Value("async"),
+       "async or sync (replicationMode, in every api-version).", false, {"async", "sync"}},
+      {"sql_target", ValueType::String, false, Value("sqlserver"),
+       "SQL target of SQL Server (failover_mode auto reads its version)", false, {}},
   };
   s.outputs = {{"name", ValueType::String, "The link's name", false},
                {"resource_id", ValueType::String, "The link's ARM resource path", false},
@@ -55,13 +69,57 @@ ArmLink::Config ArmLink::configure(const milink::sdk::Params& p) {
   if (!is_api_version(c.api_version))
     throw ConfigError("api_version", "\"" + c.api_version + "\" is not an api-version; write e.g. 2025-01-01 or 2021-05-01-preview");
   c.wait_for_completion = p.string("wait") == "completed";
+  std::string fm = p.string("failover_mode");
+  c.failover_mode = fm == "manual" ? "Manual" : fm == "none" ? "None" : "auto";
+  c.request.replication_mode = p.string("replication_mode") == "sync" ? "Sync" : "Async";
+  c.sql_target = p.string("sql_target");
+  if (c.failover_mode == "Manual" && legacy_link_shape(c.api_version))
+    throw ConfigError("failover_mode", "manual needs api_version 2023-05-01-preview or later (api-version " +
+                                           c.api_version + " has no failoverMode); set api_version to 2025-01-01");
   return c;
 }
 
-LinkRequest ArmLink::request(const Config& c, milink::sdk::Arm& arm) {
+LinkRequest ArmLink::request(const Config& c, milink::sdk::Arm& arm) const {
   LinkRequest r = c.request;
   if (r.instance_availability_group.empty()) r.instance_availability_group = arm.coordinates().instance_name;
+  r.failover_mode = c.failover_mode != "auto" ? c.failover_mode
+                    : failover_mode_.empty()  ? "<auto: Manual for SQL Server 2022+ with a matching update policy, else None>"
+                                              : failover_mode_;
   return r;
+}
+
+void ArmLink::resolve_failover_mode(const Config& c, milink::sdk::Context& ctx) {
+  if (c.failover_mode != "auto" || legacy_link_shape(c.api_version)) {
+    failover_mode_ = c.failover_mode == "auto" ? "None" : c.failover_mode;
+    return;
+  }
+  auto v = ctx.sql(c.sql_target).scalar("SELECT CAST(SERVERPROPERTY('ProductVersion') AS nvarchar(128))");
+  std::string version = v && !v->is_null() ? v->as_string() : "";
+  int major = std::atoi(version.c_str());
+  auto arm = ctx.arm();
+  auto mi = arm.get(arm.coordinates().instance_path(), c.api_version);
+  const Value* props = mi.status == 404 ? nullptr : mi.body.get("properties");
+  const Value* fmt = props ? props->get("databaseFormat") : nullptr;
+  std::string format = fmt && fmt->is_string() ? fmt->as_string() : "";
+  std::string want = major == 16 ? "SQLServer2022" : major == 17 ? "SQLServer2025" : "";
+  std::string why;
+  if (major < 16) {
+    failover_mode_ = "None";
+    why = "SQL Server " + version + " is older than 2022, which links only one way";
+  } else if (format.empty()) {
+    failover_mode_ = want.empty() ? "None" : "Manual";
+    why = "SQL Server " + version + (want.empty() ? " is newer than 2025" : " is 2022 or 2025") +
+          "; the instance's update policy (databaseFormat) could not be read, so check it is " +
+          (want.empty() ? "matching" : want) + " before failing back";
+  } else if (!want.empty() && iequals(format, want)) {
+    failover_mode_ = "Manual";
+    why = "SQL Server " + version + " and the instance's update policy " + format + " match (two-way: it can fail back)";
+  } else {
+    failover_mode_ = "None";
+    why = "the instance's update policy is " + format + ", not " + (want.empty() ? "one for SQL Server " + version : want) +
+          " (one-way only)";
+  }
+  ctx.info("failover_mode auto: failoverMode " + failover_mode_ + ", because " + why);
 }
 
 std::optional<LinkView> ArmLink::inspect(const Config& c, milink::sdk::Context& ctx) {
@@ -69,7 +127,9 @@ std::optional<LinkView> ArmLink::inspect(const Config& c, milink::sdk::Context& 
   auto r = arm.get(link_path(arm.coordinates(), c.name), c.api_version);
   if (r.status == 404) return std::nullopt;
   LinkView v = read_link(r.body);
-  std::string diff = link_difference(v, request(c, arm));
+  LinkRequest want = request(c, arm);
+  if (c.failover_mode == "auto" && !v.failover_mode.empty()) want.failover_mode = v.failover_mode;  // auto keeps a link's mode
+  std::string diff = link_difference(v, want);
   if (!diff.empty())
     throw StepError("a link named \"" + c.name + "\" already exists on managed instance " + arm.coordinates().instance_name +
                     " and " + diff + "; delete it (DELETE " + link_path(arm.coordinates(), c.name) +
@@ -86,7 +146,19 @@ void ArmLink::set_outputs(const Config& c, milink::sdk::Context& ctx, const Link
 
 milink::sdk::Observation ArmLink::observe(const Config& c, milink::sdk::Context& ctx) {
   auto v = inspect(c, ctx);
-  if (!v) return milink::sdk::Observation::needs_change("the link \"" + c.name + "\" does not exist in Azure");
+  if (!v) {
+    resolve_failover_mode(c, ctx);
+    return milink::sdk::Observation::needs_change("the link \"" + c.name + "\" does not exist in Azure");
+  }
+  std::string failure = link_failure(*v);
+  if (!failure.empty()) {
+    int n = leading_error_number(v->most_recent_link_error);
+    throw StepError("the link \"" + c.name + "\" exists but has failed (" + failure + ")" +
+                    (v->most_recent_link_error.empty() ? "" : ": " + v->most_recent_link_error + " — " + explain(n)) +
+                    ". A failed link does not recover by running this again: fix the cause, remove it (milink run "
+                    "workflows/remove-link.json --set database=" + c.request.database +
+                    "), then run this workflow again to create it anew");
+  }
   if (!v->most_recent_link_error.empty())
     ctx.warn("the link \"" + c.name + "\" reports " + v->most_recent_link_error + " — " +
              explain(leading_error_number(v->most_recent_link_error)));
@@ -109,6 +181,7 @@ void ArmLink::apply(const Config& c, milink::sdk::Context& ctx) {
     set_outputs(c, ctx, *v);
     return;
   }
+  if (failover_mode_.empty()) resolve_failover_mode(c, ctx);
   auto arm = ctx.arm();
   std::string path = link_path(arm.coordinates(), c.name);
   Value body = link_body(request(c, arm), c.api_version);
@@ -127,7 +200,9 @@ void ArmLink::apply(const Config& c, milink::sdk::Context& ctx) {
   }
   auto v = inspect(c, ctx);
   if (!v) throw StepError("ARM accepted the link \"" + c.name + "\" but GET " + path + " finds no link");
-  ctx.info("created the link \"" + c.name + "\" (api-version " + c.api_version + ")");
+  ctx.info("created the link \"" + c.name + "\" (api-version " + c.api_version +
+           (legacy_link_shape(c.api_version) ? "" : ", failoverMode " + failover_mode_) + ", replicationMode " +
+           c.request.replication_mode + ")");
   set_outputs(c, ctx, *v);
 }
 

@@ -9,6 +9,13 @@
 /// default) it returns once ARM accepted the request and leaves watching
 /// the connection and seeding to the verify step, which shows progress.
 ///
+/// `failover_mode` (auto, manual, none) and `replication_mode` (async,
+/// sync) go into the body: replicationMode in every api-version,
+/// failoverMode from 2023-05-01-preview on (the old shape has none). A link
+/// that exists but has failed (provisioningState Failed, replicaState
+/// LinkCreationError or LinkInitError) is not taken as done: the step fails
+/// and says to remove it (workflows/remove-link.json) and create it again.
+///
 //===----------------------------------------------------------------------===//
 #pragma once
 
@@ -26,6 +33,8 @@ public:
     LinkRequest request;  ///< instance_availability_group "" = the instance's name
     std::string api_version;
     bool wait_for_completion = false;
+    std::string failover_mode;  ///< "auto", "Manual" or "None"
+    std::string sql_target;     ///< where auto reads SQL Server's version
   };
 
   static milink::sdk::StepSpec spec();
@@ -35,11 +44,16 @@ public:
   void apply(const Config& c, milink::sdk::Context& ctx);
 
 private:
-  static LinkRequest request(const Config& c, milink::sdk::Arm& arm);
+  LinkRequest request(const Config& c, milink::sdk::Arm& arm) const;
+  /// failover_mode auto: Manual when SQL Server is 2022 or 2025 and the
+  /// instance's update policy (databaseFormat) matches it, else None; logs
+  /// which applies and why. Sets failover_mode_.
+  void resolve_failover_mode(const Config& c, milink::sdk::Context& ctx);
   /// The link as ARM has it, or nullopt (404). Throws when one exists with
   /// other settings.
   std::optional<LinkView> inspect(const Config& c, milink::sdk::Context& ctx);
   void set_outputs(const Config& c, milink::sdk::Context& ctx, const LinkView& v);
+  std::string failover_mode_;  ///< resolved (None/Manual); "" until observe()
 };
 
 }  // namespace milink::link

@@ -86,11 +86,7 @@ std::string DistributedAvailabilityGroupStep::create_sql(const Config& c, const 
 /// Whether \p url ("tcp://<host>:5022;Server=[...]") names host \p host
 /// (case-insensitively, as DNS names compare).
 static bool listener_host_is(const std::string& url, const std::string& host) {
-  auto start = url.find("://");
-  if (start == std::string::npos) return false;
-  start += 3;
-  auto end = url.find_first_of(":;/", start);
-  return iequals(url.substr(start, end == std::string::npos ? std::string::npos : end - start), host);
+  return iequals(endpoint_url_host(url), host);
 }
 
 std::string DistributedAvailabilityGroupStep::dag_name(const Config& c) const {

@@ -63,4 +63,9 @@ Action Action::note(std::string target, std::string description) {
   return a;
 }
 
+Action Action::marked_destructive() && {
+  destructive = true;
+  return std::move(*this);
+}
+
 }  // namespace milink::sdk

@@ -172,6 +172,30 @@ TEST_CASE("linksteps: golden plan: arm-link with api-version 2025-01-01", "[link
                                            {"api_version", Value("2025-01-01")}}));
 }
 
+TEST_CASE("linksteps: golden plan: arm-link with failover_mode manual and replication_mode sync", "[linksteps][golden]") {
+  check_golden("arm-link/2025-01-01-manual-sync",
+               one_step("link", "arm-link", Object{{"name", Value("DAG_sales")},
+                                           {"database", Value("sales")},
+                                           {"ag_name", Value("AG_sales")},
+                                           {"instance_ag_name", Value("AG_sales_MI")},
+                                           {"partner_endpoint", Value(kEndpointUrl)},
+                                           {"failover_mode", Value("manual")},
+                                           {"replication_mode", Value("sync")}}));
+}
+
+TEST_CASE("linksteps: golden plan: the removal steps mark every action destructive", "[linksteps][golden]") {
+  Value wf = one_step("link", "remove-link", Object{{"name", Value("DAG_sales")}});
+  auto& steps = wf.mutable_object().find("steps")->mutable_array();
+  steps.push_back(Value(Object{{"id", Value("dag")}, {"uses", Value("remove-dag")},
+                               {"with", Value(Object{{"name", Value("DAG_sales")}, {"drop_ag", Value(true)},
+                                                     {"ag_name", Value("AG_sales")}})}}));
+  steps.push_back(Value(Object{{"id", Value("trust")}, {"uses", Value("remove-trust")},
+                               {"with", Value(Object{{"instance_fqdn", Value(kInstanceFqdn)},
+                                                     {"drop_trust_certificate", Value(true)},
+                                                     {"drop_instance_certificate", Value(true)}})}}));
+  check_golden("remove-link", wf);
+}
+
 TEST_CASE("linksteps: golden plan: verify only reads", "[linksteps][golden]") {
   check_golden("verify", one_step("verify", "verify", Object{{"dag_name", Value("DAG_sales")},
                                                    {"database", Value("sales")},

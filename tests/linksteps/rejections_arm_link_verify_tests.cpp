@@ -84,7 +84,7 @@ TEST_CASE("linksteps: rejections: arm-link refuses a malformed partner_endpoint 
   check_refused(offline.run(link_step(Object{{"ag_name", Value("")}})), "parameter \"ag_name\": the name is empty");
 }
 
-TEST_CASE("linksteps: rejections: arm-link refuses an existing link with the same name and other settings",
+TEST_CASE("linksteps: rejections: arm-link refuses an existing link with other settings, or one that failed",
           "[linksteps][rejections]") {
   linksteps::EmulatorRig rig("{}");
   // The link exists in Azure: created by arm-link itself.
@@ -120,22 +120,28 @@ TEST_CASE("linksteps: rejections: arm-link refuses an existing link with the sam
         return link != nullptr && !link->databases.empty() && !link->databases.front().most_recent_link_error.empty();
       },
       10000));
-  // ... names compare case-insensitively, in either shape: the same link is accepted as it is.
+  // ... names compare case-insensitively, in either shape: the same link is recognised. In the current shape
+  // its replicaState (LinkInitError) shows it failed: not taken as done, with the error, its remedy and how to
+  // start over (link-review D8). The seed's shape shows no replicaState: accepted as it is.
   for (const char* api : {"2025-01-01", "2021-05-01-preview"}) {
     INFO(api);
     auto same = rejections::run(rig, link_step(Object{{"database", Value("SALES")}, {"api_version", Value(api)}}));
-    CHECK(same.exit_code() == 0);
-    CHECK(same.events.status(kStep) == "ok");
-    CHECK(same.events.output(kStep, "resource_id") == link_path(rig, "DAG_sales"));
-    auto warnings = rejections::logged(same, "warning");
     if (std::string(api) == "2025-01-01") {
-      // With a warning about the error it reports; the seed's shape has no mostRecentLinkError.
-      REQUIRE(warnings.size() == 1);
-      CHECK(warnings[0].rfind("the link \"DAG_sales\" reports 41986: ", 0) == 0);
-      CHECK(ends_with(warnings[0], " — the connection between SQL Server and the managed instance failed. Remedy: " +
-                                       std::string(kNetworkRemedy)));
+      CHECK(same.exit_code() == 1);
+      CHECK(same.events.status(kStep) == "failed");
+      const std::string reason = same.events.reason(kStep);
+      CHECK(reason.rfind("observe: the link \"DAG_sales\" exists but has failed (", 0) == 0);
+      CHECK(reason.find("replicaState LinkInitError): 41986: ") != std::string::npos);
+      CHECK(reason.find(" — the connection between SQL Server and the managed instance failed. Remedy: " +
+                        std::string(kNetworkRemedy)) != std::string::npos);
+      CHECK(ends_with(reason, ". A failed link does not recover by running this again: fix the cause, remove it "
+                              "(milink run workflows/remove-link.json --set database=SALES), then run this workflow "
+                              "again to create it anew"));
     } else {
-      CHECK(warnings.empty());
+      CHECK(same.exit_code() == 0);
+      CHECK(same.events.status(kStep) == "ok");
+      CHECK(same.events.output(kStep, "resource_id") == link_path(rig, "DAG_sales"));
+      CHECK(rejections::logged(same, "warning").empty());
     }
   }
   CHECK(rejections::azure_requests(rig, "PUT", "/distributedAvailabilityGroups/").size() == 1);

@@ -64,6 +64,23 @@ public:
   void apply(const Config& c, milink::sdk::Context& ctx);
 };
 
+/// test.erase: a destructive step (StepSpec::destructive) that deletes the
+/// file `path` (relative to the working directory). observe() is satisfied
+/// when the file is gone, or, with hide_in_dry_run, in any read-only run (a
+/// step that turns destructive only at apply time: the runner must refuse it).
+class EraseStep {
+public:
+  struct Config {
+    std::string path;
+    bool hide_in_dry_run = false;
+  };
+  static milink::sdk::StepSpec spec();
+  static Config configure(const milink::sdk::Params& p);
+  milink::sdk::Observation observe(const Config& c, milink::sdk::Context& ctx);
+  milink::sdk::Plan plan(const Config& c, milink::sdk::Context& ctx);
+  void apply(const Config& c, milink::sdk::Context& ctx);
+};
+
 /// The interface of provider kind "test-greeting".
 class Prefixer : public milink::sdk::Provider {
 public:

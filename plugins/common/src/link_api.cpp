@@ -34,6 +34,7 @@ Value link_body(const LinkRequest& r, const std::string& api_version) {
     props.set("sourceEndpoint", Value(r.partner_endpoint));
     props.set("primaryAvailabilityGroupName", Value(r.partner_availability_group));
     props.set("secondaryAvailabilityGroupName", Value(r.instance_availability_group));
+    props.set("replicationMode", Value(r.replication_mode));
   } else {
     props.set("databases", Value(Array{Value(Object{{"databaseName", Value(r.database)}})}));
     props.set("partnerAvailabilityGroupName", Value(r.partner_availability_group));
@@ -41,6 +42,8 @@ Value link_body(const LinkRequest& r, const std::string& api_version) {
     props.set("partnerEndpoint", Value(r.partner_endpoint));
     props.set("instanceLinkRole", Value("Secondary"));
     props.set("seedingMode", Value("Automatic"));
+    props.set("failoverMode", Value(r.failover_mode));
+    props.set("replicationMode", Value(r.replication_mode));
   }
   return Value(Object{{"properties", Value(std::move(props))}});
 }
@@ -81,6 +84,8 @@ LinkView read_link(const Value& body) {
   l.instance_availability_group = field(p, "instanceAvailabilityGroupName");
   if (l.instance_availability_group.empty()) l.instance_availability_group = field(p, "secondaryAvailabilityGroupName");
   l.database = field(p, "targetDatabase");
+  l.failover_mode = field(p, "failoverMode");
+  l.replication_mode = field(p, "replicationMode");
   const Value* dbs = member(p, "databases");
   if (dbs != nullptr && dbs->is_array() && !dbs->as_array().empty()) {
     const Value& d = dbs->as_array().front();
@@ -104,8 +109,20 @@ std::string link_difference(const LinkView& have, const LinkRequest& want) {
                         want.partner_availability_group),
                  differ("the instance availability group", have.instance_availability_group,
                         want.instance_availability_group),
-                 differ("the partner endpoint", have.partner_endpoint, want.partner_endpoint)})
+                 differ("the partner endpoint", have.partner_endpoint, want.partner_endpoint),
+                 have.failover_mode.empty() ? std::string() : differ("failoverMode", have.failover_mode, want.failover_mode)})
     if (!d.empty()) return d;
+  return {};
+}
+
+std::string link_failure(const LinkView& v) {
+  if (iequals(v.provisioning_state, "Failed")) {
+    std::string s = "provisioningState Failed";
+    if (!v.replica_state.empty()) s += ", replicaState " + v.replica_state;
+    return s;
+  }
+  const std::string& r = v.replica_state;
+  if (r.size() > 5 && iequals(r.substr(r.size() - 5), "Error")) return "replicaState " + r;
   return {};
 }
 

@@ -90,4 +90,12 @@ long long endpoint_url_port(const std::string& url) {
   return std::atoll(digits.c_str());
 }
 
+std::string endpoint_url_host(const std::string& url) {
+  auto start = url.find("://");
+  if (start == std::string::npos) return {};
+  start += 3;
+  auto end = url.find_first_of(":;/", start);
+  return url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
 }  // namespace milink::link

@@ -48,11 +48,21 @@ struct Action {
   std::string method;       ///< Kind::Http
   std::string url;          ///< Kind::Http
   Value body;               ///< Kind::Http: JSON body, or null
+  /// The action deletes, drops or fails over something. Its description
+  /// must then say exactly what, in one line, e.g. "DELETE link DAG_sales on
+  /// instance mi1 (the instance's database stays)". Plans mark such actions
+  /// (`-- DESTRUCTIVE:` in .sql, `### DESTRUCTIVE:` in .http, "destructive":
+  /// true in plan.json), and `milink run` lists them and asks before the
+  /// first change of a run that would take one (see StepSpec::destructive).
+  bool destructive = false;
 
   static Action sql_batch(std::string target, std::string description, std::string sql);
   static Action http(std::string method, std::string url, Value body, std::string description,
                      std::string target = "arm");
   static Action note(std::string target, std::string description);
+  /// This action with destructive = true (see above), for chaining:
+  /// `Action::sql_batch(...).marked_destructive()`.
+  Action marked_destructive() &&;
 };
 
 struct Plan {

@@ -58,6 +58,15 @@ struct StepSpec {
   /// it never changes anything. `milink run --skip-preflight` skips such
   /// steps, with a warning. Default false.
   bool preflight = false;
+  /// apply() may delete, drop or fail over things (a link, an availability
+  /// group, a certificate). Its plan() must mark those actions
+  /// (Action::destructive). Before a run changes anything, `milink run`
+  /// dry-runs every step of a workflow that has such steps, lists the
+  /// destructive actions they would take, and asks for "yes" on a terminal
+  /// (or takes `--yes`; without a terminal it refuses). A destructive step
+  /// whose actions were not confirmed that way is not applied: it fails.
+  /// Default false.
+  bool destructive = false;
 
   const ParamSpec* param(const std::string& name) const;
   const OutputSpec* output(const std::string& name) const;

@@ -32,9 +32,13 @@ struct LinkRequest {
   std::string partner_availability_group;   ///< the AG on SQL Server
   std::string instance_availability_group;  ///< the managed instance's side (the seed: the instance name)
   std::string partner_endpoint;             ///< "TCP://host:5022"
+  std::string failover_mode = "None";       ///< "None" (one-way) or "Manual" (two-way); new shape only
+  std::string replication_mode = "Async";   ///< "Async" or "Sync"; both shapes
 };
 
-/// The PUT body for \p api_version.
+/// The PUT body for \p api_version. The old shape (before
+/// 2023-05-01-preview) has replicationMode but no failoverMode; the new one
+/// has both.
 milink::sdk::Value link_body(const LinkRequest& r, const std::string& api_version);
 
 /// What a GET shows, in either shape (missing fields are empty).
@@ -50,12 +54,22 @@ struct LinkView {
   std::string synchronization_health;
   std::string seeding_progress;  ///< "42%"
   std::string most_recent_link_error;  ///< "41973: ..." as ARM shows it
+  std::string failover_mode;     ///< "" in the old shape
+  std::string replication_mode;
 };
+
+/// The state that makes \p v a failed link ("provisioningState Failed",
+/// "replicaState LinkCreationError"), or "" when it is not failed. A failed
+/// link does not heal by re-running the creation: it must be removed and
+/// created again.
+std::string link_failure(const LinkView& v);
 LinkView read_link(const milink::sdk::Value& body);
 
 /// A one-line difference between what exists and what \p want asks for
 /// ("partnerEndpoint is TCP://a:5022, the workflow wants TCP://b:5022"),
-/// or "" when they agree (names compare case-insensitively).
+/// or "" when they agree (names compare case-insensitively). The failover
+/// mode is compared when the link shows one; the replication mode is not
+/// (it may change on a live link).
 std::string link_difference(const LinkView& have, const LinkRequest& want);
 
 /// `<instance>/distributedAvailabilityGroups/<name>`.

@@ -39,4 +39,8 @@ std::string endpoint_url(const std::string& host, long long port);
 /// or anything follows it.
 long long endpoint_url_port(const std::string& url);
 
+/// The host of an endpoint or listener URL ("tcp://mi1.example:5022;Server=[mi1]"
+/// -> "mi1.example"); "" when it has no "://".
+std::string endpoint_url_host(const std::string& url);
+
 }  // namespace milink::link

@@ -1,0 +1,95 @@
+#include "cli/confirm_destructive.hpp"
+
+#include "run/exit_codes.hpp"
+
+#include <cstdio>
+#include <iostream>
+#include <unistd.h>
+
+namespace milink::cli {
+
+using milink::sdk::Array;
+using milink::sdk::Object;
+using milink::sdk::Value;
+
+namespace {
+
+/// The dry run is a look-ahead: its events are not shown.
+class SilentSink final : public milink::run::EventSink {
+public:
+  void on_event(const Object&) override {}
+};
+
+bool has_destructive_step(const std::vector<milink::workflow::StepDef>& steps, const Session& session) {
+  for (const auto& s : steps) {
+    if (s.is_group() ? has_destructive_step(s.steps, session) : session.validated.entry(s).factory->spec().destructive)
+      return true;
+  }
+  return false;
+}
+
+void emit(bool json, const Array& actions, const std::string& decision, const milink::run::Redactor& redactor) {
+  if (!json) return;
+  Value e(Object{{"event", Value("destructive_actions")}, {"actions", Value(actions)}, {"decision", Value(decision)}});
+  std::printf("%s\n", redactor.redact(e).to_json().c_str());
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+int confirm_destructive(Session& session, milink::run::RunOptions& ro, bool yes, bool json) {
+  ro.assume_yes = yes;
+  if (!has_destructive_step(session.workflow.steps, session)) return kExitSuccess;
+
+  milink::run::RunOptions look = ro;
+  look.mode = milink::run::Mode::DryRun;
+  look.resume = false;
+  SilentSink sink;
+  milink::run::Runner runner(session.validated, session.registry, session.redactor, sink, look);
+  auto result = runner.run();
+
+  Array actions;
+  std::set<std::string> keys;
+  std::string listing;
+  for (const auto& step : result.steps)
+    for (const auto& a : step.actions) {
+      if (!a.destructive) continue;
+      keys.insert(step.key);
+      actions.push_back(Value(Object{{"step", Value(step.key)}, {"target", Value(a.target)}, {"description", Value(a.description)}}));
+      listing += "  - " + step.key + ": " + a.description + "\n";
+    }
+  if (keys.empty()) return kExitSuccess;  // nothing to destroy; the runner still refuses an unconfirmed surprise
+  listing = session.redactor.redact(listing);
+
+  std::FILE* out = json ? stderr : stdout;
+  std::fprintf(out, "milink: this run will delete or drop:\n%s", listing.c_str());
+  std::fflush(out);
+  std::string decision;
+  if (yes) {
+    decision = "yes_option";
+    std::fprintf(out, "milink: going ahead (--yes)\n");
+  } else if (::isatty(0) != 0) {
+    std::fprintf(stderr, "Type yes to go ahead, anything else to stop: ");
+    std::fflush(stderr);
+    std::string answer;
+    std::getline(std::cin, answer);
+    decision = answer == "yes" ? "confirmed" : "refused";
+  } else {
+    decision = "no_terminal";
+  }
+  emit(json, actions, decision, session.redactor);
+  if (decision == "refused") {
+    std::fprintf(stderr, "milink: not confirmed; nothing was changed\n");
+    return kExitNotConfirmed;
+  }
+  if (decision == "no_terminal") {
+    report_error("this run would delete or drop what is listed above, and stdin is not a terminal to confirm it; "
+                 "pass --yes to go ahead. Nothing was changed",
+                 json, &session.redactor);
+    return kExitNotConfirmed;
+  }
+  ro.confirmed_destructive = std::move(keys);
+  return kExitSuccess;
+}
+
+}  // namespace milink::cli

@@ -1,0 +1,177 @@
+#include "remove_trust.hpp"
+
+#include "link_usage.hpp"
+
+#include <milink/link/link_api.hpp>
+#include <milink/link/names.hpp>
+#include <milink/link/results.hpp>
+#include <milink/sdk/http.hpp>
+
+namespace milink::link {
+
+using milink::sdk::ConfigError;
+using milink::sdk::SqlValue;
+using milink::sdk::Value;
+using milink::sdk::ValueType;
+namespace tsql = milink::sdk::tsql;
+
+milink::sdk::StepSpec RemoveTrustStep::spec() {
+  milink::sdk::StepSpec s;
+  s.uses = "remove-trust";
+  s.summary = "Removes the certificates' trust both ways, when asked and when no other link uses it";
+  s.doc =
+      "drop_trust_certificate: DELETE .../managedInstances/<mi>/serverTrustCertificates/<certificate_name> (SQL "
+      "Server's certificate, trusted by the instance). drop_instance_certificate: DROP CERTIFICATE [<instance_fqdn>] "
+      "on SQL Server (the instance's certificate). Each is kept while a distributed availability group on SQL Server "
+      "still points at the instance, another link on the instance comes from this SQL Server, or (the instance's "
+      "certificate) an endpoint authenticates with it; the links of databases (this workflow removes them first) do "
+      "not count. SQL Server's own certificate and the endpoint stay.";
+  s.destructive = true;
+  s.params = {
+      {"target", ValueType::String, false, Value("sqlserver"), "SQL target of SQL Server", false, {}},
+      {"certificate_name", ValueType::String, false, Value(""),
+       "SQL Server's certificate as the instance trusts it; default Cert_<@@SERVERNAME>_endpoint", false, {}},
+      {"instance_fqdn", ValueType::String, true, Value(),
+       "The managed instance's FQDN (the name of its certificate on SQL Server)", false, {}},
+      {"drop_trust_certificate", ValueType::Boolean, false, Value(false),
+       "Delete SQL Server's certificate from the instance's trust (serverTrustCertificates)", false, {}},
+      {"drop_instance_certificate", ValueType::Boolean, false, Value(false),
+       "Drop the instance's certificate on SQL Server", false, {}},
+      {"api_version", ValueType::String, false, Value(kDefaultLinkApiVersion),
+       "ARM api-version for serverTrustCertificates and distributedAvailabilityGroups", false, {}},
+      {"databases", ValueType::Array, false, Value(milink::sdk::Array{}),
+       "Databases whose links this workflow removes before this step; their links and DAGs do not count as users", false, {}},
+      {"link_name_pattern", ValueType::String, false, Value("DAG_{db}"),
+       "The name of a database's link and DAG; {db} is replaced", false, {}},
+  };
+  return s;
+}
+
+RemoveTrustStep::Config RemoveTrustStep::configure(const milink::sdk::Params& p) {
+  Config c;
+  c.target = p.string("target");
+  c.certificate_name = p.string("certificate_name");
+  if (!c.certificate_name.empty()) check_sysname(c.certificate_name, "certificate_name");
+  c.instance_fqdn = p.string("instance_fqdn");
+  check_sysname(c.instance_fqdn, "instance_fqdn");
+  c.drop_trust_certificate = p.boolean("drop_trust_certificate");
+  c.drop_instance_certificate = p.boolean("drop_instance_certificate");
+  c.api_version = p.string("api_version");
+  if (!is_api_version(c.api_version))
+    throw ConfigError("api_version", "\"" + c.api_version + "\" is not an api-version; write e.g. 2025-01-01");
+  std::string pattern = p.string("link_name_pattern");
+  check_pattern(pattern, "link_name_pattern");
+  for (const auto& db : p.strings("databases")) {
+    check_sysname(db, "databases");
+    c.removed_links.push_back(expand_name(pattern, {{"db", db}}, "link_name_pattern"));
+  }
+  return c;
+}
+
+std::string RemoveTrustStep::drop_certificate_sql(const std::string& name) {
+  return "USE master;\nIF EXISTS (SELECT 1 FROM sys.certificates WHERE name = " + tsql::quote_literal(name) +
+         ")\n    DROP CERTIFICATE " + tsql::quote_identifier(name) + ";";
+}
+
+std::string RemoveTrustStep::trust_path(milink::sdk::Arm& arm, const std::string& name) const {
+  return arm.coordinates().instance_path() + "/serverTrustCertificates/" + milink::sdk::url_encode(name);
+}
+
+RemoveTrustStep::Found RemoveTrustStep::inspect(const Config& c, milink::sdk::Context& ctx) const {
+  Found f;
+  if (!c.drop_trust_certificate && !c.drop_instance_certificate) return f;
+  auto sql = ctx.sql(c.target);
+  auto v = sql.scalar("SELECT @@SERVERNAME");
+  f.server = v && !v->is_null() ? v->as_string() : c.target;
+  f.certificate_name = c.certificate_name.empty() ? default_certificate_name(f.server) : c.certificate_name;
+  std::vector<std::string> dags = dags_to_instance(sql, c.instance_fqdn, c.removed_links);
+  for (auto& d : dags) d = "distributed availability group " + tsql::quote_identifier(d);
+  if (c.drop_trust_certificate) {
+    auto arm = ctx.arm();
+    f.trust = arm.get(trust_path(arm, f.certificate_name), c.api_version).status != 404;
+    if (f.trust) {
+      f.trust_users = dags;
+      for (const auto& l : links_from_this_server(arm, sql, c.removed_links, c.api_version)) f.trust_users.push_back("link " + l);
+    }
+  }
+  if (c.drop_instance_certificate) {
+    auto id = sql.scalar("SELECT certificate_id FROM master.sys.certificates WHERE name = ?",
+                         {SqlValue::nvarchar(c.instance_fqdn)});
+    f.instance_certificate = id && !id->is_null();
+    if (f.instance_certificate) {
+      f.certificate_users = dags;
+      auto eps = sql.query("SELECT name FROM master.sys.database_mirroring_endpoints WHERE certificate_id = ?", {*id});
+      for (std::size_t i = 0; i < eps.rows.size(); ++i)
+        f.certificate_users.push_back("endpoint " + tsql::quote_identifier(text(eps, i, "name")));
+    }
+  }
+  return f;
+}
+
+milink::sdk::Observation RemoveTrustStep::observe(const Config& c, milink::sdk::Context& ctx) {
+  if (!c.drop_trust_certificate && !c.drop_instance_certificate) {
+    found_ = Found{};
+    return milink::sdk::Observation::satisfied(
+        "the certificates' trust stays (drop_trust_certificate and drop_instance_certificate are false)");
+  }
+  found_ = inspect(c, ctx);
+  const Found& f = *found_;
+  std::string instance = ctx.arm().coordinates().instance_name;
+  std::vector<std::string> todo, noted;
+  if (c.drop_trust_certificate) {
+    std::string what = "trust certificate \"" + f.certificate_name + "\" on instance " + instance;
+    if (!f.trust) noted.push_back("no " + what);
+    else if (!f.trust_users.empty()) noted.push_back(what + " is kept: " + join_names(f.trust_users) + " still use it");
+    else todo.push_back(what + " is no longer used");
+  }
+  if (c.drop_instance_certificate) {
+    std::string what = "certificate " + tsql::quote_identifier(c.instance_fqdn) + " on " + f.server;
+    if (!f.instance_certificate) noted.push_back("no " + what);
+    else if (!f.certificate_users.empty())
+      noted.push_back(what + " is kept: " + join_names(f.certificate_users) + " still use it");
+    else todo.push_back(what + " is no longer used");
+  }
+  for (const auto& n : noted) ctx.info(n);
+  if (todo.empty()) return milink::sdk::Observation::satisfied(join_names(noted) + ": nothing to remove");
+  return milink::sdk::Observation::needs_change(join_names(todo));
+}
+
+milink::sdk::Plan RemoveTrustStep::plan(const Config& c, milink::sdk::Context& ctx) {
+  auto arm = ctx.arm();
+  milink::sdk::Plan p;
+  std::string when = found_ ? "" : " (when it exists and no other link uses it)";
+  std::string server = found_ && !found_->server.empty() ? found_->server : c.target;
+  std::string cert = found_ && !found_->certificate_name.empty()
+                         ? found_->certificate_name
+                         : (c.certificate_name.empty() ? "Cert_<@@SERVERNAME>_endpoint" : c.certificate_name);
+  if (c.drop_trust_certificate && (!found_ || found_->drop_trust()))
+    p.actions.push_back(milink::sdk::Action::http("DELETE", arm.url(trust_path(arm, cert), c.api_version), Value(),
+                                                  "DELETE trust certificate \"" + cert + "\" on instance " +
+                                                      arm.coordinates().instance_name + when +
+                                                      " (the instance stops trusting SQL Server's certificate)")
+                            .marked_destructive());
+  if (c.drop_instance_certificate && (!found_ || found_->drop_certificate()))
+    p.actions.push_back(milink::sdk::Action::sql_batch(c.target, "DROP CERTIFICATE " + tsql::quote_identifier(c.instance_fqdn) +
+                                                                     " on " + server + when +
+                                                                     " (SQL Server stops trusting the instance)",
+                                                       drop_certificate_sql(c.instance_fqdn))
+                            .marked_destructive());
+  return p;
+}
+
+void RemoveTrustStep::apply(const Config& c, milink::sdk::Context& ctx) {
+  Found f = inspect(c, ctx);  // again: a resumed run may find part of it done
+  if (c.drop_trust_certificate && f.drop_trust()) {
+    auto arm = ctx.arm();
+    ctx.progress("deleting trust certificate \"" + f.certificate_name + "\"", 0.3);
+    arm.remove(trust_path(arm, f.certificate_name), c.api_version);
+    ctx.info("deleted trust certificate \"" + f.certificate_name + "\" on instance " + arm.coordinates().instance_name);
+  }
+  if (c.drop_instance_certificate && f.drop_certificate()) {
+    ctx.progress("dropping certificate " + tsql::quote_identifier(c.instance_fqdn), 0.7);
+    ctx.sql(c.target).run(drop_certificate_sql(c.instance_fqdn));
+    ctx.info("dropped certificate " + tsql::quote_identifier(c.instance_fqdn) + " on " + f.server);
+  }
+}
+
+}  // namespace milink::link
