@@ -636,7 +636,7 @@ private:
       return done(true);
     }
     o.status = "changed";
-    o.reason = obs.reason;
+    o.reason = ctx.final_message().empty() ? obs.reason : ctx.final_message();  // where apply ended, when it says
     o.outputs = ctx.outputs();
     journal_end(o, spec);
     return done(true);
