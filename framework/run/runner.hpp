@@ -47,6 +47,9 @@ struct RunOptions {
   /// (status skipped, reason "skipped: --skip-preflight", a warning event
   /// each). Not journaled, so a resumed run decides again.
   bool skip_preflight = false;
+  /// --log-file: where every SQL batch and ARM request is logged (redacted);
+  /// empty = log.txt in the run directory (none for a dry run).
+  std::filesystem::path log_file;
 };
 
 /// What happened to one step (one for_each item).
