@@ -50,8 +50,24 @@ std::string shell_variable(const std::string& s) {
 /// shell-style ${VAR}, which would otherwise be sent literally (to Entra
 /// ID as a client secret, say). Runs before the schema check, so an env
 /// reference stands wherever a string may.
+/// Whether the value at \p pointer is an object by the config's schema (a
+/// section, a provider instance, its `with`): {"env": ...} there is that
+/// object (the static-token provider has a parameter named env), not a
+/// reference.
+bool object_slot(const std::string& pointer) {
+  std::vector<std::string> parts;
+  for (std::size_t at = 0; at < pointer.size();) {
+    std::size_t next = pointer.find('/', at + 1);
+    parts.push_back(pointer.substr(at + 1, next == std::string::npos ? std::string::npos : next - at - 1));
+    at = next == std::string::npos ? pointer.size() : next;
+  }
+  if (parts.size() <= 1) return true;  // the document, or a section
+  if (parts[0] != "providers") return false;
+  return parts.size() == 2 || (parts.size() == 3 && parts[2] == "with");
+}
+
 Value resolve_env(const Value& v, const std::string& pointer, Diagnostics& diags) {
-  if (is_env_ref(v)) {
+  if (is_env_ref(v) && !object_slot(pointer)) {
     const Value& name = *v.as_object().find("env");
     const std::string p = json_pointer_join(pointer, "env");
     if (!name.is_string() || name.as_string().empty()) {

@@ -442,7 +442,7 @@ TEST_CASE("preflight fails on the SIMPLE recovery model", "[preflight]") {
   CHECK(fails[1] == "FAIL full_backup [simple_db]: [simple_db] has only full backups taken in the SIMPLE recovery "
                     "model, which do not start the log chain; take a full backup without COPY_ONLY (error 1475) in the "
                     "FULL recovery model, e.g. BACKUP DATABASE [simple_db] TO DISK = N'<file>'");
-  CHECK(r.out.find("observe: 2 of 5 preflight checks failed: recovery_model [simple_db]: ") != std::string::npos);
+  CHECK(r.out.find("observe: 2 of 6 preflight checks failed: recovery_model [simple_db]: ") != std::string::npos);
 }
 
 TEST_CASE("preflight fails on a database without a full backup", "[preflight]") {
@@ -579,7 +579,7 @@ TEST_CASE("preflight lists every failure and stops the workflow before its next 
   CHECK(r.exit_code == 1);
   auto fails = Rig::logged(r, "FAIL");
   REQUIRE(fails.size() == 4);
-  CHECK(r.out.find("observe: 4 of 15 preflight checks failed: version: SQL Server 2019 (15.0.2000.5) is below") !=
+  CHECK(r.out.find("observe: 4 of 16 preflight checks failed: version: SQL Server 2019 (15.0.2000.5) is below") !=
         std::string::npos);
   CHECK(r.out.find(" | hadr: Always On availability groups are disabled (IsHadrEnabled = 0); enable Always On") !=
         std::string::npos);

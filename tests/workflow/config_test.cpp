@@ -134,3 +134,13 @@ TEST_CASE("config: ${env:VAR} is refused as well, with the from_env to write ins
   CHECK(p[0].find("/inputs/b: \"${env:SP_SECRET}\" is not expanded") != std::string::npos);
   CHECK(p[0].find("write {\"from_env\": \"SP_SECRET\"} (a secret)") != std::string::npos);
 }
+
+TEST_CASE("config: a provider's own parameter named env is not an environment reference") {
+  ::unsetenv("MILINK_CFG_TEST_TOKEN");
+  auto cfg = load_config_text(R"({
+  "milink_config": 1,
+  "providers": { "t": { "use": "static-token", "with": { "env": "MILINK_CFG_TEST_TOKEN" } } }
+})",
+                              "cfg.json");
+  CHECK(cfg.root.get("providers")->get("t")->get("with")->get("env")->as_string() == "MILINK_CFG_TEST_TOKEN");
+}
