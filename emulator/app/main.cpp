@@ -55,12 +55,17 @@ int main(int argc, char** argv) {
      "write a milink config targeting this emulator (passwords go to files beside it)")
     ("dump-state", po::value<std::string>(&dump_state)->value_name("FILE"),
      "on exit, write both servers' state and statement logs as JSON")
+    ("version", "print the version (the same as milink --version's)")
     ("help,h", "show this help");
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, desc), vm);
     if (vm.count("help")) {
       std::cout << "usage: " << kUsage << "\n\n" << desc << "\n";
+      return 0;
+    }
+    if (vm.count("version")) {
+      std::cout << "milink-emulator " << MILINK_VERSION << "\n";
       return 0;
     }
     po::notify(vm);

@@ -1,5 +1,7 @@
 #include "arm/arm_client.hpp"
 
+#include "run/audit_log.hpp"
+
 #include "arm/retry.hpp"
 
 #include <milink/sdk/json.hpp>
@@ -324,7 +326,10 @@ bool ArmClientImpl::send(const std::string& method, const std::string& url, cons
     }
     milink::http::Failure failure = milink::http::Failure::None;
     std::string herr;
-    if (!http_.exchange(req, response, failure, herr)) {
+    const bool exchanged = http_.exchange(req, response, failure, herr);
+    milink::audit::record("ARM", "arm", method + " " + url,
+                          exchanged ? std::to_string(response.status) : "not answered: " + herr);
+    if (!exchanged) {
       // A refused connection sent nothing, so even a POST may be repeated.
       bool retry = failure == milink::http::Failure::Refused ||
                    (idempotent(method) && milink::http::transient(failure));

@@ -2,6 +2,7 @@
 
 #include "app/emulator.hpp"
 #include "run/exit_codes.hpp"
+#include "run/journal.hpp"
 
 #include <milink/sdk/value.hpp>
 
@@ -160,7 +161,8 @@ void EmbeddedEmulator::announce(bool json_event) const {
                                                       {"host", Value(host)},
                                                       {"port", Value(static_cast<std::int64_t>(emu.mi_port()))}})},
                     {"arm_endpoint", Value(arm)},
-                    {"config", Value(config_.string())}});
+                    {"config", Value(config_.string())},
+                    {"time", Value(milink::run::now_iso8601())}});
     std::printf("%s\n", ev.to_json().c_str());
     std::fflush(stdout);
     return;

@@ -228,6 +228,11 @@ int plugins_command(const std::vector<std::string>& args) {
 }
 
 int schema_command(const std::vector<std::string>& args) {
+  if (args.size() == 1 && (args[0] == "--help" || args[0] == "-h")) {
+    std::cout << "usage: milink schema [--markdown]\n\nPrints the workflow and config reference (Markdown): every key "
+                 "of workflows and configs, expressions, for_each, on_error.\n";
+    return kExitSuccess;
+  }
   if (!args.empty() && args[0] != "--markdown") {
     std::cerr << "usage: milink schema [--markdown]\n";
     return kExitInvalidInput;

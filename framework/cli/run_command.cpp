@@ -2,8 +2,10 @@
 #include "cli/confirm_destructive.hpp"
 #include "cli/emulator_option.hpp"
 #include "cli/options.hpp"
+#include "cli/resume_hint.hpp"
 #include "run/exit_codes.hpp"
 #include "run/interrupt.hpp"
+#include "run/journal.hpp"
 #include "run/plan_render.hpp"
 #include "run/runner.hpp"
 
@@ -13,6 +15,20 @@
 namespace milink::cli {
 
 namespace {
+
+/// How to continue a stopped run: on stderr, and with --output json also as
+/// a `resume` event on stdout.
+void announce_resume(const std::string& command, bool json) {
+  std::fprintf(stderr, "milink: to continue this run once the cause is fixed: %s\n", command.c_str());
+  if (json) {
+    std::string line = milink::sdk::Value(milink::sdk::Object{{"event", milink::sdk::Value("resume")},
+                                                              {"command", milink::sdk::Value(command)},
+                                                              {"time", milink::sdk::Value(milink::run::now_iso8601())}})
+                           .to_json();
+    std::printf("%s\n", line.c_str());
+    std::fflush(stdout);
+  }
+}
 
 int run_workflow(const CommonOptions& opts, milink::run::RunOptions ro, bool dry_run, bool yes,
                  EmbeddedEmulator* emulator) {
@@ -39,6 +55,9 @@ int run_workflow(const CommonOptions& opts, milink::run::RunOptions ro, bool dry
       std::string plan = milink::run::render_plan_text(session->workflow.name, result, session->redactor);
       if (plan != "(no actions)\n") std::cout << "\nWhat would change:\n" << plan;
     }
+    if (!emulator && !result.run_dir.empty() &&
+        (result.exit_code == kExitInterrupted || result.exit_code == kExitStepFailed))
+      announce_resume(session->redactor.redact(resume_command(opts, ro.state_dir.string(), result.run_dir)), opts.json);
     return result.exit_code;
   } catch (const milink::run::ResumeError& e) {
     sink->finish();
@@ -60,6 +79,7 @@ int run_command(const std::vector<std::string>& args) {
   bool skip_preflight = false;
   bool yes = false;
   std::string resume;
+  std::string log_file;
   int parallel = 4;
   EmulatorCliOptions emu;
   po::options_description desc("milink run options");
@@ -73,6 +93,9 @@ int run_command(const std::vector<std::string>& args) {
      "run at most N for_each branches at once")
     ("state-dir", po::value<std::string>(&emu.state_dir)->default_value(".milink")->value_name("DIR"),
      "where run journals are kept (and, with --emulator, its config: DIR/emulator/config.json)")
+    ("log-file", po::value<std::string>(&log_file)->value_name("FILE"),
+     "log every SQL statement and ARM request milink sends, with time, target and outcome (secrets masked); "
+     "default log.txt in the run's directory (.milink/runs/<run-id>/)")
     ("skip-preflight", po::bool_switch(&skip_preflight),
      "do not run the preflight checks (steps that verify prerequisites); each is reported skipped, with a warning")
     ("yes", po::bool_switch(&yes),
@@ -112,6 +135,7 @@ int run_command(const std::vector<std::string>& args) {
   ro.resume = vm.count("resume") > 0;
   ro.resume_run = resume;
   ro.skip_preflight = skip_preflight;
+  ro.log_file = log_file;
 
   std::unique_ptr<EmbeddedEmulator> emulator;
   if (emu.enabled) {

@@ -1,5 +1,7 @@
 #include "cli/session.hpp"
 
+#include "run/journal.hpp"
+
 #include <milink/sdk/value.hpp>
 
 namespace milink::cli {
@@ -12,7 +14,9 @@ void report_error(const std::string& message, bool json, const milink::run::Reda
   std::string text = redactor ? redactor->redact(message) : message;
   std::fprintf(stderr, "milink: error: %s\n", text.c_str());
   if (json) {
-    std::string line = Value(Object{{"event", Value("error")}, {"message", Value(text)}}).to_json();
+    std::string line =
+        Value(Object{{"event", Value("error")}, {"message", Value(text)}, {"time", Value(milink::run::now_iso8601())}})
+            .to_json();
     std::printf("%s\n", line.c_str());
     std::fflush(stdout);
   }
@@ -44,7 +48,10 @@ void report_invalid(const milink::workflow::InvalidInput& e, bool json, const mi
   std::fprintf(stderr, "milink: %zu problem%s found; nothing was run\n", e.diagnostics().size(),
                e.diagnostics().size() == 1 ? "" : "s");
   if (json) {
-    std::string line = Value(Object{{"event", Value("invalid_input")}, {"diagnostics", Value(std::move(list))}}).to_json();
+    std::string line = Value(Object{{"event", Value("invalid_input")},
+                                    {"diagnostics", Value(std::move(list))},
+                                    {"time", Value(milink::run::now_iso8601())}})
+                           .to_json();
     std::printf("%s\n", line.c_str());
     std::fflush(stdout);
   }
@@ -61,6 +68,11 @@ std::unique_ptr<Session> open_session(const CommonOptions& opts) {
     s->validated =
         milink::workflow::validate(s->workflow, s->config, s->registry, opts.sets, opts.config_required);
     for (const auto& secret : s->validated.secrets) s->redactor.add(secret);
+    if (std::size_t n = s->redactor.too_short())
+      std::fprintf(stderr,
+                   "milink: warning: %zu secret value%s shorter than %zu characters: too short to mask without "
+                   "mangling unrelated words, so %s not masked in the output; use longer secrets\n",
+                   n, n == 1 ? " is" : "s are", milink::run::Redactor::kMinimumLength, n == 1 ? "it is" : "they are");
   } catch (const milink::workflow::InvalidInput& e) {
     report_invalid(e, opts.json, s->redactor);
     return nullptr;

@@ -3,10 +3,12 @@
 #include "arm/arm_setup.hpp"
 #include "expr/expression.hpp"
 #include "http/http_client.hpp"
+#include "run/audit_log.hpp"
 #include "run/exit_codes.hpp"
 #include "run/interrupt.hpp"
 #include "run/journal.hpp"
 #include "run/param_resolver.hpp"
+#include "run/run_lock.hpp"
 #include "run/step_context.hpp"
 #include "sql/sql_service.hpp"
 #include "workflow/workflow_parser.hpp"
@@ -15,6 +17,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -149,10 +152,13 @@ public:
     }
   }
 
+  ~Impl() { milink::audit::set_sink({}); }  // the log's file and redactor end with this run
+
   RunResult run() {
     start_ = Clock::now();
     bool resumed = false;
     if (opts_.mode == Mode::Apply) resumed = open_journal();
+    open_audit_log();
     emit(Object{{"event", Value("run_start")},
                 {"run_id", Value(journal_ ? journal_->meta().run_id : std::string())},
                 {"workflow", Value(v_.workflow->name)},
@@ -223,6 +229,7 @@ private:
                             (opts_.state_dir / "runs").string() + "; run it without --resume");
         dir = *found;
       }
+      lock_run(dir);
       Journal j = Journal::reopen(dir);
       const RunMeta& m = j.meta();
       if (m.workflow_sha256 != v_.workflow->sha256)
@@ -250,8 +257,34 @@ private:
     meta.inputs_sha256 = inputs_hash(meta.salt);
     meta.started = now_iso8601();
     journal_ = std::make_unique<Journal>(Journal::create(opts_.state_dir, meta));
+    lock_run(journal_->dir());
     journal_->append(Object{{"type", Value("run_start")}, {"run_id", Value(meta.run_id)}});
     return false;
+  }
+
+  /// One process per run: holds the run directory's lock until the runner
+  /// ends, or says who holds it.
+  void lock_run(const std::filesystem::path& dir) {
+    std::string holder;
+    auto lock = RunLock::acquire(dir, [this](const std::string& s) { return redactor_.redact(s); }, holder);
+    if (!lock)
+      throw ResumeError("run " + dir.filename().string() + " is in use by another milink process (" + holder +
+                        "); wait for it to end or stop it, then run this command again");
+    run_lock_ = std::make_unique<RunLock>(std::move(*lock));
+  }
+
+  /// The audit log: --log-file, else log.txt in the run directory (a dry
+  /// run has none unless --log-file is given).
+  void open_audit_log() {
+    std::filesystem::path file = opts_.log_file;
+    if (file.empty() && journal_) file = journal_->dir() / "log.txt";
+    if (file.empty()) return;
+    auto out = std::make_shared<std::ofstream>(file, std::ios::app);
+    if (!*out) throw std::runtime_error("cannot write the log file " + file.string());
+    milink::audit::set_sink([out, this](const std::string& entry) {
+      *out << redactor_.redact(entry);
+      out->flush();
+    });
   }
 
   /// Salted, so a journal never lets anyone test guesses of a secret input.
@@ -642,7 +675,7 @@ private:
       return done(true);
     }
     o.status = "changed";
-    o.reason = obs.reason;
+    o.reason = ctx.final_message().empty() ? obs.reason : ctx.final_message();  // where apply ended, when it says
     o.outputs = ctx.outputs();
     journal_end(o, spec);
     return done(true);
@@ -774,6 +807,7 @@ private:
   RunOptions opts_;
   Clock::time_point start_;
   std::unique_ptr<Journal> journal_;
+  std::unique_ptr<RunLock> run_lock_;  ///< held while this runner lives
   std::mutex mu_;
   std::vector<StepOutcome> outcomes_;
   std::mutex provider_mu_;

@@ -57,6 +57,9 @@ struct RunOptions {
   /// assume_yes (--yes). Otherwise it fails, unjournaled, before apply().
   std::set<std::string> confirmed_destructive;
   bool assume_yes = false;
+  /// --log-file: where every SQL batch and ARM request is logged (redacted);
+  /// empty = log.txt in the run directory (none for a dry run).
+  std::filesystem::path log_file;
 };
 
 /// What happened to one step (one for_each item).

@@ -51,6 +51,10 @@ bool StepContextImpl::set_output(const std::string& name, const Value& value, st
 
 void StepContextImpl::progress(const std::string& message, double fraction) noexcept {
   try {
+    if (fraction >= 1.0) {
+      std::lock_guard<std::mutex> lock(mu_);
+      final_message_ = message;
+    }
     emit_(Object{{"event", Value("step_progress")},
                  {"step", Value(key_)},
                  {"message", Value(message)},
@@ -165,6 +169,11 @@ std::vector<std::string> StepContextImpl::missing_outputs() const {
   for (const auto& o : spec_.outputs)
     if (!outputs_.contains(o.name)) out.push_back(o.name);
   return out;
+}
+
+std::string StepContextImpl::final_message() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return final_message_;
 }
 
 }  // namespace milink::run

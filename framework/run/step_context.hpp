@@ -73,6 +73,9 @@ public:
   milink::sdk::Object outputs() const;
   /// Names of declared outputs that were not set.
   std::vector<std::string> missing_outputs() const;
+  /// The last progress message reported at fraction 1 (where apply ended),
+  /// "" when none: the runner reports it as a changed step's message.
+  std::string final_message() const;
 
 private:
   std::string key_;
@@ -85,6 +88,7 @@ private:
   const std::function<bool()>& cancelled_;
   mutable std::mutex mu_;
   milink::sdk::Object outputs_;
+  std::string final_message_;  ///< guarded by mu_
   const milink::sql::SqlService* sql_service_ = nullptr;
   std::mutex sql_mu_;
   std::map<std::string, std::unique_ptr<milink::sdk::SqlSession>> sql_sessions_;  ///< by target

@@ -1,5 +1,7 @@
 #include "sql/sql_session.hpp"
 
+#include "run/audit_log.hpp"
+
 #include "sql/connect_error.hpp"
 #include "sql/read_only.hpp"
 #include "sql/sql_error.hpp"
@@ -133,8 +135,14 @@ bool OdbcSqlSession::execute(const std::string& sql, const std::vector<SqlValue>
       }
       std::vector<DiagRecord> diag;
       SQLHDBC dbc = handle_of(*session_);
-      if (run_batch(dbc, sql, params, options_, out, diag)) return true;
+      if (run_batch(dbc, sql, params, options_, out, diag)) {
+        milink::audit::record("SQL", settings_.target, sql, "ok");
+        return true;
+      }
       error = make_error(diag, std::string());
+      milink::audit::record("SQL", settings_.target, sql,
+                            "error" + (error.number != 0 ? " " + std::to_string(error.number) : std::string()) + ": " +
+                                scrub(error.message));
       // The driver may give up on a connection without saying so in the
       // diagnostics (FreeTDS after an unanswered cancel on timeout).
       if (connection_dead(dbc)) error.connection_lost = true;

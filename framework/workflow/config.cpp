@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 
 namespace milink::workflow {
@@ -31,6 +32,79 @@ namespace {
 bool is_secret_ref(const Value& v) {
   if (!v.is_object() || v.as_object().size() != 1) return false;
   return v.as_object().contains("from_env") || v.as_object().contains("from_file");
+}
+
+bool is_env_ref(const Value& v) { return v.is_object() && v.as_object().size() == 1 && v.as_object().contains("env"); }
+
+/// The first "${...}" in \p s ("${VAR}", "${env:VAR}": substitution other
+/// tools do and milink does not; "${{" starts a workflow expression and is
+/// not matched), or "".
+std::string shell_variable(const std::string& s) {
+  static const std::regex form(R"(\$\{[^{}\s]+\})");
+  std::smatch m;
+  return std::regex_search(s, m, form) ? m.str() : std::string();
+}
+
+/// Replaces every {"env": "VAR"} with the variable's value (not a secret:
+/// never registered with the redactor), and refuses strings holding a
+/// shell-style ${VAR}, which would otherwise be sent literally (to Entra
+/// ID as a client secret, say). Runs before the schema check, so an env
+/// reference stands wherever a string may.
+/// Whether the value at \p pointer is an object by the config's schema (a
+/// section, a provider instance, its `with`): {"env": ...} there is that
+/// object (the static-token provider has a parameter named env), not a
+/// reference.
+bool object_slot(const std::string& pointer) {
+  std::vector<std::string> parts;
+  for (std::size_t at = 0; at < pointer.size();) {
+    std::size_t next = pointer.find('/', at + 1);
+    parts.push_back(pointer.substr(at + 1, next == std::string::npos ? std::string::npos : next - at - 1));
+    at = next == std::string::npos ? pointer.size() : next;
+  }
+  if (parts.size() <= 1) return true;  // the document, or a section
+  if (parts[0] != "providers") return false;
+  return parts.size() == 2 || (parts.size() == 3 && parts[2] == "with");
+}
+
+Value resolve_env(const Value& v, const std::string& pointer, Diagnostics& diags) {
+  if (is_env_ref(v) && !object_slot(pointer)) {
+    const Value& name = *v.as_object().find("env");
+    const std::string p = json_pointer_join(pointer, "env");
+    if (!name.is_string() || name.as_string().empty()) {
+      diags.error(p, "env must name an environment variable");
+      return Value(std::string());  // a string, so the schema check adds no second error
+    }
+    const char* val = std::getenv(name.as_string().c_str());
+    if (val == nullptr) {
+      diags.error(p, "environment variable " + name.as_string() + " is not set",
+                  "export " + name.as_string() + " before running milink, or write the value in the config");
+      return Value(std::string());
+    }
+    return Value(std::string(val));
+  }
+  if (v.is_string()) {
+    std::string var = shell_variable(v.as_string());
+    if (!var.empty()) {
+      std::string bare = var.substr(2, var.size() - 3);
+      if (bare.rfind("env:", 0) == 0) bare = bare.substr(4);  // "${env:VAR}", as some tools write it
+      diags.error(pointer, "\"" + var + "\" is not expanded: milink does not substitute ${...} in a config",
+                  "write {\"from_env\": \"" + bare + "\"} (a secret) or {\"env\": \"" + bare +
+                      "\"} (a plain value) instead of the string");
+    }
+    return v;
+  }
+  if (v.is_object()) {
+    Object out;
+    for (const auto& [k, child] : v.as_object()) out.set(k, resolve_env(child, json_pointer_join(pointer, k), diags));
+    return Value(std::move(out));
+  }
+  if (v.is_array()) {
+    Array out;
+    for (std::size_t i = 0; i < v.as_array().size(); ++i)
+      out.push_back(resolve_env(v.as_array()[i], json_pointer_join(pointer, i), diags));
+    return Value(std::move(out));
+  }
+  return v;
 }
 
 class SecretResolver {
@@ -129,6 +203,7 @@ Config load_config_text(const std::string& text, const std::string& file) {
     diags.error("", "a config must be a JSON object", "see docs/workflow-language.md, section config");
     throw InvalidInput(diags.list());
   }
+  doc = resolve_env(doc, "", diags);
   check_sections(doc.as_object(), diags);
   SecretResolver resolver(cfg, diags, std::filesystem::path(file).parent_path());
   cfg.root = resolver.resolve(doc, "");

@@ -148,10 +148,22 @@ const ObjectSchema& secret_ref_schema() {
   return s;
 }
 
+const ObjectSchema& env_ref_schema() {
+  static const ObjectSchema s{
+      "environment reference", "any string value in a config file",
+      {
+          {"env", "string", false,
+           "Read the value from this environment variable. The value is not secret (it is shown as it is in the "
+           "output); an unset variable is an error naming the file, the JSON pointer and the variable. Values are "
+           "strings. milink never expands ${VAR} inside strings: such a value is an error."},
+      }};
+  return s;
+}
+
 std::vector<const ObjectSchema*> all_schemas() {
   return {&workflow_schema(),  &input_schema(),  &step_schema(),
           &config_schema(),    &sql_target_schema(), &azure_schema(),
-          &provider_instance_schema(), &secret_ref_schema()};
+          &provider_instance_schema(), &secret_ref_schema(), &env_ref_schema()};
 }
 
 std::string schema_markdown() {

@@ -37,6 +37,8 @@ const ObjectSchema& sql_target_schema();
 const ObjectSchema& azure_schema();
 const ObjectSchema& provider_instance_schema();
 const ObjectSchema& secret_ref_schema();
+/// {"env": "VAR"}: a non-secret value from the environment.
+const ObjectSchema& env_ref_schema();
 
 /// Every schema, in documentation order.
 std::vector<const ObjectSchema*> all_schemas();

@@ -30,7 +30,8 @@ milink::sdk::StepSpec ArmLink::spec() {
       {"database", ValueType::String, true, Value(), "The database to replicate", false, {}},
       {"ag_name", ValueType::String, true, Value(), "SQL Server's availability group (ag's name)", false, {}},
       {"instance_ag_name", ValueType::String, false, Value(""),
-       "The instance's availability group name; default the instance's name (as the DAG's second member)", false, {}},
+       "The instance's availability group name (the DAG's second member, dag's instance_ag_name); default "
+       "AG_<database>_MI", false, {}},
       {"partner_endpoint", ValueType::String, true, Value(), "SQL Server's endpoint URL (mirroring-endpoint's url)", false, {}},
       {"api_version", ValueType::String, false, Value(kDefaultLinkApiVersion),
        "ARM api-version; the body shape follows it", false, {}},
@@ -81,7 +82,7 @@ ArmLink::Config ArmLink::configure(const milink::sdk::Params& p) {
 
 LinkRequest ArmLink::request(const Config& c, milink::sdk::Arm& arm) const {
   LinkRequest r = c.request;
-  if (r.instance_availability_group.empty()) r.instance_availability_group = arm.coordinates().instance_name;
+  if (r.instance_availability_group.empty()) r.instance_availability_group = default_instance_ag_name(r.database);
   r.failover_mode = c.failover_mode != "auto" ? c.failover_mode
                     : failover_mode_.empty()  ? "<auto: Manual for SQL Server 2022+ with a matching update policy, else None>"
                                               : failover_mode_;

@@ -31,7 +31,9 @@ milink::sdk::StepSpec DistributedAvailabilityGroupStep::spec() {
        "The managed instance's short name (Server=[...] in its listener URL)", false, {}},
       {"instance_ag_name", ValueType::String, false, Value(""),
        "The DAG's second member, the instance's availability group (the link's instanceAvailabilityGroupName); "
-       "default instance_name. Every link on an instance needs its own.", false, {}},
+       "default AG_<database>_MI. Every link on an instance needs its own. When not set and the DAG already exists "
+       "with another name for the instance's member (a link made by an older milink or by hand), that name is kept.",
+       false, {}},
       {"instance_fqdn", ValueType::String, true, Value(), "The managed instance's FQDN", false, {}},
       {"instance_port", ValueType::Integer, false, Value(5022), "The instance's mirroring port (always 5022 in Azure)", false, {}},
   };
@@ -57,7 +59,8 @@ DistributedAvailabilityGroupStep::Config DistributedAvailabilityGroupStep::confi
   // Every placeholder is known now: refuse {server} and typos as a parameter error.
   expand_name(c.name_pattern, {{"db", c.database}, {"instance", c.instance_name}}, "name_pattern");
   c.instance_ag_name = p.string("instance_ag_name");
-  if (c.instance_ag_name.empty()) c.instance_ag_name = c.instance_name;
+  c.instance_ag_name_given = !c.instance_ag_name.empty();
+  if (!c.instance_ag_name_given) c.instance_ag_name = default_instance_ag_name(c.database);
   check_sysname(c.instance_ag_name, "instance_ag_name");
   c.instance_fqdn = p.string("instance_fqdn");
   if (c.instance_fqdn.empty() || c.instance_fqdn.find_first_of(" /:;'\"[]") != std::string::npos)
@@ -93,39 +96,51 @@ std::string DistributedAvailabilityGroupStep::dag_name(const Config& c) const {
   return expand_name(c.name_pattern, {{"db", c.database}, {"instance", c.instance_name}}, "name_pattern");
 }
 
-bool DistributedAvailabilityGroupStep::inspect(const Config& c, milink::sdk::Context& ctx, const std::string& dag) {
+std::optional<std::string> DistributedAvailabilityGroupStep::inspect(const Config& c, milink::sdk::Context& ctx,
+                                                                     const std::string& dag) {
   auto sql = ctx.sql(c.target);
   auto ag = sql.query("SELECT is_distributed FROM master.sys.availability_groups WHERE name = ?", {SqlValue::nvarchar(dag)});
-  if (ag.rows.empty()) return false;
+  if (ag.rows.empty()) return std::nullopt;
   if (integer(ag, 0, "is_distributed") == 0)
     throw StepError(tsql::quote_identifier(dag) + " is an availability group, not a distributed one; choose another name_pattern");
   auto rs = sql.query(
       "SELECT r.replica_server_name, r.endpoint_url FROM master.sys.availability_replicas AS r "
       "JOIN master.sys.availability_groups AS g ON g.group_id = r.group_id WHERE g.name = ?",
       {SqlValue::nvarchar(dag)});
-  bool has_ag = false, has_instance = false;
+  bool has_ag = false;
+  std::optional<std::string> instance_member;  // the member on this instance, by the wanted name
+  std::optional<std::string> other_instance_member;  // ... or by another name (only adopted when defaulted)
   std::string members;
   for (std::size_t i = 0; i < rs.rows.size(); ++i) {
     std::string name = text(rs, i, "replica_server_name"), url = text(rs, i, "endpoint_url");
     members += (members.empty() ? "" : ", ") + name + " (" + url + ")";
-    if (iequals(name, c.ag_name)) has_ag = true;
-    if (iequals(name, c.instance_ag_name) && listener_host_is(url, c.instance_fqdn)) has_instance = true;
+    if (iequals(name, c.ag_name)) {
+      has_ag = true;
+    } else if (listener_host_is(url, c.instance_fqdn)) {
+      if (iequals(name, c.instance_ag_name))
+        instance_member = name;
+      else
+        other_instance_member = name;
+    }
   }
-  if (!has_ag || !has_instance)
-    throw StepError("distributed availability group " + tsql::quote_identifier(dag) + " exists with members " + members +
-                    ", not " + c.ag_name + " and " + c.instance_ag_name + " (" + instance_listener_url(c) +
-                    "); drop it (DROP AVAILABILITY GROUP " + tsql::quote_identifier(dag) +
-                    ") if it is left over, or set name_pattern to another name");
-  return true;
+  // A DAG made before AG_<db>_MI was the default (the instance's name, as in
+  // the seed) or by hand is the same link: keep its name rather than ask to
+  // drop a healthy link, unless the workflow named the member explicitly.
+  if (!instance_member && !c.instance_ag_name_given) instance_member = other_instance_member;
+  if (has_ag && instance_member) return instance_member;
+  throw StepError("distributed availability group " + tsql::quote_identifier(dag) + " exists with members " + members +
+                  ", not " + c.ag_name + " and " + c.instance_ag_name + " (" + instance_listener_url(c) +
+                  "); drop it (DROP AVAILABILITY GROUP " + tsql::quote_identifier(dag) +
+                  ") if it is left over, or set name_pattern to another name");
 }
 
 milink::sdk::Observation DistributedAvailabilityGroupStep::observe(const Config& c, milink::sdk::Context& ctx) {
   std::string dag = dag_name(c);
-  if (inspect(c, ctx, dag)) {
+  if (auto member = inspect(c, ctx, dag)) {
     ctx.output("name", Value(dag));
-    ctx.output("instance_ag_name", Value(c.instance_ag_name));
+    ctx.output("instance_ag_name", Value(*member));
     return milink::sdk::Observation::satisfied("distributed availability group " + tsql::quote_identifier(dag) + " joins " +
-                                               tsql::quote_identifier(c.ag_name) + " and " + c.instance_ag_name);
+                                               tsql::quote_identifier(c.ag_name) + " and " + *member);
   }
   return milink::sdk::Observation::needs_change("distributed availability group " + tsql::quote_identifier(dag) + " is missing");
 }
@@ -140,14 +155,16 @@ milink::sdk::Plan DistributedAvailabilityGroupStep::plan(const Config& c, milink
 
 void DistributedAvailabilityGroupStep::apply(const Config& c, milink::sdk::Context& ctx) {
   std::string dag = dag_name(c);
-  if (!inspect(c, ctx, dag)) {
+  auto member = inspect(c, ctx, dag);
+  if (!member) {
     ctx.progress("creating distributed availability group " + tsql::quote_identifier(dag), 0.5);
     ctx.sql(c.target).run(create_sql(c, dag));
-    if (!inspect(c, ctx, dag)) throw StepError(tsql::quote_identifier(dag) + " is still missing after CREATE AVAILABILITY GROUP");
+    member = inspect(c, ctx, dag);
+    if (!member) throw StepError(tsql::quote_identifier(dag) + " is still missing after CREATE AVAILABILITY GROUP");
     ctx.info("created distributed availability group " + tsql::quote_identifier(dag));
   }
   ctx.output("name", Value(dag));
-  ctx.output("instance_ag_name", Value(c.instance_ag_name));
+  ctx.output("instance_ag_name", Value(*member));
 }
 
 }  // namespace milink::link

@@ -5,9 +5,9 @@
 /// database's AG with the managed instance (named from `name_pattern`,
 /// default `DAG_{db}`; the link in Azure must carry the same name). Its
 /// members, as in the seed: the AG with LISTENER_URL = the endpoint URL,
-/// and the instance's availability group (`instance_ag_name`, default the
-/// instance's name as in the seed; each link needs its own, so the
-/// multi-database workflow names it per database) with LISTENER_URL =
+/// and the instance's availability group (`instance_ag_name`, default
+/// `AG_<db>_MI` as Microsoft's docs write it: each link on an instance needs
+/// its own; an existing DAG's other name for it is kept when not set) with LISTENER_URL =
 /// 'tcp://<fqdn>:5022;Server=[<name>]',
 /// both ASYNCHRONOUS_COMMIT, FAILOVER_MODE = MANUAL, SEEDING_MODE = AUTOMATIC.
 ///
@@ -30,7 +30,8 @@ public:
     std::string ag_name;
     std::string listener_url;        ///< SQL Server's endpoint URL
     std::string instance_name;       ///< the instance's short name (Server=[...] in its LISTENER_URL)
-    std::string instance_ag_name;    ///< the DAG's second member; the seed: the instance's name (one link per name)
+    std::string instance_ag_name;    ///< the DAG's second member; default AG_<db>_MI (unique per link on the instance)
+    bool instance_ag_name_given = false;  ///< set by the workflow (else an existing DAG's member name is adopted)
     std::string instance_fqdn;
     long long instance_port = 5022;
   };
@@ -46,8 +47,9 @@ public:
 
 private:
   std::string dag_name(const Config& c) const;
-  /// True when the DAG exists; throws when it exists with other members.
-  bool inspect(const Config& c, milink::sdk::Context& ctx, const std::string& dag);
+  /// The name of the instance's member when the DAG exists (nullopt when it
+  /// does not); throws when it exists with other members.
+  std::optional<std::string> inspect(const Config& c, milink::sdk::Context& ctx, const std::string& dag);
 };
 
 }  // namespace milink::link

@@ -45,6 +45,11 @@ void check_dns(Report& report, const Config& cfg);
 /// arm_check.cpp: the managed instance exists in ARM and the credential may read it.
 void check_arm(Report& report, const Config& cfg);
 
+/// instance_ag_check.cpp: per database, no other link on the managed
+/// instance uses the instance-side availability group name its link would
+/// (one ARM GET of the instance's distributedAvailabilityGroups).
+void check_instance_ag_names(Report& report, const Config& cfg);
+
 /// database_checks.cpp: every database in Config::databases.
 void check_databases(Report& report, const Config& cfg, milink::sdk::Sql& sql);
 

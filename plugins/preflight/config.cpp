@@ -80,7 +80,7 @@ std::vector<ParamSpec> spec_params() {
       param("instance_fqdn", ValueType::String, Value(""),
             "The managed instance's FQDN, resolved with DNS (e.g. ${{ config.managed_instance.fqdn }})"),
       param("check_dns", ValueType::Boolean, Value(true), "Resolve instance_fqdn"),
-      param("check_arm", ValueType::Boolean, Value(true), "GET the managed instance from Azure Resource Manager"),
+      param("check_arm", ValueType::Boolean, Value(true), "GET the managed instance from Azure Resource Manager, and list its links for the instance_ag_name check"),
       param("api_version", ValueType::String, Value("2025-01-01"), "ARM api-version for the managed instance GET"),
       param("check_collation", ValueType::Boolean, Value(true),
             "Compare SERVERPROPERTY('Collation') of SQL Server and the managed instance"),
@@ -90,6 +90,13 @@ std::vector<ParamSpec> spec_params() {
       param("ag_name_pattern", ValueType::String, Value("AG_{db}"),
             "The availability group the workflow puts each database in ({db} is replaced): a database already in "
             "that group passes (a re-run), one in any other group fails"),
+      param("link_name_pattern", ValueType::String, Value("DAG_{db}"),
+            "The name of each database's link (= its DAG, dag's name_pattern; {db} and {instance} are replaced): "
+            "the instance_ag_name check ignores the database's own link"),
+      param("instance_ag_name_pattern", ValueType::String, Value("AG_{db}_MI"),
+            "The instance-side availability group name each database's link will use (dag's instance_ag_name, "
+            "default AG_<db>_MI; {db} and {instance} are replaced): with check_arm, another link on the instance "
+            "that already uses it fails the check"),
       param("allow_prepare_database", ValueType::Boolean, Value(false),
             "Report recovery-model and full-backup problems as WARN (a later step fixes them) instead of FAIL"),
   };
@@ -161,6 +168,10 @@ Config parse_config(const milink::sdk::Params& p) {
   c.allow_prepare_database = p.boolean("allow_prepare_database");
   c.ag_name_pattern = p.string("ag_name_pattern");
   milink::link::check_pattern(c.ag_name_pattern, "ag_name_pattern");
+  c.link_name_pattern = p.string("link_name_pattern");
+  milink::link::check_pattern(c.link_name_pattern, "link_name_pattern");
+  c.instance_ag_name_pattern = p.string("instance_ag_name_pattern");
+  milink::link::check_pattern(c.instance_ag_name_pattern, "instance_ag_name_pattern");
   return c;
 }
 

@@ -32,6 +32,8 @@ struct Config {
   std::int64_t warn_days = 30;
   bool allow_prepare_database = false;
   std::string ag_name_pattern = "AG_{db}";
+  std::string link_name_pattern = "DAG_{db}";           ///< the database's own link (= its DAG)
+  std::string instance_ag_name_pattern = "AG_{db}_MI";  ///< its instance-side AG name (dag's default)
 };
 
 std::vector<milink::sdk::ParamSpec> spec_params();

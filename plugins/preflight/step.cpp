@@ -15,7 +15,8 @@ milink::sdk::StepSpec PreflightStep::spec() {
       "Server checks: version and CU, edition, Always On (HADR), trace flags 1800/9567, database master key, "
       "@@SERVERNAME, collation against the managed instance, endpoint certificate expiry, DNS of the managed "
       "instance, the managed instance in ARM. Per database: exists, user database, FULL recovery, a full backup "
-      "(not COPY_ONLY), not in an availability group, ONLINE. Logs PASS/WARN/FAIL per check; any FAIL fails the "
+      "(not COPY_ONLY), not in an availability group, ONLINE, and (with check_arm) no other link on the managed "
+      "instance uses the instance-side availability group name its link would. Logs PASS/WARN/FAIL per check; any FAIL fails the "
       "step with every failure and its remedy.";
   s.params = spec_params();
   s.outputs = spec_outputs();
@@ -42,6 +43,7 @@ milink::sdk::Observation PreflightStep::observe(const Config& c, milink::sdk::Co
     if (c.check_arm) check_arm(report, c);
   }
   if (sql) check_databases(report, c, *sql);
+  if (c.check_arm) check_instance_ag_names(report, c);
 
   if (report.count(Verdict::Fail) > 0) throw milink::sdk::StepError(report.failure_message());
 
@@ -91,6 +93,10 @@ milink::sdk::Plan PreflightStep::plan(const Config& c, milink::sdk::Context& ctx
                                 " exists, is a user database, FULL recovery, full backup (not COPY_ONLY), not in an "
                                 "availability group, ONLINE" +
                                 (c.allow_prepare_database ? " (recovery/backup problems only warn)" : "")));
+  if (c.check_arm && !c.databases.empty())
+    p.actions.push_back(milink::sdk::Action::note(
+        "arm", "preflight (read-only): GET the managed instance's distributedAvailabilityGroups; no other link uses "
+               "the instance-side availability group name (" + c.instance_ag_name_pattern + ")"));
   return p;
 }
 

@@ -4,6 +4,7 @@
 #include <milink/link/names.hpp>
 
 #include <chrono>
+#include <cstdio>
 #include <thread>
 
 namespace milink::link {
@@ -21,8 +22,10 @@ milink::sdk::StepSpec VerifyLink::spec() {
   s.doc =
       "Polls sys.dm_hadr_availability_replica_states (the instance replica's connected state and last connect error), "
       "sys.dm_hadr_physical_seeding_stats (bytes sent) and, unless check_arm is false, the link in ARM "
-      "(replicaState, mostRecentLinkError), until the replica is CONNECTED and seeding completed, or timeout_seconds "
-      "pass. A failure is explained with its cause and remedy.";
+      "(replicaState, mostRecentLinkError), until the replica is CONNECTED and seeding completed, or nothing has moved "
+      "for timeout_seconds (a slow seeding that keeps sending bytes is waited for however long it takes). A failure "
+      "is explained with its cause and remedy. A link already healthy is reported ok; after waiting, the step's "
+      "message is the end state.";
   s.params = {
       {"target", ValueType::String, false, Value("sqlserver"), "SQL target of SQL Server", false, {}},
       {"dag_name", ValueType::String, true, Value(), "The DAG on SQL Server (dag's name)", false, {}},
@@ -31,7 +34,9 @@ milink::sdk::StepSpec VerifyLink::spec() {
       {"link_name", ValueType::String, false, Value(""), "The link in ARM; default dag_name", false, {}},
       {"api_version", ValueType::String, false, Value(kDefaultLinkApiVersion), "ARM api-version for reading the link", false, {}},
       {"check_arm", ValueType::Boolean, false, Value(true), "Also read the link's state from ARM", false, {}},
-      {"timeout_seconds", ValueType::Integer, false, Value(1800), "Give up after this long", false, {}},
+      {"timeout_seconds", ValueType::Integer, false, Value(1800),
+       "Give up when the link has made no progress for this long: no change in the replica's connected state, the "
+       "seeding state or the bytes seeded. Not a limit on the total time", false, {}},
       {"poll_interval_ms", ValueType::Integer, false, Value(2000), "Time between two looks", false, {}},
   };
   s.outputs = {{"connected_state", ValueType::String, "The instance replica's connected state", false},
@@ -92,14 +97,24 @@ milink::sdk::Plan VerifyLink::plan(const Config& c, milink::sdk::Context& ctx) {
 void VerifyLink::apply(const Config& c, milink::sdk::Context& ctx) {
   using clock = std::chrono::steady_clock;
   const auto start = clock::now();
-  const auto deadline = start + std::chrono::seconds(c.timeout_seconds);
+  // timeout_seconds bounds a stall, not the whole wait: every change in what
+  // the link reports (connected state, seeding state, bytes seeded, ARM's
+  // replica state) restarts it, so a large database that keeps seeding is
+  // waited for, and one that stops moving fails after timeout_seconds.
+  auto last_moved = start;
+  std::string last_fingerprint;
   LinkStatus s;
   std::string last;
   for (;;) {
     s = read_link_status(c.target, ctx);
     double waited = std::chrono::duration<double>(clock::now() - start).count();
     if (s.connected() && s.seeded()) {
-      ctx.progress(s.describe(), 1.0);
+      char after[32];
+      std::snprintf(after, sizeof after, "%.1f", waited);
+      // The last progress at 100% is the step's end message (see Context::progress).
+      ctx.progress("the link " + tsql::quote_identifier(c.target.dag_name) + " is " + s.describe() + ", after waiting " +
+                       after + " s",
+                   1.0);
       set_outputs(ctx, s, waited);
       ctx.info("the link " + tsql::quote_identifier(c.target.dag_name) + " is connected and " +
                tsql::quote_identifier(c.target.database) + " has seeded");
@@ -110,9 +125,16 @@ void VerifyLink::apply(const Config& c, milink::sdk::Context& ctx) {
     last = line;
     if (s.failed_for_good())
       throw StepError("the link " + tsql::quote_identifier(c.target.dag_name) + " failed:" + diagnose_status(s, c.target));
-    if (clock::now() >= deadline)
-      throw StepError("the link " + tsql::quote_identifier(c.target.dag_name) + " is not ready after " +
+    std::string fingerprint = s.connected_state + "|" + s.seeding_state + "|" + std::to_string(s.transferred_bytes) +
+                              "|" + std::to_string(s.database_bytes) + "|" + (s.arm ? s.arm->replica_state : "") + "|" +
+                              std::to_string(s.last_error_number);
+    if (fingerprint != last_fingerprint) {
+      last_fingerprint = fingerprint;
+      last_moved = clock::now();
+    } else if (clock::now() - last_moved >= std::chrono::seconds(c.timeout_seconds)) {
+      throw StepError("the link " + tsql::quote_identifier(c.target.dag_name) + " made no progress for " +
                       std::to_string(c.timeout_seconds) + " s (" + s.describe() + "):" + diagnose_status(s, c.target));
+    }
     // Sleep in small slices so Ctrl-C is honoured promptly.
     auto wake = clock::now() + std::chrono::milliseconds(c.poll_interval_ms);
     while (clock::now() < wake) {

@@ -3,7 +3,8 @@
 /// \file
 /// `verify`: waits until the managed instance's replica is CONNECTED and the
 /// database has seeded, reporting progress (bytes and percent) as it goes,
-/// up to `timeout_seconds`. When the link fails, or time runs out, it says
+/// until nothing has moved for `timeout_seconds` (a stall, not a limit on the
+/// total time). When the link fails, or stalls, it says
 /// why and what to do: it maps last_connect_error_* and ARM's link errors to
 /// a remedy (certificate trust, endpoint, ports 5022 and 11000-11999, name
 /// casing and collation, log backups during seeding).

@@ -136,3 +136,16 @@ TEST_CASE("milink-emulator rejects bad options with a clear message", "[emulator
   CHECK(s.exit_code == 2);
   CHECK(s.err.find("nmae") != std::string::npos);
 }
+
+TEST_CASE("milink-emulator --version prints the same version as milink --version", "[emulator]") {
+  testsupport::TempDir dir;
+  auto emu = testsupport::run({MILINK_EMULATOR_BINARY, "--version"}, dir.path());
+  REQUIRE(emu.exit_code == 0);
+  auto milink = testsupport::run({testsupport::milink_binary().string(), "--version"}, dir.path());
+  REQUIRE(milink.exit_code == 0);
+  const std::string version = milink.out.substr(0, milink.out.find('\n'));  // "milink X.Y.Z"
+  REQUIRE(version.rfind("milink ", 0) == 0);
+  CHECK(emu.out == "milink-emulator " + version.substr(7) + "\n");
+  auto help = testsupport::run({MILINK_EMULATOR_BINARY, "--help"}, dir.path());
+  CHECK(help.out.find("--version") != std::string::npos);
+}

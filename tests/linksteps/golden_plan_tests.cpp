@@ -144,7 +144,7 @@ TEST_CASE("linksteps: golden plan: ag creates AG_sales on sqlserver1", "[linkste
                                            {"endpoint_url", Value(kEndpointUrl)}}));
 }
 
-TEST_CASE("linksteps: golden plan: dag joins AG_sales and managedinstance1 as DAG_sales", "[linksteps][golden]") {
+TEST_CASE("linksteps: golden plan: dag joins AG_sales and AG_sales_MI on managedinstance1 as DAG_sales", "[linksteps][golden]") {
   check_golden("dag", one_step("dag", "dag", Object{{"database", Value("sales")},
                                              {"ag_name", Value("AG_sales")},
                                              {"listener_url", Value(kEndpointUrl)},

@@ -91,7 +91,6 @@ std::string show(const std::map<std::string, std::set<std::string>>& m) {
 
 TEST_CASE("linksteps: hostile database names: replicate-databases quotes every name and drops nothing", "[linksteps][e2e]") {
   linksteps::EmulatorRig rig(scenario());
-  const std::string mi = rig.emulator.azure().managed_instance_name();
   rig.set("", "databases", Value(Array{Value(kInjection), Value(kQuote), Value(kUnicode)}));
 
   auto r = rig.run(std::filesystem::path(MILINK_LINKSTEPS_WORKFLOW_DIR) / "replicate-databases.json");
@@ -110,7 +109,7 @@ TEST_CASE("linksteps: hostile database names: replicate-databases quotes every n
   for (const auto& db : {kInjection, kQuote, kUnicode}) {
     want_ags["AG_" + db] = {db};
     // The DAG's second member: the instance's AG, one per link (the workflow's <instance>_<db>).
-    want_dags["DAG_" + db] = {"AG_" + db, mi + "_" + db};
+    want_dags["DAG_" + db] = {"AG_" + db, "AG_" + db + "_MI"};
   }
   CHECK(side.ag_databases == want_ags);
   {
@@ -140,7 +139,7 @@ TEST_CASE("linksteps: hostile database names: replicate-databases quotes every n
   CHECK(any_contains(statements, "CREATE AVAILABILITY GROUP [AG_O'Brien]"));
   CHECK(any_contains(statements, "FOR DATABASE [O'Brien]"));
   CHECK(any_contains(statements, "N'AG_O''Brien' WITH"));
-  CHECK(any_contains(statements, "N'" + mi + "_O''Brien' WITH"));
+  CHECK(any_contains(statements, "N'AG_O''Brien_MI' WITH"));
   CHECK(any_contains(statements, "FOR DATABASE [" + kUnicode + "]"));
   CHECK(any_contains(statements, "CREATE AVAILABILITY GROUP [DAG_" + kUnicode + "]"));
   CHECK(any_contains(statements, "N'AG_" + kUnicode + "' WITH"));
@@ -180,7 +179,7 @@ TEST_CASE("linksteps: hostile database names: replicate-databases quotes every n
       REQUIRE(link != nullptr);
       CHECK(link->name == "DAG_" + db);
       CHECK(link->partner_availability_group_name == "AG_" + db);
-      CHECK(link->instance_availability_group_name == mi + "_" + db);
+      CHECK(link->instance_availability_group_name == "AG_" + db + "_MI");
       REQUIRE(link->databases.size() == 1);
       CHECK(link->databases.front().name == db);
       CHECK(world.managed_instance.find_database(db) != nullptr);

@@ -242,7 +242,7 @@ TEST_CASE("linksteps: rejections: dag refuses an existing distributed availabili
   check_refused(w.run(dag_step("grouped_db")),
                 std::string("observe: distributed availability group [DAG_grouped_db] exists with members Other_AG "
                             "(TCP://sqlbox1.example.com:5022), mi1 (tcp://") +
-                    kInstanceFqdn + ":5022;Server=[mi1]), not AG_grouped_db and mi1 (tcp://" + kInstanceFqdn +
+                    kInstanceFqdn + ":5022;Server=[mi1]), not AG_grouped_db and AG_grouped_db_MI (tcp://" + kInstanceFqdn +
                     ":5022;Server=[mi1]); drop it (DROP AVAILABILITY GROUP [DAG_grouped_db]) if it is left over, or "
                     "set name_pattern to another name");
   // The same members but the instance's AG under another name.
@@ -266,6 +266,8 @@ TEST_CASE("linksteps: rejections: dag refuses an existing distributed availabili
   CHECK(r.exit_code() == 0);
   CHECK(r.events.status(kStep) == "ok");
   CHECK(r.events.output(kStep, "name") == "DAG_grouped_db");
+  // instance_ag_name not set: the existing DAG's name for the instance's
+  // member (the seed's convention) is kept, not AG_grouped_db_MI.
   CHECK(r.events.output(kStep, "instance_ag_name") == "mi1");
   w.check_unchanged();
 }

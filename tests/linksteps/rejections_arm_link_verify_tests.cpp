@@ -101,7 +101,7 @@ TEST_CASE("linksteps: rejections: arm-link refuses an existing link with other s
   check_refused(rejections::run(rig, link_step(Object{{"ag_name", Value("AG_hr")}})),
                 head + "the partner availability group is \"AG_sales\", the workflow wants \"AG_hr\"" + tail);
   check_refused(rejections::run(rig, link_step(Object{{"instance_ag_name", Value("mi1_sales")}})),
-                head + "the instance availability group is \"mi1\", the workflow wants \"mi1_sales\"" + tail);
+                head + "the instance availability group is \"AG_sales_MI\", the workflow wants \"mi1_sales\"" + tail);
   check_refused(rejections::run(rig, link_step(Object{{"partner_endpoint", Value("TCP://10.0.0.9:5022")}})),
                 head + "the partner endpoint is \"" + kEndpointUrl + "\", the workflow wants \"TCP://10.0.0.9:5022\"" +
                     tail);
@@ -278,7 +278,7 @@ TEST_CASE("linksteps: verify reports seeding progress in MB and percent with the
       CHECK(std::abs(std::stod(m[2].str()) - 100.0 * f) <= 0.5 + 1e-9);
       CHECK(std::abs(std::stod(m[1].str()) - 32.0 * f) <= 0.05 + 1e-9);
       fractions.push_back(f);
-    } else if (message.rfind("connected; seeding complete", 0) == 0) {
+    } else if (message.rfind("the link [DAG_sales] is connected; seeding complete", 0) == 0) {  // the end state
       complete = true;
       REQUIRE(fraction != nullptr);
       CHECK(fraction->as_double() == 1.0);

@@ -186,11 +186,13 @@ TEST_CASE("preflight passes on a server ready for the link and changes nothing",
       "PASS full_backup [sales]: last full backup",
       "PASS availability_group [sales]: [sales] is not in an availability group",
       "PASS state [sales]: ONLINE, read-write",
+      "PASS instance_ag_name [sales]: no other link on managed instance 'mi1' uses the availability group name "
+      "'AG_sales_MI'",
   };
   REQUIRE(passes.size() == expected.size());
   for (std::size_t i = 0; i < expected.size(); ++i) CHECK(passes[i].rfind(expected[i], 0) == 0);
   CHECK(r.out.find("ok       preflight") != std::string::npos);
-  CHECK(r.out.find("14 checks passed, 1 warning") != std::string::npos);
+  CHECK(r.out.find("15 checks passed, 1 warning") != std::string::npos);
 
   // Nothing changed: only reads reached the servers, and their state is as before.
   auto statements = rig.statements();
@@ -245,7 +247,7 @@ TEST_CASE("preflight outputs the counts, the checks and what it learnt", "[prefl
   REQUIRE(checks.size() == 10);
   CHECK(checks[0].get("check")->as_string() == "version");
   CHECK(checks[0].get("status")->as_string() == "WARN");
-  CHECK(db->find("passed")->as_int() == 5);
+  CHECK(db->find("passed")->as_int() == 6);  // with instance_ag_name
   CHECK(db->find("server_name")->as_string().empty());
 }
 
@@ -299,7 +301,7 @@ TEST_CASE("preflight with allow_prepare_database only warns about recovery and b
                     "recovery and take a full backup (allow_prepare_database)");
   CHECK(warns[1] == "WARN full_backup [hr]: [hr] has no full backup; the ag step will take a full backup "
                     "(allow_prepare_database)");
-  CHECK(r.out.find("3 checks passed, 2 warnings") != std::string::npos);
+  CHECK(r.out.find("4 checks passed, 2 warnings") != std::string::npos);
 }
 
 // --- one test per failure --------------------------------------------------------------
@@ -440,7 +442,7 @@ TEST_CASE("preflight fails on the SIMPLE recovery model", "[preflight]") {
   CHECK(fails[1] == "FAIL full_backup [simple_db]: [simple_db] has only full backups taken in the SIMPLE recovery "
                     "model, which do not start the log chain; take a full backup without COPY_ONLY (error 1475) in the "
                     "FULL recovery model, e.g. BACKUP DATABASE [simple_db] TO DISK = N'<file>'");
-  CHECK(r.out.find("observe: 2 of 5 preflight checks failed: recovery_model [simple_db]: ") != std::string::npos);
+  CHECK(r.out.find("observe: 2 of 6 preflight checks failed: recovery_model [simple_db]: ") != std::string::npos);
 }
 
 TEST_CASE("preflight fails on a database without a full backup", "[preflight]") {
@@ -577,7 +579,7 @@ TEST_CASE("preflight lists every failure and stops the workflow before its next 
   CHECK(r.exit_code == 1);
   auto fails = Rig::logged(r, "FAIL");
   REQUIRE(fails.size() == 4);
-  CHECK(r.out.find("observe: 4 of 15 preflight checks failed: version: SQL Server 2019 (15.0.2000.5) is below") !=
+  CHECK(r.out.find("observe: 4 of 16 preflight checks failed: version: SQL Server 2019 (15.0.2000.5) is below") !=
         std::string::npos);
   CHECK(r.out.find(" | hadr: Always On availability groups are disabled (IsHadrEnabled = 0); enable Always On") !=
         std::string::npos);
@@ -610,7 +612,7 @@ TEST_CASE("preflight passes under --dry-run, where milink allows only reads", "[
   CHECK(r.exit_code == 0);
   CHECK(Rig::logged(r, "FAIL").empty());
   CHECK(r.out.find("ok       preflight") != std::string::npos);
-  CHECK(r.out.find("14 checks passed, 1 warning") != std::string::npos);
+  CHECK(r.out.find("15 checks passed, 1 warning") != std::string::npos);
 }
 
 TEST_CASE("preflight rejects bad parameters before connecting", "[preflight]") {

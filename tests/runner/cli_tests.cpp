@@ -145,3 +145,39 @@ TEST_CASE("an unknown command exits 2 with a suggestion", "[runner]") {
   CHECK(bad_option.exit_code == 2);
   CHECK(bad_option.err.find("milink: error: ") != std::string::npos);
 }
+
+TEST_CASE("help and errors name WORKFLOW, never the internal option behind it", "[runner]") {
+  Sandbox sb;
+  for (const std::vector<std::string>& cmd :
+       std::vector<std::vector<std::string>>{{"run", "--help"}, {"plan", "--help"}, {"validate", "--help"},
+                                             {"plugins", "--help"}}) {
+    INFO(cmd[0]);
+    auto r = sb.milink(cmd, /*plugins=*/false);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("usage: milink " + cmd[0]) != std::string::npos);
+    CHECK(r.out.find("--workflow") == std::string::npos);
+    CHECK(r.out.find("--args") == std::string::npos);
+    CHECK(r.out.find(" arg ") == std::string::npos);
+    CHECK(r.out.find(" arg\n") == std::string::npos);
+    CHECK(r.out.find("--help") != std::string::npos);
+  }
+  for (const char* cmd : {"run", "plan", "validate"}) {
+    INFO(cmd);
+    auto missing = sb.milink({cmd}, /*plugins=*/false);
+    CHECK(missing.exit_code == 2);
+    CHECK(missing.err.find("milink: error: missing WORKFLOW (the workflow file to use)") != std::string::npos);
+    CHECK(missing.err.find("--workflow") == std::string::npos);
+    auto twice = sb.milink({cmd, "a.json", "b.json"}, /*plugins=*/false);
+    CHECK(twice.exit_code == 2);
+    CHECK(twice.err.find("--workflow") == std::string::npos);
+  }
+}
+
+TEST_CASE("milink schema --help explains the command and exits 0", "[runner]") {
+  Sandbox sb;
+  auto r = sb.milink({"schema", "--help"}, /*plugins=*/false);
+  CHECK(r.exit_code == 0);
+  CHECK(starts_with(r.out, "usage: milink schema [--markdown]\n"));
+  auto bad = sb.milink({"schema", "--frob"}, /*plugins=*/false);
+  CHECK(bad.exit_code == 2);
+}

@@ -143,3 +143,34 @@ TEST_CASE("a missing secret environment variable is an input error and nothing r
   CHECK(sb.records().empty());
   CHECK(!fs::exists(sb / ".milink"));
 }
+
+TEST_CASE("short secrets do not mangle unrelated words and paths", "[runner]") {
+  milink::run::Redactor r;
+  r.add("a");  // one character: too short to mask safely
+  CHECK(r.too_short() == 1);
+  const std::string path = "/var/lib/milink/a/data.json: saved as a file";
+  CHECK(r.redact(path) == path);
+
+  r.add("s3cr");  // 4-7 characters: whole words only
+  CHECK(r.redact(std::string("PWD=s3cr;")) == "PWD=***;");
+  CHECK(r.redact(std::string("password s3cr given")) == "password *** given");
+  CHECK(r.redact(std::string("/tmp/xs3cry/s3cr3t")) == "/tmp/xs3cry/s3cr3t");
+
+  r.add("Long-S3cret");  // 8 or more: everywhere, even inside a word
+  CHECK(r.redact(std::string("tokenLong-S3cretX")) == "token***X");
+  CHECK(r.too_short() == 1);
+}
+
+TEST_CASE("a one-character secret is not masked, with a warning, and paths stay intact", "[runner]") {
+  Sandbox sb;
+  sb.env["MILINK_TEST_PW"] = "a";
+  sb.write("wf.json", kWorkflow);
+  sb.write("cfg.json", kConfig);
+  auto r = sb.milink({"plan", "wf.json", "-c", "cfg.json", "--set", "token=x-token-x", "--out", "plan/data"});
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err.find("milink: warning: 1 secret value is shorter than 4 characters: too short to mask without mangling "
+                   "unrelated words, so it is not masked in the output; use longer secrets") != std::string::npos);
+  // The output names the plan's directory as it is ("plan/data", with its a's).
+  CHECK(r.out.find("plan/data") != std::string::npos);
+  CHECK(r.out.find("pl***n") == std::string::npos);
+}

@@ -91,3 +91,56 @@ TEST_CASE("config: provider instances are validated against the provider's spec"
   CHECK(p[1] == "cfg.json:5:50: /providers/other/with/prefx: unknown parameter \"prefx\" for provider 'test.prefixer' "
                 "(did you mean \"prefix\"?)");
 }
+
+TEST_CASE("config: {\"env\": VAR} reads a plain value from the environment, not registered as a secret") {
+  ::setenv("MILINK_CFG_TEST_HOST", "sqlbox1.example.com", 1);
+  auto cfg = load_config_text(R"({
+  "milink_config": 1,
+  "sqlserver": { "host": { "env": "MILINK_CFG_TEST_HOST" } },
+  "databases": [ { "env": "MILINK_CFG_TEST_HOST" } ]
+})",
+                              "cfg.json");
+  CHECK(cfg.root.get("sqlserver")->get("host")->as_string() == "sqlbox1.example.com");
+  CHECK(cfg.root.get("databases")->as_array().at(0).as_string() == "sqlbox1.example.com");
+  CHECK(cfg.secrets.empty());
+
+  ::unsetenv("MILINK_CFG_TEST_UNSET");
+  auto p = config_problems(R"({
+  "milink_config": 1,
+  "sqlserver": { "host": { "env": "MILINK_CFG_TEST_UNSET" } }
+})");
+  REQUIRE(p.size() == 1);
+  CHECK(p[0] == "cfg.json:3:28: /sqlserver/host/env: environment variable MILINK_CFG_TEST_UNSET is not set (export "
+                "MILINK_CFG_TEST_UNSET before running milink, or write the value in the config)");
+}
+
+TEST_CASE("config: a shell-style ${VAR} is an error naming the field, never sent as it is") {
+  auto p = config_problems(R"({
+  "milink_config": 1,
+  "providers": { "azure": { "use": "client-secret", "with": { "client_secret": "${AZURE_SECRET}" } } }
+})");
+  REQUIRE(p.size() == 1);
+  CHECK(p[0] == "cfg.json:3:63: /providers/azure/with/client_secret: \"${AZURE_SECRET}\" is not expanded: milink does "
+                "not substitute ${...} in a config (write {\"from_env\": \"AZURE_SECRET\"} (a secret) or {\"env\": "
+                "\"AZURE_SECRET\"} (a plain value) instead of the string)");
+}
+
+TEST_CASE("config: ${env:VAR} is refused as well, with the from_env to write instead") {
+  auto p = config_problems(R"({
+  "milink_config": 1,
+  "inputs": { "a": "${{ inputs.x }}", "b": "${env:SP_SECRET}" }
+})");
+  REQUIRE(p.size() == 1);
+  CHECK(p[0].find("/inputs/b: \"${env:SP_SECRET}\" is not expanded") != std::string::npos);
+  CHECK(p[0].find("write {\"from_env\": \"SP_SECRET\"} (a secret)") != std::string::npos);
+}
+
+TEST_CASE("config: a provider's own parameter named env is not an environment reference") {
+  ::unsetenv("MILINK_CFG_TEST_TOKEN");
+  auto cfg = load_config_text(R"({
+  "milink_config": 1,
+  "providers": { "t": { "use": "static-token", "with": { "env": "MILINK_CFG_TEST_TOKEN" } } }
+})",
+                              "cfg.json");
+  CHECK(cfg.root.get("providers")->get("t")->get("with")->get("env")->as_string() == "MILINK_CFG_TEST_TOKEN");
+}

@@ -31,7 +31,7 @@ void check_linked(Rig& rig, const std::string& db, const std::string& api_versio
   REQUIRE(link != nullptr);
   CHECK(link->created_with_api_version == api_version);
   CHECK(link->partner_availability_group_name == "AG_" + db);
-  CHECK(link->instance_availability_group_name == "mi1");
+  CHECK(link->instance_availability_group_name == "AG_" + db + "_MI");
   REQUIRE(link->databases.size() == 1);
   CHECK(link->databases[0].connected_state == "CONNECTED");
   CHECK(rig.emulator.world().azure.find_trust_certificate("Cert_sqlbox1_endpoint") != nullptr);
@@ -160,7 +160,7 @@ TEST_CASE("verify diagnoses a link the managed instance cannot trust with the re
   auto st = Rig::statuses(r.out);
   CHECK(st["link"] == "changed");
   CHECK(st["verify"] == "failed");
-  CHECK(r.out.find("is not ready after 3 s") != std::string::npos);
+  CHECK(r.out.find("made no progress for 3 s") != std::string::npos);
   CHECK(r.out.find("41973") != std::string::npos);
   CHECK(r.out.find("the managed instance does not trust SQL Server's endpoint certificate") != std::string::npos);
   CHECK(r.out.find("run the mi-cert-import step") != std::string::npos);

@@ -114,7 +114,7 @@ TEST_CASE("replicate-databases links 20 databases with the seed api-version 2021
       REQUIRE(link != nullptr);
       CHECK(link->created_with_api_version == "2021-05-01-preview");
       CHECK(link->partner_availability_group_name == "AG_" + db);
-      CHECK(link->instance_availability_group_name == "mi1_" + db);
+      CHECK(link->instance_availability_group_name == "AG_" + db + "_MI");
       REQUIRE(link->databases.size() == 1);
       CHECK(link->databases[0].name == db);
       CHECK(link->databases[0].connected_state == "CONNECTED");

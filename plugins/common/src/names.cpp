@@ -76,6 +76,8 @@ std::string default_certificate_name(const std::string& server_name) {
   return "Cert_" + s + "_endpoint";
 }
 
+std::string default_instance_ag_name(const std::string& database) { return "AG_" + database + "_MI"; }
+
 std::string endpoint_url(const std::string& host, long long port) {
   return "TCP://" + host + ":" + std::to_string(port);
 }

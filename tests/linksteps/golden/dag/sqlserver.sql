@@ -14,7 +14,7 @@ IF NOT EXISTS (SELECT 1 FROM sys.availability_groups WHERE name = N'DAG_sales')
                 SEEDING_MODE = AUTOMATIC,
                 SESSION_TIMEOUT = 20
             ),
-            N'managedinstance1' WITH (
+            N'AG_sales_MI' WITH (
                 LISTENER_URL = N'tcp://managedinstance1.6d710bcf372b.database.windows.net:5022;Server=[managedinstance1]',
                 AVAILABILITY_MODE = ASYNCHRONOUS_COMMIT,
                 FAILOVER_MODE = MANUAL,

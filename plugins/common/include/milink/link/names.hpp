@@ -32,6 +32,13 @@ void check_sysname(const std::string& name, const std::string& field);
 /// not contain `\`).
 std::string default_certificate_name(const std::string& server_name);
 
+/// The default name of a link's availability group on the managed instance
+/// (the DAG's second member, the link's instanceAvailabilityGroupName):
+/// `AG_<database>_MI`, Microsoft's documented convention. It must be unique
+/// on the instance, so it is per database, and every bundled workflow and
+/// step uses this one default so they recognise each other's links.
+std::string default_instance_ag_name(const std::string& database);
+
 /// "TCP://host:port" — the endpoint URL form AGs, DAGs and ARM use.
 std::string endpoint_url(const std::string& host, long long port);
 
