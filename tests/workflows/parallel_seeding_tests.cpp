@@ -10,26 +10,16 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
-#include <cstdio>
 #include <map>
 #include <set>
 #include <sstream>
 
+using linkrig::numbered;
 using linkrig::Rig;
 using milink::sdk::Object;
 using milink::sdk::Value;
 
 namespace {
-
-std::vector<std::string> numbered(int n) {
-  std::vector<std::string> out;
-  for (int i = 1; i <= n; ++i) {
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "db%02d", i);
-    out.push_back(buf);
-  }
-  return out;
-}
 
 std::vector<Object> events_of(const std::string& json_lines) {
   std::vector<Object> out;

@@ -5,22 +5,9 @@
 
 #include <catch2/catch.hpp>
 
-#include <cstdio>
-
+using linkrig::numbered;
 using linkrig::Rig;
 using milink::sdk::Value;
-
-namespace {
-std::vector<std::string> numbered(int n) {
-  std::vector<std::string> out;
-  for (int i = 1; i <= n; ++i) {
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "db%02d", i);
-    out.push_back(buf);
-  }
-  return out;
-}
-}  // namespace
 
 TEST_CASE("replicate-databases links 20 databases sharing the certificate and endpoint", "[workflows]") {
   auto dbs = numbered(20);
