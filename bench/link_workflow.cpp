@@ -9,8 +9,8 @@
 /// same workflow again, where every step only observes. The fast profile
 /// runs every N; the realistic profile (ARM operations of seconds, a link
 /// that connects after 30 s) only N <= 10.
-/// Usage: bench_link_workflow [--profile fast|realistic|all] [N ...]
-///        (default: all, 1 10 50 200)
+/// Usage: bench_link_workflow [--profile fast|realistic|all] [--parallel P] [N ...]
+///        (default: all, 1 10 50 200; --parallel P runs only that bound)
 ///
 //===----------------------------------------------------------------------===//
 #include "app/emulator.hpp"
@@ -110,11 +110,14 @@ void bench(const std::string& profile, int n, int parallel) {
 
 int main(int argc, char** argv) {
   std::string profiles = "all";
+  int only_parallel = 0;
   std::vector<int> sizes;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--profile" && i + 1 < argc)
       profiles = argv[++i];
+    else if (a == "--parallel" && i + 1 < argc)
+      only_parallel = std::atoi(argv[++i]);
     else
       sizes.push_back(std::atoi(argv[i]));
   }
@@ -129,6 +132,7 @@ int main(int argc, char** argv) {
       std::vector<int> bounds{1};
       for (int p : {8, n})
         if (p > bounds.back() && p <= n) bounds.push_back(p);
+      if (only_parallel > 0) bounds = {only_parallel};
       for (int parallel : bounds) bench(profile, n, parallel);
     }
   }
