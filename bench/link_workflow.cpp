@@ -2,12 +2,15 @@
 ///
 /// \file
 /// Runs workflows/replicate-databases.json with the real milink binary and
-/// the bundled plugins against an in-process emulator (fast profile) for N
-/// databases at several --parallel bounds, and reports per run: wall time,
-/// time per database, milink's peak resident memory, and the work the
-/// servers saw (SQL statements on SQL Server, ARM requests) per database.
-/// Then runs the same workflow again, where every step only observes.
-/// Usage: bench_link_workflow [N ...]   (default 1 5 20)
+/// the bundled plugins against an in-process emulator for N databases at
+/// --parallel 1, 8 and N, and reports per run: wall time, time per
+/// database, milink's peak resident memory, and the work the servers saw
+/// (SQL statements on SQL Server, ARM requests) per database. Then runs the
+/// same workflow again, where every step only observes. The fast profile
+/// runs every N; the realistic profile (ARM operations of seconds, a link
+/// that connects after 30 s) only N <= 10.
+/// Usage: bench_link_workflow [--profile fast|realistic|all] [--parallel P] [N ...]
+///        (default: all, 1 10 50 200; --parallel P runs only that bound)
 ///
 //===----------------------------------------------------------------------===//
 #include "app/emulator.hpp"
@@ -22,6 +25,8 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
+#include <vector>
 
 namespace {
 
@@ -61,10 +66,11 @@ std::string scenario(int n) {
       .to_json();
 }
 
-void bench(int n, int parallel) {
+void bench(const std::string& profile, int n, int parallel) {
   testsupport::TempDir dir;
   milink::emulator::EmulatorOptions o;
   o.scenario = milink::emulator::parse_scenario(scenario(n), "bench");
+  o.profile = profile;
   milink::emulator::Emulator emulator(o);
   emulator.start();
   emulator.write_config(dir / "config.json");
@@ -92,7 +98,8 @@ void bench(int n, int parallel) {
   Value d2 = emulator.dump();
   std::size_t sql2 = d2.get("statement_log")->get("sql_server")->as_array().size() - sql;
   std::size_t arm2 = d2.get("azure_requests")->as_array().size() - arm;
-  std::printf("| %2d | %d | %s | %6.2f s | %5.2f s | %6ld KiB | %5.1f | %4.1f | %6.2f s | %5.1f | %4.1f |\n", n, parallel,
+  std::printf("| %s | %3d | %3d | %s | %7.2f s | %5.2f s | %6ld KiB | %5.1f | %4.1f | %6.2f s | %5.1f | %4.1f |\n",
+              profile.c_str(), n, parallel,
               first.exit_code == 0 && again.exit_code == 0 ? "ok" : "FAILED", first.seconds, first.seconds / n,
               first.peak_rss_kib, static_cast<double>(sql) / n, static_cast<double>(arm) / n, again.seconds,
               static_cast<double>(sql2) / n, static_cast<double>(arm2) / n);
@@ -102,13 +109,32 @@ void bench(int n, int parallel) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::string profiles = "all";
+  int only_parallel = 0;
   std::vector<int> sizes;
-  for (int i = 1; i < argc; ++i) sizes.push_back(std::atoi(argv[i]));
-  if (sizes.empty()) sizes = {1, 5, 20};
-  std::printf("| databases | --parallel | result | first run | per database | milink peak RSS | SQL statements / db "
-              "| ARM requests / db | second run | SQL / db | ARM / db |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
-  for (int n : sizes)
-    for (int parallel : {1, 4, 8})
-      if (parallel == 1 || n > 1) bench(n, parallel);
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--profile" && i + 1 < argc)
+      profiles = argv[++i];
+    else if (a == "--parallel" && i + 1 < argc)
+      only_parallel = std::atoi(argv[++i]);
+    else
+      sizes.push_back(std::atoi(argv[i]));
+  }
+  if (sizes.empty()) sizes = {1, 10, 50, 200};
+  std::printf("| profile | databases | --parallel | result | first run | per database | milink peak RSS | SQL "
+              "statements / db | ARM requests / db | second run | SQL / db | ARM / db |\n"
+              "|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+  for (const char* profile : {"fast", "realistic"}) {
+    if (profiles != "all" && profiles != profile) continue;
+    for (int n : sizes) {
+      if (std::string(profile) == "realistic" && n > 10) continue;
+      std::vector<int> bounds{1};
+      for (int p : {8, n})
+        if (p > bounds.back() && p <= n) bounds.push_back(p);
+      if (only_parallel > 0) bounds = {only_parallel};
+      for (int parallel : bounds) bench(profile, n, parallel);
+    }
+  }
   return 0;
 }

@@ -89,8 +89,8 @@ int run_command(const std::vector<std::string>& args) {
     ("dry-run", po::bool_switch(&dry_run), "connect read-only, observe, and show what each step would do")
     ("resume", po::value<std::string>(&resume)->implicit_value("")->value_name("RUN"),
      "continue the newest unfinished run of this workflow (or run RUN) without redoing finished steps")
-    ("parallel", po::value<int>(&parallel)->default_value(4)->value_name("N"),
-     "run at most N for_each branches at once")
+    ("parallel", po::value<int>(&parallel)->value_name("N"),
+     "run at most N branches of each for_each at once (default: the step's max_parallel, else 4)")
     ("state-dir", po::value<std::string>(&emu.state_dir)->default_value(".milink")->value_name("DIR"),
      "where run journals are kept (and, with --emulator, its config: DIR/emulator/config.json)")
     ("log-file", po::value<std::string>(&log_file)->value_name("FILE"),
@@ -111,7 +111,7 @@ int run_command(const std::vector<std::string>& args) {
                      args, desc, pos, vm, code))
     return code;
   if (!check_output(output, opts)) return kExitInvalidInput;
-  if (parallel < 1 || parallel > 1024) {
+  if (vm.count("parallel") && (parallel < 1 || parallel > 1024)) {
     report_error("--parallel must be between 1 and 1024", opts.json);
     return kExitInvalidInput;
   }
@@ -130,7 +130,7 @@ int run_command(const std::vector<std::string>& args) {
 
   milink::run::RunOptions ro;
   ro.mode = dry_run ? milink::run::Mode::DryRun : milink::run::Mode::Apply;
-  ro.parallel = parallel;
+  if (vm.count("parallel")) ro.parallel = parallel;
   ro.state_dir = emu.state_dir;
   ro.resume = vm.count("resume") > 0;
   ro.resume_run = resume;

@@ -2,6 +2,7 @@
 #include "cli/emulator_option.hpp"
 #include "cli/options.hpp"
 #include "run/exit_codes.hpp"
+#include "workflow/parallelism.hpp"
 
 #include <iostream>
 
@@ -14,15 +15,23 @@ int validate_command(const std::vector<std::string>& args) {
   EmulatorCliOptions emu;
   po::options_description desc("milink validate options");
   add_common_options(desc, opts, output);
-  desc.add_options()("workflow", po::value<std::string>(&opts.workflow)->required(), "workflow file");
+  int parallel = 0;
+  desc.add_options()("workflow", po::value<std::string>(&opts.workflow)->required(), "workflow file")
+    ("parallel", po::value<int>(&parallel)->value_name("N"),
+     "warn where a workflow's max_parallel ceiling would lower `run --parallel N`");
   add_emulator_options(desc, emu, /*with_state_dir=*/true);
   po::positional_options_description pos;
   pos.add("workflow", 1);
   po::variables_map vm;
   int code = 0;
-  if (!parse_command("milink validate WORKFLOW [-c CONFIG | --emulator] [--set k=v]...", args, desc, pos, vm, code))
+  if (!parse_command("milink validate WORKFLOW [-c CONFIG | --emulator] [--set k=v]... [--parallel N]", args, desc,
+                     pos, vm, code))
     return code;
   if (!check_output(output, opts)) return kExitInvalidInput;
+  if (vm.count("parallel") && (parallel < 1 || parallel > 1024)) {
+    report_error("--parallel must be between 1 and 1024", opts.json);
+    return kExitInvalidInput;
+  }
   if (!check_emulator_options(emu, vm, opts)) return kExitInvalidInput;
   // Validation connects nowhere: the emulator is only there to produce the
   // config the workflow is checked against, and stops when this returns.
@@ -43,6 +52,17 @@ int validate_command(const std::vector<std::string>& args) {
         }
       };
   count(session->workflow.steps);
+  if (vm.count("parallel")) {
+    for (const auto& w : milink::workflow::ceiling_warnings(session->workflow, parallel)) {
+      std::cerr << "milink: warning: " << w.message << "\n";
+      if (opts.json)
+        std::cout << milink::sdk::Value(milink::sdk::Object{{"event", milink::sdk::Value("warning")},
+                                                            {"step", milink::sdk::Value(w.step)},
+                                                            {"message", milink::sdk::Value(w.message)}})
+                         .to_json()
+                  << "\n";
+    }
+  }
   if (opts.json)
     std::cout << "{\"event\":\"valid\",\"workflow\":" << milink::sdk::Value(opts.workflow).to_json()
               << ",\"steps\":" << n << "}\n";

@@ -11,6 +11,11 @@
 ///               status is one of ok, changed, skipped, failed
 ///   warning     {step?, message}   something the user should know, e.g. a
 ///               preflight check skipped by --skip-preflight
+///   slot_wait   {step, holder, group, limit, in_use, message}   a step about to
+///               apply waits for a slot of a concurrency group; holder is the
+///               step or group branch that will hold it
+///   slot_acquired {step, holder, group, limit, waited, waited_ms}
+///   slot_released {step (the holder), group, held_ms}
 ///   run_end     {result, exit_code, elapsed_ms, counts, summary[]}
 /// Events are redacted before any sink sees them.
 ///

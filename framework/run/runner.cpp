@@ -4,6 +4,7 @@
 #include "expr/expression.hpp"
 #include "http/http_client.hpp"
 #include "run/audit_log.hpp"
+#include "run/concurrency.hpp"
 #include "run/exit_codes.hpp"
 #include "run/interrupt.hpp"
 #include "run/journal.hpp"
@@ -11,6 +12,7 @@
 #include "run/run_lock.hpp"
 #include "run/step_context.hpp"
 #include "sql/sql_service.hpp"
+#include "workflow/parallelism.hpp"
 #include "workflow/workflow_parser.hpp"
 
 #include <algorithm>
@@ -55,6 +57,7 @@ struct Frame {
   Object vars;   ///< loop variables
   std::string prefix;  ///< key prefix inside a group branch: "group[item]."
   std::string pos;     ///< sort key prefix: workflow position of the enclosing branch
+  std::vector<std::shared_ptr<Lease>> leases;  ///< concurrency slots of the enclosing group branches
 };
 
 /// A fixed-width index, so that sort keys order like workflow positions.
@@ -126,7 +129,7 @@ public:
   Impl(const milink::workflow::ValidatedWorkflow& v, const milink::host::Registry& reg, Redactor& redactor,
        EventSink& sink, RunOptions opts)
       : v_(v), reg_(reg), redactor_(redactor), sink_(sink), opts_(std::move(opts)) {
-    if (opts_.parallel < 1) opts_.parallel = 1;
+    if (opts_.parallel && *opts_.parallel < 1) opts_.parallel = 1;
     for (const auto& s : v_.secrets) redactor_.add(s);
     // SQL for apply and dry run; plan connects nowhere. Passwords are
     // redacted even when written in the config as plain strings.
@@ -165,6 +168,8 @@ public:
                 {"file", Value(v_.workflow->file)},
                 {"mode", Value(mode_name(opts_.mode))},
                 {"resumed", Value(resumed)}});
+    for (const auto& w : milink::workflow::ceiling_warnings(*v_.workflow, opts_.parallel))
+      emit(Object{{"event", Value("warning")}, {"step", Value(w.step)}, {"message", Value(w.message)}});
     Frame top;
     bool stopped = run_list(v_.workflow->steps, top);
     RunResult result;
@@ -375,7 +380,7 @@ private:
     std::size_t n = list.size();
     std::vector<std::string> statuses(n, "skipped");
     std::vector<Object> outputs(n);
-    int bound = std::min(opts_.parallel, s.max_parallel.value_or(opts_.parallel));
+    int bound = milink::workflow::branch_bound(s, opts_.parallel);
     std::size_t workers = std::min<std::size_t>(static_cast<std::size_t>(bound), n);
     std::atomic<std::size_t> next{0};
     std::atomic<bool> fail_fast{false};
@@ -473,7 +478,24 @@ private:
         return "skipped";
       }
     }
+    std::shared_ptr<Lease> lease;
+    if (group.concurrency && opts_.mode == Mode::Apply) {
+      std::string error;
+      lease = lease_for(*group.concurrency, branch, prefix.substr(0, prefix.size() - 1), error);
+      if (!error.empty()) {
+        StepOutcome o;
+        o.key = prefix.substr(0, prefix.size() - 1);
+        o.id = group.id;
+        o.status = "failed";
+        o.position = pos;
+        o.reason = error;
+        finish(o, false);
+        return "failed";
+      }
+      if (lease) branch.leases.push_back(lease);
+    }
     bool stopped = run_list(group.steps, branch);
+    if (lease) lease->release();  // now, not when the last copy of the frame goes
     std::vector<std::string> statuses;
     for (const auto& c : group.steps) {
       const Value* rec = branch.steps.find(c.id);
@@ -659,6 +681,25 @@ private:
                  ") that were not listed and confirmed before the run; run again and answer yes, or pass --yes";
       return done(false);  // not journaled: a resumed run asks again
     }
+    // concurrency: the slots of the enclosing group branches, then the
+    // step's own (given back when this function returns).
+    std::shared_ptr<Lease> own;
+    if (s.concurrency) {
+      std::string error;
+      own = lease_for(*s.concurrency, frame, key, error);
+      if (!error.empty()) {
+        o.status = "failed";
+        o.reason = error;
+        journal_end(o, spec);
+        return done(true);
+      }
+    }
+    std::string full_group;
+    if (!hold_slots(frame, own.get(), key, full_group)) {
+      o.status = "skipped";
+      o.reason = "interrupted while waiting for a slot in concurrency group \"" + full_group + "\" (" + obs.reason + ")";
+      return done(false);  // not journaled: a resumed run does it
+    }
     st = handle.instance->apply(ctx);
     if (!st.ok) {
       o.status = "failed";
@@ -679,6 +720,35 @@ private:
     o.outputs = ctx.outputs();
     journal_end(o, spec);
     return done(true);
+  }
+
+  /// A lease on the group \p def names in \p frame's scope, for \p holder;
+  /// null when an enclosing group branch already holds that group (its slot
+  /// covers this step). \p error says why the definition did not evaluate.
+  std::shared_ptr<Lease> lease_for(const milink::workflow::ConcurrencyDef& def, const Frame& frame,
+                                   const std::string& holder, std::string& error) {
+    std::string group;
+    int limit = 0;
+    if (!evaluate_concurrency(def, scope_for(frame), group, limit, error)) return nullptr;
+    for (const auto& l : frame.leases)
+      if (l->group() == group) return nullptr;
+    return std::make_shared<Lease>(groups_, group, limit, holder, [this](Object e) { emit(std::move(e)); });
+  }
+
+  /// Takes the slots step \p key needs before it applies, outermost first.
+  /// False, with the group it waited for in \p waited_for, when interrupted.
+  bool hold_slots(const Frame& frame, Lease* own, const std::string& key, std::string& waited_for) {
+    std::function<bool()> is_cancelled = [this] { return cancelled(); };
+    std::vector<Lease*> all;
+    for (const auto& l : frame.leases) all.push_back(l.get());
+    if (own != nullptr) all.push_back(own);
+    for (Lease* l : all) {
+      if (!l->hold(key, is_cancelled)) {
+        waited_for = l->group();
+        return false;
+      }
+    }
+    return true;
   }
 
   Object placeholders(const milink::sdk::StepSpec& spec, const std::string& key) const {
@@ -812,6 +882,7 @@ private:
   std::vector<StepOutcome> outcomes_;
   std::mutex provider_mu_;
   std::map<std::string, ProviderSlot> providers_;
+  ConcurrencyGroups groups_;
   std::unique_ptr<milink::sql::SqlService> sql_;  ///< nullptr in plan mode
   // After providers_: the ARM service's token cache uses the credential
   // provider, so it must go first.

@@ -2,7 +2,10 @@
 ///
 /// \file
 /// Steps run in order. A step with for_each runs its branches concurrently,
-/// at most min(max_parallel, --parallel) at a time. Each leaf step is:
+/// at most --parallel at a time (workflow/parallelism.hpp: max_parallel is
+/// the default, or with a reason a ceiling). A step or group with
+/// `concurrency` holds a slot of its group while it applies
+/// (run/concurrency.hpp). Each leaf step is:
 ///   if -> resolve parameters -> create (typed config) -> observe -> apply
 /// so a second run of a finished workflow only observes, and reports every
 /// step ok. In apply mode every start and end goes into the journal;
@@ -32,6 +35,7 @@
 #include <filesystem>
 #include <memory>
 #include <set>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -43,7 +47,10 @@ const char* mode_name(Mode m) noexcept;
 
 struct RunOptions {
   Mode mode = Mode::Apply;
-  int parallel = 4;  ///< global bound on concurrent for_each branches
+  /// --parallel: for_each branches at once, per for_each step. nullopt: the
+  /// step's max_parallel, else 4 (workflow/parallelism.hpp); a max_parallel
+  /// with a reason is a ceiling on it.
+  std::optional<int> parallel;
   std::filesystem::path state_dir = ".milink";
   bool resume = false;
   std::string resume_run;  ///< a run directory; empty = newest unfinished run of this workflow

@@ -85,6 +85,12 @@ public:
           line("  ...     " + step + ": " + str(e, "message"));
         }
       }
+    } else if (ev == "slot_wait" || ev == "slot_acquired") {
+      // concurrency: a step waiting for a slot says so, on the status line too.
+      bool waiting = ev == "slot_wait";
+      auto it = running_.find(step);
+      if (it != running_.end()) it->second.progress = waiting ? "waiting for " + str(e, "group") : "";
+      if (waiting) line("  waiting  " + step + ": " + str(e, "message"));
     } else if (ev == "warning") {
       std::fflush(out_);
       std::fprintf(stderr, "milink: warning: %s\n", str(e, "message").c_str());

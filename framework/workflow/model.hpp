@@ -37,6 +37,14 @@ struct InputDef {
   std::string pointer;
 };
 
+/// A step's `concurrency`: every execution of the step (each for_each
+/// branch) holds one slot of the group named by \p group while it applies.
+struct ConcurrencyDef {
+  std::string group;         ///< as written; a template evaluated per execution
+  milink::sdk::Value limit;  ///< an integer, or a string holding one ${{ }} expression
+  std::string pointer;       ///< "/steps/3/concurrency"
+};
+
 struct StepDef {
   std::string id;
   std::string name;  ///< display name; defaults to id
@@ -45,7 +53,11 @@ struct StepDef {
   std::optional<std::string> if_expr;
   std::optional<milink::sdk::Value> for_each;  ///< a template string or a literal array
   std::string as = "item";
+  /// for_each branches at once when --parallel is not given; with a reason,
+  /// also a ceiling --parallel cannot raise (see workflow/parallelism.hpp).
   std::optional<int> max_parallel;
+  std::string max_parallel_reason;  ///< non-empty: max_parallel is a stated ceiling
+  std::optional<ConcurrencyDef> concurrency;
   OnError on_error = OnError::Stop;
   std::vector<StepDef> steps;  ///< group body, run in order per item
   std::string pointer;         ///< "/steps/3" or "/steps/3/steps/0"

@@ -61,11 +61,44 @@ const ObjectSchema& step_schema() {
            "Run once per element of this array (literal, or one ${{ }} expression), concurrently up to "
            "max_parallel."},
           {"as", "string", false, "Name of the loop variable inside for_each. Default item."},
-          {"max_parallel", "integer", false,
-           "Upper bound on concurrent for_each branches (also bounded by --parallel). Default: --parallel."},
+          {"max_parallel", "integer|object", false,
+           "How many for_each branches run at once when the user gives no --parallel (which overrides it); "
+           "without both, 4. As {\"limit\": N, \"reason\": \"...\"} (see *max_parallel ceiling*) it is also a "
+           "ceiling: a higher --parallel is lowered to N, with a warning that gives the reason."},
+          {"concurrency", "object", false,
+           "Bound how many executions of this step (or group branches) apply at once across the whole run, "
+           "by a key (see *concurrency*). A step that only observes never waits."},
           {"on_error", "string", false,
            "stop (default: running branches finish, then the workflow stops), continue (the workflow goes "
            "on), or fail_fast (branches not yet started are cancelled)."},
+      }};
+  return s;
+}
+
+const ObjectSchema& max_parallel_ceiling_schema() {
+  static const ObjectSchema s{
+      "max_parallel ceiling", "/steps/N/max_parallel, when an object",
+      {
+          {"limit", "integer", true, "At most this many for_each branches at once, 1 to 1024, whatever --parallel says."},
+          {"reason", "string", true,
+           "Why the workflow must not run more at once; shown when it lowers the user's --parallel."},
+      }};
+  return s;
+}
+
+const ObjectSchema& concurrency_schema() {
+  static const ObjectSchema s{
+      "concurrency", "/steps/N/concurrency",
+      {
+          {"group", "string", true,
+           "Name of the group; ${{ }} expressions allowed (loop variables too), evaluated per execution. "
+           "Executions whose group evaluates to the same text share its slots, across all for_each branches "
+           "and steps of the run."},
+          {"limit", "integer|string", true,
+           "Slots in the group: 1 to 1024, or one ${{ }} expression that gives such an integer. An execution "
+           "waits (Ctrl-C ends the wait) until fewer than its limit hold a slot. A leaf step takes its slot "
+           "just before apply and gives it back when it ends; a group branch takes it before the first of its "
+           "steps applies and gives it back when its last step ends."},
       }};
   return s;
 }
@@ -161,8 +194,8 @@ const ObjectSchema& env_ref_schema() {
 }
 
 std::vector<const ObjectSchema*> all_schemas() {
-  return {&workflow_schema(),  &input_schema(),  &step_schema(),
-          &config_schema(),    &sql_target_schema(), &azure_schema(),
+  return {&workflow_schema(),  &input_schema(),  &step_schema(), &max_parallel_ceiling_schema(),
+          &concurrency_schema(), &config_schema(),    &sql_target_schema(), &azure_schema(),
           &provider_instance_schema(), &secret_ref_schema(), &env_ref_schema()};
 }
 

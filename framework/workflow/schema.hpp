@@ -32,6 +32,8 @@ struct ObjectSchema {
 const ObjectSchema& workflow_schema();
 const ObjectSchema& input_schema();
 const ObjectSchema& step_schema();
+const ObjectSchema& max_parallel_ceiling_schema();
+const ObjectSchema& concurrency_schema();
 const ObjectSchema& config_schema();
 const ObjectSchema& sql_target_schema();
 const ObjectSchema& azure_schema();

@@ -125,6 +125,7 @@ private:
       Scope inner = scope;
       if (s.for_each) inner.loop_vars.push_back(s.as);
       if (s.if_expr) check_condition(*s.if_expr, json_pointer_join(s.pointer, "if"), inner);
+      if (s.concurrency) check_concurrency(*s.concurrency, inner);
       if (s.is_group()) {
         walk(s.steps, inner);
         scope.visible[s.id] = StepInfo{&s, nullptr, false};
@@ -245,6 +246,26 @@ private:
       diags_.error(p, std::string("invalid expression: ") + e.what() + " (at character " +
                           std::to_string(e.offset() + 1) + " of \"" + text + "\")");
     }
+  }
+
+  /// concurrency.group may mix text and expressions; a string limit must be
+  /// one expression that can give an integer.
+  void check_concurrency(const ConcurrencyDef& c, const Scope& scope) {
+    if (Template::contains_expression(c.group)) check_template(c.group, json_pointer_join(c.pointer, "group"), scope);
+    if (!c.limit.is_string()) return;
+    std::string p = json_pointer_join(c.pointer, "limit");
+    const std::string& text = c.limit.as_string();
+    auto t = check_template(text, p, scope);
+    if (!t) return;
+    if (!t->is_single_expression()) {
+      diags_.error(p, "concurrency.limit must be an integer or exactly one ${{ }} expression that gives one",
+                   "e.g. \"limit\": 8 or \"limit\": \"${{ config.settings.max_seeding_per_instance || 8 }}\"");
+      return;
+    }
+    auto got = infer(text, *t, scope);
+    if (got && !type_compatible(ValueType::Integer, *got))
+      diags_.error(p, "concurrency.limit must be an integer, but " + trim_expr(text) + " is " +
+                          milink::sdk::value_type_name(*got));
   }
 
   std::optional<Template> check_template(const std::string& text, const std::string& p, const Scope& scope) {

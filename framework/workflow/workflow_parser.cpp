@@ -152,6 +152,53 @@ struct Parser {
     }
   }
 
+  /// max_parallel: an integer (a default), or {"limit", "reason"} (a ceiling).
+  void max_parallel(const Value& m, const std::string& p, StepDef& s) {
+    const Value* limit = &m;
+    std::string limit_p = p;
+    if (m.is_object()) {
+      check_keys(m.as_object(), max_parallel_ceiling_schema(), p, diags);
+      limit = m.get("limit");
+      limit_p = milink::sdk::json_pointer_join(p, "limit");
+      if (const Value* r = m.get("reason"); r && r->is_string()) {
+        if (r->as_string().find_first_not_of(" \t\r\n") == std::string::npos)
+          diags.error(milink::sdk::json_pointer_join(p, "reason"), "max_parallel.reason is empty",
+                      "say why the workflow must not run more branches at once: users see it when their --parallel "
+                      "is lowered; or write max_parallel as a plain integer, a default --parallel overrides");
+        else
+          s.max_parallel_reason = r->as_string();
+      }
+    }
+    if (limit == nullptr || !limit->is_int()) return;  // reported by check_keys
+    if (limit->as_int() < 1 || limit->as_int() > 1024) {
+      diags.error(limit_p, "max_parallel must be between 1 and 1024");
+      s.max_parallel_reason.clear();
+    } else {
+      s.max_parallel = static_cast<int>(limit->as_int());
+    }
+    if (!s.max_parallel) s.max_parallel_reason.clear();
+  }
+
+  /// concurrency: {"group", "limit"}; expressions are checked by the validator.
+  void concurrency(const Object& c, const std::string& p, StepDef& s) {
+    check_keys(c, concurrency_schema(), p, diags);
+    ConcurrencyDef def;
+    def.pointer = p;
+    const Value* group = c.find("group");
+    const Value* limit = c.find("limit");
+    if (group != nullptr && group->is_string()) {
+      def.group = group->as_string();
+      if (def.group.find_first_not_of(" \t\r\n") == std::string::npos)
+        diags.error(milink::sdk::json_pointer_join(p, "group"), "concurrency.group is empty",
+                    "name the resource being bounded, e.g. \"seeding-${{ config.managed_instance.name }}\"");
+    }
+    if (limit != nullptr && limit->is_int() && (limit->as_int() < 1 || limit->as_int() > 1024))
+      diags.error(milink::sdk::json_pointer_join(p, "limit"), "concurrency.limit must be between 1 and 1024");
+    if (limit != nullptr) def.limit = *limit;
+    if (group != nullptr && group->is_string() && limit != nullptr && (limit->is_int() || limit->is_string()))
+      s.concurrency = std::move(def);
+  }
+
   StepDef step(const Object& o, const std::string& p) {
     check_keys(o, step_schema(), p, diags);
     StepDef s;
@@ -199,15 +246,14 @@ struct Parser {
     }
     if (o.contains("as") && !o.contains("for_each"))
       diags.error(milink::sdk::json_pointer_join(p, "as"), "\"as\" only makes sense with \"for_each\"");
-    if (const Value* m = o.find("max_parallel"); m && m->is_int()) {
-      if (m->as_int() < 1 || m->as_int() > 1024)
-        diags.error(milink::sdk::json_pointer_join(p, "max_parallel"), "max_parallel must be between 1 and 1024");
-      else
-        s.max_parallel = static_cast<int>(m->as_int());
+    if (const Value* m = o.find("max_parallel"); m && (m->is_int() || m->is_object())) {
+      max_parallel(*m, milink::sdk::json_pointer_join(p, "max_parallel"), s);
       if (!o.contains("for_each"))
         diags.error(milink::sdk::json_pointer_join(p, "max_parallel"),
                     "\"max_parallel\" only makes sense with \"for_each\"");
     }
+    if (const Value* c = o.find("concurrency"); c && c->is_object())
+      concurrency(c->as_object(), milink::sdk::json_pointer_join(p, "concurrency"), s);
     if (const Value* e = o.find("on_error"); e && e->is_string()) {
       const std::string& v = e->as_string();
       if (v == "stop")

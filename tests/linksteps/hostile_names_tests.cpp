@@ -159,14 +159,14 @@ TEST_CASE("linksteps: hostile database names: replicate-databases quotes every n
   // and each database seeded onto the managed instance under its own name.
   for (const auto& db : {kInjection, kQuote, kUnicode}) {
     const std::string key = "per_db[" + db + "]";
-    INFO(key << " link: " << r.events.reason(key + ".link") << "\nverify: " << r.events.reason(key + ".verify"));
+    INFO(key << " link: " << r.events.reason(key + ".seeding.link") << "\nverify: " << r.events.reason(key + ".seeding.verify"));
     CHECK(r.events.status(key + ".db_preflight") == "ok");
     CHECK(r.events.status(key + ".ag") == "changed");
     CHECK(r.events.status(key + ".dag") == "changed");
-    CHECK(r.events.status(key + ".link") == "changed");
-    CHECK(r.events.status(key + ".verify") == "changed");
-    CHECK(r.events.output(key + ".verify", "connected_state") == "CONNECTED");
-    CHECK(r.events.flag(key + ".verify", "seeded"));
+    CHECK(r.events.status(key + ".seeding.link") == "changed");
+    CHECK(r.events.status(key + ".seeding.verify") == "changed");
+    CHECK(r.events.output(key + ".seeding.verify", "connected_state") == "CONNECTED");
+    CHECK(r.events.flag(key + ".seeding.verify", "seeded"));
   }
   CHECK(r.exit_code() == 0);
   {

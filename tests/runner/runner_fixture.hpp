@@ -85,6 +85,24 @@ inline bool starts_with(const std::string& s, const std::string& prefix) {
   return s.compare(0, prefix.size(), prefix) == 0;
 }
 
+/// The largest number of [start, end) intervals (milliseconds) that overlap.
+/// At equal times ends come first: a worker that finishes one item and takes
+/// the next within the same millisecond did not run two at once.
+inline int max_overlap(const std::vector<std::pair<std::int64_t, std::int64_t>>& intervals) {
+  std::vector<std::pair<std::int64_t, int>> points;  // (time, +1 start / -1 end)
+  for (const auto& [start, end] : intervals) {
+    points.emplace_back(start, +1);
+    points.emplace_back(end, -1);
+  }
+  std::sort(points.begin(), points.end());
+  int now = 0, most = 0;
+  for (const auto& [t, d] : points) {
+    now += d;
+    most = std::max(most, now);
+  }
+  return most;
+}
+
 class Sandbox {
 public:
   Sandbox() {

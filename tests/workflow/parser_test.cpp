@@ -1,4 +1,5 @@
 #include "validate_helper.hpp"
+#include "workflow/parallelism.hpp"
 #include "workflow/schema.hpp"
 
 #include <catch2/catch.hpp>
@@ -65,4 +66,107 @@ TEST_CASE("docs/workflow-language.md carries the validator's current schema") {
   while (!expected.empty() && expected.back() == '\n') expected.pop_back();
   INFO("regenerate with docs/update-reference.sh");
   CHECK(generated == expected + "\n");
+}
+
+TEST_CASE("max_parallel is an integer default or a ceiling with a reason") {
+  auto p = problems(R"({ "milink": 1, "name": "t", "steps": [
+  { "id": "a", "uses": "test.record", "with": { "message": "m" }, "for_each": [1], "max_parallel": "4" },
+  { "id": "b", "uses": "test.record", "with": { "message": "m" }, "for_each": [1], "max_parallel": { "limit": 4 } },
+  { "id": "c", "uses": "test.record", "with": { "message": "m" }, "for_each": [1], "max_parallel": { "limit": 0, "reason": "r" } },
+  { "id": "d", "uses": "test.record", "with": { "message": "m" }, "for_each": [1], "max_parallel": { "limit": 2, "reason": " " } },
+  { "id": "e", "uses": "test.record", "with": { "message": "m" }, "for_each": [1], "max_parallel": { "limt": 2, "reason": "r" } }
+] })");
+  REQUIRE(p.size() == 6);
+  CHECK(p[0] == "wf.json:2:84: /steps/0/max_parallel: \"max_parallel\" must be integer|object, not string");
+  CHECK(p[1] == "wf.json:3:84: /steps/1/max_parallel: missing required key \"reason\" in max_parallel ceiling "
+                "(add \"reason\": Why the workflow must not run more at once; shown when it lowers the user's "
+                "--parallel.)");
+  CHECK(p[2] == "wf.json:4:102: /steps/2/max_parallel/limit: max_parallel must be between 1 and 1024");
+  CHECK(p[3] == "wf.json:5:114: /steps/3/max_parallel/reason: max_parallel.reason is empty (say why the "
+                "workflow must not run more branches at once: users see it when their --parallel is lowered; or "
+                "write max_parallel as a plain integer, a default --parallel overrides)");
+  CHECK(p[4] == "wf.json:6:102: /steps/4/max_parallel/limt: unknown key \"limt\" in max_parallel ceiling (did "
+                "you mean \"limit\"?)");
+  CHECK(p[5] == "wf.json:6:84: /steps/4/max_parallel: missing required key \"limit\" in max_parallel ceiling "
+                "(add \"limit\": At most this many for_each branches at once, 1 to 1024, whatever --parallel "
+                "says.)");
+}
+
+TEST_CASE("a ceiling is kept with its reason; a plain max_parallel is a default") {
+  auto wf = milink::workflow::parse_workflow_text(R"({ "milink": 1, "name": "t", "steps": [
+  { "id": "a", "uses": "test.record", "with": { "message": "m" }, "for_each": [1], "max_parallel": 3 },
+  { "id": "b", "uses": "test.record", "with": { "message": "m" }, "for_each": [1],
+    "max_parallel": { "limit": 2, "reason": "two sessions" } },
+  { "id": "c", "uses": "test.record", "with": { "message": "m" }, "for_each": [1] }
+] })", "wf.json");
+  using milink::workflow::branch_bound;
+  CHECK(wf.steps[0].max_parallel == 3);
+  CHECK(wf.steps[0].max_parallel_reason.empty());
+  CHECK(branch_bound(wf.steps[0], std::nullopt) == 3);
+  CHECK(branch_bound(wf.steps[0], 10) == 10);
+  CHECK(branch_bound(wf.steps[0], 1) == 1);
+  CHECK(wf.steps[1].max_parallel_reason == "two sessions");
+  CHECK(branch_bound(wf.steps[1], std::nullopt) == 2);
+  CHECK(branch_bound(wf.steps[1], 10) == 2);
+  CHECK(branch_bound(wf.steps[1], 1) == 1);
+  CHECK(branch_bound(wf.steps[2], std::nullopt) == milink::workflow::kDefaultParallel);
+  CHECK(branch_bound(wf.steps[2], 10) == 10);
+  auto warnings = milink::workflow::ceiling_warnings(wf, 10);
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0].step == "b");
+  CHECK(warnings[0].message ==
+        "step b (/steps/1): --parallel 10 is lowered to 2, the workflow's max_parallel ceiling: two sessions");
+  CHECK(milink::workflow::ceiling_warnings(wf, 2).empty());
+  CHECK(milink::workflow::ceiling_warnings(wf, std::nullopt).empty());
+}
+
+TEST_CASE("concurrency needs a group and a limit, checked like other keys") {
+  auto p = problems(R"({ "milink": 1, "name": "t", "inputs": { "name": { "type": "string" } }, "steps": [
+  { "id": "a", "uses": "test.record", "with": { "message": "m" }, "concurrency": "seeding" },
+  { "id": "b", "uses": "test.record", "with": { "message": "m" }, "concurrency": { "group": "g" } },
+  { "id": "c", "uses": "test.record", "with": { "message": "m" }, "concurrency": { "group": "", "limit": 0 } },
+  { "id": "f", "uses": "test.record", "with": { "message": "m" }, "concurrency": { "group": "g", "limit": 1.5, "grop": 1 } }
+] })");
+  REQUIRE(p.size() == 6);
+  CHECK(p[0] == "wf.json:2:67: /steps/0/concurrency: \"concurrency\" must be object, not string");
+  CHECK(p[1] == "wf.json:3:67: /steps/1/concurrency: missing required key \"limit\" in concurrency (add "
+                "\"limit\": Slots in the group: 1 to 1024, or one ${{ }} expression that gives such an integer. "
+                "An execution waits (Ctrl-C ends the wait) until fewer than its limit hold a slot. A leaf step "
+                "takes its slot just before apply and gives it back when it ends; a group branch takes it "
+                "before the first of its steps applies and gives it back when its last step ends.)");
+  CHECK(p[2] == "wf.json:4:84: /steps/2/concurrency/group: concurrency.group is empty (name the resource being "
+                "bounded, e.g. \"seeding-${{ config.managed_instance.name }}\")");
+  CHECK(p[3] == "wf.json:4:97: /steps/2/concurrency/limit: concurrency.limit must be between 1 and 1024");
+  CHECK(p[4] == "wf.json:5:98: /steps/3/concurrency/limit: \"limit\" must be integer|string, not number");
+  CHECK(p[5] == "wf.json:5:112: /steps/3/concurrency/grop: unknown key \"grop\" in concurrency (did you mean "
+                "\"group\"?)");
+}
+
+TEST_CASE("a concurrency limit is an integer or one expression that can give one; its references are checked") {
+  auto p = problems(R"({ "milink": 1, "name": "t", "inputs": { "name": { "type": "string" } }, "steps": [
+  { "id": "d", "uses": "test.record", "with": { "message": "m" }, "concurrency": { "group": "g", "limit": "8" } },
+  { "id": "e", "uses": "test.record", "with": { "message": "m" }, "concurrency": { "group": "g", "limit": "${{ inputs.name }}" } },
+  { "id": "f", "uses": "test.record", "with": { "message": "m" }, "concurrency": { "group": "g-${{ steps.f.outputs.echo }}", "limit": "${{ inputs.nme }}" } }
+] })");
+  REQUIRE(p.size() == 4);
+  CHECK(p[0] == "wf.json:2:98: /steps/0/concurrency/limit: concurrency.limit must be an integer or exactly one "
+                "${{ }} expression that gives one (e.g. \"limit\": 8 or \"limit\": \"${{ "
+                "config.settings.max_seeding_per_instance || 8 }}\")");
+  CHECK(p[1] == "wf.json:3:98: /steps/1/concurrency/limit: concurrency.limit must be an integer, but "
+                "inputs.name is string");
+  CHECK(p[2] == "wf.json:4:84: /steps/2/concurrency/group: steps.f.outputs.echo: a step cannot read its own "
+                "outputs");
+  CHECK(p[3] == "wf.json:4:126: /steps/2/concurrency/limit: inputs.nme: the workflow declares no input \"nme\" "
+                "(did you mean \"name\"?)");
+}
+
+TEST_CASE("concurrency may read loop variables, inputs, config and earlier steps") {
+  auto p = problems(R"({ "milink": 1, "name": "t", "inputs": { "limit": { "type": "integer", "default": 8 } }, "steps": [
+  { "id": "first", "uses": "test.record", "with": { "message": "m" } },
+  { "id": "each", "for_each": ["x", "y"], "as": "db",
+    "concurrency": { "group": "${{ format('seeding-{0}-{1}', db, steps.first.outputs.echo) }}", "limit": "${{ inputs.limit }}" },
+    "steps": [ { "id": "inner", "uses": "test.record", "with": { "message": "m" },
+                 "concurrency": { "group": "g", "limit": "${{ config.settings.max_seeding || 8 }}" } } ] }
+] })");
+  CHECK(p.empty());
 }

@@ -6,6 +6,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdio>
+
 using milink::sdk::Array;
 using milink::sdk::Object;
 using milink::sdk::Value;
@@ -19,6 +21,16 @@ std::string scenario_with(const std::vector<std::string>& databases, const std::
                                {"backups", Value(Array{Value("full")})}}));
   return Value(Object{{"sql_server", Value(Object{{"version", Value(sql_version)}, {"databases", Value(dbs)}})}})
       .to_json();
+}
+
+std::vector<std::string> numbered(int n) {
+  std::vector<std::string> out;
+  for (int i = 1; i <= n; ++i) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "db%02d", i);
+    out.push_back(buf);
+  }
+  return out;
 }
 
 namespace {

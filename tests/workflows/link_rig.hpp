@@ -17,6 +17,9 @@ namespace linkrig {
 /// 8 MB each) on SQL Server, and \p sql_version as its version.
 std::string scenario_with(const std::vector<std::string>& databases, const std::string& sql_version = "15.0.4198.2");
 
+/// Database names db01, db02, ... db<n>.
+std::vector<std::string> numbered(int n);
+
 /// The master key password every rig's config passes (from a file).
 inline const char* kMasterKeyPassword = "Rig#Master-Key-Passw0rd";
 

@@ -5,22 +5,9 @@
 
 #include <catch2/catch.hpp>
 
-#include <cstdio>
-
+using linkrig::numbered;
 using linkrig::Rig;
 using milink::sdk::Value;
-
-namespace {
-std::vector<std::string> numbered(int n) {
-  std::vector<std::string> out;
-  for (int i = 1; i <= n; ++i) {
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "db%02d", i);
-    out.push_back(buf);
-  }
-  return out;
-}
-}  // namespace
 
 TEST_CASE("replicate-databases links 20 databases sharing the certificate and endpoint", "[workflows]") {
   auto dbs = numbered(20);
@@ -32,9 +19,9 @@ TEST_CASE("replicate-databases links 20 databases sharing the certificate and en
   for (const char* s : {"cert", "trust", "endpoint"}) CHECK(st[s] == "changed");
   for (const auto& db : dbs) {
     INFO(db);
-    for (const char* s : {"ag", "dag", "link"}) CHECK(st["per_db[" + db + "]." + s] == "changed");
+    for (const char* s : {"ag", "dag", "seeding.link"}) CHECK(st["per_db[" + db + "]." + s] == "changed");
     // verify is ok when the link had already seeded by the time it looked.
-    std::string v = st["per_db[" + db + "].verify"];
+    std::string v = st["per_db[" + db + "].seeding.verify"];
     CHECK((v == "changed" || v == "ok"));
     CHECK(rig.instance_databases()[db] == "ONLINE");
   }
@@ -69,7 +56,7 @@ TEST_CASE("replicate-databases - a failing database does not stop the others and
   auto r = rig.run("replicate-databases.json");
   CHECK(r.exit_code == 1);
   auto st = Rig::statuses(r.out);
-  CHECK(st["per_db[sales].verify"] == "changed");
+  CHECK(st["per_db[sales].seeding.verify"] == "changed");
   CHECK(st["per_db[hr].db_preflight"] == "failed");
   CHECK(st["per_db[hr].ag"] == "skipped");
   CHECK(st["per_db[missing_db].db_preflight"] == "failed");
@@ -96,8 +83,8 @@ TEST_CASE("replicate-databases links 20 databases with the seed api-version 2021
   for (const char* s : {"cert", "trust", "endpoint"}) CHECK(st[s] == "changed");
   for (const auto& db : dbs) {
     INFO(db);
-    for (const char* s : {"ag", "dag", "link"}) CHECK(st["per_db[" + db + "]." + s] == "changed");
-    std::string v = st["per_db[" + db + "].verify"];
+    for (const char* s : {"ag", "dag", "seeding.link"}) CHECK(st["per_db[" + db + "]." + s] == "changed");
+    std::string v = st["per_db[" + db + "].seeding.verify"];
     CHECK((v == "changed" || v == "ok"));
     CHECK(rig.instance_databases()[db] == "ONLINE");
   }
