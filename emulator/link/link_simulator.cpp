@@ -10,6 +10,7 @@
 #include <cmath>
 #include <map>
 #include <stdexcept>
+#include <unordered_map>
 
 namespace milink::emulator {
 
@@ -297,10 +298,44 @@ public:
     return sql().names_equal(a, b) && mi().names_equal(a, b);
   }
 
+  /// By exact name through an index built once per Sim (what every link's
+  /// checks ask many times: with 500 links a linear search per question
+  /// made a statement cost O(links^2)); by collation, linearly, otherwise.
   AvailabilityGroup* find_ag(ServerState& s, const std::string& name, bool distributed) {
+    auto& index = s.personality == Personality::SqlServer ? sql_index_ : mi_index_;
+    if (index.empty() && !s.availability_groups.empty())
+      for (std::size_t i = 0; i < s.availability_groups.size(); ++i)
+        index.emplace(s.availability_groups[i].name, i);
+    auto range = index.equal_range(name);
+    for (auto it = range.first; it != range.second; ++it)
+      if (it->second < s.availability_groups.size()) {
+        AvailabilityGroup& g = s.availability_groups[it->second];
+        if (g.distributed == distributed && g.name == name) return &g;
+      }
     for (auto& g : s.availability_groups)
       if (g.distributed == distributed && names_match(g.name, name)) return &g;
     return nullptr;
+  }
+  /// A database by name, memoised for this Sim (every link asks several
+  /// times; a linear search each made a statement O(links^2)).
+  Database* db_of(ServerState& s, const std::string& name) {
+    auto& cache = s.personality == Personality::SqlServer ? sql_dbs_ : mi_dbs_;
+    if (cache.empty())  // one pass over the server's databases, by exact name
+      for (auto& d : s.databases) cache.emplace(d.name, &d);
+    auto it = cache.find(name);
+    if (it != cache.end()) return it->second;
+    Database* d = s.find_database(name);
+    cache.emplace(name, d);
+    return d;
+  }
+  void forget_db_cache() {
+    sql_dbs_.clear();
+    mi_dbs_.clear();
+  }
+  /// After adding or removing availability groups.
+  void forget_ag_index() {
+    sql_index_.clear();
+    mi_index_.clear();
   }
 
   AgReplica* remote_replica(AvailabilityGroup* g) {
@@ -311,7 +346,7 @@ public:
   }
 
   std::int64_t database_bytes(const std::string& db) {
-    const Database* d = sql().find_database(db);
+    const Database* d = db_of(sql(), db);
     return (d ? std::max<std::int64_t>(1, d->size_mb) : 1) * 1024 * 1024;
   }
 
@@ -396,7 +431,7 @@ public:
       bool ours = false;
       for (const auto& d : t.dbs)
         if (names_match(d.name, ldb.name) && d.created_on_mi) ours = true;
-      if (!in_ag || (mi().find_database(ldb.name) && !ours))
+      if (!in_ag || (db_of(mi(), ldb.name) && !ours))
         return same(41977, text_41977(ag_name, l.partner_endpoint), true);
     }
     return std::nullopt;
@@ -433,6 +468,7 @@ public:
       g.replicas.push_back(std::move(r));
       g.sequence_number = m.next_ag_sequence++;
       m.availability_groups.push_back(std::move(g));
+      forget_ag_index();
     }
     if (!find_ag(m, l.name, true)) {
       AvailabilityGroup dag;
@@ -473,6 +509,7 @@ public:
       dag.replicas.push_back(std::move(remote));
       dag.sequence_number = m.next_ag_sequence++;
       m.availability_groups.push_back(std::move(dag));
+      forget_ag_index();
       for (auto& d : l.databases) {
         if (d.instance_replica_id.empty()) d.instance_replica_id = lower(instance_id);
         if (d.partner_replica_id.empty()) d.partner_replica_id = lower(partner_id);
@@ -523,7 +560,7 @@ public:
   // --- transitions ----------------------------------------------------------
 
   void start_seeding(Tracked& t, DbRun& d, TimePoint at) {
-    Database* src = sql().find_database(d.name);
+    Database* src = db_of(sql(), d.name);
     if (!src) return;
     erase_seeding_rows(d);
     d.seed_start = at;
@@ -531,9 +568,10 @@ public:
     d.backup_watermark = sql().next_backup_set_id;
     d.seed_lsn = src->next_lsn;
 
-    Database* dst = mi().find_database(src->name);
+    Database* dst = db_of(mi(), src->name);
     if (!dst) {
       dst = &mi().add_database(src->name, RecoveryModel::Full);
+      forget_db_cache();
       d.created_on_mi = true;
     }
     dst->state = DatabaseState::Restoring;
@@ -714,7 +752,7 @@ public:
       for (auto& ldb : l.databases)
         if (names_match(ldb.name, d.name)) ldb.seeding_progress = static_cast<int>(sent * 100 / bytes);
       if (done) {
-        if (Database* dst = mi().find_database(d.name)) {
+        if (Database* dst = db_of(mi(), d.name)) {
           dst->state = DatabaseState::Online;
           dst->read_only = true;
           dst->next_lsn = d.seed_lsn;
@@ -782,8 +820,8 @@ public:
     ServerState& ps = t.sql_primary ? sql() : mi();
     ServerState& ss = t.sql_primary ? mi() : sql();
     for (const auto& d : t.dbs) {
-      const Database* p = ps.find_database(d.name);
-      const Database* q = ss.find_database(d.name);
+      const Database* p = db_of(ps, d.name);
+      const Database* q = db_of(ss, d.name);
       if (!p || !q) continue;
       auto it = d_.logs.find(log_key(ps.personality, p->name));
       if ((it != d_.logs.end() && it->second.active()) || q->next_lsn != p->next_lsn) return true;
@@ -809,9 +847,9 @@ public:
       }
     }
     for (const auto& d : t.dbs) {
-      if (Database* s = sql().find_database(d.name)) s->read_only = !t.sql_primary;
+      if (Database* s = db_of(sql(), d.name)) s->read_only = !t.sql_primary;
       if (!d.seeded_at) continue;
-      if (Database* m = mi().find_database(d.name))
+      if (Database* m = db_of(mi(), d.name))
         if (m->state == DatabaseState::Online) m->read_only = !t.mi_primary;
     }
     l.instance_link_role = t.mi_primary ? "Primary" : "Secondary";
@@ -830,8 +868,8 @@ public:
         std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(std::chrono::duration<double>(lag).count())));
     bool all_healthy = true;
     for (auto& d : t.dbs) {
-      Database* s = sql().find_database(d.name);
-      Database* m = mi().find_database(d.name);
+      Database* s = db_of(sql(), d.name);
+      Database* m = db_of(mi(), d.name);
       std::int64_t queue = 0, behind_seconds = 0;
       int state = 1, health = 0;
       if (!healthy || !s || !m) {
@@ -911,7 +949,7 @@ public:
         ++i;
         continue;
       }
-      Database* db = mi().find_database(d_.backups[i].database);
+      Database* db = db_of(mi(), d_.backups[i].database);
       // Only a database that is writable there is backed up (a secondary again, or dropped: not).
       if (db && db->state == DatabaseState::Online && !db->read_only)
         mi().record_backup(*db, 'D', false,
@@ -953,8 +991,8 @@ public:
     if (!t.connected || t.sql_primary == t.mi_primary || !synchronous(t, l)) return false;
     for (const auto& d : t.dbs) {
       if (!d.seeded_at) return false;
-      const Database* s = sql().find_database(d.name);
-      const Database* m = mi().find_database(d.name);
+      const Database* s = db_of(sql(), d.name);
+      const Database* m = db_of(mi(), d.name);
       if (!s || !m) return false;
       for (const auto& ldb : l.databases)
         if (names_match(ldb.name, d.name) && ldb.synchronization_health != "HEALTHY") return false;
@@ -987,7 +1025,7 @@ public:
     if (target) return RoleChangeError::None;  // inferred: already primary, nothing to do
     target = true;
     for (auto& d : t.dbs)
-      if (const Database* db = (to_sql ? sql() : mi()).find_database(d.name)) d.fork_lsn = db->next_lsn;
+      if (const Database* db = db_of(to_sql ? sql() : mi(), d.name)) d.fork_lsn = db->next_lsn;
     after_role_change(t, l, now);
     return RoleChangeError::None;
   }
@@ -1003,7 +1041,7 @@ public:
     const bool other_primary = sql_side ? t.mi_primary : t.sql_primary;
     if (other_primary)
       for (auto& d : t.dbs)
-        if (Database* db = (sql_side ? sql() : mi()).find_database(d.name))
+        if (Database* db = db_of(sql_side ? sql() : mi(), d.name))
           if (d.fork_lsn) db->next_lsn = std::min(db->next_lsn, d.fork_lsn);
     after_role_change(t, l, now);
     return RoleChangeError::None;
@@ -1044,6 +1082,7 @@ public:
   /// Undoes the link's managed-instance side and SQL Server's runtime.
   void teardown(const Tracked* t, const std::string& name, const std::string& instance_ag,
                 const std::vector<std::string>& databases, TimePoint now) {
+    forget_ag_index();
     ServerState& m = mi();
     m.availability_groups.erase(
         std::remove_if(m.availability_groups.begin(), m.availability_groups.end(),
@@ -1051,10 +1090,11 @@ public:
         m.availability_groups.end());
     AvailabilityGroup* ag = find_ag(m, instance_ag, false);
     for (const auto& db : databases) {
-      Database* d = m.find_database(db);
+      Database* d = db_of(m, db);
       if (d && names_match(d->availability_group, instance_ag)) {
         if (d->state == DatabaseState::Restoring) {
           m.remove_database(db);
+          forget_db_cache();
         } else {
           d->read_only = false;  // on its own now: read-write
           d->availability_group.clear();
@@ -1082,6 +1122,7 @@ public:
           std::remove_if(m.availability_groups.begin(), m.availability_groups.end(),
                          [&](const AvailabilityGroup& g) { return !g.distributed && g.name == ag_name; }),
           m.availability_groups.end());
+      forget_ag_index();
     }
     if (t)
       for (DbRun d : t->dbs) erase_seeding_rows(d);
@@ -1103,6 +1144,8 @@ private:
   const TimingProfile& p_;
   SimData& d_;
   std::vector<Tracked>& links_;
+  std::unordered_map<std::string, Database*> sql_dbs_, mi_dbs_;  ///< db_of()'s memo
+  std::unordered_multimap<std::string, std::size_t> sql_index_, mi_index_;  ///< AG name -> position
 };
 
 }  // namespace
@@ -1202,13 +1245,22 @@ void LinkSimulator::advance(std::chrono::steady_clock::time_point now) {
   world_.changed = false;
   sim.fold_workloads(now, all);
   auto& links = state_->links;
+  std::unordered_map<std::string, LinkResource*> resources;  // when every link is stepped
+  if (all)
+    for (auto& r : world_.azure.links) resources.emplace(lower(r.name), &r);
   for (std::size_t i = 0; i < links.size();) {
     Tracked& t = links[i];
     if (!all && t.due > now) {
       ++i;
       continue;
     }
-    LinkResource* l = world_.azure.find_link(t.name);
+    LinkResource* l = nullptr;
+    if (all) {
+      auto it = resources.find(lower(t.name));
+      l = it != resources.end() ? it->second : nullptr;
+    } else {
+      l = world_.azure.find_link(t.name);
+    }
     if (!l) {  // deleted without removed(): clean up all the same
       std::vector<std::string> dbs;
       for (const auto& d : t.dbs) dbs.push_back(d.name);

@@ -349,6 +349,9 @@ public:
   bool has_link_procedures() const;
 
   const CollationInfo& collation_info() const;
+  /// collation_info()'s answer for collation_cache_key_ (every name comparison asks).
+  mutable const CollationInfo* collation_cache_ = nullptr;
+  mutable std::string collation_cache_key_;
   bool case_insensitive() const { return collation_info().case_insensitive; }
   bool names_equal(std::string_view a, std::string_view b) const { return collate_equal(a, b, case_insensitive()); }
 
