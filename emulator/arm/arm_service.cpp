@@ -137,6 +137,7 @@ void ArmService::add_routes(http::Router& r) {
         bind(&ArmService::operation_status));
   r.add("POST", "/_emulator/faults", bind(&ArmService::faults_post));
   r.add("GET", "/_emulator/faults", bind(&ArmService::faults_get));
+  r.add("POST", "/_emulator/workload", bind(&ArmService::workload_post));
 }
 
 std::vector<Operation> ArmService::operations() const {
@@ -292,9 +293,18 @@ void ArmService::rp_error(http::Response& resp, const std::string& code, const s
 
 void ArmService::advance_locked() {
   if (world_.advance) world_.advance();
+  // Only the operations still running: the cost does not grow with history.
   auto now = std::chrono::steady_clock::now();
-  for (auto& [id, op] : operations_)
-    if (!op.completed && now >= op.due) try_complete(op);
+  for (std::size_t i = 0; i < running_.size();) {
+    auto it = operations_.find(running_[i]);
+    if (it != operations_.end() && !it->second.completed && now >= it->second.due) try_complete(it->second);
+    if (it == operations_.end() || it->second.completed) {
+      running_[i] = running_.back();
+      running_.pop_back();
+    } else {
+      ++i;
+    }
+  }
 }
 
 void ArmService::unmatched(http::Request& req, http::Response& resp, http::Router::Match match) {
@@ -387,7 +397,7 @@ Value ArmService::render_link(const LinkResource& l, const std::string& v) const
     props.set("distributedAvailabilityGroupName", Value(l.name));
     props.set("distributedAvailabilityGroupId", Value(l.distributed_availability_group_id));
     props.set("replicationMode", Value(l.replication_mode));
-    props.set("partnerLinkRole", Value(l.instance_link_role == "Primary" ? "Secondary" : "Primary"));
+    props.set("partnerLinkRole", Value(l.partner_link_role));
     props.set("partnerAvailabilityGroupName", Value(l.partner_availability_group_name));
     props.set("partnerEndpoint", Value(l.partner_endpoint));
     props.set("instanceLinkRole", Value(l.instance_link_role));
@@ -408,12 +418,15 @@ Value ArmService::render_link(const LinkResource& l, const std::string& v) const
       if (d.seeding_progress) o.set("seedingProgress", Value(std::to_string(*d.seeding_progress) + "%"));
       if (!d.synchronization_health.empty()) o.set("synchronizationHealth", Value(d.synchronization_health));
       if (!d.connected_state.empty()) o.set("connectedState", Value(d.connected_state));
+      if (!d.last_received_lsn.empty()) o.set("lastReceivedLsn", Value(d.last_received_lsn));
+      if (!d.last_sent_lsn.empty()) o.set("lastSentLsn", Value(d.last_sent_lsn));
+      if (!d.last_commit_lsn.empty()) o.set("lastCommitLsn", Value(d.last_commit_lsn));
       if (!d.last_hardened_lsn.empty()) o.set("lastHardenedLsn", Value(d.last_hardened_lsn));
       if (d.last_hardened_time) o.set("lastHardenedTime", Value(iso(*d.last_hardened_time)));
       if (!d.most_recent_link_error.empty()) o.set("mostRecentLinkError", Value(d.most_recent_link_error));
       if (d.connected_state == "CONNECTED") {
-        o.set("instanceSendReplicationLagSeconds", Value(0));
-        o.set("instanceRedoReplicationLagSeconds", Value(0));
+        o.set("instanceSendReplicationLagSeconds", Value(d.instance_send_lag_seconds.value_or(0)));
+        o.set("instanceRedoReplicationLagSeconds", Value(d.instance_redo_lag_seconds.value_or(0)));
       }
       dbs.push_back(Value(std::move(o)));
     }
@@ -439,6 +452,7 @@ Operation& ArmService::start_operation(const std::string& family, const std::str
   op.started = std::chrono::steady_clock::now();
   op.due = op.started + options_.operation_time;
   op.started_unix = http::unix_now();
+  running_.push_back(op.id);
   auto [it, inserted] = operations_.emplace(op.id, std::move(op));
   return it->second;
 }
@@ -602,6 +616,7 @@ bool ArmService::read_body(const http::Request& req, http::Response& resp, const
 
 void ArmService::accept(http::Request& req, http::Response& resp, const std::string& family, const std::string& method,
                         const std::string& name, const std::string& action, const std::string& version) {
+  world_.changed = true;  // the link simulation re-checks every link
   Operation& o = start_operation(family, method, name, action, version);
   resp.empty(202);
   operation_headers(req, resp, o, true);
@@ -873,6 +888,7 @@ void ArmService::dag_put(http::Request& req, http::Response& resp) {
     }
     if (same_request(rq, *existing, mode, true)) {
       existing->replication_mode = rq.replication_mode;
+      if (simulator_) simulator_->replication_mode_changed(existing->name);
       accept(req, resp, kDags, "PUT", existing->name, "update", v);
       return;
     }
@@ -941,6 +957,7 @@ void ArmService::dag_patch(http::Request& req, http::Response& resp) {
   const Value* props = iget(&body, "properties");
   std::string mode = istr(props, "replicationMode");
   if (!mode.empty()) l->replication_mode = canonical(mode, {"Async", "Sync"}, l->replication_mode);
+  if (simulator_) simulator_->replication_mode_changed(l->name);
   accept(req, resp, kDags, "PATCH", l->name, "update", v);
 }
 
@@ -984,29 +1001,61 @@ void ArmService::dag_action(http::Request& req, http::Response& resp, const std:
   }
   LinkResource* l = world_.azure.find_link(name);
   if (!l) return not_found_child(resp, kDags, name);
-  if (action == "failover") {
-    std::string type = canonical(istr(&body, "failoverType"), {"ForcedAllowDataLoss", "Planned"}, "");
-    if (type == "Planned") {
-      if (l->instance_link_role != "Primary") {
+  const bool simulated = simulator_ && !options_.link_created && simulator_->tracks(l->name);
+  // The refusals, with the spec's codes; their mapping onto the link's state is inferred.
+  auto refuse = [&](RoleChangeError e) {
+    switch (e) {
+      case RoleChangeError::NotPrimary: {
         // The code's name differs between versions (2025-01-01 vs 2025-08-01-preview).
         std::string code = specs_.documents("DistributedAvailabilityGroupFailoverInvalidInstanceRole", v)
                                ? "DistributedAvailabilityGroupFailoverInvalidInstanceRole"
                                : "InvalidDistributedAvailabilityGroupFailoverInstanceRole";
-        return rp_error(resp, code, {}, v);
+        rp_error(resp, code, {}, v);
+        return true;
       }
+      case RoleChangeError::NotSynchronizing:
+        rp_error(resp, "DistributedAvailabilityGroupFailoverSecondariesNotSynchronizing", {}, v);
+        return true;
+      case RoleChangeError::Behind:
+        rp_error(resp, "DistributedAvailabilityGroupFailoverLogSendQueueSizeTooBig", {}, v);
+        return true;
+      case RoleChangeError::AlreadyInRole:
+        rp_error(resp, "DistributedAvailabilityGroupSetRoleInstanceAlreadyInRequestedRole", {}, v);
+        return true;
+      case RoleChangeError::Unsupported:
+        rp_error(resp, "DistributedAvailabilityGroupSetRolePrimaryPlannedNotSupported", {}, v, 409,
+                 "User attempted to perform setRole operation to primary in planned fashion and that is not "
+                 "supported.");
+        return true;
+      default: return false;
+    }
+  };
+  if (action == "failover") {
+    std::string type = canonical(istr(&body, "failoverType"), {"ForcedAllowDataLoss", "Planned"}, "");
+    if (simulated) {
+      if (refuse(simulator_->arm_failover(l->name, type != "Planned"))) return;
+    } else if (type == "Planned") {
+      if (l->instance_link_role != "Primary") return (void)refuse(RoleChangeError::NotPrimary);
       bool synchronized = !l->databases.empty();
       for (const auto& d : l->databases)
         if (d.connected_state != "CONNECTED" || d.synchronization_health != "HEALTHY") synchronized = false;
-      if (!synchronized) return rp_error(resp, "DistributedAvailabilityGroupFailoverSecondariesNotSynchronizing", {}, v);
+      if (!synchronized) return (void)refuse(RoleChangeError::NotSynchronizing);
       l->instance_link_role = "Secondary";
+      l->partner_link_role = "Primary";
     } else {
       l->instance_link_role = "Primary";
+      l->partner_link_role = "Secondary";
     }
   } else {
     std::string role = canonical(istr(&body, "instanceRole"), {"Primary", "Secondary"}, "");
-    if (role == l->instance_link_role)
-      return rp_error(resp, "DistributedAvailabilityGroupSetRoleInstanceAlreadyInRequestedRole", {}, v);
-    l->instance_link_role = role;
+    std::string change = canonical(istr(&body, "roleChangeType"), {"Forced", "Planned"}, "");
+    if (simulated) {
+      if (refuse(simulator_->arm_set_role(l->name, role == "Primary", change == "Forced"))) return;
+    } else {
+      if (role == l->instance_link_role) return (void)refuse(RoleChangeError::AlreadyInRole);
+      l->instance_link_role = role;
+      l->partner_link_role = role == "Primary" ? "Secondary" : "Primary";
+    }
   }
   accept(req, resp, kDags, "POST", l->name, action, v);
 }
@@ -1038,6 +1087,45 @@ void ArmService::faults_post(http::Request& req, http::Response& resp) {
     return;
   }
   resp.json(200, Value(Object{{"spec", Value(faults_->spec())}}));
+}
+
+void ArmService::workload_post(http::Request& req, http::Response& resp) {
+  if (!req.from_loopback()) {
+    resp.json(403, error_body("Forbidden", "The emulator's control routes answer loopback clients only."));
+    return;
+  }
+  Value body;
+  try {
+    body = milink::sdk::parse_json(req.body, "<workload>");
+  } catch (const std::exception& e) {
+    resp.json(400, error_body("InvalidWorkload", std::string("The body is not JSON: ") + e.what()));
+    return;
+  }
+  const Value* db = body.get("database");
+  const Value* rate = body.get("log_bytes_per_second");
+  const Value* server = body.get("server");
+  std::string server_name = server && server->is_string() ? server->as_string() : "sql_server";
+  if (!db || !db->is_string() || !rate || !rate->is_number() || rate->as_double() < 0 ||
+      (server_name != "sql_server" && server_name != "managed_instance")) {
+    resp.json(400, error_body("InvalidWorkload",
+                              "Expected {\"server\": \"sql_server\"|\"managed_instance\" (default sql_server), "
+                              "\"database\": NAME, \"log_bytes_per_second\": N >= 0}."));
+    return;
+  }
+  if (!simulator_) {
+    resp.json(501, error_body("NotImplemented", "This emulator runs without the link simulator."));
+    return;
+  }
+  Personality p = server_name == "sql_server" ? Personality::SqlServer : Personality::ManagedInstance;
+  auto lock = world_.lock();
+  advance_locked();
+  if (!simulator_->set_workload(p, db->as_string(), rate->as_double())) {
+    resp.json(404, error_body("DatabaseNotFound", "The " + server_name + " has no user database '" + db->as_string() + "'."));
+    return;
+  }
+  resp.json(200, Value(Object{{"server", Value(server_name)},
+                              {"database", Value(db->as_string())},
+                              {"log_bytes_per_second", Value(rate->as_double())}}));
 }
 
 void ArmService::faults_get(http::Request& req, http::Response& resp) {

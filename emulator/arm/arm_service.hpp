@@ -133,6 +133,7 @@ private:
   void operation_status(http::Request& req, http::Response& resp);
   void faults_post(http::Request& req, http::Response& resp);
   void faults_get(http::Request& req, http::Response& resp);
+  void workload_post(http::Request& req, http::Response& resp);
 
   // Helpers (world lock held).
   std::string instance_id() const;
@@ -159,6 +160,7 @@ private:
   const identity::TokenService& tokens_;
   ArmOptions options_;
   std::map<std::string, Operation> operations_;  ///< guarded by the world mutex
+  std::vector<std::string> running_;  ///< ids of the operations not completed (guarded by the world mutex)
   std::map<std::string, std::string> link_modes_;  ///< lower-case DAG name -> linkMode (guarded by the world mutex)
 };
 

@@ -1,12 +1,16 @@
 #include "link/link_simulator.hpp"
 
+#include "link/log_model.hpp"
 #include "state/collation.hpp"
 #include "state/time_util.hpp"
 #include "state/x509.hpp"
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
+#include <map>
 #include <stdexcept>
+#include <unordered_map>
 
 namespace milink::emulator {
 
@@ -24,6 +28,8 @@ TimingProfile TimingProfile::fast() {
   p.seeding_bytes_per_second = 512.0 * 1024 * 1024;
   p.catch_up = milliseconds(100);
   p.connect_timeout = milliseconds(1000);
+  p.async_lag = milliseconds(200);
+  p.first_backup_delay = milliseconds(200);
   return p;
 }
 
@@ -35,6 +41,8 @@ TimingProfile TimingProfile::realistic() {
   p.seeding_bytes_per_second = 50.0 * 1024 * 1024;
   p.catch_up = std::chrono::seconds(10);
   p.connect_timeout = std::chrono::minutes(5);  // error 41962: "did not start within 5 minutes"
+  p.async_lag = std::chrono::seconds(2);
+  p.first_backup_delay = std::chrono::minutes(5);  // inferred: "some time" after the role change
   return p;
 }
 
@@ -47,6 +55,8 @@ TimingProfile TimingProfile::demo() {
   p.seeding_bytes_per_second = 9.0 * 1024 * 1024;
   p.catch_up = std::chrono::seconds(1);
   p.connect_timeout = std::chrono::seconds(60);
+  p.async_lag = std::chrono::seconds(1);
+  p.first_backup_delay = std::chrono::seconds(5);
   return p;
 }
 
@@ -218,6 +228,7 @@ struct DbRun {
   std::string source_seed_id, destination_seed_id;
   int backup_watermark = 0;  ///< SQL Server's next backup_set_id when seeding started
   std::int64_t seed_lsn = 0;
+  std::int64_t fork_lsn = 0;  ///< the new primary's LSN at a forced failover: what both copies share
 };
 
 struct Tracked {
@@ -232,12 +243,36 @@ struct Tracked {
   std::optional<LinkResult> outcome;
   bool terminal = false;  ///< 1412: drop and recreate
   std::vector<DbRun> dbs;
+  // The link's roles: one primary normally; both after a forced failover
+  // while the old primary is up (split brain); neither after demoting the
+  // only primary.
+  bool sql_primary = true;
+  bool mi_primary = false;
+  /// When the link next changes on its own (connecting, seeding, catching
+  /// up, the PUT's outcome, log to replicate); TimePoint::max() when only a
+  /// change of the world can change it.
+  TimePoint due{};
+};
+
+/// The managed instance's first automatic full backup of a database that
+/// became primary or standalone.
+struct PendingBackup {
+  std::string database;
+  TimePoint due;
+};
+
+struct SimData {
+  std::vector<Tracked> links;
+  /// Databases with a write workload, by "S:"/"M:" + lower-case name.
+  std::map<std::string, LogHistory> logs;
+  std::vector<PendingBackup> backups;
 };
 
 }  // namespace
 
 struct LinkSimulator::State {
-  std::vector<Tracked> links;
+  SimData data;
+  std::vector<Tracked>& links = data.links;
   TimePoint last_now{};  ///< advance() never goes back in time
 
   Tracked* find(const std::string& name) {
@@ -252,7 +287,7 @@ namespace {
 /// The simulation proper, over one world; a fresh one per call (it holds no state of its own).
 class Sim {
 public:
-  Sim(EmulatorWorld& w, const TimingProfile& p, std::vector<Tracked>& links) : w_(w), p_(p), links_(links) {}
+  Sim(EmulatorWorld& w, const TimingProfile& p, SimData& d) : w_(w), p_(p), d_(d), links_(d.links) {}
 
   ServerState& sql() { return w_.sql_server; }
   ServerState& mi() { return w_.managed_instance; }
@@ -263,10 +298,44 @@ public:
     return sql().names_equal(a, b) && mi().names_equal(a, b);
   }
 
+  /// By exact name through an index built once per Sim (what every link's
+  /// checks ask many times: with 500 links a linear search per question
+  /// made a statement cost O(links^2)); by collation, linearly, otherwise.
   AvailabilityGroup* find_ag(ServerState& s, const std::string& name, bool distributed) {
+    auto& index = s.personality == Personality::SqlServer ? sql_index_ : mi_index_;
+    if (index.empty() && !s.availability_groups.empty())
+      for (std::size_t i = 0; i < s.availability_groups.size(); ++i)
+        index.emplace(s.availability_groups[i].name, i);
+    auto range = index.equal_range(name);
+    for (auto it = range.first; it != range.second; ++it)
+      if (it->second < s.availability_groups.size()) {
+        AvailabilityGroup& g = s.availability_groups[it->second];
+        if (g.distributed == distributed && g.name == name) return &g;
+      }
     for (auto& g : s.availability_groups)
       if (g.distributed == distributed && names_match(g.name, name)) return &g;
     return nullptr;
+  }
+  /// A database by name, memoised for this Sim (every link asks several
+  /// times; a linear search each made a statement O(links^2)).
+  Database* db_of(ServerState& s, const std::string& name) {
+    auto& cache = s.personality == Personality::SqlServer ? sql_dbs_ : mi_dbs_;
+    if (cache.empty())  // one pass over the server's databases, by exact name
+      for (auto& d : s.databases) cache.emplace(d.name, &d);
+    auto it = cache.find(name);
+    if (it != cache.end()) return it->second;
+    Database* d = s.find_database(name);
+    cache.emplace(name, d);
+    return d;
+  }
+  void forget_db_cache() {
+    sql_dbs_.clear();
+    mi_dbs_.clear();
+  }
+  /// After adding or removing availability groups.
+  void forget_ag_index() {
+    sql_index_.clear();
+    mi_index_.clear();
   }
 
   AgReplica* remote_replica(AvailabilityGroup* g) {
@@ -277,7 +346,7 @@ public:
   }
 
   std::int64_t database_bytes(const std::string& db) {
-    const Database* d = sql().find_database(db);
+    const Database* d = db_of(sql(), db);
     return (d ? std::max<std::int64_t>(1, d->size_mb) : 1) * 1024 * 1024;
   }
 
@@ -362,7 +431,7 @@ public:
       bool ours = false;
       for (const auto& d : t.dbs)
         if (names_match(d.name, ldb.name) && d.created_on_mi) ours = true;
-      if (!in_ag || (mi().find_database(ldb.name) && !ours))
+      if (!in_ag || (db_of(mi(), ldb.name) && !ours))
         return same(41977, text_41977(ag_name, l.partner_endpoint), true);
     }
     return std::nullopt;
@@ -399,6 +468,7 @@ public:
       g.replicas.push_back(std::move(r));
       g.sequence_number = m.next_ag_sequence++;
       m.availability_groups.push_back(std::move(g));
+      forget_ag_index();
     }
     if (!find_ag(m, l.name, true)) {
       AvailabilityGroup dag;
@@ -439,6 +509,7 @@ public:
       dag.replicas.push_back(std::move(remote));
       dag.sequence_number = m.next_ag_sequence++;
       m.availability_groups.push_back(std::move(dag));
+      forget_ag_index();
       for (auto& d : l.databases) {
         if (d.instance_replica_id.empty()) d.instance_replica_id = lower(instance_id);
         if (d.partner_replica_id.empty()) d.partner_replica_id = lower(partner_id);
@@ -489,7 +560,7 @@ public:
   // --- transitions ----------------------------------------------------------
 
   void start_seeding(Tracked& t, DbRun& d, TimePoint at) {
-    Database* src = sql().find_database(d.name);
+    Database* src = db_of(sql(), d.name);
     if (!src) return;
     erase_seeding_rows(d);
     d.seed_start = at;
@@ -497,9 +568,10 @@ public:
     d.backup_watermark = sql().next_backup_set_id;
     d.seed_lsn = src->next_lsn;
 
-    Database* dst = mi().find_database(src->name);
+    Database* dst = db_of(mi(), src->name);
     if (!dst) {
       dst = &mi().add_database(src->name, RecoveryModel::Full);
+      forget_db_cache();
       d.created_on_mi = true;
     }
     dst->state = DatabaseState::Restoring;
@@ -680,7 +752,7 @@ public:
       for (auto& ldb : l.databases)
         if (names_match(ldb.name, d.name)) ldb.seeding_progress = static_cast<int>(sent * 100 / bytes);
       if (done) {
-        if (Database* dst = mi().find_database(d.name)) {
+        if (Database* dst = db_of(mi(), d.name)) {
           dst->state = DatabaseState::Online;
           dst->read_only = true;
           dst->next_lsn = d.seed_lsn;
@@ -708,52 +780,295 @@ public:
     l.link_state = "Catchup";
     TimePoint base = *t.connected_at;
     for (const auto& d : t.dbs) base = std::max(base, *d.seeded_at);
-    const bool healthy = now >= base + p_.catch_up;
+    const TimePoint healthy_at = base + p_.catch_up;
+    const bool healthy = now >= healthy_at;
+    replicate(t, l, now, healthy);
+    if (!t.outcome && now >= t.created + p_.arm_operation) t.outcome = LinkResult{true, 200, {}, {}};
+    if (now >= t.created + p_.arm_operation) l.provisioning_state = "Succeeded";
+    TimePoint due = TimePoint::max();
+    if (!healthy) due = std::min(due, healthy_at);
+    if (l.provisioning_state != "Succeeded") due = std::min(due, t.created + p_.arm_operation);
+    if (healthy && log_moving(t)) due = now;
+    t.due = due;
+  }
+
+  // --- roles and the log ----------------------------------------------------
+
+  static std::string log_key(Personality p, const std::string& db) {
+    return std::string(p == Personality::SqlServer ? "S:" : "M:") + lower(db);
+  }
+
+  /// The primary's LSN at \p t (its workload's history; else its current LSN).
+  std::int64_t lsn_at(const ServerState& s, const Database& db, TimePoint t) {
+    auto it = d_.logs.find(log_key(s.personality, db.name));
+    return it == d_.logs.end() ? db.next_lsn : std::min(db.next_lsn, it->second.at(t));
+  }
+
+  /// SYNC only when SQL Server's DAG has both members SYNCHRONOUS_COMMIT and
+  /// ARM's replicationMode is Sync (the managed instance's side): inferred
+  /// from the failover how-to, which switches both.
+  bool synchronous(const Tracked& t, const LinkResource& l) {
     AvailabilityGroup* sql_dag = find_ag(sql(), t.name, true);
-    bool synchronous = false;
-    if (sql_dag) {
-      synchronous = std::all_of(sql_dag->replicas.begin(), sql_dag->replicas.end(), [](const AgReplica& r) {
-        return r.availability_mode == AvailabilityMode::Synchronous;
-      });
+    if (!sql_dag || !iequals(l.replication_mode, "Sync")) return false;
+    return std::all_of(sql_dag->replicas.begin(), sql_dag->replicas.end(),
+                       [](const AgReplica& r) { return r.availability_mode == AvailabilityMode::Synchronous; });
+  }
+
+  /// Log still to replicate: the primary writes, or a secondary is behind.
+  bool log_moving(const Tracked& t) {
+    if (t.sql_primary == t.mi_primary) return false;
+    ServerState& ps = t.sql_primary ? sql() : mi();
+    ServerState& ss = t.sql_primary ? mi() : sql();
+    for (const auto& d : t.dbs) {
+      const Database* p = db_of(ps, d.name);
+      const Database* q = db_of(ss, d.name);
+      if (!p || !q) continue;
+      auto it = d_.logs.find(log_key(ps.personality, p->name));
+      if ((it != d_.logs.end() && it->second.active()) || q->next_lsn != p->next_lsn) return true;
     }
+    return false;
+  }
+
+  /// The roles into both servers' DMVs, the databases' updateability and ARM.
+  void apply_roles(Tracked& t, LinkResource& l) {
+    const bool split = t.sql_primary && t.mi_primary;
+    if (AvailabilityGroup* dag = find_ag(sql(), t.name, true)) {
+      if (AgReplica* r = dag->local_replica()) r->runtime.role = t.sql_primary ? 1 : 2;
+      if (AgReplica* r = remote_replica(dag)) {
+        r->runtime.role = t.mi_primary ? 1 : 2;
+        r->runtime.connected = t.connected && !split;
+      }
+    }
+    if (AvailabilityGroup* dag = find_ag(mi(), t.name, true)) {
+      if (AgReplica* r = dag->local_replica()) r->runtime.role = t.mi_primary ? 1 : 2;
+      if (AgReplica* r = remote_replica(dag)) {
+        r->runtime.role = t.sql_primary ? 1 : 2;
+        r->runtime.connected = t.connected && !split;
+      }
+    }
+    for (const auto& d : t.dbs) {
+      if (Database* s = db_of(sql(), d.name)) s->read_only = !t.sql_primary;
+      if (!d.seeded_at) continue;
+      if (Database* m = db_of(mi(), d.name))
+        if (m->state == DatabaseState::Online) m->read_only = !t.mi_primary;
+    }
+    l.instance_link_role = t.mi_primary ? "Primary" : "Secondary";
+    l.partner_link_role = t.sql_primary ? "Primary" : "Secondary";
+  }
+
+  /// The seeded link's log: the secondary hardens the primary's log (at
+  /// once when SYNC, async_lag later when ASYNC); no primary or two
+  /// primaries: nothing moves.
+  void replicate(Tracked& t, LinkResource& l, TimePoint now, bool healthy) {
+    apply_roles(t, l);
+    const bool one_primary = t.sql_primary != t.mi_primary;
+    const bool sync = synchronous(t, l);
+    const auto lag = sync ? Clock::duration::zero() : std::chrono::duration_cast<Clock::duration>(p_.async_lag);
+    const std::int64_t lag_seconds =
+        std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(std::chrono::duration<double>(lag).count())));
+    bool all_healthy = true;
     for (auto& d : t.dbs) {
-      const Database* src = sql().find_database(d.name);
-      const std::int64_t lsn = healthy && src ? src->next_lsn : d.seed_lsn;
-      if (healthy)
-        if (Database* dst = mi().find_database(d.name)) dst->next_lsn = lsn;
-      const int state = healthy && synchronous ? 2 : 1;
+      Database* s = db_of(sql(), d.name);
+      Database* m = db_of(mi(), d.name);
+      std::int64_t queue = 0, behind_seconds = 0;
+      int state = 1, health = 0;
+      if (!healthy || !s || !m) {
+        state = 1;
+        health = 0;
+      } else if (!one_primary) {
+        state = 0;  // NOT SYNCHRONIZING: split brain, or no primary
+        health = 0;
+      } else {
+        ServerState& ps = t.sql_primary ? sql() : mi();
+        Database* primary = t.sql_primary ? s : m;
+        Database* secondary = t.sql_primary ? m : s;
+        const std::int64_t hardened = std::min(primary->next_lsn, lsn_at(ps, *primary, now - lag));
+        secondary->next_lsn = std::max(std::min(secondary->next_lsn, primary->next_lsn), hardened);
+        queue = (primary->next_lsn - secondary->next_lsn + 1023) / 1024;  // KB, as log_send_queue_size
+        behind_seconds = queue > 0 ? lag_seconds : 0;
+        state = sync && queue == 0 ? 2 : 1;
+        health = 2;
+      }
+      if (health != 2) all_healthy = false;
+      const std::int64_t seed = d.seed_lsn;
+      const std::int64_t s_lsn = healthy && s ? s->next_lsn : seed;
+      const std::int64_t m_lsn = healthy && m ? m->next_lsn : seed;
       each_db_runtime(t, d.name, [&](DatabaseReplicaRuntime& r, bool instance_side) {
         r.synchronization_state = state;
-        r.synchronization_health = healthy ? 2 : 0;
-        if (!instance_side) {
-          r.last_received_lsn = r.last_hardened_lsn = r.last_commit_lsn = lsn;
+        r.synchronization_health = health;
+        if (!instance_side) {  // SQL Server's view of the instance's copy
+          r.last_received_lsn = r.last_hardened_lsn = r.last_commit_lsn = m_lsn;
           if (healthy) {
-            r.log_send_queue_size = 0;
+            r.log_send_queue_size = t.sql_primary ? queue : 0;
             r.redo_queue_size = 0;
-            r.secondary_lag_seconds = 0;
+            r.secondary_lag_seconds = t.sql_primary ? behind_seconds : 0;
           }
         }
       });
+      if (AgReplica* r = remote_replica(find_ag(mi(), t.name, true))) {  // the instance's view of SQL Server's copy
+        DatabaseReplicaRuntime& x = db_runtime(*r, d.name);
+        x.synchronization_state = state;
+        x.synchronization_health = health;
+        x.last_received_lsn = x.last_hardened_lsn = x.last_commit_lsn = s_lsn;
+        x.log_send_queue_size = t.mi_primary && healthy ? queue : 0;
+        x.redo_queue_size = 0;
+        x.secondary_lag_seconds = t.mi_primary && healthy ? behind_seconds : 0;
+      }
       for (auto& ldb : l.databases)
         if (names_match(ldb.name, d.name)) {
           ldb.replica_state = "LinkSynchronizing";
           ldb.seeding_progress.reset();
-          ldb.synchronization_health = healthy ? "HEALTHY" : "NOT_HEALTHY";
-          ldb.last_hardened_lsn = std::to_string(lsn);
+          ldb.synchronization_health = health == 2 ? "HEALTHY" : "NOT_HEALTHY";
+          ldb.connected_state = one_primary || !healthy ? "CONNECTED" : "DISCONNECTED";
+          ldb.last_hardened_lsn = ldb.last_received_lsn = ldb.last_commit_lsn = std::to_string(m_lsn);
           ldb.last_hardened_time = wall(healthy ? now : *d.seeded_at);
+          ldb.last_sent_lsn = t.mi_primary ? std::to_string(s_lsn) : std::string();
+          ldb.instance_send_lag_seconds.reset();
+          ldb.instance_redo_lag_seconds.reset();
+          if (healthy && one_primary) {
+            if (t.mi_primary) ldb.instance_send_lag_seconds = static_cast<int>(behind_seconds);
+            else ldb.instance_redo_lag_seconds = static_cast<int>(behind_seconds);
+          }
         }
     }
-    set_health(t, healthy);
-    if (!t.outcome && now >= t.created + p_.arm_operation) t.outcome = LinkResult{true, 200, {}, {}};
-    if (now >= t.created + p_.arm_operation) l.provisioning_state = "Succeeded";
+    set_health(t, healthy && all_healthy);
+  }
+
+  /// The first automatic full backup of the managed instance's \p db, unless it has one or one is due.
+  void schedule_first_backup(const std::string& db, TimePoint now) {
+    for (const auto& b : mi().backups)
+      if (b.type == 'D' && !b.is_copy_only && mi().names_equal(b.database_name, db)) return;
+    for (const auto& b : d_.backups)
+      if (mi().names_equal(b.database, db)) return;
+    d_.backups.push_back(PendingBackup{db, now + std::chrono::duration_cast<Clock::duration>(p_.first_backup_delay)});
+  }
+
+  void take_due_backups(TimePoint now) {
+    for (std::size_t i = 0; i < d_.backups.size();) {
+      if (d_.backups[i].due > now) {
+        ++i;
+        continue;
+      }
+      Database* db = db_of(mi(), d_.backups[i].database);
+      // Only a database that is writable there is backed up (a secondary again, or dropped: not).
+      if (db && db->state == DatabaseState::Online && !db->read_only)
+        mi().record_backup(*db, 'D', false,
+                           "https://" + lower(mi().name) + "backups.blob.core.windows.net/" + lower(db->name) +
+                               "/full.bak",  // inferred: the service's own storage
+                           true, "NT AUTHORITY\\SYSTEM");
+      d_.backups.erase(d_.backups.begin() + static_cast<std::ptrdiff_t>(i));
+    }
+  }
+
+  /// The write workloads into their databases' LSNs (both servers).
+  void fold_workloads(TimePoint now, bool rescan) {
+    if (rescan)
+      for (ServerState* s : {&sql(), &mi()})
+        for (const auto& db : s->databases)
+          if (db.workload_log_bytes_per_second > 0) d_.logs[log_key(s->personality, db.name)];
+    for (auto it = d_.logs.begin(); it != d_.logs.end();) {
+      ServerState& s = it->first[0] == 'S' ? sql() : mi();
+      Database* db = s.find_database(it->first.substr(2));
+      if (!db) {
+        it = d_.logs.erase(it);
+        continue;
+      }
+      it->second.fold(*db, db->state == DatabaseState::Online && !db->read_only, now);
+      ++it;
+    }
+  }
+
+  // --- role changes -----------------------------------------------------------
+
+  /// Brings \p t to \p now first, so the checks see current LSNs.
+  void refresh(Tracked& t, LinkResource& l, TimePoint now) {
+    fold_workloads(now, false);
+    step(t, l, now);
+  }
+
+  bool caught_up_and_sync(Tracked& t, LinkResource& l, RoleChangeError& why) {
+    why = RoleChangeError::NotSynchronizing;
+    if (!t.connected || t.sql_primary == t.mi_primary || !synchronous(t, l)) return false;
+    for (const auto& d : t.dbs) {
+      if (!d.seeded_at) return false;
+      const Database* s = db_of(sql(), d.name);
+      const Database* m = db_of(mi(), d.name);
+      if (!s || !m) return false;
+      for (const auto& ldb : l.databases)
+        if (names_match(ldb.name, d.name) && ldb.synchronization_health != "HEALTHY") return false;
+      if (s->next_lsn != m->next_lsn) {
+        why = RoleChangeError::Behind;
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /// Planned failover to the other side: roles swap, the new primary's
+  /// database becomes writable, the old one's a read-only secondary.
+  RoleChangeError planned(Tracked& t, LinkResource& l, TimePoint now, bool from_sql) {
+    refresh(t, l, now);
+    if (from_sql ? !t.sql_primary : !t.mi_primary) return RoleChangeError::NotPrimary;
+    RoleChangeError why;
+    if (!caught_up_and_sync(t, l, why)) return why;
+    t.sql_primary = !t.sql_primary;
+    t.mi_primary = !t.mi_primary;
+    after_role_change(t, l, now);
+    return RoleChangeError::None;
+  }
+
+  /// Forced failover to \p to_sql's side: it keeps only the log it had
+  /// hardened; the other side, up, stays primary (split brain).
+  RoleChangeError forced(Tracked& t, LinkResource& l, TimePoint now, bool to_sql) {
+    refresh(t, l, now);
+    bool& target = to_sql ? t.sql_primary : t.mi_primary;
+    if (target) return RoleChangeError::None;  // inferred: already primary, nothing to do
+    target = true;
+    for (auto& d : t.dbs)
+      if (const Database* db = db_of(to_sql ? sql() : mi(), d.name)) d.fork_lsn = db->next_lsn;
+    after_role_change(t, l, now);
+    return RoleChangeError::None;
+  }
+
+  /// SET (ROLE = SECONDARY) / setRole Secondary: \p sql_side gives up the
+  /// primary role; with the other side primary it resynchronises from it
+  /// (its own log after the fork is lost).
+  RoleChangeError demote(Tracked& t, LinkResource& l, TimePoint now, bool sql_side) {
+    refresh(t, l, now);
+    bool& role = sql_side ? t.sql_primary : t.mi_primary;
+    if (!role) return RoleChangeError::AlreadyInRole;
+    role = false;
+    const bool other_primary = sql_side ? t.mi_primary : t.sql_primary;
+    if (other_primary)
+      for (auto& d : t.dbs)
+        if (Database* db = db_of(sql_side ? sql() : mi(), d.name))
+          if (d.fork_lsn) db->next_lsn = std::min(db->next_lsn, d.fork_lsn);
+    after_role_change(t, l, now);
+    return RoleChangeError::None;
+  }
+
+  void after_role_change(Tracked& t, LinkResource& l, TimePoint now) {
+    apply_roles(t, l);
+    w_.changed = true;
+    t.due = TimePoint{};
+    if (t.mi_primary)
+      for (const auto& d : t.dbs)
+        if (d.seeded_at) schedule_first_backup(d.name, now);
+    fold_workloads(now, false);
+    step(t, l, now);
   }
 
   void step(Tracked& t, LinkResource& l, TimePoint now) {
+    t.due = TimePoint::max();
     if (t.terminal) return;
-    if (now < t.created + p_.connect_delay) return;
+    if (now < t.created + p_.connect_delay) {
+      t.due = t.created + p_.connect_delay;
+      return;
+    }
     std::optional<LinkError> e = evaluate(t, l);
     if (!e) {
       if (!t.connected) connect(t, l, t.retried ? now : t.created + p_.connect_delay);
+      t.due = now;  // seeding: progress shows continuously
       progress(t, l, now);
       return;
     }
@@ -761,11 +1076,13 @@ public:
     set_error(t, l, now, *e);
     t.retried = true;
     if (!t.ever_connected && now >= t.created + p_.connect_timeout) fail_operation(t, l, *e);
+    if (!t.ever_connected && !t.outcome) t.due = t.created + p_.connect_timeout;
   }
 
   /// Undoes the link's managed-instance side and SQL Server's runtime.
   void teardown(const Tracked* t, const std::string& name, const std::string& instance_ag,
-                const std::vector<std::string>& databases) {
+                const std::vector<std::string>& databases, TimePoint now) {
+    forget_ag_index();
     ServerState& m = mi();
     m.availability_groups.erase(
         std::remove_if(m.availability_groups.begin(), m.availability_groups.end(),
@@ -773,14 +1090,16 @@ public:
         m.availability_groups.end());
     AvailabilityGroup* ag = find_ag(m, instance_ag, false);
     for (const auto& db : databases) {
-      Database* d = m.find_database(db);
+      Database* d = db_of(m, db);
       if (d && names_match(d->availability_group, instance_ag)) {
         if (d->state == DatabaseState::Restoring) {
           m.remove_database(db);
+          forget_db_cache();
         } else {
           d->read_only = false;  // on its own now: read-write
           d->availability_group.clear();
           d->group_database_id.clear();
+          schedule_first_backup(d->name, now);
         }
       }
       if (ag) {
@@ -803,6 +1122,7 @@ public:
           std::remove_if(m.availability_groups.begin(), m.availability_groups.end(),
                          [&](const AvailabilityGroup& g) { return !g.distributed && g.name == ag_name; }),
           m.availability_groups.end());
+      forget_ag_index();
     }
     if (t)
       for (DbRun d : t->dbs) erase_seeding_rows(d);
@@ -822,7 +1142,10 @@ public:
 private:
   EmulatorWorld& w_;
   const TimingProfile& p_;
+  SimData& d_;
   std::vector<Tracked>& links_;
+  std::unordered_map<std::string, Database*> sql_dbs_, mi_dbs_;  ///< db_of()'s memo
+  std::unordered_multimap<std::string, std::size_t> sql_index_, mi_index_;  ///< AG name -> position
 };
 
 }  // namespace
@@ -833,11 +1156,14 @@ LinkSimulator::LinkSimulator(EmulatorWorld& world, TimingProfile profile)
     : world_(world), profile_(std::move(profile)), state_(std::make_unique<State>()) {
   auto lock = world_.lock();
   world_.advance = [this] { advance(Clock::now()); };
+  world_.link_hooks = this;
+  world_.changed = true;
 }
 
 LinkSimulator::~LinkSimulator() {
   auto lock = world_.lock();
   world_.advance = nullptr;
+  if (world_.link_hooks == this) world_.link_hooks = nullptr;
 }
 
 LinkResult LinkSimulator::created(LinkResource& link) {
@@ -846,7 +1172,7 @@ LinkResult LinkSimulator::created(LinkResource& link) {
     return LinkResult{false, 500, "InternalServerError",
                       "The link simulator was told about link '" + link.name + "', which is not in world.azure.links."};
   if (state_->find(stored->name)) return LinkResult{true, 200, {}, {}};
-  Sim sim(world_, profile_, state_->links);
+  Sim sim(world_, profile_, state_->data);
   const std::string instance_ag = stored->instance_availability_group_name;
   if (sim.names_match(stored->name, instance_ag))
     return LinkResult{false, 400, "InvalidParameterValue",  // inferred code and text
@@ -893,7 +1219,7 @@ LinkResult LinkSimulator::created(LinkResource& link) {
 }
 
 void LinkSimulator::removed(const LinkResource& link) {
-  Sim sim(world_, profile_, state_->links);
+  Sim sim(world_, profile_, state_->data);
   std::vector<std::string> dbs;
   for (const auto& d : link.databases) dbs.push_back(d.name);
   auto& links = state_->links;
@@ -901,32 +1227,156 @@ void LinkSimulator::removed(const LinkResource& link) {
   if (it != links.end()) {
     for (const auto& d : it->dbs)
       if (std::find(dbs.begin(), dbs.end(), d.name) == dbs.end()) dbs.push_back(d.name);
-    sim.teardown(&*it, it->name, it->instance_ag, dbs);
+    sim.teardown(&*it, it->name, it->instance_ag, dbs, state_->last_now);
     links.erase(it);
   } else {
-    sim.teardown(nullptr, link.name, link.instance_availability_group_name, dbs);
+    sim.teardown(nullptr, link.name, link.instance_availability_group_name, dbs, state_->last_now);
   }
+  world_.changed = true;
 }
 
 void LinkSimulator::advance(std::chrono::steady_clock::time_point now) {
   now = std::max(now, state_->last_now);
   state_->last_now = now;
-  Sim sim(world_, profile_, state_->links);
+  Sim sim(world_, profile_, state_->data);
+  // Only what is due, unless the world changed: a query costs the same
+  // with 1 or 500 links.
+  const bool all = world_.changed;
+  world_.changed = false;
+  sim.fold_workloads(now, all);
   auto& links = state_->links;
+  std::unordered_map<std::string, LinkResource*> resources;  // when every link is stepped
+  if (all)
+    for (auto& r : world_.azure.links) resources.emplace(lower(r.name), &r);
   for (std::size_t i = 0; i < links.size();) {
     Tracked& t = links[i];
-    LinkResource* l = world_.azure.find_link(t.name);
+    if (!all && t.due > now) {
+      ++i;
+      continue;
+    }
+    LinkResource* l = nullptr;
+    if (all) {
+      auto it = resources.find(lower(t.name));
+      l = it != resources.end() ? it->second : nullptr;
+    } else {
+      l = world_.azure.find_link(t.name);
+    }
     if (!l) {  // deleted without removed(): clean up all the same
       std::vector<std::string> dbs;
       for (const auto& d : t.dbs) dbs.push_back(d.name);
-      sim.teardown(&t, t.name, t.instance_ag, dbs);
+      sim.teardown(&t, t.name, t.instance_ag, dbs, now);
       links.erase(links.begin() + static_cast<std::ptrdiff_t>(i));
       continue;
     }
     sim.step(t, *l, now);
     ++i;
   }
+  sim.take_due_backups(now);
 }
+
+namespace {
+
+LinkHooks::Result hook_result(RoleChangeError e, const std::string& dag) {
+  LinkHooks::Result r;
+  r.handled = e != RoleChangeError::NotALink;
+  switch (e) {
+    case RoleChangeError::None:
+    case RoleChangeError::NotALink:
+    case RoleChangeError::AlreadyInRole: break;
+    default:
+      // 41142 and its text as sys.messages lists them; that SQL Server raises
+      // it for a distributed AG's FAILOVER (not primary, not synchronized,
+      // behind, or a build before 2022 CU13) is inferred.
+      r.error_number = 41142;
+      r.error_text = "The availability replica for availability group '" + dag +
+                     "' on this instance of SQL Server cannot become the primary replica. One or more databases are "
+                     "not synchronized or have not joined the availability group. If the availability replica uses "
+                     "the asynchronous-commit mode, consider performing a forced manual failover (with possible data "
+                     "loss). Otherwise, once all local secondary databases are joined and synchronized, you can "
+                     "perform a planned manual failover to this secondary replica (without data loss). For more "
+                     "information, see SQL Server Books Online.";
+  }
+  return r;
+}
+
+/// SQL Server 2022 CU13 (16.0.4125.3): ALTER AVAILABILITY GROUP [dag] FAILOVER for the link.
+bool has_dag_failover(const ServerState& s) {
+  return s.major() > 16 || (s.major() == 16 && s.build() >= 4125);
+}
+
+}  // namespace
+
+bool LinkSimulator::tracks(const std::string& link_name) const { return state_->find(link_name) != nullptr; }
+
+#define MILINK_LINK_OR_RETURN(key)                               \
+  Tracked* t = state_->find(key);                                \
+  LinkResource* l = t ? world_.azure.find_link(t->name) : nullptr; \
+  if (!t || !l) return RoleChangeError::NotALink;                \
+  const TimePoint now = std::max(Clock::now(), state_->last_now); \
+  state_->last_now = now;                                        \
+  Sim sim(world_, profile_, state_->data)
+
+RoleChangeError LinkSimulator::arm_failover(const std::string& link_name, bool forced) {
+  MILINK_LINK_OR_RETURN(link_name);
+  return forced ? sim.forced(*t, *l, now, false) : sim.planned(*t, *l, now, false);
+}
+
+RoleChangeError LinkSimulator::arm_set_role(const std::string& link_name, bool primary, bool forced) {
+  MILINK_LINK_OR_RETURN(link_name);
+  if (!primary) return sim.demote(*t, *l, now, false);
+  if (t->mi_primary) return RoleChangeError::AlreadyInRole;
+  if (!forced) return RoleChangeError::Unsupported;
+  return sim.forced(*t, *l, now, false);
+}
+
+void LinkSimulator::replication_mode_changed(const std::string& link_name) {
+  Tracked* t = state_->find(link_name);
+  LinkResource* l = t ? world_.azure.find_link(t->name) : nullptr;
+  if (!t || !l) return;
+  Sim sim(world_, profile_, state_->data);
+  const AvailabilityMode mode =
+      iequals(l->replication_mode, "Sync") ? AvailabilityMode::Synchronous : AvailabilityMode::Asynchronous;
+  if (AvailabilityGroup* dag = sim.find_ag(world_.managed_instance, t->name, true))
+    for (auto& r : dag->replicas) {
+      r.availability_mode = mode;
+      r.modify_date = now_utc();
+    }
+  world_.changed = true;
+}
+
+bool LinkSimulator::set_workload(Personality server, const std::string& database, double log_bytes_per_second) {
+  ServerState& s = world_.server(server);
+  Database* db = s.find_database(database);
+  if (!db || db->is_system) return false;
+  const TimePoint now = std::max(Clock::now(), state_->last_now);
+  state_->last_now = now;
+  Sim sim(world_, profile_, state_->data);
+  sim.fold_workloads(now, true);  // the log so far at the old rate
+  db->workload_log_bytes_per_second = std::max(0.0, log_bytes_per_second);
+  sim.fold_workloads(now, true);
+  world_.changed = true;
+  return true;
+}
+
+LinkHooks::Result LinkSimulator::sql_failover(const std::string& dag, bool forced) {
+  auto judge = [&]() -> RoleChangeError {
+    MILINK_LINK_OR_RETURN(dag);
+    if (forced) return sim.forced(*t, *l, now, true);
+    if (!has_dag_failover(world_.sql_server)) return RoleChangeError::Unsupported;
+    return sim.planned(*t, *l, now, true);
+  };
+  return hook_result(judge(), dag);
+}
+
+LinkHooks::Result LinkSimulator::sql_set_secondary(const std::string& dag) {
+  auto judge = [&]() -> RoleChangeError {
+    MILINK_LINK_OR_RETURN(dag);
+    return sim.demote(*t, *l, now, true);
+  };
+  return hook_result(judge(), dag);
+}
+
+#undef MILINK_LINK_OR_RETURN
 
 std::optional<LinkResult> LinkSimulator::operation_outcome(const std::string& link_name) const {
   const Tracked* t = state_->find(link_name);

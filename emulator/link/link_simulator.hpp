@@ -84,6 +84,13 @@ struct TimingProfile {
   /// Created and still not connected after this long: the PUT's operation
   /// fails with the current error (the link keeps retrying).
   std::chrono::milliseconds connect_timeout{1000};
+  /// How far an ASYNCHRONOUS_COMMIT secondary trails its primary's log
+  /// under a write workload (a SYNCHRONOUS_COMMIT one keeps up).
+  std::chrono::milliseconds async_lag{200};
+  /// A managed instance database that became primary (failover) or
+  /// standalone (link removed) gets its first automatic full backup this
+  /// long after.
+  std::chrono::milliseconds first_backup_delay{200};
 
   static TimingProfile fast();
   /// ARM operations take seconds, connecting ~30 s, seeding ~50 MB/s, the
@@ -105,13 +112,24 @@ struct LinkResult {
   std::string message;  ///< ARM error message when !ok
 };
 
-class LinkSimulator {
+/// How a role change asked for over T-SQL or ARM was judged.
+enum class RoleChangeError {
+  None,
+  NotALink,          ///< no link with that name is simulated
+  NotPrimary,        ///< a planned failover asked of the secondary side
+  NotSynchronizing,  ///< not connected, not seeded and caught up, split brain, or not SYNC on both sides
+  Behind,            ///< SYNC but the secondary has not hardened all of the primary's log
+  AlreadyInRole,     ///< setRole to the role the instance has
+  Unsupported,       ///< setRole Primary Planned; FAILOVER on SQL Server before 2022 CU13
+};
+
+class LinkSimulator : public LinkHooks {
 public:
   /// Installs itself as \p world.advance (taking the world mutex: do not
   /// hold it). \p world must outlive it.
   LinkSimulator(EmulatorWorld& world, TimingProfile profile);
-  /// Clears \p world.advance (taking the world mutex: do not hold it).
-  ~LinkSimulator();
+  /// Clears \p world.advance and world.link_hooks (taking the world mutex: do not hold it).
+  ~LinkSimulator() override;
   LinkSimulator(const LinkSimulator&) = delete;
   LinkSimulator& operator=(const LinkSimulator&) = delete;
 
@@ -139,6 +157,31 @@ public:
   /// "LinkCreationError" and message "<number>: <text>" (as
   /// mostRecentLinkError). Call with the world mutex held.
   std::optional<LinkResult> operation_outcome(const std::string& link_name) const;
+
+  // --- a link's life (docs/emulator.md, "A link's life"); all under the world mutex ---
+
+  /// True when \p link_name is a link this simulator drives.
+  bool tracks(const std::string& link_name) const;
+  /// ARM failover: Planned moves the primary role from the managed instance
+  /// back to SQL Server (the instance must be primary: NotPrimary), only
+  /// when the link is SYNC on both sides and caught up; ForcedAllowDataLoss
+  /// makes the managed instance primary with the log it had hardened (SQL
+  /// Server stays primary: split brain).
+  RoleChangeError arm_failover(const std::string& link_name, bool forced);
+  /// ARM setRole: Secondary (Planned or Forced) demotes the managed
+  /// instance; Primary Forced is a forced failover to it; Primary Planned
+  /// is Unsupported.
+  RoleChangeError arm_set_role(const std::string& link_name, bool primary, bool forced);
+  /// ARM PATCH replicationMode: the managed instance's side of the DAG.
+  void replication_mode_changed(const std::string& link_name);
+  /// Changes a database's write workload at run time (0 stops it).
+  /// Returns false when the server has no such database.
+  bool set_workload(Personality server, const std::string& database, double log_bytes_per_second);
+
+  /// LinkHooks: ALTER AVAILABILITY GROUP [dag] FAILOVER / FORCE_FAILOVER_ALLOW_DATA_LOSS
+  /// / SET (ROLE = SECONDARY) on SQL Server.
+  Result sql_failover(const std::string& dag, bool forced) override;
+  Result sql_set_secondary(const std::string& dag) override;
 
 private:
   struct State;

@@ -853,8 +853,13 @@ std::vector<CatalogView> build_views() {
                           {}});
   v.back().rows = [cols = v.back().columns](const ServerState& s, const Database&) {
     std::vector<CatalogRow> out;
-    for (const auto& g : s.availability_groups)
-      for (const auto& rep : g.replicas)
+    for (const auto& g : s.availability_groups) {
+      // A secondary replica shows its own databases only; the primary also
+      // one row per secondary database (documented for the view).
+      const AgReplica* local = g.local_replica();
+      const bool primary = local && local->runtime.role == 1;
+      for (const auto& rep : g.replicas) {
+        if (!rep.is_local && !primary) continue;
         for (const auto& drs : rep.databases) {
           const Database* d = s.find_database(drs.database_name);
           Row r(cols);
@@ -887,6 +892,8 @@ std::vector<CatalogView> build_views() {
           r("low_water_mark_for_ghosts", 0).opt("secondary_lag_seconds", drs.secondary_lag_seconds);
           out.push_back(r.done());
         }
+      }
+    }
     return out;
   };
 

@@ -19,7 +19,7 @@ namespace {
 
 const std::map<std::string, std::pair<int, int>>& function_table() {
   static const std::map<std::string, std::pair<int, int>> t = {
-      {"SERVERPROPERTY", {1, 1}}, {"DB_NAME", {0, 1}},       {"DB_ID", {0, 1}},          {"CERT_ID", {1, 1}},
+      {"SERVERPROPERTY", {1, 1}}, {"DATABASEPROPERTYEX", {2, 2}}, {"DB_NAME", {0, 1}},       {"DB_ID", {0, 1}},          {"CERT_ID", {1, 1}},
       {"CERTENCODED", {1, 1}},    {"ISNULL", {2, 2}},        {"LEN", {1, 1}},            {"UPPER", {1, 1}},
       {"LOWER", {1, 1}},          {"COUNT", {1, 1}},         {"MAX", {1, 1}},            {"MIN", {1, 1}},
       {"SUM", {1, 1}},            {"AVG", {1, 1}},           {"COALESCE", {2, 254}},     {"NULLIF", {2, 2}},
@@ -520,6 +520,22 @@ Datum Executor::eval_function(Frame& f, const Expr& e, const RowContext* row) {
     return Datum::null(TypeSpec::of(BaseType::SqlVariant));
   }
 
+  if (n == "DATABASEPROPERTYEX") {
+    // Updateability (READ_ONLY | READ_WRITE), Status and Recovery, as sql_variant; anything else NULL.
+    Datum a = arg(0), p = arg(1);
+    const Database* d = a.is_null() ? nullptr : server_.find_database(as_string(a));
+    if (!d || p.is_null()) return Datum::null(TypeSpec::of(BaseType::SqlVariant));
+    auto text = [](const std::string& s) {
+      Datum x = Datum::nvarchar(s, 128);
+      x.type = TypeSpec::of(BaseType::SqlVariant);
+      return x;
+    };
+    std::string name = as_string(p);
+    if (iequals(name, "Updateability")) return text(d->read_only ? "READ_ONLY" : "READ_WRITE");
+    if (iequals(name, "Status")) return text(database_state_name(d->state));
+    if (iequals(name, "Recovery")) return text(recovery_model_name(d->recovery));
+    return Datum::null(TypeSpec::of(BaseType::SqlVariant));
+  }
   if (n == "DB_NAME") {
     if (e.args.empty()) return nvarchar_of(current_database(f).name);
     auto id = as_int(arg(0));

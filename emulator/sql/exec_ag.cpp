@@ -196,6 +196,15 @@ DatabaseReplicaRuntime remote_database_runtime(const std::string& db) {
   return d;
 }
 
+void raise_link_error(const LinkHooks::Result& r) {
+  if (!r.handled || r.error_number == 0) return;
+  ErrorMessage m;
+  m.number = r.error_number;
+  m.severity = 16;
+  m.text = r.error_text;
+  throw SqlError(m);
+}
+
 }  // namespace
 
 void Executor::check_database_for_ag(const std::string& db_name, const std::string& ag) {
@@ -477,8 +486,11 @@ void Executor::do_alter_availability_group(Frame& f, const AlterAvailabilityGrou
       for (const auto& [name, v] : s.options) {
         if (name == "ROLE" && g->distributed) {
           AgReplica* local = g->local_replica();
-          if (iequals(v.text, "SECONDARY") && local) local->runtime.role = 2;
-          else bad_option(v.text, v.line);
+          if (!iequals(v.text, "SECONDARY") || !local) bad_option(v.text, v.line);
+          LinkHooks::Result r;
+          if (world_.link_hooks) r = world_.link_hooks->sql_set_secondary(g->name);
+          if (!r.handled) local->runtime.role = 2;
+          raise_link_error(r);
         } else if (name == "FAILURE_CONDITION_LEVEL") {
           g->failure_condition_level = static_cast<int>(v.number);
         } else if (name == "HEALTH_CHECK_TIMEOUT") {
@@ -504,9 +516,16 @@ void Executor::do_alter_availability_group(Frame& f, const AlterAvailabilityGrou
       }
       break;
     case A::Failover:
-    case A::ForceFailover:
-      for (auto& r : g->replicas) r.runtime.role = r.is_local ? 1 : 2;
+    case A::ForceFailover: {
+      LinkHooks::Result r;
+      if (g->distributed && world_.link_hooks)
+        r = world_.link_hooks->sql_failover(g->name, s.action == A::ForceFailover);
+      if (!r.handled)
+        for (auto& x : g->replicas) x.runtime.role = x.is_local ? 1 : 2;
+      raise_link_error(r);
+      g = server_.find_availability_group(s.name);  // the simulation may have changed the list
       break;
+    }
   }
   g->sequence_number = server_.next_ag_sequence++;
   emit_done();
@@ -519,6 +538,17 @@ void Executor::do_drop_availability_group(Frame& f, const DropAvailabilityGroupS
   AvailabilityGroup* g = server_.find_availability_group(s.name);
   if (!g) throw SqlError(err::ag_not_found("drop", s.name));
   std::string name = g->name;
+  // Dropping a distributed AG where the local AG is its secondary leaves the
+  // local AG's databases RESTORING, as dropping a regular AG does on a
+  // secondary replica (confirmed for AGs; for a DAG inferred).
+  if (g->distributed)
+    if (const AgReplica* local = g->local_replica(); local && local->runtime.role == 2)
+      if (const AvailabilityGroup* ag = server_.find_availability_group(local->server_name))
+        for (const auto& db : ag->databases)
+          if (Database* d = server_.find_database(db)) {
+            d->state = DatabaseState::Restoring;
+            d->read_only = false;
+          }
   if (!g->distributed)
     for (auto& d : server_.databases)
       if (server_.names_equal(d.availability_group, name)) {

@@ -105,6 +105,7 @@ void Executor::do_exec_string(Frame& f, const ExecStringStmt& s) {
 }
 
 void Executor::run_procedure(const std::string& name, const std::vector<Param>& params) {
+  if (!iequals(name, "sp_executesql")) world_.changed = true;
   Frame f;
   std::string text = "EXEC " + name;
   for (std::size_t i = 0; i < params.size(); ++i)

@@ -499,7 +499,37 @@ Flow Executor::exec(Frame& f, const Stmt& s) {
   return flow;
 }
 
+namespace {
+
+/// Whether a statement may change what the link simulation reads (so it
+/// re-checks every link): anything but queries, variables and sp_executesql
+/// itself (the statements it runs count on their own).
+bool may_change_world(const Stmt& s) {
+  switch (s.kind) {
+    case StmtKind::Use:
+    case StmtKind::Declare:
+    case StmtKind::SetVariable:
+    case StmtKind::SetOption:
+    case StmtKind::Select:
+    case StmtKind::Print:
+    case StmtKind::Dbcc:
+    case StmtKind::Transaction:
+    case StmtKind::Return:
+    case StmtKind::Empty:
+    case StmtKind::If:
+    case StmtKind::Block: return false;
+    case StmtKind::Exec: {
+      const auto& parts = static_cast<const ExecStmt&>(s).procedure;
+      return parts.empty() || !iequals(parts.back(), "sp_executesql");
+    }
+    default: return true;
+  }
+}
+
+}  // namespace
+
 Flow Executor::dispatch(Frame& f, const Stmt& s) {
+  if (!describe_mode_ && may_change_world(s)) world_.changed = true;
   switch (s.kind) {
     case StmtKind::Use: do_use(f, static_cast<const UseStmt&>(s)); break;
     case StmtKind::Declare: do_declare(f, static_cast<const DeclareStmt&>(s)); break;

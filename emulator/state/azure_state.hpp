@@ -37,8 +37,13 @@ struct LinkDatabase {
   std::string connected_state = "DISCONNECTED";
   std::string synchronization_health = "NOT_HEALTHY";
   std::optional<int> seeding_progress;  ///< percent, while seeding
-  std::string last_hardened_lsn;
+  std::string last_hardened_lsn;  ///< the instance's database: hardened (as the DMV's numeric LSN, decimal)
   std::optional<milink::sdk::SqlDateTime> last_hardened_time;
+  std::string last_received_lsn;  ///< the instance's database: received
+  std::string last_commit_lsn;    ///< the instance's database: last commit
+  std::string last_sent_lsn;      ///< while the instance is primary: what its partner has hardened
+  std::optional<int> instance_send_lag_seconds;  ///< instance primary, partner behind
+  std::optional<int> instance_redo_lag_seconds;  ///< instance secondary, behind
   std::string most_recent_link_error;   ///< e.g. "41973: ..." (empty when none)
 };
 
@@ -51,7 +56,8 @@ struct LinkResource {
   std::string partner_endpoint;         ///< sourceEndpoint / partnerEndpoint, e.g. "TCP://10.0.0.5:5022"
   std::string partner_availability_group_name;   ///< primaryAvailabilityGroupName / partnerAvailabilityGroupName
   std::string instance_availability_group_name;  ///< secondaryAvailabilityGroupName / instanceAvailabilityGroupName
-  std::string instance_link_role = "Secondary";
+  std::string instance_link_role = "Secondary";  ///< the managed instance's role ("Primary" | "Secondary")
+  std::string partner_link_role = "Primary";     ///< SQL Server's role (both "Primary": split brain)
   std::string failover_mode = "Manual";
   std::string seeding_mode = "Automatic";
   std::string replication_mode = "Async";

@@ -183,7 +183,7 @@ void read_backups(const Reader& r, const Value& v, const std::string& p, Databas
 }
 
 DatabaseSpec read_database(const Reader& r, const Value& v, const std::string& p) {
-  const auto& o = r.object(v, p, {"name", "recovery", "size_mb", "state", "read_only", "backups"});
+  const auto& o = r.object(v, p, {"name", "recovery", "size_mb", "state", "read_only", "backups", "workload"});
   DatabaseSpec db;
   auto at = [&](const char* k) { return milink::sdk::json_pointer_join(p, k); };
   const Value* name = o.find("name");
@@ -203,6 +203,13 @@ DatabaseSpec read_database(const Reader& r, const Value& v, const std::string& p
                                                          {"OFFLINE", DatabaseState::Offline}});
   if (auto* x = o.find("read_only")) db.read_only = r.boolean(*x, at("read_only"));
   if (auto* x = o.find("backups")) read_backups(r, *x, at("backups"), db);
+  if (auto* x = o.find("workload")) {
+    const std::string wp = at("workload");
+    const auto& w = r.object(*x, wp, {"log_bytes_per_second"});
+    if (auto* rate = w.find("log_bytes_per_second"))
+      db.workload_log_bytes_per_second =
+          r.integer(*rate, milink::sdk::json_pointer_join(wp, "log_bytes_per_second"), 0, 1024LL * 1024 * 1024);
+  }
   return db;
 }
 
@@ -633,6 +640,7 @@ void build_server_state(ServerState& st, const ServerSpec& spec, Personality per
     d.size_mb = ds.size_mb;
     d.state = ds.state;
     d.read_only = ds.read_only;
+    d.workload_log_bytes_per_second = static_cast<double>(ds.workload_log_bytes_per_second);
     d.create_date = installed;
     std::string db_name = d.name;
     for (const auto& b : ds.backups) {

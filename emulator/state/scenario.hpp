@@ -25,7 +25,9 @@
 ///                  "disabled": false, "default_database": "master"} ],   // sa always exists
 ///     "databases": [                          // user databases (master, tempdb, model, msdb always exist)
 ///       {"name": "sales", "recovery": "FULL", "size_mb": 64, "state": "ONLINE", "read_only": false,
-///        "backups": ["full"]},               // "full" | "log" | "copy_only" | {"type": "full"|"log", "copy_only": bool}
+///        "backups": ["full"],                // "full" | "log" | "copy_only" | {"type": "full"|"log", "copy_only": bool}
+///        "workload": {"log_bytes_per_second": 0}},  // a write workload: log generated while the database is
+///                                            // writable (docs/emulator.md, "A link's life"); 0 = none
 ///       {"name": "hr", "recovery": "SIMPLE", "size_mb": 32, "backups": []}
 ///     ],
 ///     "master_key": false,                   // true: master already has a database master key
@@ -93,6 +95,7 @@ struct DatabaseSpec {
   DatabaseState state = DatabaseState::Online;
   bool read_only = false;
   std::vector<BackupSpec> backups;
+  std::int64_t workload_log_bytes_per_second = 0;  ///< "workload": {"log_bytes_per_second": N}
 };
 
 struct LoginSpec {

@@ -233,8 +233,12 @@ bool ServerState::has_link_procedures() const {
 }
 
 const CollationInfo& ServerState::collation_info() const {
-  if (const CollationInfo* c = find_collation(collation)) return *c;
-  return *find_collation("SQL_Latin1_General_CP1_CI_AS");
+  if (collation_cache_ && collation_cache_key_ == collation) return *collation_cache_;
+  const CollationInfo* c = find_collation(collation);
+  if (!c) c = find_collation("SQL_Latin1_General_CP1_CI_AS");
+  collation_cache_ = c;
+  collation_cache_key_ = collation;
+  return *c;
 }
 
 Database* ServerState::find_database(std::string_view db_name) {

@@ -99,7 +99,11 @@ struct Database {
   /// True once a non-COPY_ONLY full backup was taken since the database last
   /// entered the FULL (or BULK_LOGGED) recovery model: the log chain exists.
   bool log_chain_started = false;
-  std::int64_t next_lsn = 37000000001600001;  ///< advances with every backup
+  std::int64_t next_lsn = 37000000001600001;  ///< advances with every backup and with the write workload
+  /// A write workload: log bytes per second generated while the database is
+  /// writable (ONLINE, not read-only; a link's secondary is read-only). The
+  /// link simulator turns it into LSNs; 0 = no workload.
+  double workload_log_bytes_per_second = 0;
   std::optional<MasterKey> master_key;
   std::vector<Certificate> certificates;
   int next_certificate_id = 256;
@@ -345,6 +349,9 @@ public:
   bool has_link_procedures() const;
 
   const CollationInfo& collation_info() const;
+  /// collation_info()'s answer for collation_cache_key_ (every name comparison asks).
+  mutable const CollationInfo* collation_cache_ = nullptr;
+  mutable std::string collation_cache_key_;
   bool case_insensitive() const { return collation_info().case_insensitive; }
   bool names_equal(std::string_view a, std::string_view b) const { return collate_equal(a, b, case_insensitive()); }
 

@@ -83,6 +83,18 @@ Value replica_json(const AgReplica& r) {
                                                : Value());
   rt.set("last_connect_error_timestamp", opt(r.runtime.last_connect_error_timestamp));
   o.set("runtime", Value(std::move(rt)));
+  Array dbs;
+  for (const auto& d : r.databases) {
+    Object x;
+    x.set("database_name", Value(d.database_name));
+    x.set("synchronization_state", Value(d.synchronization_state));
+    x.set("synchronization_health", Value(d.synchronization_health));
+    x.set("last_hardened_lsn", opt(d.last_hardened_lsn));
+    x.set("log_send_queue_size", opt(d.log_send_queue_size));
+    x.set("secondary_lag_seconds", opt(d.secondary_lag_seconds));
+    dbs.emplace_back(std::move(x));
+  }
+  o.set("databases", Value(std::move(dbs)));
   return Value(std::move(o));
 }
 
@@ -111,6 +123,8 @@ Value database_json(const Database& d) {
   o.set("read_only", Value(d.read_only));
   o.set("size_mb", Value(d.size_mb));
   o.set("log_chain_started", Value(d.log_chain_started));
+  o.set("lsn", Value(d.next_lsn));
+  o.set("workload_log_bytes_per_second", Value(d.workload_log_bytes_per_second));
   o.set("availability_group", d.availability_group.empty() ? Value() : Value(d.availability_group));
   if (d.master_key) {
     Object mk;

@@ -54,6 +54,30 @@ milink::sdk::Value EmulatorWorld::dump() const {
   milink::sdk::Object o;
   o.set("sql_server", sql_server.dump());
   o.set("managed_instance", managed_instance.dump());
+  // ARM's links: roles, replication mode and the instance's LSNs per database.
+  milink::sdk::Array links;
+  for (const auto& l : azure.links) {
+    milink::sdk::Object x;
+    x.set("name", milink::sdk::Value(l.name));
+    x.set("instance_link_role", milink::sdk::Value(l.instance_link_role));
+    x.set("partner_link_role", milink::sdk::Value(l.partner_link_role));
+    x.set("replication_mode", milink::sdk::Value(l.replication_mode));
+    x.set("link_state", milink::sdk::Value(l.link_state));
+    x.set("provisioning_state", milink::sdk::Value(l.provisioning_state));
+    milink::sdk::Array dbs;
+    for (const auto& d : l.databases) {
+      milink::sdk::Object y;
+      y.set("name", milink::sdk::Value(d.name));
+      y.set("replica_state", milink::sdk::Value(d.replica_state));
+      y.set("connected_state", milink::sdk::Value(d.connected_state));
+      y.set("synchronization_health", milink::sdk::Value(d.synchronization_health));
+      y.set("last_hardened_lsn", milink::sdk::Value(d.last_hardened_lsn));
+      dbs.emplace_back(std::move(y));
+    }
+    x.set("databases", milink::sdk::Value(std::move(dbs)));
+    links.emplace_back(std::move(x));
+  }
+  o.set("links", milink::sdk::Value(std::move(links)));
   return milink::sdk::Value(std::move(o));
 }
 

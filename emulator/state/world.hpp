@@ -29,6 +29,24 @@
 
 namespace milink::emulator {
 
+/// What SQL Server's T-SQL on a distributed availability group asks of the
+/// link simulation (implemented by LinkSimulator). Each returns whether the
+/// DAG is a link the simulation drives (handled) and, when refused, SQL
+/// Server's error (number, text; severity 16).
+struct LinkHooks {
+  struct Result {
+    bool handled = false;
+    int error_number = 0;  ///< 0: done
+    std::string error_text;
+  };
+  virtual ~LinkHooks() = default;
+  /// ALTER AVAILABILITY GROUP [dag] FAILOVER (\p forced false) or
+  /// FORCE_FAILOVER_ALLOW_DATA_LOSS (true), run on SQL Server.
+  virtual Result sql_failover(const std::string& dag, bool forced) = 0;
+  /// ALTER AVAILABILITY GROUP [dag] SET (ROLE = SECONDARY), run on SQL Server.
+  virtual Result sql_set_secondary(const std::string& dag) = 0;
+};
+
 class EmulatorWorld {
 public:
   /// Builds both servers from \p scenario and generates the CA and the
@@ -49,6 +67,13 @@ public:
   /// engine or the ARM emulation, so time-driven state (links, seeding) is
   /// brought up to date lazily. Set by the link simulator; may be empty.
   std::function<void()> advance;
+  /// Set by every statement or ARM request that may change what the link
+  /// conditions read (anything but a query); the link simulator re-checks
+  /// every link then, and otherwise only the links whose next timed event
+  /// is due, so a query costs the same with 1 or 500 links.
+  bool changed = true;
+  /// The link simulation's answers to distributed-AG T-SQL; may be null.
+  LinkHooks* link_hooks = nullptr;
   /// The emulator's root CA ("milink emulator root CA").
   GeneratedCertificate root_ca;
 

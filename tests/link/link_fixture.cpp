@@ -40,6 +40,8 @@ TimingProfile test_profile() {
   p.connect_timeout = seconds(20);
   p.seeding_bytes_per_second = 1024.0 * 1024;
   p.catch_up = seconds(5);
+  p.async_lag = milliseconds(500);
+  p.first_backup_delay = seconds(10);
   return p;
 }
 
@@ -78,6 +80,7 @@ void Fixture::trust_sql_certificate() {
   c.name = "Cert_sqlbox1_endpoint";
   c.der = der;
   world.azure.server_trust_certificates.push_back(c);
+  world.changed = true;  // as the ARM layer marks a change
 }
 
 void Fixture::build_sql_side(const SqlSide& side) {

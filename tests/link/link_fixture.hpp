@@ -28,7 +28,8 @@ using std::chrono::seconds;
 /// for the engines' own real-time advances (clamped to the latest synthetic
 /// time) never to get ahead of the test: ARM operations 1 s, connecting 5 s,
 /// timeout 20 s, seeding 1 MiB/s (the default 64 MB "sales" seeds in 64 s),
-/// catch-up 5 s.
+/// catch-up 5 s, an asynchronous secondary 0.5 s behind, the instance's first
+/// full backup 10 s after it becomes primary or standalone.
 TimingProfile test_profile();
 
 /// The seed's SQL Server side, step by step.
