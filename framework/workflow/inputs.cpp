@@ -17,11 +17,20 @@ std::vector<std::string> input_names(const Workflow& wf) {
 
 Object resolve_inputs(const Workflow& wf, const Config& cfg, const std::vector<std::string>& sets,
                       Diagnostics& diags, std::vector<std::string>& secrets) {
-  Object given = cfg.inputs();
-  for (const auto& [name, v] : given)
-    if (wf.input(name) == nullptr)
+  // One config serves several workflows (create, remove, ...), so its inputs
+  // may include ones this workflow does not declare: those are left unused.
+  // A name close to one it declares is a typo, though, and an error.
+  Object given;
+  for (const auto& [name, v] : cfg.inputs()) {
+    if (wf.input(name) != nullptr) {
+      given.set(name, v);
+      continue;
+    }
+    std::string hint = did_you_mean(name, input_names(wf));
+    if (!hint.empty())
       diags.error("/inputs", "the config " + cfg.file + " sets input \"" + name + "\", which the workflow does not declare",
-                  did_you_mean(name, input_names(wf)));
+                  hint);
+  }
 
   for (const auto& s : sets) {
     auto eq = s.find('=');

@@ -112,7 +112,10 @@ const ObjectSchema& config_schema() {
           {"managed_instance", "object", false, "The managed instance's SQL endpoint (see *sql target*)."},
           {"azure", "object", false, "Azure Resource Manager coordinates (see *azure*)."},
           {"databases", "array", false, "Databases to link, for workflows that iterate over them."},
-          {"inputs", "object", false, "Values for the workflow's inputs (overridden by --set)."},
+          {"inputs", "object", false,
+           "Values for the workflow's inputs (overridden by --set). One config can serve several workflows: an "
+           "input this workflow does not declare is left unused, unless its name is close to one it declares "
+           "(then it is reported as a typo)."},
           {"providers", "object", false,
            "Configured providers by instance name (see *provider instance*), e.g. the Azure credential."},
           {"settings", "object", false, "Free-form values workflows may read as config.settings.*; a key that is not set reads as null."},

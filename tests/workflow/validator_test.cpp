@@ -210,6 +210,20 @@ TEST_CASE("inputs: required, --set of an undeclared name, wrong type") {
   CHECK(problems(w, "", {"count=3"}).empty());
 }
 
+TEST_CASE("inputs: a shared config may set inputs another workflow declares; a near miss is a typo") {
+  const std::string w = wf(R"(  "inputs": {
+    "count": { "type": "integer", "default": 1 }
+  },
+  "steps": [ { "id": "a", "uses": "test.record", "with": { "message": "m", "sleep_ms": "${{ inputs.count }}" } } ]
+})");
+  // master_key_password belongs to the create workflows: unused here, not an error.
+  CHECK(problems(w, R"({ "milink_config": 1, "inputs": { "master_key_password": "x", "count": 2 } })").empty());
+  auto typo = problems(w, R"({ "milink_config": 1, "inputs": { "cuont": 2 } })");
+  REQUIRE(typo.size() == 1);
+  CHECK(typo[0] == "wf.json:4:3: /inputs: the config cfg.json sets input \"cuont\", which the workflow does not "
+                   "declare (did you mean \"count\"?)");
+}
+
 TEST_CASE("every structural problem is reported at once") {
   auto p = problems(wf(R"(  "steps": [
     { "id": "a", "uses": "test.recrd" },
