@@ -37,8 +37,13 @@ std::string workflow_naming_instance_ag(Rig& rig, const std::string& expression)
   return path.string();
 }
 
+/// The ag, dag, link and verify steps of one database: top-level steps of
+/// replicate-database.json (\p prefix ""), or a branch of
+/// replicate-databases.json (\p prefix "per_db[db].", where link and verify
+/// sit in the seeding group).
 void check_all(const std::map<std::string, std::string>& st, const std::string& prefix, const std::string& status) {
-  for (const char* s : {"ag", "dag", "link", "verify"}) {
+  for (std::string s : {"ag", "dag", "link", "verify"}) {
+    if (!prefix.empty() && (s == "link" || s == "verify")) s = "seeding." + s;
     INFO(prefix << s);
     auto it = st.find(prefix + s);
     REQUIRE(it != st.end());
