@@ -80,7 +80,7 @@ TEST_CASE("a plugin project outside the repository builds against the installed 
   testsupport::write_file(dir / "src/CMakeLists.txt",
                           "cmake_minimum_required(VERSION 3.18)\n"
                           "project(acme_hello CXX)\n"
-                          "find_package(milink 0.1 REQUIRED)\n"
+                          "find_package(milink 0.2 REQUIRED)\n"
                           "milink_add_plugin(NAME acme_hello SOURCES hello.cpp)\n"
                           "file(WRITE ${CMAKE_BINARY_DIR}/found.txt \"${MILINK_EXECUTABLE}\\n${MILINK_SDK_ABI}\\n\")\n");
   testsupport::write_file(dir / "src/hello.cpp", R"cpp(#include <milink/sdk/sdk.hpp>
