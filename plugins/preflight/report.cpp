@@ -17,6 +17,8 @@ void Report::add(const std::string& check, Finding f) {
   std::string line = std::string(verdict_name(f.verdict)) + " " + check + ": " + with_remedy(f);
   if (f.verdict == Verdict::Pass)
     ctx_.info(line);
+  else if (f.verdict == Verdict::Fail)
+    ctx_.error(line);
   else
     ctx_.warn(line);
   results_.push_back(CheckResult{check, std::move(f)});

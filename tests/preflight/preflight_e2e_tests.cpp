@@ -146,6 +146,9 @@ void require_single_failure(const testsupport::ProcessResult& r, const std::stri
   auto fails = Rig::logged(r, "FAIL");
   REQUIRE(fails.size() == 1);
   CHECK(fails[0] == expected);
+  // A FAIL line is labelled as an error, not as a warning.
+  CHECK(r.out.find("error    preflight: " + expected) != std::string::npos);
+  CHECK(r.out.find("warning  preflight: FAIL") == std::string::npos);
   // The step's reason lists the failure (without the FAIL prefix) with its remedy.
   CHECK(r.out.find("FAILED   preflight") != std::string::npos);
   CHECK(r.out.find("observe: 1 of ") != std::string::npos);

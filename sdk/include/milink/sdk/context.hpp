@@ -152,6 +152,9 @@ public:
   void debug(const std::string& m) { ctx_.services().log(LogLevel::Debug, m); }
   void info(const std::string& m) { ctx_.services().log(LogLevel::Info, m); }
   void warn(const std::string& m) { ctx_.services().log(LogLevel::Warning, m); }
+  /// Logs a finding that fails the step (e.g. a failed check) while the step
+  /// goes on to report the others; the step still signals failure itself.
+  void error(const std::string& m) { ctx_.services().log(LogLevel::Error, m); }
   void progress(const std::string& message, double fraction = -1) { ctx_.progress(message, fraction); }
   void add_secret(const std::string& text) { ctx_.add_secret(text); }
   bool cancelled() const noexcept { return ctx_.services().cancelled(); }
