@@ -196,12 +196,18 @@ public:
       result.run_dir = journal_->dir().string();
       journal_->append(Object{{"type", Value("run_end")}, {"result", Value(result.result)}});
     }
-    Object counts{{"ok", Value(0)}, {"changed", Value(0)}, {"skipped", Value(0)}, {"failed", Value(0)}};
+    // A dry run counts the steps it would change apart from those it
+    // skipped for another reason: "3 would change", not "3 skipped".
+    Object counts = opts_.mode == Mode::DryRun
+                        ? Object{{"ok", Value(0)}, {"would_change", Value(0)}, {"skipped", Value(0)}, {"failed", Value(0)}}
+                        : Object{{"ok", Value(0)}, {"changed", Value(0)}, {"skipped", Value(0)}, {"failed", Value(0)}};
     Array summary;
     for (const auto& o : result.steps) {
-      Value* c = counts.find(o.status);
+      Value* c = counts.find(o.would_change ? "would_change" : o.status);
       if (c != nullptr) *c = Value(c->as_int() + 1);
-      summary.push_back(Value(Object{{"step", Value(o.key)}, {"status", Value(o.status)}, {"reason", Value(o.reason)}}));
+      Object entry{{"step", Value(o.key)}, {"status", Value(o.status)}, {"reason", Value(o.reason)}};
+      if (o.would_change) entry.set("would_change", Value(true));
+      summary.push_back(Value(std::move(entry)));
     }
     emit(Object{{"event", Value("run_end")},
                 {"result", Value(result.result)},

@@ -2,10 +2,12 @@
 
 #include <milink/sdk/value.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <regex>
 #include <sys/ioctl.h>
 #include <thread>
 #include <unistd.h>
@@ -33,12 +35,35 @@ std::string seconds(double ms) {
   return buf;
 }
 
+/// A long binary literal (a certificate blob, 0x3082...) shortened for
+/// people: its first bytes and its length. Plans and JSON keep it whole.
+std::string shorten_binary(const std::string& text) {
+  static const std::regex hex("0x([0-9A-Fa-f]{16})([0-9A-Fa-f]{48,})");
+  std::string out;
+  auto begin = std::sregex_iterator(text.begin(), text.end(), hex);
+  std::size_t last = 0;
+  for (auto it = begin; it != std::sregex_iterator(); ++it) {
+    const auto& m = *it;
+    const std::size_t bytes = (m.length(0) - 2) / 2;
+    out += text.substr(last, m.position(0) - last) + "0x" + m.str(1) + "... (" + std::to_string(bytes) + " bytes)";
+    last = m.position(0) + m.length(0);
+  }
+  return out + text.substr(last);
+}
+
 const char* mark(const std::string& status) {
   if (status == "ok") return "ok     ";
   if (status == "changed") return "changed";
   if (status == "skipped") return "skipped";
   if (status == "failed") return "FAILED ";
   return "       ";
+}
+
+/// Status word of a step_end or summary entry; a dry run's step that
+/// would change says so.
+std::string mark_of(const Object& e) {
+  if (str(e, "would_change") == "true") return "would change";
+  return mark(str(e, "status"));
 }
 
 /// Text for people. Without a terminal it prints one line per event worth
@@ -98,7 +123,7 @@ public:
     } else if (ev == "step_log") {
       std::string level = str(e, "level");
       line("  " + std::string(level == "warning" ? "warning" : level == "error" ? "error  " : "info   ") + "  " + step +
-           ": " + str(e, "message"));
+           ": " + shorten_binary(str(e, "message")));
     } else if (ev == "step_end") {
       running_.erase(step);
       last_progress_.erase(step);
@@ -106,18 +131,22 @@ public:
       const Value* ms = e.find("elapsed_ms");
       std::string t = ms && ms->is_number() ? seconds(ms->as_double()) : "";
       std::string reason = str(e, "reason");
-      line("  " + std::string(mark(status)) + "  " + step + "  (" + t + ")" + (reason.empty() ? "" : "  " + reason));
+      line("  " + mark_of(e) + "  " + step + "  (" + t + ")" + (reason.empty() ? "" : "  " + shorten_binary(reason)));
       const Value* actions = e.find("actions");
       if (actions && actions->is_array())
         for (const auto& a : actions->as_array())
           line(std::string(str(a.as_object(), "destructive") == "true" ? "             would DESTROY: "
                                                                         : "             would: ") +
-               str(a.as_object(), "description"));
+               shorten_binary(str(a.as_object(), "description")));
     } else if (ev == "run_end") {
       const Value* counts = e.find("counts");
       std::string c;
       if (counts && counts->is_object())
-        for (const auto& [k, v] : counts->as_object()) c += (c.empty() ? "" : ", ") + v.to_display() + " " + k;
+        for (const auto& [k, v] : counts->as_object()) {
+          std::string word = k;  // "would_change" reads "would change"
+          std::replace(word.begin(), word.end(), '_', ' ');
+          c += (c.empty() ? "" : ", ") + v.to_display() + " " + word;
+        }
       const Value* ms = e.find("elapsed_ms");
       line("milink: " + str(e, "result") + " in " + (ms && ms->is_number() ? seconds(ms->as_double()) : "?") +
            (c.empty() ? "" : " (" + c + ")"));
@@ -125,7 +154,7 @@ public:
       if (summary && summary->is_array() && !summary->as_array().empty()) {
         line("summary:");
         for (const auto& s : summary->as_array())
-          line("  " + std::string(mark(str(s.as_object(), "status"))) + "  " + str(s.as_object(), "step") +
+          line("  " + mark_of(s.as_object()) + "  " + str(s.as_object(), "step") +
                (str(s.as_object(), "status") == "failed" ? "  " + str(s.as_object(), "reason") : ""));
       }
     }

@@ -113,7 +113,10 @@ TEST_CASE("a dry run observes and reports what would change and changes nothing"
   }
   CHECK(step_end(events, "one").find("outputs")->get("echo")->as_string() == "<steps.one.outputs.echo>");
   CHECK(str(run_end(events), "result") == "succeeded");
-  CHECK(run_end(events).find("counts")->get("skipped")->as_int() == 2);
+  // Steps that would change are counted as such, not as skipped.
+  CHECK(run_end(events).find("counts")->get("would_change")->as_int() == 2);
+  CHECK(run_end(events).find("counts")->get("skipped")->as_int() == 0);
+  CHECK(run_end(events).find("counts")->get("changed") == nullptr);
 
   CHECK(sb.count("apply_start") == 0);
   CHECK(sb.count("apply_end") == 0);
@@ -149,4 +152,26 @@ TEST_CASE("a dry run observes and reports what would change and changes nothing"
   auto both = sb.milink({"run", "wf.json", "--dry-run", "--resume"});
   CHECK(both.exit_code == 2);
   CHECK(both.err.find("--dry-run and --resume cannot be combined") != std::string::npos);
+}
+
+TEST_CASE("a dry run's text counts what would change and shortens long binary values", "[runner]") {
+  Sandbox sb;
+  std::string blob = "0x";
+  for (int i = 0; i < 100; ++i) blob += "3A";  // 100 bytes, like a certificate
+  sb.write("wf.json", R"({
+  "milink": 1,
+  "name": "blob",
+  "steps": [ { "id": "one", "uses": "test.record", "with": { "message": ")" + blob + R"(" } } ]
+})");
+  auto r = sb.milink({"run", "wf.json", "--dry-run"});
+  REQUIRE(r.exit_code == 0);
+  INFO(r.out);
+  CHECK(r.out.find("  would change  one  (") != std::string::npos);
+  CHECK(r.out.find("(0 ok, 1 would change, 0 skipped, 0 failed)") != std::string::npos);
+  CHECK(r.out.find("would: record 0x3A3A3A3A3A3A3A3A... (100 bytes)") != std::string::npos);
+  CHECK(r.out.find(blob) == std::string::npos);
+  // Machine output keeps the value whole.
+  auto j = sb.milink({"run", "wf.json", "--dry-run", "--output", "json"});
+  REQUIRE(j.exit_code == 0);
+  CHECK(j.out.find(blob) != std::string::npos);
 }
