@@ -70,7 +70,7 @@ int plan_command(const std::vector<std::string>& args) {
   po::options_description desc("milink plan options");
   add_common_options(desc, opts, output);
   desc.add_options()
-    ("workflow", po::value<std::string>(&opts.workflow)->required(), "workflow file")
+    ("workflow", po::value<std::string>(&opts.workflow)->required(), "workflow file, or the name of a bundled workflow")
     ("out", po::value<std::string>(&out_dir)->value_name("DIR"),
      "write <target>.sql, <target>.http and plan.json into DIR")
     ("skip-preflight", po::bool_switch(&skip_preflight),

@@ -85,7 +85,7 @@ int run_command(const std::vector<std::string>& args) {
   po::options_description desc("milink run options");
   add_common_options(desc, opts, output);
   desc.add_options()
-    ("workflow", po::value<std::string>(&opts.workflow)->required(), "workflow file")
+    ("workflow", po::value<std::string>(&opts.workflow)->required(), "workflow file, or the name of a bundled workflow")
     ("dry-run", po::bool_switch(&dry_run), "connect read-only, observe, and show what each step would do")
     ("resume", po::value<std::string>(&resume)->implicit_value("")->value_name("RUN"),
      "continue the newest unfinished run of this workflow (or run RUN) without redoing finished steps")

@@ -1,8 +1,10 @@
 #include "cli/session.hpp"
-
+#include "cli/workflow_lookup.hpp"
 #include "run/journal.hpp"
 
 #include <milink/sdk/value.hpp>
+
+#include <filesystem>
 
 namespace milink::cli {
 
@@ -64,7 +66,19 @@ std::unique_ptr<Session> open_session(const CommonOptions& opts) {
   try {
     s->config = opts.config.empty() ? milink::workflow::empty_config() : milink::workflow::load_config(opts.config);
     for (const auto& secret : s->config.secrets) s->redactor.add(secret);
-    s->workflow = milink::workflow::parse_workflow_file(opts.workflow);
+    const std::string workflow_file = resolve_workflow(opts.workflow);
+    std::error_code ec;
+    if (!std::filesystem::exists(workflow_file, ec)) {
+      milink::workflow::Diagnostic d;
+      d.file = opts.workflow;
+      d.message = "no such file, and no bundled workflow of that name";
+      std::string names;
+      for (const auto& n : bundled_workflow_names()) names += (names.empty() ? "" : ", ") + n;
+      d.hint = names.empty() ? "check the path"
+                             : "check the path, or name a bundled workflow (" + names + ")";
+      throw milink::workflow::InvalidInput({d});
+    }
+    s->workflow = milink::workflow::parse_workflow_file(workflow_file);
     s->validated =
         milink::workflow::validate(s->workflow, s->config, s->registry, opts.sets, opts.config_required);
     for (const auto& secret : s->validated.secrets) s->redactor.add(secret);

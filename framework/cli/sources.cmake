@@ -9,4 +9,5 @@ set(MILINK_CLI_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/run_command.cpp
   ${CMAKE_CURRENT_LIST_DIR}/session.cpp
   ${CMAKE_CURRENT_LIST_DIR}/step_reference.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/validate_command.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/validate_command.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/workflow_lookup.cpp)

@@ -16,7 +16,7 @@ int validate_command(const std::vector<std::string>& args) {
   po::options_description desc("milink validate options");
   add_common_options(desc, opts, output);
   int parallel = 0;
-  desc.add_options()("workflow", po::value<std::string>(&opts.workflow)->required(), "workflow file")
+  desc.add_options()("workflow", po::value<std::string>(&opts.workflow)->required(), "workflow file, or the name of a bundled workflow")
     ("parallel", po::value<int>(&parallel)->value_name("N"),
      "warn where a workflow's max_parallel ceiling would lower `run --parallel N`");
   add_emulator_options(desc, emu, /*with_state_dir=*/true);

@@ -66,11 +66,33 @@ TEST_CASE("the installed milink finds its bundled plugins next to it and runs th
   // From a directory outside the build tree, with no environment help: the
   // emulator finds its ARM specifications under share/milink.
   testsupport::TempDir work;
-  auto run = sh({(p / "bin/milink").string(), "run", (p / "share/milink/workflows/replicate-database.json").string(),
-                 "--emulator", "--emulator-profile", "fast", "--state-dir", (work / "state").string()},
+  // The bundled workflow is found by its name, as the README runs it.
+  auto run = sh({(p / "bin/milink").string(), "run", "replicate-database", "--emulator", "--emulator-profile", "fast",
+                 "--state-dir", (work / "state").string()},
                 work.path(), {{"MILINK_AZURE_SPECS", ""}, {"MILINK_PLUGIN_PATH", ""}});
   CHECK(run.exit_code == 0);
   CHECK(run.out.find("changed  verify") != std::string::npos);
+}
+
+TEST_CASE("every installed workflow validates as shipped and is found by its name", "[install]") {
+  const fs::path& p = installed_prefix();
+  testsupport::TempDir work;
+  int seen = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(p / "share/milink/workflows")) {
+    if (entry.path().extension() != ".json") continue;
+    ++seen;
+    const std::string name = fs::relative(entry.path(), p / "share/milink/workflows").replace_extension().string();
+    INFO(name);
+    auto v = sh({(p / "bin/milink").string(), "validate", name}, work.path(), {{"MILINK_PLUGIN_PATH", ""}});
+    CHECK(v.exit_code == 0);
+    CHECK(v.out.find(": valid (") != std::string::npos);
+  }
+  CHECK(seen >= 4);
+  // A name that is neither a file nor a bundled workflow lists the bundled ones.
+  auto missing = sh({(p / "bin/milink").string(), "validate", "replicate-databse"}, work.path());
+  CHECK(missing.exit_code == 2);
+  CHECK(missing.err.find("replicate-databse: no such file, and no bundled workflow of that name (check the path, or "
+                         "name a bundled workflow (remove-link, remove-links, replicate-database, ") != std::string::npos);
 }
 
 TEST_CASE("a plugin project outside the repository builds against the installed package and milink loads it",

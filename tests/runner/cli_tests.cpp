@@ -181,3 +181,31 @@ TEST_CASE("milink schema --help explains the command and exits 0", "[runner]") {
   auto bad = sb.milink({"schema", "--frob"}, /*plugins=*/false);
   CHECK(bad.exit_code == 2);
 }
+
+TEST_CASE("a bundled workflow is found by its name; a file of the user's wins; a wrong name lists them",
+          "[runner]") {
+  Sandbox sb;
+  // By name, from a directory that has no such file: the build tree's
+  // share/milink/workflows next to the binary.
+  auto by_name = sb.milink({"validate", "remove-links"});
+  CHECK(by_name.exit_code == 0);
+  CHECK(by_name.out.find("remove-links: valid (") != std::string::npos);
+  auto with_ext = sb.milink({"validate", "remove-links.json"});
+  CHECK(with_ext.exit_code == 0);
+
+  // A file of that name in the current directory is the user's, not the bundled one.
+  sb.write("remove-links.json", R"({"milink": 1, "name": "mine",
+    "steps": [{"id": "one", "uses": "test.record", "with": {"message": "mine"}}]})");
+  auto own = sb.milink({"validate", "remove-links.json"});
+  CHECK(own.exit_code == 0);
+  CHECK(own.out.find("remove-links.json: valid (1 steps") != std::string::npos);
+
+  auto wrong = sb.milink({"validate", "remove-lnks"});
+  CHECK(wrong.exit_code == 2);
+  CHECK(wrong.err.find("remove-lnks: no such file, and no bundled workflow of that name (check the path, or name "
+                       "a bundled workflow (remove-link, remove-links, replicate-database") != std::string::npos);
+  // A path that climbs out of the directory is never looked up among the bundled ones.
+  auto climbing = sb.milink({"validate", "../remove-links.json"});
+  CHECK(climbing.exit_code == 2);
+  CHECK(climbing.err.find("../remove-links.json: no such file") != std::string::npos);
+}

@@ -12,7 +12,7 @@ using namespace runnertest;
 
 namespace {
 
-const std::string kHello = std::string(MILINK_SOURCE_DIR) + "/workflows/examples/hello.json";
+const std::string kHello = std::string(MILINK_SOURCE_DIR) + "/tests/support/workflows/hello.json";
 
 /// The databases listed in a config file.
 std::vector<std::string> config_databases(const Value& config) {

@@ -47,8 +47,8 @@ TEST_CASE("loop options are checked") {
 }
 
 TEST_CASE("the bundled example workflow is valid") {
-  auto wf = milink::workflow::parse_workflow_file(MILINK_SOURCE_DIR "/workflows/examples/hello.json");
-  auto cfg = milink::workflow::load_config(MILINK_SOURCE_DIR "/workflows/examples/hello.config.json");
+  auto wf = milink::workflow::parse_workflow_file(MILINK_SOURCE_DIR "/tests/support/workflows/hello.json");
+  auto cfg = milink::workflow::load_config(MILINK_SOURCE_DIR "/tests/support/workflows/hello.config.json");
   auto v = milink::workflow::validate(wf, cfg, test_registry(), {});
   CHECK(v.steps.size() == 4);
   CHECK(v.inputs.find("greeting")->as_string() == "hello");
