@@ -207,6 +207,10 @@ Config load_config_text(const std::string& text, const std::string& file) {
   check_sections(doc.as_object(), diags);
   SecretResolver resolver(cfg, diags, std::filesystem::path(file).parent_path());
   cfg.root = resolver.resolve(doc, "");
+  // The documented default, filled in so workflows can read it as any other
+  // value: SQL Server's mirroring endpoint listens on 5022 unless told.
+  if (const Value* sql = cfg.root.get("sqlserver"); sql && sql->is_object() && !sql->as_object().contains("endpoint_port"))
+    cfg.root.mutable_object().find("sqlserver")->mutable_object().set("endpoint_port", Value(5022));
   if (const Value* provs = cfg.root.get("providers"); provs && provs->is_object()) {
     for (const auto& [name, def] : provs->as_object()) {
       std::string p = json_pointer_join("/providers", name);

@@ -144,3 +144,14 @@ TEST_CASE("config: a provider's own parameter named env is not an environment re
                               "cfg.json");
   CHECK(cfg.root.get("providers")->get("t")->get("with")->get("env")->as_string() == "MILINK_CFG_TEST_TOKEN");
 }
+
+TEST_CASE("config: SQL Server's endpoint_port defaults to 5022 as the schema says; a given port is kept") {
+  auto cfg = load_config_text(R"({"milink_config": 1, "sqlserver": {"name": "box"}})", "cfg.json");
+  REQUIRE(cfg.root.get("sqlserver")->get("endpoint_port") != nullptr);
+  CHECK(cfg.root.get("sqlserver")->get("endpoint_port")->as_int() == 5022);
+  auto given = load_config_text(R"({"milink_config": 1, "sqlserver": {"name": "box", "endpoint_port": 5023}})", "cfg.json");
+  CHECK(given.root.get("sqlserver")->get("endpoint_port")->as_int() == 5023);
+  // No sqlserver section: nothing is invented.
+  auto none = load_config_text(R"({"milink_config": 1})", "cfg.json");
+  CHECK(none.root.get("sqlserver") == nullptr);
+}
