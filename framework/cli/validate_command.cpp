@@ -63,12 +63,30 @@ int validate_command(const std::vector<std::string>& args) {
                   << "\n";
     }
   }
-  if (opts.json)
-    std::cout << "{\"event\":\"valid\",\"workflow\":" << milink::sdk::Value(opts.workflow).to_json()
-              << ",\"steps\":" << n << "}\n";
-  else
+  const auto& needs = session->validated.config_needs;
+  if (opts.json) {
+    milink::sdk::Object ev{{"event", milink::sdk::Value("valid")},
+                           {"workflow", milink::sdk::Value(opts.workflow)},
+                           {"steps", milink::sdk::Value(static_cast<std::int64_t>(n))}};
+    if (opts.config.empty()) {
+      milink::sdk::Array list;
+      for (const auto& k : needs) list.push_back(milink::sdk::Value(k));
+      ev.set("config_needs", milink::sdk::Value(std::move(list)));
+    }
+    std::cout << milink::sdk::Value(std::move(ev)).to_json() << "\n";
+  } else {
     std::cout << opts.workflow << ": valid (" << n << " steps" << (opts.config.empty() ? "" : ", config " + opts.config)
               << ")\n";
+    // Without -c, say what a config for this workflow must hold.
+    if (opts.config.empty() && !needs.empty()) {
+      std::string list;
+      for (const auto& k : needs) list += (list.empty() ? "" : ", ") + k;
+      std::cout << "a config for it must provide: " << list
+                << " (read by the workflow); also the connection settings of each SQL target its steps use and, "
+                   "for steps that call Azure, azure.subscription_id, azure.resource_group and azure.credential "
+                   "with its provider (docs/real-azure.md); check a config with -c CONFIG\n";
+    }
+  }
   return kExitSuccess;
 }
 

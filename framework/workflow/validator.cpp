@@ -193,6 +193,8 @@ private:
           diags.error(p, "parameter \"" + spec.name + "\" of " + owner + " is " +
                              milink::sdk::value_type_name(spec.type) + ", but " + trim_expr(value.as_string()) +
                              " is " + milink::sdk::value_type_name(*got));
+        else
+          check_known_choice(value.as_string(), *t, spec, p, owner, diags);
       } else if (!type_compatible(spec.type, ValueType::String)) {
         diags.error(p, "parameter \"" + spec.name + "\" of " + owner + " is " + milink::sdk::value_type_name(spec.type) +
                            ", but text with ${{ }} inside makes a string",
@@ -217,6 +219,40 @@ private:
       diags.error(p, "parameter \"" + spec.name + "\" of " + owner + " is secret and must not be written in the workflow",
                   "declare an input with \"secret\": true, or read it from the config, whose {\"from_env\": ...} "
                   "references keep it out of files");
+  }
+
+  /// A value with choices given by an expression that validation can
+  /// already evaluate (it reads only inputs and, with a config, config):
+  /// the value it gives is checked now, before anything runs, not when the
+  /// step is reached in the middle of a run.
+  void check_known_choice(const std::string& text, const Template& t, const ParamSpec& spec, const std::string& p,
+                          const std::string& owner, Diagnostics& diags) const {
+    if (spec.choices.empty()) return;
+    for (const auto& r : t.references()) {
+      const std::string& root = r.path.empty() ? std::string() : r.path[0];
+      if (root != "inputs" && !(root == "config" && !cfg_.file.empty())) return;
+    }
+    Value got;
+    try {
+      milink::expr::Scope known{{"inputs", Value(out_.inputs)}};
+      if (!cfg_.file.empty()) known.set("config", cfg_.root);
+      got = t.evaluate(known);
+    } catch (const ExprError&) {
+      return;  // reported elsewhere, or decided only at run time
+    }
+    if (!got.is_string()) return;
+    for (const auto& c : spec.choices)
+      if (c == got.as_string()) return;
+    bool secret = false;
+    for (const auto& sec : out_.secrets) secret = secret || sec == got.as_string();
+    diags.error(p,
+                "parameter \"" + spec.name + "\" of " + owner + " must be one of: " + join(spec.choices) + "; " +
+                    trim_expr(text) + " gives " + (secret ? std::string("a secret value") : "\"" + got.as_string() + "\""),
+                [&] {
+                  std::string hint = "change the value given by --set, the config's inputs or the input's default";
+                  const std::string dym = secret ? std::string() : did_you_mean(got.as_string(), spec.choices);
+                  return dym.empty() ? hint : hint + "; " + dym;
+                }());
   }
 
   /// Visits strings nested in arrays and objects of a literal value.
@@ -348,6 +384,12 @@ private:
     const auto& path = r.path;
     if (path.size() < 2) return;
     if (cfg_.file.empty() && !config_required_) {
+      // What a config for this workflow must provide (settings are optional).
+      if (path[1] != "settings")
+        out_.config_needs.insert(path.size() >= 3 && (path[1] == "sqlserver" || path[1] == "managed_instance" ||
+                                                      path[1] == "azure")
+                                     ? path[1] + "." + path[2]
+                                     : path[1]);
       // No config given: check the names against the config schema.
       const KeySpec* section = config_schema().find(path[1]);
       if (section == nullptr) {

@@ -17,6 +17,7 @@
 #include "workflow/model.hpp"
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,9 @@ struct ValidatedWorkflow {
   std::map<std::string, milink::host::Registry::StepEntry> steps;
   /// Plugin of every configured provider instance, by instance name.
   std::map<std::string, milink::host::Registry::ProviderEntry> providers;
+  /// Without a config file (validate without -c): the config values the
+  /// workflow reads ("sqlserver.fqdn", "databases", ...), sorted.
+  std::set<std::string> config_needs;
 
   const milink::host::Registry::StepEntry& entry(const StepDef& s) const { return steps.at(s.pointer); }
 };

@@ -87,7 +87,7 @@ TEST_CASE("linksteps: rejections: mirroring-endpoint refuses an empty endpoint o
                 "parameter \"certificate_name\": the name is empty");
 }
 
-TEST_CASE("linksteps: rejections: mirroring-endpoint existing_endpoint outside its choices is refused by validation or at run time",
+TEST_CASE("linksteps: rejections: mirroring-endpoint existing_endpoint outside its choices is refused by validation, also from an input",
           "[linksteps][rejections]") {
   rejections::Offline offline;
   // Written in the workflow: validation refuses it, nothing runs, exit code 2.
@@ -103,11 +103,20 @@ TEST_CASE("linksteps: rejections: mirroring-endpoint existing_endpoint outside i
   CHECK(diagnostics[0].get("message")->as_string() ==
         "parameter \"existing_endpoint\" of step 'mirroring-endpoint' must be one of: alter, refuse");
 
-  // Known only at run time (an input): the step fails, exit code 1.
+  // Given by an input (its default here): validation evaluates it and
+  // refuses it the same way, before anything runs.
   Value wf = endpoint_step(Object{{"existing_endpoint", Value("${{ inputs.existing_endpoint }}")}});
   wf.mutable_object().find("inputs")->mutable_object().set(
       "existing_endpoint", Value(Object{{"type", Value("string")}, {"default", Value("keep")}}));
-  check_refused(offline.run(wf), "parameter \"existing_endpoint\" is \"keep\"; it must be one of: alter, refuse");
+  auto from_input = offline.run(wf);
+  CHECK(from_input.exit_code() == 2);
+  CHECK(from_input.events.step_end(kStep) == nullptr);
+  REQUIRE(!from_input.events.all.empty());
+  const auto& input_diagnostics = from_input.events.all.front().find("diagnostics")->as_array();
+  REQUIRE(input_diagnostics.size() == 1);
+  CHECK(input_diagnostics[0].get("message")->as_string() ==
+        "parameter \"existing_endpoint\" of step 'mirroring-endpoint' must be one of: alter, refuse; "
+        "inputs.existing_endpoint gives \"keep\"");
 }
 
 // --- observe() / apply() --------------------------------------------------------

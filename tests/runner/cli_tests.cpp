@@ -3,6 +3,7 @@
 
 #include <milink/sdk/abi.hpp>
 
+#include <array>
 #include <set>
 
 using namespace runnertest;
@@ -208,4 +209,44 @@ TEST_CASE("a bundled workflow is found by its name; a file of the user's wins; a
   auto climbing = sb.milink({"validate", "../remove-links.json"});
   CHECK(climbing.exit_code == 2);
   CHECK(climbing.err.find("../remove-links.json: no such file") != std::string::npos);
+}
+
+TEST_CASE("validate without a config says what a config for the workflow must provide", "[runner]") {
+  Sandbox sb;
+  auto r = sb.milink({"validate", "replicate-database"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("a config for it must provide: databases, managed_instance.fqdn, managed_instance.name, "
+                   "sqlserver.endpoint_port, sqlserver.fqdn, sqlserver.name (read by the workflow); also the "
+                   "connection settings") != std::string::npos);
+  auto j = sb.milink({"validate", "replicate-database", "--output", "json"});
+  CHECK(j.exit_code == 0);
+  Value ev = milink::sdk::parse_json(j.out, "stdout");
+  REQUIRE(ev.get("config_needs") != nullptr);
+  CHECK(ev.get("config_needs")->as_array().size() == 6);
+  CHECK(ev.get("config_needs")->as_array()[0].as_string() == "databases");
+}
+
+TEST_CASE("an input with choices given a wrong value is refused by validate and before a run changes anything",
+          "[runner]") {
+  Sandbox sb;
+  for (const auto& [set, param, choices] : std::vector<std::array<std::string, 3>>{
+           {"instance_certificate_source=tsq", "instance_certificate_source", "arm, tsql"},
+           {"trust_azure_roots=maybe", "trust_azure_roots", "auto, yes, no"},
+           {"existing_endpoint=keep", "existing_endpoint", "alter, refuse"}}) {
+    INFO(set);
+    auto v = sb.milink({"validate", "replicate-database", "--set", set});
+    CHECK(v.exit_code == 2);
+    const std::string value = set.substr(set.find('=') + 1);
+    const std::string input = set.substr(0, set.find('='));
+    CHECK(v.err.find("parameter \"" + param + "\" of step") != std::string::npos);
+    CHECK(v.err.find("must be one of: " + choices + "; inputs." + input + " gives \"" + value +
+                     "\" (change the value given by --set, the config's inputs or the input's default") !=
+          std::string::npos);
+    // A run stops at the same place: nothing was run, so nothing changed.
+    auto run = sb.milink({"run", "replicate-database", "--emulator", "--emulator-profile", "fast", "--set", set});
+    CHECK(run.exit_code == 2);
+    CHECK(run.err.find("must be one of: " + choices) != std::string::npos);
+    CHECK(run.err.find("nothing was run") != std::string::npos);
+    CHECK(run.out.find("preflight") == std::string::npos);
+  }
 }

@@ -71,7 +71,7 @@ TEST_CASE("sequential steps run in order and every JSON event parses", "[runner]
 
 TEST_CASE("a second run of a finished workflow only observes and reports every step ok", "[runner]") {
   Sandbox sb;
-  fs::path examples = fs::path(MILINK_SOURCE_DIR) / "workflows" / "examples";
+  fs::path examples = fs::path(MILINK_SOURCE_DIR) / "tests" / "support" / "workflows";
   sb.write("hello.json", testsupport::read_file(examples / "hello.json"));
   sb.write("hello.config.json", testsupport::read_file(examples / "hello.config.json"));
   std::vector<std::string> args{"run", "hello.json", "-c", "hello.config.json", "--set", "parallel_sleep_ms=20",
