@@ -185,9 +185,24 @@ Action FailoverStep::demote_action(const Config& c, milink::sdk::Context& ctx, c
 }
 
 milink::sdk::Plan FailoverStep::plan(const Config& c, milink::sdk::Context& ctx) {
-  LinkSides s = seen_ ? *seen_ : read(c, ctx);
   milink::sdk::Plan p;
   const Side from = other(c.to);
+  if (!seen_) {  // `milink plan` connects nowhere: what a run may do, with its conditions
+    LinkSides s;
+    s.server = c.target;
+    s.instance = ctx.arm().coordinates().instance_name;
+    Action a = failover_action(c, ctx, s);
+    a.description += " (when it is not primary yet" +
+                     std::string(c.forced ? "" : ", and only if the link is synchronous and caught up") + ")";
+    p.actions.push_back(std::move(a));
+    if (c.forced && c.resolve_split_brain) {
+      Action d = demote_action(c, ctx, s);
+      d.description += " (when it is still primary after the failover)";
+      p.actions.push_back(std::move(d));
+    }
+    return p;
+  }
+  const LinkSides& s = *seen_;
   if (!is_primary(c.to, s)) {
     if (!c.forced) {
       if (!is_primary(from, s))
