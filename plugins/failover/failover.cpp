@@ -137,7 +137,8 @@ Observation FailoverStep::observe(const Config& c, milink::sdk::Context& ctx) {
       ctx.warn(both + (blocked.empty() ? "; resolve_split_brain is false, so it stays: make " + side_name(from, s) +
                                              " secondary yourself once you have saved what it wrote"
                                        : "; " + blocked + ": remove the link (workflows/remove-link.json) to end it"));
-      return Observation::satisfied(side_name(c.to, s) + " is primary; the split brain is left as asked");
+      return Observation::satisfied(side_name(c.to, s) + " is primary; the split brain is left (" +
+                                    (blocked.empty() ? std::string("resolve_split_brain is false") : blocked) + ")");
     }
     return Observation::needs_change(both + "; " + side_name(from, s) + " steps down to secondary");
   }
@@ -211,7 +212,10 @@ milink::sdk::Plan FailoverStep::plan(const Config& c, milink::sdk::Context& ctx)
                         " to primary with type forced");
       if (std::string why = not_ready(c.to, s); !why.empty()) throw StepError(why);
     }
-    p.actions.push_back(failover_action(c, ctx, s));
+    Action a = failover_action(c, ctx, s);
+    if (c.forced && is_primary(from, s))
+      if (std::string gap = lost_lsn_gap(c.to, s); !gap.empty()) a.description += " (LSN gap now " + gap + ")";
+    p.actions.push_back(std::move(a));
   }
   // After a forced failover the old primary stays primary: it steps down.
   if (c.forced && c.resolve_split_brain && is_primary(from, s) && cannot_demote(from, s).empty())

@@ -17,7 +17,6 @@
 
 #include <csignal>
 #include <filesystem>
-#include <sstream>
 #include <unistd.h>
 
 using linkrig::Rig;
@@ -84,35 +83,22 @@ std::string sql_role(Rig& rig, const std::string& db) {
   return "";
 }
 
-/// The events of a --output json run, in order.
-std::vector<Value> events(const std::string& out) {
-  std::vector<Value> list;
-  std::istringstream in(out);
-  for (std::string line; std::getline(in, line);)
-    if (!line.empty() && line.front() == '{') list.push_back(milink::sdk::parse_json(line));
-  return list;
-}
-
-std::string reason_of(const std::string& out, const std::string& step) {
-  for (auto& e : events(out))
-    if (e.get("event")->as_string() == "step_end" && e.get("step")->as_string() == step)
-      return e.get("reason")->as_string();
-  return {};
-}
-
 /// The value of \p step's output \p name in a --output json run ("" when absent).
 std::string output_of(const std::string& out, const std::string& step, const std::string& name) {
-  for (auto& e : events(out))
+  for (auto& e : Rig::events(out))
     if (e.get("event")->as_string() == "step_end" && e.get("step")->as_string() == step)
       if (const Value* o = e.get("outputs"))
         if (const Value* v = o->get(name)) return v->as_string();
   return {};
 }
 
-bool destructive_event(const std::string& out) {
-  for (auto& e : events(out))
-    if (e.get("event")->as_string() == "destructive_actions") return true;
-  return false;
+/// The destructive actions a run listed before it changed anything, one description a line ("" when none).
+std::string listed(const std::string& out) {
+  std::string text;
+  for (auto& e : Rig::events(out))
+    if (e.get("event")->as_string() == "destructive_actions")
+      for (const auto& a : e.get("actions")->as_array()) text += a.get("description")->as_string() + "\n";
+  return text;
 }
 
 /// Index in SQL Server's statement log of the first successful statement starting with \p prefix, or -1.
@@ -162,10 +148,10 @@ TEST_CASE("failover.json then failback.json: planned, the roles swap and swap ba
   INFO(again.out << again.err);
   REQUIRE(again.exit_code == 0);  // nothing to do: no question, no --yes needed
   CHECK(Rig::statuses(again.out)["per_db[sales].failover"] == "ok");
-  CHECK(reason_of(again.out, "per_db[sales].failover") ==
+  CHECK(Rig::reason_of(again.out, "per_db[sales].failover") ==
         "the managed instance mi1 is already the primary of link DAG_sales (SQL Server SECONDARY, managed instance "
         "mi1 Primary)");
-  CHECK_FALSE(destructive_event(again.out));
+  CHECK(listed(again.out).empty());
   CHECK(rig.statements("ALTER AVAILABILITY GROUP [DAG_sales] FAILOVER").size() == 1);
 
   // Fail back: ARM's planned failover, from the instance (primary).
@@ -196,7 +182,7 @@ TEST_CASE("failover.json refuses a planned failover while the secondary is behin
   INFO(r.out << r.err);
   CHECK(r.exit_code == 1);
   CHECK(Rig::statuses(r.out)["per_db[sales].failover"] == "failed");
-  std::string reason = reason_of(r.out, "per_db[sales].failover");
+  std::string reason = Rig::reason_of(r.out, "per_db[sales].failover");
   CHECK(reason.find("a planned failover needs the link synchronous on both sides with equal last hardened LSNs, and "
                     "SQL Server's distributed availability group is not synchronous (") != std::string::npos);
   CHECK(reason.find("the link's replicationMode in Azure is Async, not Sync") != std::string::npos);
@@ -229,7 +215,7 @@ TEST_CASE("failover.json and failback.json refuse what the versions or the link 
     make_sync(rig, "sales");
     auto r = rig.run("failover.json", {"--yes"});
     CHECK(r.exit_code == 1);
-    CHECK(reason_of(r.out, "per_db[sales].failover") ==
+    CHECK(Rig::reason_of(r.out, "per_db[sales].failover") ==
           "observe: a planned failover to the managed instance that keeps the link runs ALTER AVAILABILITY GROUP ... "
           "FAILOVER on SQL Server, which needs SQL Server 2022 CU13 (16.0.4125) or later; SQL Server 16.0.4115.5 is "
           "older. Update SQL Server, or cut over by removing the link once it has caught up (SQL Server 2016/2019), "
@@ -251,7 +237,7 @@ TEST_CASE("failover.json and failback.json refuse what the versions or the link 
     CHECK(rig.statements("ALTER AVAILABILITY GROUP").empty());
     auto r = rig.run("failback.json", {"--yes"});
     CHECK(r.exit_code == 1);
-    CHECK(reason_of(r.out, "per_db[sales].failback") ==
+    CHECK(Rig::reason_of(r.out, "per_db[sales].failback") ==
           "observe: SQL Server 15.0.4198.2 is older than 2022: a link to it is one-way, and the managed instance "
           "cannot fail back to it. Copy the data back another way (e.g. a backup of the instance's database)");
     CHECK(rig.arm_requests("POST", "/failover") == 1);  // only the forced one
@@ -264,7 +250,7 @@ TEST_CASE("failover.json and failback.json refuse what the versions or the link 
     auto r = rig.run("failover.json", {"--yes"});
     CHECK(r.exit_code == 1);
     INFO(r.out);
-    CHECK(reason_of(r.out, "per_db[sales].failover")
+    CHECK(Rig::reason_of(r.out, "per_db[sales].failover")
               .rfind("observe: the link is one-way (failoverMode None): a planned failover keeps the link with SQL "
                      "Server as the instance's secondary, which needs a two-way link (failoverMode Manual)",
                      0) == 0);
@@ -300,6 +286,10 @@ TEST_CASE("failover.json forced with a lagging secondary: the log lost, split br
   INFO(r.out << r.err);
   REQUIRE(r.exit_code == 0);
   CHECK(Rig::statuses(r.out)["per_db[sales].failover"] == "changed");
+  CHECK(listed(r.out).find("forced failover of link DAG_sales (database sales) to the managed instance mi1: POST "
+                           "failover ForcedAllowDataLoss; the log it has not hardened is lost (LSN gap now ") !=
+        std::string::npos);
+  CHECK(listed(r.out).find("SET (ROLE = SECONDARY)") == std::string::npos);  // resolve_split_brain=false
   const std::string gap = output_of(r.out, "per_db[sales].failover", "data_loss_lsn_gap");
   REQUIRE_FALSE(gap.empty());
   CHECK(std::stoll(gap) > 0);
@@ -320,6 +310,9 @@ TEST_CASE("failover.json forced with a lagging secondary: the log lost, split br
   INFO(resolve.out << resolve.err);
   REQUIRE(resolve.exit_code == 0);
   CHECK(Rig::statuses(resolve.out)["per_db[sales].failover"] == "changed");
+  CHECK(listed(resolve.out) ==
+        "ALTER AVAILABILITY GROUP [DAG_sales] SET (ROLE = SECONDARY) on sqlbox1 (ends the split brain; its changes "
+        "since the failover are discarded)\n");
   CHECK(rig.arm_requests("POST", "/failover") == 1);
   CHECK(rig.statements("ALTER AVAILABILITY GROUP [DAG_sales] SET (ROLE = SECONDARY)").size() == 1);
   CHECK(sql_role(rig, "sales") == "SECONDARY");
@@ -380,15 +373,7 @@ TEST_CASE("failover.json: kill -9 between databases, then --resume fails over th
   rig.emulator.faults().set("sql:latency=100,arm:latency=100");
   pid_t pid = rig.spawn("failover.json", {"--parallel", "1", "--yes"}, "first");
   REQUIRE(pid > 0);
-  bool reached = testsupport::eventually(
-      [&] {
-        std::error_code ec;
-        if (!fs::exists(rig.dir / "state" / "runs", ec)) return false;
-        for (const auto& d : fs::directory_iterator(rig.dir / "state" / "runs", ec))
-          if (testsupport::read_file(d.path() / "journal.jsonl").find("\"step_end\"") != std::string::npos) return true;
-        return false;
-      },
-      60000);
+  bool reached = rig.wait_for_step_end();
   ::kill(pid, SIGKILL);
   testsupport::wait_for(pid);
   REQUIRE(reached);
