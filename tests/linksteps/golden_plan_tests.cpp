@@ -196,6 +196,21 @@ TEST_CASE("linksteps: golden plan: the removal steps mark every action destructi
   check_golden("remove-link", wf);
 }
 
+TEST_CASE("linksteps: golden plan: failover, planned and forced, each way, every action destructive",
+          "[linksteps][golden]") {
+  check_golden("failover/planned-to-instance", one_step("failover", "failover", Object{{"name", Value("DAG_sales")}}));
+  check_golden("failover/planned-to-sqlserver",
+               one_step("failback", "failover", Object{{"name", Value("DAG_sales")}, {"to", Value("sqlserver")}}));
+  check_golden("failover/forced-to-instance",
+               one_step("failover", "failover",
+                        Object{{"name", Value("DAG_sales")}, {"type", Value("forced")},
+                               {"acknowledge_data_loss", Value(true)}}));
+  check_golden("failover/forced-to-sqlserver",
+               one_step("failback", "failover",
+                        Object{{"name", Value("DAG_sales")}, {"type", Value("forced")}, {"to", Value("sqlserver")},
+                               {"acknowledge_data_loss", Value(true)}}));
+}
+
 TEST_CASE("linksteps: golden plan: verify only reads", "[linksteps][golden]") {
   check_golden("verify", one_step("verify", "verify", Object{{"dag_name", Value("DAG_sales")},
                                                    {"database", Value("sales")},

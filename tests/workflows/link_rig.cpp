@@ -7,6 +7,8 @@
 #include <catch2/catch.hpp>
 
 #include <cstdio>
+#include <filesystem>
+#include <sstream>
 
 using milink::sdk::Array;
 using milink::sdk::Object;
@@ -105,6 +107,34 @@ std::map<std::string, std::string> Rig::statuses(const std::string& json_lines) 
     out[v.get("step")->as_string()] = v.get("status")->as_string();
   }
   return out;
+}
+
+std::vector<Value> Rig::events(const std::string& json_lines) {
+  std::vector<Value> list;
+  std::istringstream in(json_lines);
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty() && line.front() == '{') list.push_back(milink::sdk::parse_json(line));
+  return list;
+}
+
+std::string Rig::reason_of(const std::string& json_lines, const std::string& step) {
+  for (auto& e : events(json_lines))
+    if (e.get("event")->as_string() == "step_end" && e.get("step")->as_string() == step)
+      return e.get("reason")->as_string();
+  return {};
+}
+
+bool Rig::wait_for_step_end(int timeout_ms) {
+  const std::filesystem::path runs = dir / "state" / "runs";
+  return testsupport::eventually(
+      [&] {
+        std::error_code ec;
+        if (!std::filesystem::exists(runs, ec)) return false;
+        for (const auto& d : std::filesystem::directory_iterator(runs, ec))
+          if (testsupport::read_file(d.path() / "journal.jsonl").find("\"step_end\"") != std::string::npos) return true;
+        return false;
+      },
+      timeout_ms);
 }
 
 std::vector<std::string> Rig::statements(const std::string& prefix, const std::string& server) {

@@ -43,6 +43,13 @@ struct Rig {
 
   /// The step_end events of a --output json run, by step key.
   static std::map<std::string, std::string> statuses(const std::string& json_lines);
+  /// The events of a --output json run, in order.
+  static std::vector<milink::sdk::Value> events(const std::string& json_lines);
+  /// The reason of \p step's step_end event in a --output json run ("" when none).
+  static std::string reason_of(const std::string& json_lines, const std::string& step);
+  /// Waits up to \p timeout_ms until the journal of a run under state/runs
+  /// has a step_end (a step boundary, for kill -9 tests); false on timeout.
+  bool wait_for_step_end(int timeout_ms = 60000);
 
   milink::sdk::Value dump() { return emulator.dump(); }
   /// Statements SQL Server (or the managed instance) ran successfully that

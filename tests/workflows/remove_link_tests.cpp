@@ -16,7 +16,6 @@
 #include <csignal>
 #include <filesystem>
 #include <pty.h>
-#include <sstream>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -76,28 +75,11 @@ bool trusted(Rig& rig) {
   return rig.emulator.world().azure.find_trust_certificate("Cert_sqlbox1_endpoint") != nullptr;
 }
 
-/// The events of a --output json run, in order.
-std::vector<Value> events(const std::string& out) {
-  std::vector<Value> list;
-  std::istringstream in(out);
-  for (std::string line; std::getline(in, line);)
-    if (!line.empty() && line.front() == '{') list.push_back(milink::sdk::parse_json(line));
-  return list;
-}
-
 /// The destructive_actions event of a --output json run, or null.
 Value destructive_event(const std::string& out) {
-  for (auto& e : events(out))
+  for (auto& e : Rig::events(out))
     if (e.get("event")->as_string() == "destructive_actions") return e;
   return Value();
-}
-
-/// The reason of \p step's step_end event.
-std::string reason_of(const std::string& out, const std::string& step) {
-  for (auto& e : events(out))
-    if (e.get("event")->as_string() == "step_end" && e.get("step")->as_string() == step)
-      return e.get("reason")->as_string();
-  return {};
 }
 
 /// Runs milink \p args (remove-link.json) with a pty as its terminal and
@@ -153,7 +135,7 @@ TEST_CASE("remove-link removes one link and keeps what the other link still uses
   CHECK(st["link"] == "changed");
   CHECK(st["dag"] == "changed");
   CHECK(st["trust"] == "ok");  // hr's link still uses both certificates
-  CHECK(reason_of(r.out, "trust").find("trust certificate \"Cert_sqlbox1_endpoint\" on instance mi1 is kept: "
+  CHECK(Rig::reason_of(r.out, "trust").find("trust certificate \"Cert_sqlbox1_endpoint\" on instance mi1 is kept: "
                                        "distributed availability group [DAG_hr] and link DAG_hr still use it") !=
         std::string::npos);
   Value ev = destructive_event(r.out);
@@ -211,7 +193,7 @@ TEST_CASE("remove-link removes one link and keeps what the other link still uses
                                             "drop_trust_certificate=true", "--set", "drop_instance_certificate=true"});
   REQUIRE(again.exit_code == 0);  // nothing to destroy: no question, no --yes needed
   for (const char* s : {"link", "dag", "trust"}) CHECK(Rig::statuses(again.out)[s] == "ok");
-  CHECK(reason_of(again.out, "link") == "no link \"DAG_hr\" on managed instance mi1: nothing to delete in Azure");
+  CHECK(Rig::reason_of(again.out, "link") == "no link \"DAG_hr\" on managed instance mi1: nothing to delete in Azure");
   CHECK(destructive_event(again.out).is_null());
   CHECK(rig.statements("DROP ").size() == drops);
   CHECK(rig.arm_requests("DELETE", "/") == deletes);
@@ -262,7 +244,7 @@ TEST_CASE("remove-link after a creation that failed half-way removes what exists
   REQUIRE(r.exit_code == 0);
   auto st = Rig::statuses(r.out);
   CHECK(st["link"] == "ok");
-  CHECK(reason_of(r.out, "link") == "no link \"DAG_hr\" on managed instance mi1: nothing to delete in Azure");
+  CHECK(Rig::reason_of(r.out, "link") == "no link \"DAG_hr\" on managed instance mi1: nothing to delete in Azure");
   CHECK(st["dag"] == "changed");
   CHECK(st["trust"] == "ok");  // DAG_sales still uses it
   auto ags = rig.availability_groups();
@@ -337,15 +319,7 @@ TEST_CASE("remove-link: kill -9 between steps, then --resume finishes without do
                         {"--set", "database=sales", "--set", "drop_ag=true", "--yes"}, "first");
   REQUIRE(pid > 0);
   // After the link step ended (its step_end is in the journal), before the DAG step finished.
-  bool reached = testsupport::eventually(
-      [&] {
-        std::error_code ec;
-        if (!fs::exists(rig.dir / "state" / "runs", ec)) return false;
-        for (const auto& d : fs::directory_iterator(rig.dir / "state" / "runs", ec))
-          if (testsupport::read_file(d.path() / "journal.jsonl").find("\"step_end\"") != std::string::npos) return true;
-        return false;
-      },
-      60000);
+  bool reached = rig.wait_for_step_end();
   ::kill(pid, SIGKILL);
   testsupport::wait_for(pid);
   REQUIRE(reached);
@@ -436,7 +410,7 @@ TEST_CASE("arm-link refuses failover_mode manual with an api-version that has no
   auto r = rig.run("replicate-database.json",
                    {"--set", "failover_mode=manual", "--set", "api_version=2021-05-01-preview"});
   CHECK(r.exit_code == 1);
-  CHECK(reason_of(r.out, "link") ==
+  CHECK(Rig::reason_of(r.out, "link") ==
         "parameter \"failover_mode\": manual needs api_version 2023-05-01-preview or later (api-version "
         "2021-05-01-preview has no failoverMode); set api_version to 2025-01-01");
   CHECK_FALSE(link_exists(rig, "DAG_sales"));
@@ -459,7 +433,7 @@ TEST_CASE("arm-link reports a failed link with its remedy instead of taking it a
   auto again = rig.run(path);
   CHECK(again.exit_code == 1);
   CHECK(Rig::statuses(again.out)["link"] == "failed");
-  std::string reason = reason_of(again.out, "link");
+  std::string reason = Rig::reason_of(again.out, "link");
   CHECK(reason.rfind("observe: the link \"DAG_sales\" exists but has failed (", 0) == 0);
   CHECK(reason.find("replicaState LinkCreationError") != std::string::npos);
   CHECK(reason.find("41977") != std::string::npos);

@@ -1,0 +1,7 @@
+#include "failover.hpp"
+
+#include <milink/sdk/plugin.hpp>
+
+MILINK_PLUGIN("milink-failover", "1.0.0") {
+  registrar.add_step<milink::link::FailoverStep>();
+}
