@@ -164,7 +164,9 @@ TEST_CASE("linksteps: hostile database names: replicate-databases quotes every n
     CHECK(r.events.status(key + ".ag") == "changed");
     CHECK(r.events.status(key + ".dag") == "changed");
     CHECK(r.events.status(key + ".seeding.link") == "changed");
-    CHECK(r.events.status(key + ".seeding.verify") == "changed");
+    // "changed" when verify waited for seeding, "ok" when it was already done.
+    const std::string verified = r.events.status(key + ".seeding.verify");
+    CHECK((verified == "changed" || verified == "ok"));
     CHECK(r.events.output(key + ".seeding.verify", "connected_state") == "CONNECTED");
     CHECK(r.events.flag(key + ".seeding.verify", "seeded"));
   }

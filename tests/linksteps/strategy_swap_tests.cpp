@@ -58,10 +58,14 @@ TEST_CASE("linksteps: strategy swap: acme.mirroring-endpoint and the client-cert
   CHECK(r.events.status("endpoint") == "changed");
   CHECK(r.events.output("endpoint", "endpoint_name") == "acme_hadr");
   CHECK(r.events.output("endpoint", "url") == "TCP://" + rig.config.get("sqlserver")->get("fqdn")->as_string() + ":5022");
-  for (const char* step : {"cert", "trust", "ag", "dag", "link", "verify"}) {
+  for (const char* step : {"cert", "trust", "ag", "dag", "link"}) {
     INFO(step);
     CHECK(r.events.status(step) == "changed");
   }
+  // verify changes nothing: it says "changed" when it waited for the link,
+  // "ok" when the link was already healthy (a busy machine seeds before it looks).
+  const std::string verified = r.events.status("verify");
+  CHECK((verified == "changed" || verified == "ok"));
   CHECK(r.events.output("verify", "connected_state") == "CONNECTED");
   CHECK(r.events.flag("verify", "seeded"));
 
