@@ -1,0 +1,18 @@
+#include <milink/link/polling.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+namespace milink::link {
+
+void pause(milink::sdk::Context& ctx, long long ms, const std::string& what) {
+  using clock = std::chrono::steady_clock;
+  const auto wake = clock::now() + std::chrono::milliseconds(ms);
+  while (clock::now() < wake) {
+    if (ctx.cancelled()) throw milink::sdk::StepError("interrupted while " + what);
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::min<long long>(50, ms)));
+  }
+}
+
+}  // namespace milink::link
