@@ -124,11 +124,6 @@ public:
   ArmResponse post(const std::string& path, const std::string& api_version, const Value& body) {
     return send("POST", path, api_version, body);
   }
-  /// PATCH (a partial update, e.g. a link's replicationMode), waiting for a
-  /// long-running operation to finish. Throws ArmException like put().
-  ArmResponse patch(const std::string& path, const std::string& api_version, const Value& body) {
-    return send("PATCH", path, api_version, body);
-  }
 
 private:
   ArmResponse send(const std::string& method, const std::string& path, const std::string& api_version,
