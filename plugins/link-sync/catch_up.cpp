@@ -77,9 +77,7 @@ CatchUpStep::Config CatchUpStep::configure(const milink::sdk::Params& p) {
     throw ConfigError("timeout_seconds", "timeout_seconds (" + std::to_string(c.timeout_seconds) +
                                              ") must be more than stable_seconds (" + std::to_string(c.stable_seconds) +
                                              "), or the LSNs could never be seen stable");
-  c.poll_interval_ms = p.integer("poll_interval_ms");
-  if (c.poll_interval_ms < 10 || c.poll_interval_ms > 600000)
-    throw ConfigError("poll_interval_ms", "poll_interval_ms must be between 10 and 600000");
+  c.poll_interval_ms = read_poll_interval(p);
   return c;
 }
 

@@ -39,9 +39,7 @@ WaitFirstBackupStep::Config WaitFirstBackupStep::configure(const milink::sdk::Pa
   c.link = read_link_ref(p, kParts);
   c.timeout_seconds = p.integer("timeout_seconds");
   if (c.timeout_seconds < 1) throw ConfigError("timeout_seconds", "timeout_seconds must be at least 1");
-  c.poll_interval_ms = p.integer("poll_interval_ms");
-  if (c.poll_interval_ms < 10 || c.poll_interval_ms > 600000)
-    throw ConfigError("poll_interval_ms", "poll_interval_ms must be between 10 and 600000");
+  c.poll_interval_ms = read_poll_interval(p);
   return c;
 }
 

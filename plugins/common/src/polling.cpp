@@ -15,4 +15,11 @@ void pause(milink::sdk::Context& ctx, long long ms, const std::string& what) {
   }
 }
 
+long long read_poll_interval(const milink::sdk::Params& p) {
+  long long ms = p.integer("poll_interval_ms");
+  if (ms < 10 || ms > 600000)
+    throw milink::sdk::ConfigError("poll_interval_ms", "poll_interval_ms must be between 10 and 600000");
+  return ms;
+}
+
 }  // namespace milink::link

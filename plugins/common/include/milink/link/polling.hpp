@@ -8,6 +8,7 @@
 #pragma once
 
 #include <milink/sdk/context.hpp>
+#include <milink/sdk/params.hpp>
 
 #include <string>
 
@@ -17,5 +18,9 @@ namespace milink::link {
 /// milink::sdk::StepError("interrupted while <what>") as soon as the run is
 /// cancelled (Ctrl-C).
 void pause(milink::sdk::Context& ctx, long long ms, const std::string& what);
+
+/// The `poll_interval_ms` parameter of a waiting step: throws
+/// milink::sdk::ConfigError("poll_interval_ms") unless it is 10 to 600000.
+long long read_poll_interval(const milink::sdk::Params& p);
 
 }  // namespace milink::link
