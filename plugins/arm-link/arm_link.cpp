@@ -1,10 +1,9 @@
 #include "arm_link.hpp"
 
 #include <milink/link/diagnosis.hpp>
+#include <milink/link/failover_mode.hpp>
 #include <milink/link/names.hpp>
 #include <milink/link/results.hpp>
-
-#include <cstdlib>
 
 namespace milink::link {
 
@@ -96,31 +95,14 @@ void ArmLink::resolve_failover_mode(const Config& c, milink::sdk::Context& ctx) 
   }
   auto v = ctx.sql(c.sql_target).scalar("SELECT CAST(SERVERPROPERTY('ProductVersion') AS nvarchar(128))");
   std::string version = v && !v->is_null() ? v->as_string() : "";
-  int major = std::atoi(version.c_str());
   auto arm = ctx.arm();
   auto mi = arm.get(arm.coordinates().instance_path(), c.api_version);
   const Value* props = mi.status == 404 ? nullptr : mi.body.get("properties");
   const Value* fmt = props ? props->get("databaseFormat") : nullptr;
   std::string format = fmt && fmt->is_string() ? fmt->as_string() : "";
-  std::string want = major == 16 ? "SQLServer2022" : major == 17 ? "SQLServer2025" : "";
-  std::string why;
-  if (major < 16) {
-    failover_mode_ = "None";
-    why = "SQL Server " + version + " is older than 2022, which links only one way";
-  } else if (format.empty()) {
-    failover_mode_ = want.empty() ? "None" : "Manual";
-    why = "SQL Server " + version + (want.empty() ? " is newer than 2025" : " is 2022 or 2025") +
-          "; the instance's update policy (databaseFormat) could not be read, so check it is " +
-          (want.empty() ? "matching" : want) + " before failing back";
-  } else if (!want.empty() && iequals(format, want)) {
-    failover_mode_ = "Manual";
-    why = "SQL Server " + version + " and the instance's update policy " + format + " match (two-way: it can fail back)";
-  } else {
-    failover_mode_ = "None";
-    why = "the instance's update policy is " + format + ", not " + (want.empty() ? "one for SQL Server " + version : want) +
-          " (one-way only)";
-  }
-  ctx.info("failover_mode auto: failoverMode " + failover_mode_ + ", because " + why);
+  FailoverModeChoice choice = choose_failover_mode(version, format);
+  failover_mode_ = choice.mode;
+  ctx.info("failover_mode auto: failoverMode " + failover_mode_ + ", because " + choice.why);
 }
 
 std::optional<LinkView> ArmLink::inspect(const Config& c, milink::sdk::Context& ctx) {

@@ -42,8 +42,18 @@ void check_collation(Report& report, const Config& cfg, const std::string& sqlse
 /// dns_check.cpp: Config::instance_fqdn resolves.
 void check_dns(Report& report, const Config& cfg);
 
-/// arm_check.cpp: the managed instance exists in ARM and the credential may read it.
-void check_arm(Report& report, const Config& cfg);
+/// arm_check.cpp: the managed instance exists in ARM and the credential may
+/// read it. Returns its update policy (properties.databaseFormat), "" when
+/// unknown.
+std::string check_arm(Report& report, const Config& cfg);
+
+/// failover_mode_check.cpp: which failover mode SQL Server's version
+/// (\p product_version) and the instance's update policy
+/// (\p database_format) allow, by arm-link's own `auto` rule; FAIL when
+/// Config::failover_mode is manual and the pair does not allow it. Returns
+/// "manual" or "none".
+std::string check_failover_mode(Report& report, const Config& cfg, const std::string& product_version,
+                                const std::string& database_format);
 
 /// instance_ag_check.cpp: per database, no other link on the managed
 /// instance uses the instance-side availability group name its link would

@@ -99,6 +99,11 @@ std::vector<ParamSpec> spec_params() {
             "that already uses it fails the check"),
       param("allow_prepare_database", ValueType::Boolean, Value(false),
             "Report recovery-model and full-backup problems as WARN (a later step fixes them) instead of FAIL"),
+      ParamSpec{"failover_mode", ValueType::String, false, Value("auto"),
+                "The failover mode the workflow asks arm-link for (with check_arm, the failover_mode check says which "
+                "applies and why): auto passes and reports the mode it gives; manual (two-way) fails when SQL "
+                "Server's version and the instance's update policy (databaseFormat) do not allow it; none passes",
+                false, {"auto", "manual", "none"}},
   };
 }
 
@@ -112,6 +117,8 @@ std::vector<milink::sdk::OutputSpec> spec_outputs() {
        "SERVERPROPERTY('ProductVersion') of SQL Server (\"\" when server_checks is false)", false},
       {"certificate_name", ValueType::String,
        "The endpoint certificate name that was checked (\"\" when server_checks is false)", false},
+      {"failover_mode", ValueType::String,
+       "The link's failover mode that applies: manual (two-way) or none (one-way); \"\" when not checked", false},
   };
 }
 
@@ -172,6 +179,7 @@ Config parse_config(const milink::sdk::Params& p) {
   milink::link::check_pattern(c.link_name_pattern, "link_name_pattern");
   c.instance_ag_name_pattern = p.string("instance_ag_name_pattern");
   milink::link::check_pattern(c.instance_ag_name_pattern, "instance_ag_name_pattern");
+  c.failover_mode = p.string("failover_mode");
   return c;
 }
 

@@ -34,6 +34,7 @@ struct Config {
   std::string ag_name_pattern = "AG_{db}";
   std::string link_name_pattern = "DAG_{db}";           ///< the database's own link (= its DAG)
   std::string instance_ag_name_pattern = "AG_{db}_MI";  ///< its instance-side AG name (dag's default)
+  std::string failover_mode = "auto";  ///< what the workflow asks of arm-link: auto, manual or none
 };
 
 std::vector<milink::sdk::ParamSpec> spec_params();

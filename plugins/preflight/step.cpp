@@ -14,7 +14,8 @@ milink::sdk::StepSpec PreflightStep::spec() {
   s.doc =
       "Server checks: version and CU, edition, Always On (HADR), trace flags 1800/9567, database master key, "
       "@@SERVERNAME, collation against the managed instance, endpoint certificate expiry, DNS of the managed "
-      "instance, the managed instance in ARM. Per database: exists, user database, FULL recovery, a full backup "
+      "instance, the managed instance in ARM, and the link's failover mode: two-way (manual) when SQL Server is "
+      "2022/2025 and the instance's update policy matches it, else one-way (none), the rule arm-link's auto uses. Per database: exists, user database, FULL recovery, a full backup "
       "(not COPY_ONLY), not in an availability group, ONLINE, and (with check_arm) no other link on the managed "
       "instance uses the instance-side availability group name its link would. Logs PASS/WARN/FAIL per check; any FAIL fails the "
       "step with every failure and its remedy.";
@@ -27,7 +28,7 @@ milink::sdk::StepSpec PreflightStep::spec() {
 milink::sdk::Observation PreflightStep::observe(const Config& c, milink::sdk::Context& ctx) {
   Report report(ctx);
   ServerFacts facts;
-  std::string certificate;
+  std::string certificate, failover_mode;
 
   std::optional<milink::sdk::Sql> sql = connect(report, "connection", c.sqlserver_target);
   if (c.server_checks) {
@@ -40,7 +41,10 @@ milink::sdk::Observation PreflightStep::observe(const Config& c, milink::sdk::Co
       if (c.check_collation && !facts.collation.empty()) check_collation(report, c, facts.collation);
     }
     if (c.check_dns) check_dns(report, c);
-    if (c.check_arm) check_arm(report, c);
+    if (c.check_arm) {
+      std::string format = check_arm(report, c);
+      if (!facts.product_version.empty()) failover_mode = check_failover_mode(report, c, facts.product_version, format);
+    }
   }
   if (sql) check_databases(report, c, *sql);
   if (c.check_arm) check_instance_ag_names(report, c);
@@ -54,6 +58,7 @@ milink::sdk::Observation PreflightStep::observe(const Config& c, milink::sdk::Co
   ctx.output("server_name", Value(facts.server_name));
   ctx.output("product_version", Value(facts.product_version));
   ctx.output("certificate_name", Value(certificate));
+  ctx.output("failover_mode", Value(failover_mode));
   return milink::sdk::Observation::satisfied(std::to_string(passed) + " check" + (passed == 1 ? "" : "s") +
                                              " passed, " + std::to_string(warnings) + " warning" +
                                              (warnings == 1 ? "" : "s"));
@@ -85,6 +90,9 @@ milink::sdk::Plan PreflightStep::plan(const Config& c, milink::sdk::Context& ctx
         what += std::string(" (ARM not configured: ") + e.what() + ")";
       }
       p.actions.push_back(milink::sdk::Action::note("arm", what));
+      p.actions.push_back(milink::sdk::Action::note(
+          "arm", "preflight (read-only): failover_mode " + c.failover_mode +
+                     ": SQL Server's version against the instance's update policy (databaseFormat)"));
     }
   }
   for (const auto& db : c.databases)

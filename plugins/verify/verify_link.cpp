@@ -2,10 +2,10 @@
 
 #include <milink/link/link_api.hpp>
 #include <milink/link/names.hpp>
+#include <milink/link/polling.hpp>
 
 #include <chrono>
 #include <cstdio>
-#include <thread>
 
 namespace milink::link {
 
@@ -63,9 +63,7 @@ VerifyLink::Config VerifyLink::configure(const milink::sdk::Params& p) {
   c.target.check_arm = p.boolean("check_arm");
   c.timeout_seconds = p.integer("timeout_seconds");
   if (c.timeout_seconds < 1) throw ConfigError("timeout_seconds", "timeout_seconds must be at least 1");
-  c.poll_interval_ms = p.integer("poll_interval_ms");
-  if (c.poll_interval_ms < 10 || c.poll_interval_ms > 600000)
-    throw ConfigError("poll_interval_ms", "poll_interval_ms must be between 10 and 600000");
+  c.poll_interval_ms = read_poll_interval(p);
   return c;
 }
 
@@ -135,12 +133,7 @@ void VerifyLink::apply(const Config& c, milink::sdk::Context& ctx) {
       throw StepError("the link " + tsql::quote_identifier(c.target.dag_name) + " made no progress for " +
                       std::to_string(c.timeout_seconds) + " s (" + s.describe() + "):" + diagnose_status(s, c.target));
     }
-    // Sleep in small slices so Ctrl-C is honoured promptly.
-    auto wake = clock::now() + std::chrono::milliseconds(c.poll_interval_ms);
-    while (clock::now() < wake) {
-      if (ctx.cancelled()) throw StepError("interrupted while waiting for the link (" + s.describe() + ")");
-      std::this_thread::sleep_for(std::chrono::milliseconds(std::min<long long>(50, c.poll_interval_ms)));
-    }
+    pause(ctx, c.poll_interval_ms, "waiting for the link (" + s.describe() + ")");
   }
 }
 

@@ -184,6 +184,8 @@ TEST_CASE("preflight passes on a server ready for the link and changes nothing",
       "PASS dns: localhost resolves to",
       "PASS arm: managed instance 'mi1' in resource group 'milink-rg' of subscription "
       "'00000000-0000-0000-0000-000000000000' exists (state Ready, provisioning Succeeded, sku GP_Gen5 (GeneralPurpose))",
+      "PASS failover_mode: failover_mode auto gives none (one-way: failover to the instance only), because SQL Server "
+      "15.0.4312.2 is older than 2022, which links only one way",
       "PASS database [sales]: [sales] exists (user database)",
       "PASS recovery_model [sales]: FULL",
       "PASS full_backup [sales]: last full backup",
@@ -195,7 +197,7 @@ TEST_CASE("preflight passes on a server ready for the link and changes nothing",
   REQUIRE(passes.size() == expected.size());
   for (std::size_t i = 0; i < expected.size(); ++i) CHECK(passes[i].rfind(expected[i], 0) == 0);
   CHECK(r.out.find("ok       preflight") != std::string::npos);
-  CHECK(r.out.find("15 checks passed, 1 warning") != std::string::npos);
+  CHECK(r.out.find("16 checks passed, 1 warning") != std::string::npos);
 
   // Nothing changed: only reads reached the servers, and their state is as before.
   auto statements = rig.statements();
@@ -244,10 +246,11 @@ TEST_CASE("preflight outputs the counts, the checks and what it learnt", "[prefl
   CHECK(server->find("server_name")->as_string() == "sqlbox1");
   CHECK(server->find("product_version")->as_string() == "15.0.4198.2");
   CHECK(server->find("certificate_name")->as_string() == "Cert_sqlbox1_endpoint");
-  CHECK(server->find("passed")->as_int() == 9);
+  CHECK(server->find("failover_mode")->as_string() == "none");
+  CHECK(server->find("passed")->as_int() == 10);
   CHECK(server->find("warnings")->as_int() == 1);  // 15.0.4198.2 is below CU20
   const auto& checks = server->find("checks")->as_array();
-  REQUIRE(checks.size() == 10);
+  REQUIRE(checks.size() == 11);
   CHECK(checks[0].get("check")->as_string() == "version");
   CHECK(checks[0].get("status")->as_string() == "WARN");
   CHECK(db->find("passed")->as_int() == 6);  // with instance_ag_name
@@ -307,7 +310,34 @@ TEST_CASE("preflight with allow_prepare_database only warns about recovery and b
   CHECK(r.out.find("4 checks passed, 2 warnings") != std::string::npos);
 }
 
+TEST_CASE("preflight says which failover mode applies and why, by arm-link's auto rule", "[preflight]") {
+  SECTION("SQL Server 2022 and the instance's update policy SQLServer2022: two-way") {
+    Rig rig(R"json({"sql_server": {"version": "16.0.4135.4"}})json");
+    auto r = rig.run(Rig::server_with());
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("PASS failover_mode: failover_mode auto gives manual (two-way: the database can fail back to SQL "
+                     "Server), because SQL Server 16.0.4135.4 and the instance's update policy SQLServer2022 match "
+                     "(two-way: it can fail back)") != std::string::npos);
+  }
+  SECTION("none, asked for, passes and says what auto would give") {
+    Rig rig(R"json({"sql_server": {"version": "16.0.4135.4"}})json");
+    auto r = rig.run(Rig::server_with({{"failover_mode", Value("none")}}));
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("PASS failover_mode: failover_mode none (one-way), as the workflow asks; auto would give manual "
+                     "(two-way") != std::string::npos);
+  }
+}
+
 // --- one test per failure --------------------------------------------------------------
+
+TEST_CASE("preflight fails when the workflow asks for a two-way link SQL Server 2019 cannot have", "[preflight]") {
+  Rig rig(R"json({"sql_server": {"version": "15.0.4312.2"}})json");
+  require_single_failure(rig.run(Rig::server_with({{"failover_mode", Value("manual")}})),
+                         "FAIL failover_mode: failover_mode manual (two-way) is not possible: SQL Server 15.0.4312.2 is "
+                         "older than 2022, which links only one way; use failover_mode none (or auto), or give the "
+                         "managed instance the update policy that matches SQL Server's version (SQL Server 2022 for "
+                         "2022, SQL Server 2025 for 2025; SQL Server before 2022 links one way only)");
+}
 
 TEST_CASE("preflight fails on SQL Server 2014", "[preflight]") {
   Rig rig(R"json({"sql_server": {"version": "12.0.6024.0", "update_level": ""}})json");
@@ -582,7 +612,7 @@ TEST_CASE("preflight lists every failure and stops the workflow before its next 
   CHECK(r.exit_code == 1);
   auto fails = Rig::logged(r, "FAIL");
   REQUIRE(fails.size() == 4);
-  CHECK(r.out.find("observe: 4 of 16 preflight checks failed: version: SQL Server 2019 (15.0.2000.5) is below") !=
+  CHECK(r.out.find("observe: 4 of 17 preflight checks failed: version: SQL Server 2019 (15.0.2000.5) is below") !=
         std::string::npos);
   CHECK(r.out.find(" | hadr: Always On availability groups are disabled (IsHadrEnabled = 0); enable Always On") !=
         std::string::npos);
@@ -615,7 +645,7 @@ TEST_CASE("preflight passes under --dry-run, where milink allows only reads", "[
   CHECK(r.exit_code == 0);
   CHECK(Rig::logged(r, "FAIL").empty());
   CHECK(r.out.find("ok       preflight") != std::string::npos);
-  CHECK(r.out.find("15 checks passed, 1 warning") != std::string::npos);
+  CHECK(r.out.find("16 checks passed, 1 warning") != std::string::npos);
 }
 
 TEST_CASE("preflight rejects bad parameters before connecting", "[preflight]") {
