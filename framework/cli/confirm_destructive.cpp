@@ -2,6 +2,7 @@
 
 #include "run/exit_codes.hpp"
 
+#include <cctype>
 #include <cstdio>
 #include <iostream>
 #include <unistd.h>
@@ -58,6 +59,23 @@ int confirm_destructive(Session& session, milink::run::RunOptions& ro, bool yes,
       actions.push_back(Value(Object{{"step", Value(step.key)}, {"target", Value(a.target)}, {"description", Value(a.description)}}));
       listing += "  - " + step.key + ": " + a.description + "\n";
     }
+  // A destructive step the look-ahead could not plan (its observe needs what
+  // an earlier step changes first, or an earlier step would fail it): the run
+  // may still reach it, so it is listed and confirmed too, with the reason.
+  for (const auto& step : result.steps) {
+    if (keys.count(step.key) != 0) continue;
+    const bool undecided = step.status == "failed" || (step.status == "skipped" && step.reason.rfind("not run:", 0) == 0);
+    if (!undecided) continue;
+    const auto* entry = session.registry.find_step(step.uses);
+    if (entry == nullptr || !entry->factory->spec().destructive) continue;
+    std::string what = entry->factory->spec().summary;  // "Fails a link over ..." -> "which fails a link over ..."
+    if (!what.empty()) what[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(what[0])));
+    const std::string description = "may run " + step.uses + (what.empty() ? "" : ", which " + what) +
+                                    "; not decided before the run: " + step.reason;
+    keys.insert(step.key);
+    actions.push_back(Value(Object{{"step", Value(step.key)}, {"target", Value("")}, {"description", Value(description)}}));
+    listing += "  - " + step.key + ": " + description + "\n";
+  }
   if (keys.empty()) return kExitSuccess;  // nothing to destroy; the runner still refuses an unconfirmed surprise
   listing = session.redactor.redact(listing);
 

@@ -19,6 +19,8 @@
 #include <filesystem>
 #include <unistd.h>
 
+using linkrig::link;
+using linkrig::link_now;
 using linkrig::Rig;
 using milink::emulator::AvailabilityMode;
 using milink::emulator::Personality;
@@ -29,29 +31,6 @@ namespace {
 
 constexpr const char* kSql2022 = "16.0.4135.4";  // 2022 CU14: T-SQL FAILOVER for the link
 constexpr double kMiB = 1024.0 * 1024;
-
-/// The link resource DAG_<db> brought up to now (the simulation advances lazily).
-milink::emulator::LinkResource link_now(Rig& rig, const std::string& db) {
-  auto& world = rig.emulator.world();
-  auto lock = world.lock();
-  if (world.advance) world.advance();
-  const auto* l = world.azure.find_link("DAG_" + db);
-  REQUIRE(l != nullptr);
-  return *l;
-}
-
-/// Links \p dbs (two-way on SQL Server 2022) and waits until each is HEALTHY.
-void link(Rig& rig, const std::vector<std::string>& dbs) {
-  rig.set_databases(dbs);
-  REQUIRE(rig.run(dbs.size() == 1 ? "replicate-database.json" : "replicate-databases.json").exit_code == 0);
-  REQUIRE(testsupport::eventually([&] {
-    for (const auto& db : dbs) {
-      auto l = link_now(rig, db);
-      if (l.databases.empty() || l.databases[0].synchronization_health != "HEALTHY") return false;
-    }
-    return true;
-  }));
-}
 
 /// What the replication-mode step does (another plugin's job): SQL Server's
 /// DAG members SYNCHRONOUS_COMMIT and the link's replicationMode Sync.

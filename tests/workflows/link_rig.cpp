@@ -192,4 +192,25 @@ std::map<std::string, std::string> Rig::instance_databases() {
   return out;
 }
 
+milink::emulator::LinkResource link_now(Rig& rig, const std::string& db) {
+  auto& world = rig.emulator.world();
+  auto lock = world.lock();
+  if (world.advance) world.advance();
+  const auto* l = world.azure.find_link("DAG_" + db);
+  REQUIRE(l != nullptr);
+  return *l;
+}
+
+void link(Rig& rig, const std::vector<std::string>& dbs) {
+  rig.set_databases(dbs);
+  REQUIRE(rig.run(dbs.size() == 1 ? "replicate-database.json" : "replicate-databases.json").exit_code == 0);
+  REQUIRE(testsupport::eventually([&] {
+    for (const auto& db : dbs) {
+      auto l = link_now(rig, db);
+      if (l.databases.empty() || l.databases[0].synchronization_health != "HEALTHY") return false;
+    }
+    return true;
+  }));
+}
+
 }  // namespace linkrig

@@ -66,4 +66,10 @@ struct Rig {
   std::map<std::string, std::string> instance_databases();
 };
 
+/// The link resource DAG_<db> brought up to now (the simulation advances lazily).
+milink::emulator::LinkResource link_now(Rig& rig, const std::string& db);
+
+/// Links \p dbs with the bundled create workflow and waits until each link is HEALTHY.
+void link(Rig& rig, const std::vector<std::string>& dbs);
+
 }  // namespace linkrig

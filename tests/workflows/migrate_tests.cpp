@@ -1,0 +1,117 @@
+// workflows/migrate.json end to end against the emulator, through the real
+// milink binary: on a two-way link (SQL Server 2022), the cutover switches
+// both sides to synchronous, waits for equal LSNs, fails over to the
+// managed instance, waits for the instance's first full backup, then
+// removes the link and the DAG. The emulator's logs and the run's events
+// prove the order the docs require.
+#include "link_rig.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+using linkrig::link;
+using linkrig::Rig;
+using milink::sdk::Value;
+
+namespace {
+
+constexpr const char* kSql2022 = "16.0.4135.4";  // 2022 CU14: T-SQL FAILOVER for the link
+
+/// Index in SQL Server's statement log of the first successful statement containing \p fragment, or -1.
+long first_with(Rig& rig, const std::string& fragment) {
+  Value d = rig.dump();
+  const auto& log = d.get("statement_log")->get("sql_server")->as_array();
+  for (std::size_t i = 0; i < log.size(); ++i)
+    if (log[i].get("ok")->as_bool() && log[i].get("text")->as_string().find(fragment) != std::string::npos)
+      return static_cast<long>(i);
+  return -1;
+}
+
+/// Position of \p event for \p step among a --output json run's events, or -1.
+long event_index(const std::string& out, const std::string& event, const std::string& step) {
+  auto events = Rig::events(out);
+  for (std::size_t i = 0; i < events.size(); ++i)
+    if (events[i].get("event")->as_string() == event && events[i].get("step") &&
+        events[i].get("step")->as_string() == step)
+      return static_cast<long>(i);
+  return -1;
+}
+
+}  // namespace
+
+TEST_CASE("migrate.json cuts a two-way link over: sync, catch up, fail over, first backup, then removal",
+          "[workflows][migrate]") {
+  Rig rig(linkrig::scenario_with({"sales"}, kSql2022));
+  link(rig, {"sales"});
+
+  auto r = rig.run("migrate.json", {"--yes", "--set", "catch_up_stable_seconds=1"});
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  auto st = Rig::statuses(r.out);
+  CHECK(st["per_db[sales].sync"] == "changed");
+  CHECK((st["per_db[sales].catch_up"] == "changed" || st["per_db[sales].catch_up"] == "ok"));
+  CHECK(st["per_db[sales].failover"] == "changed");
+  CHECK((st["per_db[sales].first_backup"] == "changed" || st["per_db[sales].first_backup"] == "ok"));
+  CHECK(st["per_db[sales].remove_link"] == "changed");
+  CHECK(st["per_db[sales].remove_dag"] == "changed");
+
+  // The end state: the database is read-write on the instance, the link and
+  // the DAG are gone, SQL Server's database is still there.
+  CHECK(rig.instance_databases()["sales"] == "ONLINE");
+  auto ags = rig.availability_groups();
+  CHECK(std::find(ags.begin(), ags.end(), "DAG_sales") == ags.end());
+  CHECK(rig.arm_requests("DELETE", "/distributedAvailabilityGroups/DAG_sales") == 1);
+
+  // The order the docs require. On SQL Server: synchronous before the
+  // failover, the LSNs read before it.
+  const long sync = first_with(rig, "AVAILABILITY_MODE = SYNCHRONOUS_COMMIT");
+  const long failover = first_with(rig, "ALTER AVAILABILITY GROUP [DAG_sales] FAILOVER");
+  REQUIRE(sync >= 0);
+  REQUIRE(failover >= 0);
+  CHECK(sync < failover);
+  // Across both sides, by the run's events: caught up before the failover
+  // began, the first backup seen before the link was deleted.
+  CHECK(event_index(r.out, "step_end", "per_db[sales].catch_up") <
+        event_index(r.out, "step_start", "per_db[sales].failover"));
+  CHECK(event_index(r.out, "step_end", "per_db[sales].first_backup") <
+        event_index(r.out, "step_start", "per_db[sales].remove_link"));
+  CHECK(event_index(r.out, "step_end", "per_db[sales].first_backup") >= 0);
+}
+
+TEST_CASE("migrate.json with remove_link=false keeps the two-way link after the cutover, and asks first",
+          "[workflows][migrate]") {
+  Rig rig(linkrig::scenario_with({"sales"}, kSql2022));
+  link(rig, {"sales"});
+
+  // No terminal and no --yes: refused before anything changes.
+  auto refused = rig.run("migrate.json", {"--set", "remove_link=false", "--set", "catch_up_stable_seconds=1"});
+  INFO(refused.out << refused.err);
+  CHECK(refused.exit_code == 3);
+  // The failover could not be planned ahead (the link is not synchronous
+  // yet): it is listed as what the run may do, with the reason.
+  CHECK(refused.err.find("  - per_db[sales].failover: may run failover, which fails a link over to the managed instance "
+                         "or back to SQL Server, planned or forced; not decided before the run: ") != std::string::npos);
+  CHECK(rig.statements("ALTER AVAILABILITY GROUP").empty());
+
+  auto r = rig.run("migrate.json", {"--yes", "--set", "remove_link=false", "--set", "catch_up_stable_seconds=1"});
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  auto st = Rig::statuses(r.out);
+  CHECK(st["per_db[sales].failover"] == "changed");
+  CHECK(st["per_db[sales].remove_link"] == "skipped");
+  CHECK(st["per_db[sales].remove_dag"] == "skipped");
+  auto ags = rig.availability_groups();
+  CHECK(std::find(ags.begin(), ags.end(), "DAG_sales") != ags.end());
+  CHECK(rig.arm_requests("DELETE", "/distributedAvailabilityGroups/") == 0);
+  CHECK(rig.instance_databases()["sales"] == "ONLINE");
+
+  // The link stays: a second run finds everything done and changes nothing.
+  auto again = rig.run("migrate.json", {"--set", "remove_link=false", "--set", "catch_up_stable_seconds=1"});
+  INFO(again.out << again.err);
+  CHECK(again.exit_code == 0);
+  auto st2 = Rig::statuses(again.out);
+  CHECK(st2["per_db[sales].sync"] == "ok");
+  CHECK(st2["per_db[sales].failover"] == "ok");
+  CHECK(rig.statements("ALTER AVAILABILITY GROUP [DAG_sales] FAILOVER").size() == 1);
+}
