@@ -44,6 +44,9 @@ struct Column {
   /// DateTime2 is datetime2(7), Float is float(53).
   int size = 256;
   bool nullable = true;
+  /// sql_variant (SERVERPROPERTY, DATABASEPROPERTYEX): each value is sent
+  /// with its own base type; \c type only types NULLs.
+  bool variant = false;
 };
 
 /// A result set. Its statement's DONE is the RowCount (or, under SET NOCOUNT

@@ -113,6 +113,7 @@ void TokenWriter::result_set(const ResultSet& rs, bool in_proc, bool with_done) 
   formats.reserve(rs.columns.size());
   for (std::size_t i = 0; i < rs.columns.size(); ++i)
     formats.push_back(column_format(rs.columns[i], rs.rows, i, tds_version_));
+  for (auto& f : formats) f.collation = collation_;
   // Encode into a scratch writer first so a bad value cannot leave half a
   // result set behind.
   TokenWriter scratch(identity_, tds_version_);

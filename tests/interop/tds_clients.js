@@ -150,6 +150,22 @@ check('reset: database, SET options and open transactions return to the login st
   }
 });
 
+check('SERVERPROPERTY is sql_variant; CAST gives the base type', async () => {
+  const c = await connect();
+  try {
+    const r = await exec(c, "SELECT SERVERPROPERTY('ProductVersion') AS v, SERVERPROPERTY('EngineEdition') AS e, " +
+      "SERVERPROPERTY('NoSuchProperty') AS n, CAST(SERVERPROPERTY('ProductVersion') AS nvarchar(128)) AS c");
+    assert.deepStrictEqual(r.columns.map((x) => x.type.name), ['Variant', 'Variant', 'Variant', 'NVarChar']);
+    const [v, e, n, cast] = r.rows[0];
+    assert.ok(typeof v === 'string' && /^\d+\.\d+\.\d+\.\d+$/.test(v), `ProductVersion ${v}`);
+    assert.strictEqual(typeof e, 'number', `EngineEdition ${e} (${typeof e}): an int inside the variant`);
+    assert.strictEqual(n, null);
+    assert.strictEqual(cast, v);
+  } finally {
+    c.close();
+  }
+});
+
 (async () => {
   let failed = 0;
   for (const { name, fn } of checks) {
