@@ -47,40 +47,45 @@ const call = (c, method, ...args) =>
 
 const scalar = async (c, sql) => (await exec(c, sql)).rows[0][0];
 
+/** Runs fn on a fresh connection, closed afterwards. */
+async function withConnection(fn) {
+  const c = await connect();
+  try {
+    return await fn(c);
+  } finally {
+    c.close();
+  }
+}
+
+/** The error \p promise rejects with, or undefined when it resolves. */
+async function failure(promise) {
+  try {
+    await promise;
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
+
 const checks = [];
 const check = (name, fn) => checks.push({ name, fn });
 
 // Cancel first: the fault plan delays the second SQL request of the run.
-check('cancel: the reply to the cancelled request, then the acknowledgement', async () => {
-  const c = await connect();
-  try {
-    let err;
-    try {
-      await exec(c, 'SELECT 1 AS n', (r) => setTimeout(() => c.cancel(), 200));
-    } catch (e) {
-      err = e;
-    }
-    assert.ok(err, 'the cancelled request did not fail');
-    assert.strictEqual(err.code, 'ECANCEL', `expected ECANCEL, got ${err.code}: ${err.message}`);
-    // The session goes on.
-    assert.strictEqual(await scalar(c, 'SELECT 42 AS n'), 42);
-  } finally {
-    c.close();
-  }
-});
+check('cancel: the reply to the cancelled request, then the acknowledgement', () => withConnection(async (c) => {
+  let err = await failure(exec(c, 'SELECT 1 AS n', (r) => setTimeout(() => c.cancel(), 200)));
+  assert.ok(err, 'the cancelled request did not fail');
+  assert.strictEqual(err.code, 'ECANCEL', `expected ECANCEL, got ${err.code}: ${err.message}`);
+  // The session goes on.
+  assert.strictEqual(await scalar(c, 'SELECT 42 AS n'), 42);
+}));
 
-check('row count: a one-row SELECT reports 1 row (one DONE per statement)', async () => {
-  const c = await connect();
-  try {
-    const r = await exec(c, "SELECT name FROM sys.databases WHERE name = N'master'");
-    assert.strictEqual(r.rows.length, 1);
-    assert.strictEqual(r.rowCount, 1, `rowCount ${r.rowCount}`);
-    const two = await exec(c, 'SELECT 1 AS a; SELECT 2 AS b');
-    assert.strictEqual(two.rowCount, 2, `two one-row SELECTs: rowCount ${two.rowCount}`);
-  } finally {
-    c.close();
-  }
-});
+check('row count: a one-row SELECT reports 1 row (one DONE per statement)', () => withConnection(async (c) => {
+  const r = await exec(c, "SELECT name FROM sys.databases WHERE name = N'master'");
+  assert.strictEqual(r.rows.length, 1);
+  assert.strictEqual(r.rowCount, 1, `rowCount ${r.rowCount}`);
+  const two = await exec(c, 'SELECT 1 AS a; SELECT 2 AS b');
+  assert.strictEqual(two.rowCount, 2, `two one-row SELECTs: rowCount ${two.rowCount}`);
+}));
 
 check('row count: mssql rowsAffected is [1] for a one-row SELECT', async () => {
   const pool = await new mssql.ConnectionPool({
@@ -96,75 +101,50 @@ check('row count: mssql rowsAffected is [1] for a one-row SELECT', async () => {
   }
 });
 
-check('transactions: named BEGIN, SAVE, ROLLBACK to the savepoint, COMMIT', async () => {
-  const c = await connect();
-  try {
-    await call(c, 'beginTransaction', 'milink_tx');
-    assert.strictEqual(await scalar(c, 'SELECT @@TRANCOUNT'), 1);
-    await call(c, 'saveTransaction', 'savepoint_1');
-    await call(c, 'rollbackTransaction', 'savepoint_1');
-    assert.strictEqual(await scalar(c, 'SELECT @@TRANCOUNT'), 1, 'rolling back to a savepoint ended the transaction');
-    let err;
-    try {
-      await call(c, 'rollbackTransaction', 'no_such_savepoint');
-    } catch (e) {
-      err = e;
-    }
-    assert.ok(err, 'rolling back to an unknown savepoint succeeded');
-    assert.strictEqual(err.number, 6401, `error ${err.number}: ${err.message}`);
-    await call(c, 'commitTransaction', 'milink_tx');
-    assert.strictEqual(await scalar(c, 'SELECT @@TRANCOUNT'), 0);
-    // The same, rolled back by its name.
-    await call(c, 'beginTransaction', 'second');
-    await call(c, 'rollbackTransaction', 'second');
-    assert.strictEqual(await scalar(c, 'SELECT @@TRANCOUNT'), 0);
-    // A savepoint needs a transaction.
-    err = undefined;
-    try {
-      await call(c, 'saveTransaction', 'outside');
-    } catch (e) {
-      err = e;
-    }
-    assert.ok(err && err.number === 628, `SAVE outside a transaction: ${err && err.message}`);
-  } finally {
-    c.close();
-  }
-});
+check('transactions: named BEGIN, SAVE, ROLLBACK to the savepoint, COMMIT', () => withConnection(async (c) => {
+  await call(c, 'beginTransaction', 'milink_tx');
+  assert.strictEqual(await scalar(c, 'SELECT @@TRANCOUNT'), 1);
+  await call(c, 'saveTransaction', 'savepoint_1');
+  await call(c, 'rollbackTransaction', 'savepoint_1');
+  assert.strictEqual(await scalar(c, 'SELECT @@TRANCOUNT'), 1, 'rolling back to a savepoint ended the transaction');
+  let err = await failure(call(c, 'rollbackTransaction', 'no_such_savepoint'));
+  assert.ok(err, 'rolling back to an unknown savepoint succeeded');
+  assert.strictEqual(err.number, 6401, `error ${err.number}: ${err.message}`);
+  await call(c, 'commitTransaction', 'milink_tx');
+  assert.strictEqual(await scalar(c, 'SELECT @@TRANCOUNT'), 0);
+  // The same, rolled back by its name.
+  await call(c, 'beginTransaction', 'second');
+  await call(c, 'rollbackTransaction', 'second');
+  assert.strictEqual(await scalar(c, 'SELECT @@TRANCOUNT'), 0);
+  // A savepoint needs a transaction.
+  err = await failure(call(c, 'saveTransaction', 'outside'));
+  assert.ok(err && err.number === 628, `SAVE outside a transaction: ${err && err.message}`);
+}));
 
-check('reset: database, SET options and open transactions return to the login state', async () => {
-  const c = await connect();
-  try {
-    const login_db = await scalar(c, 'SELECT DB_NAME()');
-    await exec(c, 'USE msdb; SET NOCOUNT ON; BEGIN TRANSACTION');
-    assert.strictEqual(await scalar(c, 'SELECT DB_NAME()'), 'msdb');
-    assert.strictEqual(await scalar(c, 'SELECT @@TRANCOUNT'), 1);
-    const nocount = await exec(c, 'SELECT 1 AS n');
-    assert.ok(!nocount.rowCount, `SET NOCOUNT ON: rowCount ${nocount.rowCount}`);
-    await new Promise((resolve, reject) => c.reset((err) => (err ? reject(err) : resolve())));
-    // tedious sends the RESETCONNECTION flag with the next request.
-    const r = await exec(c, 'SELECT DB_NAME() AS db, @@TRANCOUNT AS trancount');
-    assert.deepStrictEqual(r.rows[0], [login_db, 0]);
-    assert.strictEqual(r.rowCount, 1, 'SET NOCOUNT ON survived the reset');
-  } finally {
-    c.close();
-  }
-});
+check('reset: database, SET options and open transactions return to the login state', () => withConnection(async (c) => {
+  const login_db = await scalar(c, 'SELECT DB_NAME()');
+  await exec(c, 'USE msdb; SET NOCOUNT ON; BEGIN TRANSACTION');
+  assert.strictEqual(await scalar(c, 'SELECT DB_NAME()'), 'msdb');
+  assert.strictEqual(await scalar(c, 'SELECT @@TRANCOUNT'), 1);
+  const nocount = await exec(c, 'SELECT 1 AS n');
+  assert.ok(!nocount.rowCount, `SET NOCOUNT ON: rowCount ${nocount.rowCount}`);
+  await new Promise((resolve, reject) => c.reset((err) => (err ? reject(err) : resolve())));
+  // tedious sends the RESETCONNECTION flag with the next request.
+  const r = await exec(c, 'SELECT DB_NAME() AS db, @@TRANCOUNT AS trancount');
+  assert.deepStrictEqual(r.rows[0], [login_db, 0]);
+  assert.strictEqual(r.rowCount, 1, 'SET NOCOUNT ON survived the reset');
+}));
 
-check('SERVERPROPERTY is sql_variant; CAST gives the base type', async () => {
-  const c = await connect();
-  try {
-    const r = await exec(c, "SELECT SERVERPROPERTY('ProductVersion') AS v, SERVERPROPERTY('EngineEdition') AS e, " +
-      "SERVERPROPERTY('NoSuchProperty') AS n, CAST(SERVERPROPERTY('ProductVersion') AS nvarchar(128)) AS c");
-    assert.deepStrictEqual(r.columns.map((x) => x.type.name), ['Variant', 'Variant', 'Variant', 'NVarChar']);
-    const [v, e, n, cast] = r.rows[0];
-    assert.ok(typeof v === 'string' && /^\d+\.\d+\.\d+\.\d+$/.test(v), `ProductVersion ${v}`);
-    assert.strictEqual(typeof e, 'number', `EngineEdition ${e} (${typeof e}): an int inside the variant`);
-    assert.strictEqual(n, null);
-    assert.strictEqual(cast, v);
-  } finally {
-    c.close();
-  }
-});
+check('SERVERPROPERTY is sql_variant; CAST gives the base type', () => withConnection(async (c) => {
+  const r = await exec(c, "SELECT SERVERPROPERTY('ProductVersion') AS v, SERVERPROPERTY('EngineEdition') AS e, " +
+    "SERVERPROPERTY('NoSuchProperty') AS n, CAST(SERVERPROPERTY('ProductVersion') AS nvarchar(128)) AS c");
+  assert.deepStrictEqual(r.columns.map((x) => x.type.name), ['Variant', 'Variant', 'Variant', 'NVarChar']);
+  const [v, e, n, cast] = r.rows[0];
+  assert.ok(typeof v === 'string' && /^\d+\.\d+\.\d+\.\d+$/.test(v), `ProductVersion ${v}`);
+  assert.strictEqual(typeof e, 'number', `EngineEdition ${e} (${typeof e}): an int inside the variant`);
+  assert.strictEqual(n, null);
+  assert.strictEqual(cast, v);
+}));
 
 (async () => {
   let failed = 0;
