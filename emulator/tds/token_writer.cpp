@@ -170,11 +170,15 @@ void TokenWriter::response_items(const Response& response, Session& session, boo
   for (std::size_t i = 0; i < response.items.size(); ++i) {
     const ResponseItem& item = response.items[i];
     if (const auto* rs = std::get_if<ResultSet>(&item)) {
-      // One DONE per statement: the statement's own RowCount/StatementDone,
-      // when it follows, is the result set's DONE.
-      const bool done_follows = i + 1 < response.items.size() &&
-                                (std::holds_alternative<RowCount>(response.items[i + 1]) ||
-                                 std::holds_alternative<StatementDone>(response.items[i + 1]));
+      // One DONE per statement: the SELECT's own RowCount/StatementDone
+      // (CurCmd SELECT), when it follows, is the result set's DONE; a count
+      // of another statement (an UPDATE after it) keeps its own DONE.
+      bool done_follows = false;
+      if (i + 1 < response.items.size()) {
+        const ResponseItem& next = response.items[i + 1];
+        if (const auto* c = std::get_if<RowCount>(&next)) done_follows = c->command == 0xC1;
+        if (const auto* d = std::get_if<StatementDone>(&next)) done_follows = d->command == 0xC1;
+      }
       result_set(*rs, in_proc, !done_follows);
     } else if (const auto* rc = std::get_if<RowCount>(&item)) {
       if (rc->count >= 0)
