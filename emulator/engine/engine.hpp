@@ -44,10 +44,15 @@ struct Column {
   /// DateTime2 is datetime2(7), Float is float(53).
   int size = 256;
   bool nullable = true;
+  /// sql_variant (SERVERPROPERTY, DATABASEPROPERTYEX): each value is sent
+  /// with its own base type; \c type only types NULLs.
+  bool variant = false;
 };
 
-/// A result set. The TDS layer ends it with its own DONE carrying the row
-/// count (DONE_COUNT, CurCmd SELECT); do not add a RowCount item for it.
+/// A result set. Its statement's DONE is the RowCount (or, under SET NOCOUNT
+/// ON, the StatementDone) item that follows it, as SQL Server sends one DONE
+/// per statement; when neither follows, the TDS layer ends the result set
+/// with its own DONE carrying the row count (DONE_COUNT, CurCmd SELECT).
 struct ResultSet {
   std::vector<Column> columns;
   std::vector<std::vector<SqlValue>> rows;  ///< each row has columns.size() values
@@ -179,8 +184,18 @@ public:
   virtual std::optional<std::vector<Column>> describe(Session& session, const std::string& sql,
                                                       const std::vector<Param>& params) = 0;
 
-  /// BEGIN / COMMIT / ROLLBACK from a TRANSACTION_MANAGER request.
+  /// BEGIN / COMMIT / ROLLBACK from a TRANSACTION_MANAGER request. The
+  /// engine counts nesting: it sets session.transaction to 0 when the
+  /// outermost transaction ends (a COMMIT of a nested one leaves it open).
+  /// Transaction names and savepoints are handled by the TDS layer.
   virtual Response transaction(Session& session, TransactionRequest request) = 0;
+
+  /// sp_reset_connection (the RESETCONNECTION / RESETCONNECTION_SKIPTRAN
+  /// flag on a request's first packet), before the request runs: the
+  /// session's SET options back to their login values and, unless
+  /// \p keep_transaction, an open transaction rolled back (session.transaction
+  /// 0). The TDS layer restores the login's database itself.
+  virtual void reset(Session& session, bool keep_transaction) {}
 
   /// Called when a connection closes (free per-session state, roll back).
   virtual void disconnect(Session& session) {}

@@ -214,7 +214,12 @@ Datum Executor::eval_column(const Expr& e, const RowContext* row) {
 
 Datum Executor::eval_global(Frame& f, const Expr& e) {
   const std::string& n = e.name;
-  if (n == "@@SERVERNAME") return nvarchar_of(server_.name);
+  if (n == "@@SERVERNAME") {
+    // On a managed instance @@SERVERNAME is the instance's full DNS name (a
+    // documented T-SQL difference from SQL Server).
+    const bool mi = server_.personality == Personality::ManagedInstance && !server_.fqdn.empty();
+    return nvarchar_of(mi ? server_.fqdn : server_.name);
+  }
   if (n == "@@VERSION") return nvarchar_of(server_.version_banner(), 300);
   if (n == "@@SPID") return Datum::small(session_.spid, BaseType::SmallInt);
   if (n == "@@TRANCOUNT") return Datum::integer(data_.trancount);

@@ -48,7 +48,10 @@ void Executor::emit_info(const ErrorMessage& m) {
 void Executor::emit_result(const SelectResult& r) {
   if (describe_mode_) return;
   ResultSet rs;
-  for (std::size_t i = 0; i < r.names.size(); ++i) rs.columns.push_back(r.types[i].to_column(r.names[i]));
+  for (std::size_t i = 0; i < r.names.size(); ++i) {
+    rs.columns.push_back(r.types[i].to_column(r.names[i]));
+    if (i < r.variant.size() && r.variant[i]) rs.columns.back().variant = true;
+  }
   for (const auto& row : r.rows) {
     std::vector<SqlValue> vals;
     vals.reserve(row.size());
@@ -628,7 +631,10 @@ std::optional<std::vector<Column>> Executor::describe(std::string_view sql, cons
         }
         SelectResult r = run_select(f, sel, nullptr);
         std::vector<Column> cols;
-        for (std::size_t i = 0; i < r.names.size(); ++i) cols.push_back(r.types[i].to_column(r.names[i]));
+        for (std::size_t i = 0; i < r.names.size(); ++i) {
+          cols.push_back(r.types[i].to_column(r.names[i]));
+          if (i < r.variant.size() && r.variant[i]) cols.back().variant = true;
+        }
         out = cols;
         break;
       } else if (s->kind == StmtKind::Dbcc && static_cast<const DbccStmt&>(*s).command == "TRACESTATUS") {

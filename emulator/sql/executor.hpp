@@ -84,6 +84,10 @@ struct RowContext {
 struct SelectResult {
   std::vector<std::string> names;
   std::vector<TypeSpec> types;
+  /// Per column: its expression is sql_variant. \c types holds the values'
+  /// common base type (what comparisons and assignments inside the server
+  /// use); the client gets a sql_variant column.
+  std::vector<bool> variant;
   std::vector<std::vector<Datum>> rows;
 };
 

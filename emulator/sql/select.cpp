@@ -299,6 +299,7 @@ SelectResult Executor::run_select(Frame& f, const Select& s, const RowContext* o
   for (std::size_t i = 0; i < outs.size(); ++i) {
     const OutColumn& o = outs[i];
     TypeSpec t;
+    bool is_variant = false;
     if (!o.expr) {
       t = sources[static_cast<std::size_t>(o.source)].view->columns[static_cast<std::size_t>(o.column)].type;
     } else {
@@ -310,6 +311,7 @@ SelectResult Executor::run_select(Frame& f, const Select& s, const RowContext* o
           have = true;
         }
         if (t.base == BaseType::SqlVariant) {
+          is_variant = true;
           if (!d.is_null()) {
             t = underlying_type(d);
             break;
@@ -329,12 +331,16 @@ SelectResult Executor::run_select(Frame& f, const Select& s, const RowContext* o
           t = TypeSpec::of(BaseType::NVarChar, -1);
         }
       }
-      if (t.base == BaseType::SqlVariant) t = TypeSpec::of(BaseType::NVarChar, 4000);
+      if (t.base == BaseType::SqlVariant) {
+        is_variant = true;
+        t = TypeSpec::of(BaseType::NVarChar, 4000);
+      }
       if (t.base == BaseType::Null) t = TypeSpec::of(BaseType::Int);
       if (t.has_length() && t.length == 0) t.length = 1;
     }
     result.names.push_back(o.name);
     result.types.push_back(t);
+    result.variant.push_back(is_variant);
   }
   for (auto& p : produced) {
     for (std::size_t i = 0; i < p.values.size(); ++i) {

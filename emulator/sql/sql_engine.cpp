@@ -182,6 +182,17 @@ Response SqlEngine::transaction(Session& session, TransactionRequest request) {
   return r;
 }
 
+void SqlEngine::reset(Session& session, bool keep_transaction) {
+  auto lock = world_.lock();
+  sql::SessionData& data = session_data(session);
+  const int trancount = data.trancount;
+  data = sql::SessionData{};
+  if (keep_transaction)
+    data.trancount = trancount;
+  else
+    session.transaction = 0;
+}
+
 void SqlEngine::disconnect(Session& session) {
   auto lock = world_.lock();
   session.engine_data.reset();

@@ -44,6 +44,7 @@ public:
   std::optional<std::vector<Column>> describe(Session& session, const std::string& sql,
                                               const std::vector<Param>& params) override;
   Response transaction(Session& session, TransactionRequest request) override;
+  void reset(Session& session, bool keep_transaction) override;
   void disconnect(Session& session) override;
 
   EmulatorWorld& world() { return world_; }

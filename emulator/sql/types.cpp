@@ -226,6 +226,7 @@ Column TypeSpec::to_column(const std::string& column_name, bool nullable) const 
   Column c;
   c.name = column_name;
   c.nullable = nullable;
+  c.variant = base == BaseType::SqlVariant;
   switch (base) {
     case BaseType::Bit: c.type = SqlType::Bit; break;
     case BaseType::TinyInt:

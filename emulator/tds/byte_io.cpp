@@ -65,6 +65,12 @@ std::string ByteReader::ucs2(std::size_t chars) {
   return utf16le_to_utf8(p, chars * 2);
 }
 
+std::string ByteReader::b_varbyte_ucs2() {
+  const std::size_t n = u8();
+  if (n % 2 != 0) throw ProtocolError("a UTF-16 name of " + std::to_string(n) + " bytes (an odd count)");
+  return ucs2(n / 2);
+}
+
 void ByteWriter::u16le(std::uint16_t v) {
   buf_.push_back(static_cast<std::uint8_t>(v));
   buf_.push_back(static_cast<std::uint8_t>(v >> 8));

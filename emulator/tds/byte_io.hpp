@@ -45,6 +45,9 @@ public:
   std::string b_varchar() { return ucs2(u8()); }
   /// US_VARCHAR: u16 character count then UTF-16LE.
   std::string us_varchar() { return ucs2(u16le()); }
+  /// B_USVARBYTE text: u8 *byte* count then UTF-16LE (the transaction name of
+  /// a TRANSACTION_MANAGER request). Throws ProtocolError for an odd count.
+  std::string b_varbyte_ucs2();
 
 private:
   void need(std::size_t n) const;

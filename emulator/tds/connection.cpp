@@ -87,8 +87,13 @@ private:
     return std::min<std::size_t>(kMaxPacketSize, std::max<std::size_t>(packet_size_ * 2, 8192));
   }
 
-  /// Sends a reply, watching for an ATTENTION between packets: when one
-  /// arrives, the rest is dropped at the next token boundary and DONE_ATTN ends it.
+  /// Sends a reply, watching for an ATTENTION between packets. When one
+  /// arrives, the reply to the cancelled request is cut at the next token
+  /// boundary and ended there (a final DONE closes it when the cut dropped
+  /// its last one, or when nothing had been sent yet), and the attention
+  /// acknowledgement, DONE with DONE_ATTN, follows as a message of its own,
+  /// as SQL Server answers (clients such as tedious read the reply to the
+  /// request first, then wait for a separate acknowledgement).
   void send_reply(const Bytes& data, const std::vector<std::size_t>& starts) {
     const std::size_t chunk = packet_size_ - kHeaderSize;
     std::uint8_t id = 1;
@@ -107,13 +112,16 @@ private:
               break;
             }
           Bytes tail(data.begin() + static_cast<std::ptrdiff_t>(off), data.begin() + static_cast<std::ptrdiff_t>(cut));
-          Bytes attn = done_token(done_status::kAttn, tds_version_);
-          tail.insert(tail.end(), attn.begin(), attn.end());
+          if (cut < data.size() || off == 0) {
+            Bytes end = done_token(done_status::kFinal, tds_version_);
+            tail.insert(tail.end(), end.begin(), end.end());
+          }
           for (std::size_t o = 0; o < tail.size(); o += chunk) {
             std::size_t len = std::min(chunk, tail.size() - o);
             bool last = o + len == tail.size();
             channel_.write_packet(packet_type::kReply, last ? packet_status::kEom : 0, spid(), id++, tail.data() + o, len);
           }
+          send(done_token(done_status::kAttn, tds_version_));
           return;
         }
         channel_.unread_packet(std::move(*p));  // the next request, sent early: keep it
@@ -207,6 +215,9 @@ private:
         }
       }
       try {
+        if ((msg->status & (packet_status::kResetConnection | packet_status::kResetConnectionSkipTran)) != 0 &&
+            msg->type != packet_type::kAttention)
+          reset_session((msg->status & packet_status::kResetConnection) == 0, tw);
         switch (msg->type) {
           case packet_type::kSqlBatch:
             failed = handler.sql_batch(decode_sql_batch(msg->payload, all_headers), tw);
@@ -232,6 +243,28 @@ private:
       Bytes reply = tw.finish(failed);
       send_reply(reply, tw.token_starts());
     }
+  }
+
+  /// sp_reset_connection, asked for by the RESETCONNECTION flag (or
+  /// RESETCONNECTION_SKIPTRAN, \p keep_transaction) of a request's first
+  /// packet, before the request runs: the engine restores the SET options and
+  /// rolls back an open transaction (ENVCHANGE 10), the session returns to the
+  /// login's database (ENVCHANGE 1 when it had moved), and ENVCHANGE 18
+  /// acknowledges the reset.
+  void reset_session(bool keep_transaction, TokenWriter& tw) {
+    const std::uint64_t before = session_.transaction;
+    server_.engine.reset(session_, keep_transaction);
+    if (!keep_transaction) session_.transaction = 0;
+    if (before != 0 && session_.transaction == 0) {
+      Bytes old(8);
+      for (int i = 0; i < 8; ++i) old[i] = static_cast<std::uint8_t>(before >> (8 * i));
+      tw.envchange_bytes(envchange::kRollbackTran, {}, old);
+    }
+    if (session_.database != login_database_) {
+      tw.envchange(envchange::kDatabase, login_database_, session_.database);
+      session_.database = login_database_;
+    }
+    tw.envchange_bytes(envchange::kResetAck, {}, {});
   }
 
   /// Answers LOGIN7; false when the connection must end.
@@ -284,6 +317,7 @@ private:
     session_.login = l.user;
     session_.application = l.app_name;
     session_.database = !result.database.empty() ? result.database : !l.database.empty() ? l.database : "master";
+    login_database_ = session_.database;
     logged_in_ = true;
 
     tw.envchange(envchange::kDatabase, session_.database, "master");
@@ -347,6 +381,7 @@ private:
   std::size_t packet_size_ = kDefaultPacketSize;
   bool can_send_errors_ = true;
   bool logged_in_ = false;
+  std::string login_database_;  ///< where sp_reset_connection returns the session
   bool reset_ = false;  ///< closed by an injected fault: no graceful close
   std::string last_error_;
 };

@@ -34,6 +34,9 @@ std::uint16_t builtin_id(const RpcCall& c) {
   return 0;
 }
 
+/// Transaction and savepoint names compare like identifiers (case-insensitively).
+bool iequal_name(const std::string& a, const std::string& b) { return lower(a) == lower(b); }
+
 bool is_text(const RpcParam& p) { return !p.value.is_null() && p.value.type() == SqlType::NVarChar; }
 
 Bytes descriptor_bytes(std::uint64_t d) {
@@ -268,22 +271,63 @@ void RequestHandler::procedure(const RpcCall& c, TokenWriter& tw) {
 }
 
 bool RequestHandler::transaction_manager(const TransactionManagerRequest& t, TokenWriter& tw) {
-  auto begin = [&]() -> bool {
+  // Savepoints and the outermost transaction's name belong to one
+  // transaction: forget them once it ended (also by a COMMIT in a batch).
+  if (session_.transaction == 0 || session_.transaction != named_transaction_) {
+    transaction_name_.clear();
+    savepoints_.clear();
+  }
+  auto begin = [&](const std::string& name) -> bool {
+    const bool outermost = session_.transaction == 0;
     Response r = guarded([&] { return engine_.transaction(session_, TransactionRequest::Begin); });
     tw.response_items(r, session_, false);
     if (r.failed) return false;
     if (session_.transaction == 0) session_.transaction = next_transaction_++;
-    tw.envchange_bytes(envchange::kBeginTran, descriptor_bytes(session_.transaction), {});
+    if (outermost) {
+      transaction_name_ = name;
+      savepoints_.clear();
+      tw.envchange_bytes(envchange::kBeginTran, descriptor_bytes(session_.transaction), {});
+    }
+    named_transaction_ = session_.transaction;
+    return true;
+  };
+  auto fail = [&](int number, const std::string& text) {
+    Message m;
+    m.number = number;
+    m.severity = 16;
+    m.state = 1;
+    m.text = text;
+    tw.message(m);
     return true;
   };
   bool failed = false;
   switch (t.type) {
     case 5:
-      failed = !begin();
+      failed = !begin(t.name);
+      break;
+    case 9:  // SAVE TRANSACTION name
+      if (session_.transaction == 0)
+        failed = fail(628, "Cannot issue SAVE TRANSACTION when there is no active transaction.");
+      else if (t.name.empty())
+        failed = fail(50000, "The emulator needs a savepoint name in SAVE TRANSACTION.");
+      else
+        savepoints_.push_back(t.name);
       break;
     case 7:
     case 8: {
       const bool commit = t.type == 7;
+      if (!commit && !t.name.empty() && session_.transaction != 0 && !iequal_name(t.name, transaction_name_)) {
+        // ROLLBACK TRANSACTION savepoint: back to the newest savepoint of that
+        // name; the transaction stays open.
+        auto it = std::find_if(savepoints_.rbegin(), savepoints_.rend(),
+                               [&](const std::string& n) { return iequal_name(n, t.name); });
+        if (it == savepoints_.rend()) {
+          failed = fail(6401, "Cannot roll back " + t.name + ". No transaction or savepoint of that name was found.");
+          break;
+        }
+        savepoints_.erase(it.base(), savepoints_.end());
+        break;
+      }
       const std::uint64_t old = session_.transaction;
       Response r = guarded([&] {
         return engine_.transaction(session_, commit ? TransactionRequest::Commit : TransactionRequest::Rollback);
@@ -293,17 +337,21 @@ bool RequestHandler::transaction_manager(const TransactionManagerRequest& t, Tok
         failed = true;
         break;
       }
-      session_.transaction = 0;
-      if (old != 0)
+      if (!commit) session_.transaction = 0;
+      if (old != 0 && session_.transaction == 0) {
         tw.envchange_bytes(commit ? envchange::kCommitTran : envchange::kRollbackTran, {}, descriptor_bytes(old));
-      if (t.begin_new) failed = !begin();
+        transaction_name_.clear();
+        savepoints_.clear();
+      }
+      if (t.begin_new) failed = !begin(t.new_name);
       break;
     }
     default: {
       Message m;
-      m.number = 50000;  // no SQL Server message fits: DTC/savepoint requests are not emulated
+      m.number = 50000;  // no SQL Server message fits: DTC requests are not emulated
       m.severity = 16;
-      m.text = "The emulator does not support transaction manager request type " + std::to_string(t.type) + ".";
+      m.text = "The emulator does not support transaction manager request type " + std::to_string(t.type) +
+               " (distributed transactions).";
       tw.message(m);
       failed = true;
       break;

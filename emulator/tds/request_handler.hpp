@@ -5,7 +5,8 @@
 /// into tokens: SQL_BATCH -> execute; RPC sp_executesql / sp_prepare /
 /// sp_execute / sp_prepexec / sp_unprepare (by ProcID or name) with the
 /// connection's prepared-statement handles; any other procedure ->
-/// execute_procedure; TRANSACTION_MANAGER -> transaction + ENVCHANGE 8/9/10.
+/// execute_procedure; TRANSACTION_MANAGER -> transaction + ENVCHANGE 8/9/10,
+/// with named transactions and savepoints (SAVE, ROLLBACK to a savepoint).
 ///
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -66,6 +67,11 @@ private:
   std::uint32_t tds_version_;
   std::atomic<std::uint64_t>& next_transaction_;
   std::map<std::int32_t, Prepared> prepared_;
+  /// TRANSACTION_MANAGER names: the outermost transaction's name and its
+  /// savepoints (oldest first), for the transaction \c named_transaction_.
+  std::string transaction_name_;
+  std::vector<std::string> savepoints_;
+  std::uint64_t named_transaction_ = 0;
   std::int32_t next_handle_ = 1;
 };
 

@@ -101,19 +101,19 @@ TransactionManagerRequest decode_transaction_manager(const Bytes& payload, bool 
   switch (t.type) {
     case 5:  // TM_BEGIN_XACT
       t.isolation_level = r.u8();
-      t.name = r.b_varchar();
+      t.name = r.b_varbyte_ucs2();
       break;
     case 7:  // TM_COMMIT_XACT
     case 8:  // TM_ROLLBACK_XACT
-      t.name = r.b_varchar();
+      t.name = r.b_varbyte_ucs2();
       t.begin_new = (r.u8() & 0x01) != 0;
       if (t.begin_new) {
         t.new_isolation_level = r.u8();
-        t.new_name = r.b_varchar();
+        t.new_name = r.b_varbyte_ucs2();
       }
       break;
     case 9:  // TM_SAVE_XACT
-      t.name = r.b_varchar();
+      t.name = r.b_varbyte_ucs2();
       break;
     default:
       break;  // DTC requests: the caller answers "not supported"

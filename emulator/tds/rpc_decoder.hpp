@@ -69,7 +69,7 @@ struct TransactionManagerRequest {
   AllHeaders headers;
   std::uint16_t type = 0;  ///< 5 BEGIN, 7 COMMIT, 8 ROLLBACK, 9 SAVE, 0/1/6 DTC
   std::uint8_t isolation_level = 0;
-  std::string name;
+  std::string name;  ///< B_USVARBYTE on the wire: its length counts bytes, as clients write it
   bool begin_new = false;  ///< COMMIT/ROLLBACK with fBeginXact
   std::uint8_t new_isolation_level = 0;
   std::string new_name;

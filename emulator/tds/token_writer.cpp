@@ -108,11 +108,12 @@ void TokenWriter::row(const std::vector<ColumnFormat>& columns, const std::vecto
   }
 }
 
-void TokenWriter::result_set(const ResultSet& rs, bool in_proc) {
+void TokenWriter::result_set(const ResultSet& rs, bool in_proc, bool with_done) {
   std::vector<ColumnFormat> formats;
   formats.reserve(rs.columns.size());
   for (std::size_t i = 0; i < rs.columns.size(); ++i)
     formats.push_back(column_format(rs.columns[i], rs.rows, i, tds_version_));
+  for (auto& f : formats) f.collation = collation_;
   // Encode into a scratch writer first so a bad value cannot leave half a
   // result set behind.
   TokenWriter scratch(identity_, tds_version_);
@@ -122,7 +123,7 @@ void TokenWriter::result_set(const ResultSet& rs, bool in_proc) {
   for (std::size_t s : scratch.starts_) starts_.push_back(base + s);
   w_.bytes(scratch.w_.buffer());
   last_was_done_ = false;
-  done(in_proc ? token::kDoneInProc : token::kDone, done_status::kCount, 0xC1, rs.rows.size());
+  if (with_done) done(in_proc ? token::kDoneInProc : token::kDone, done_status::kCount, 0xC1, rs.rows.size());
 }
 
 void TokenWriter::done(std::uint8_t token_type, std::uint16_t status, std::uint16_t command, std::uint64_t rows) {
@@ -166,9 +167,19 @@ void TokenWriter::return_value(std::uint16_t ordinal, const std::string& name, c
 
 void TokenWriter::response_items(const Response& response, Session& session, bool in_proc) {
   const std::uint8_t done_token = in_proc ? token::kDoneInProc : token::kDone;
-  for (const auto& item : response.items) {
+  for (std::size_t i = 0; i < response.items.size(); ++i) {
+    const ResponseItem& item = response.items[i];
     if (const auto* rs = std::get_if<ResultSet>(&item)) {
-      result_set(*rs, in_proc);
+      // One DONE per statement: the SELECT's own RowCount/StatementDone
+      // (CurCmd SELECT), when it follows, is the result set's DONE; a count
+      // of another statement (an UPDATE after it) keeps its own DONE.
+      bool done_follows = false;
+      if (i + 1 < response.items.size()) {
+        const ResponseItem& next = response.items[i + 1];
+        if (const auto* c = std::get_if<RowCount>(&next)) done_follows = c->command == 0xC1;
+        if (const auto* d = std::get_if<StatementDone>(&next)) done_follows = d->command == 0xC1;
+      }
+      result_set(*rs, in_proc, !done_follows);
     } else if (const auto* rc = std::get_if<RowCount>(&item)) {
       if (rc->count >= 0)
         done(done_token, done_status::kCount, rc->command, static_cast<std::uint64_t>(rc->count));

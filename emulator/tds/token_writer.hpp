@@ -34,7 +34,7 @@ constexpr std::uint16_t kFinal = 0x00, kMore = 0x01, kError = 0x02, kInXact = 0x
 
 namespace envchange {
 constexpr std::uint8_t kDatabase = 1, kLanguage = 2, kPacketSize = 4, kCollation = 7, kBeginTran = 8,
-                       kCommitTran = 9, kRollbackTran = 10;
+                       kCommitTran = 9, kRollbackTran = 10, kResetAck = 18;
 }
 
 class TokenWriter {
@@ -48,8 +48,9 @@ public:
   void message(const Message& m);
   void colmetadata(const std::vector<ColumnFormat>& columns);
   void row(const std::vector<ColumnFormat>& columns, const std::vector<SqlValue>& values);
-  /// COLMETADATA + rows + DONE[INPROC](COUNT, SELECT, n).
-  void result_set(const ResultSet& rs, bool in_proc);
+  /// COLMETADATA + rows, then (unless \p with_done is false: the statement's
+  /// DONE follows from the caller) DONE[INPROC](COUNT, SELECT, n).
+  void result_set(const ResultSet& rs, bool in_proc, bool with_done = true);
   void done(std::uint8_t token, std::uint16_t status, std::uint16_t command, std::uint64_t rows);
   void return_status(std::int32_t value);
   void return_value(std::uint16_t ordinal, const std::string& name, const SqlValue& value, SqlType hint,

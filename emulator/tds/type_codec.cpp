@@ -464,6 +464,12 @@ ColumnFormat column_format(const Column& column, const std::vector<std::vector<S
   f.name = column.name;
   f.nullable = column.nullable;
   const bool has_max = tds_version >= kTds72;
+  if (column.variant) {
+    f.kind = Kind::Variant;
+    f.length = 0;
+    f.tds_version = tds_version;
+    return f;
+  }
   switch (column.type) {
     case SqlType::Null:
     case SqlType::Int: f.kind = Kind::IntN; f.length = 4; break;
@@ -522,6 +528,7 @@ void write_type_info(ByteWriter& w, const ColumnFormat& f, const Collation& coll
     case Kind::BitN: w.u8(kBitN); w.u8(1); break;
     case Kind::FltN: w.u8(kFltN); w.u8(8); break;
     case Kind::DateTime2: w.u8(kDateTime2N); w.u8(7); break;
+    case Kind::Variant: w.u8(kVariant); w.u32le(8016); break;  // SQL Server's sql_variant maximum
     case Kind::NVarChar: w.u8(kNVarChar); w.u16le(f.length); coll(); break;
     case Kind::NVarCharMax: w.u8(kNVarChar); w.u16le(0xFFFF); coll(); break;
     case Kind::VarBinary: w.u8(kBigVarBinary); w.u16le(f.length); break;
@@ -545,6 +552,61 @@ void write_type_info(ByteWriter& w, const ColumnFormat& f, const Collation& coll
 void write_value(ByteWriter& w, const ColumnFormat& f, const SqlValue& v) {
   const bool null = v.is_null();
   switch (f.kind) {
+    case Kind::Variant: {
+      // u32 length (0: NULL), then the base type, its property bytes, the data.
+      if (null) return w.u32le(0);
+      ByteWriter body;
+      switch (v.type()) {
+        case SqlType::Int: body.u8(kInt4); body.u8(0); body.i32le(static_cast<std::int32_t>(v.as_int64())); break;
+        case SqlType::BigInt: body.u8(kInt8); body.u8(0); body.u64le(static_cast<std::uint64_t>(v.as_int64())); break;
+        case SqlType::Bit: body.u8(kBit); body.u8(0); body.u8(v.as_int64() != 0 ? 1 : 0); break;
+        case SqlType::Float: {
+          double d = to_double(v);
+          std::uint64_t bits;
+          std::memcpy(&bits, &d, 8);
+          body.u8(kFlt8);
+          body.u8(0);
+          body.u64le(bits);
+          break;
+        }
+        case SqlType::VarBinary: {
+          Bytes b = to_bytes(v);
+          if (b.size() > 8000) throw std::invalid_argument("a sql_variant holds at most 8000 bytes");
+          body.u8(kBigVarBinary);
+          body.u8(2);
+          body.u16le(8000);
+          body.bytes(b);
+          break;
+        }
+        case SqlType::DateTime2:
+          if (f.tds_version >= 0x730A0003) {
+            ColumnFormat dt;
+            dt.kind = Kind::DateTime2;
+            ByteWriter inner;
+            write_value(inner, dt, v);  // u8 length 8, then the 8 bytes
+            body.u8(kDateTime2N);
+            body.u8(1);
+            body.u8(7);  // scale
+            body.bytes(inner.buffer().data() + 1, inner.buffer().size() - 1);
+            break;
+          }
+          [[fallthrough]];
+        default: {
+          std::string text = v.type() == SqlType::DateTime2 ? datetime_text(v.as_datetime()) : to_text(v);
+          Bytes u = utf8_to_utf16le(text);
+          if (u.size() > 8000) throw std::invalid_argument("a sql_variant holds at most 4000 characters");
+          body.u8(kNVarChar);
+          body.u8(7);
+          body.u16le(8000);
+          for (auto b : f.collation.bytes) body.u8(b);
+          body.bytes(u);
+          break;
+        }
+      }
+      w.u32le(static_cast<std::uint32_t>(body.size()));
+      w.bytes(body.buffer());
+      return;
+    }
     case Kind::IntN: {
       if (null) return w.u8(0);
       std::int64_t x = to_int64(v);

@@ -30,7 +30,7 @@ constexpr std::uint8_t kGuid = 0x24, kIntN = 0x26, kDecimal = 0x37, kNumeric = 0
 constexpr std::uint8_t kChar = 0x2F, kVarChar = 0x27, kBinary = 0x2D, kVarBinary = 0x25;
 constexpr std::uint8_t kBigVarBinary = 0xA5, kBigVarChar = 0xA7, kBigBinary = 0xAD, kBigChar = 0xAF,
                        kNVarChar = 0xE7, kNChar = 0xEF;
-constexpr std::uint8_t kText = 0x23, kImage = 0x22, kNText = 0x63, kXml = 0xF1;
+constexpr std::uint8_t kText = 0x23, kImage = 0x22, kNText = 0x63, kXml = 0xF1, kVariant = 0x62;
 }  // namespace tds_type
 
 /// A decoded TYPE_INFO.
@@ -57,12 +57,16 @@ std::string type_name(std::uint8_t type);
 
 /// How one result column goes on the wire.
 struct ColumnFormat {
-  enum class Kind { IntN, BitN, FltN, NVarChar, NVarCharMax, NText, VarBinary, VarBinaryMax, Image, DateTime2 };
+  enum class Kind { IntN, BitN, FltN, NVarChar, NVarCharMax, NText, VarBinary, VarBinaryMax, Image, DateTime2, Variant };
   Kind kind = Kind::IntN;
   std::uint16_t length = 4;  ///< IntN/FltN size; NVarChar/VarBinary max bytes
   std::string name;
   bool nullable = true;
   bool datetime_as_text = false;  ///< DateTime2 sent as NVARCHAR(27) to pre-7.3 clients
+  /// Variant: the collation of character values (the server's), and the
+  /// TDS version (datetime2 values become text before 7.3).
+  Collation collation;
+  std::uint32_t tds_version = 0;
 };
 
 /// The format for \p column, widened to MAX when a value in \p rows does not

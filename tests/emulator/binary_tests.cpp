@@ -74,7 +74,7 @@ TEST_CASE("milink-emulator prints its ports and serves tsql with and without TLS
   CHECK(tls.out.find("sqlbox1") != std::string::npos);
   // The managed instance requires encryption.
   auto mi = tsql(emu.dir, emu.mi_port, "Emulator#Passw0rd", "SELECT @@SERVERNAME", "require");
-  CHECK(mi.out.find("mi1") != std::string::npos);
+  CHECK(mi.out.find("mi1.abc123def456.database.windows.net") != std::string::npos);  // the full DNS name
   auto wrong = tsql(emu.dir, emu.sql_port, "not-the-password", "SELECT 1", "off");
   CHECK((wrong.out + wrong.err).find("Login failed for user 'sa'") != std::string::npos);
   CHECK(emu.stop() == 0);

@@ -159,7 +159,8 @@ TEST_CASE("the sa-password option replaces sa's password on both servers", "[emu
   emutest::Running env(options);
   auto sql = env.open("sqlserver");
   auto mi = env.open("managed_instance");
-  CHECK(emutest::run(*mi, "SELECT @@SERVERNAME").sets.at(0).rows.at(0).at(0).as_string() == "mi1");
+  CHECK(emutest::run(*mi, "SELECT @@SERVERNAME").sets.at(0).rows.at(0).at(0).as_string() ==
+        "mi1.abc123def456.database.windows.net");
 
   // The old default password no longer works, and the error says why without showing it.
   milink::sdk::Value root = env.config.root;

@@ -81,7 +81,8 @@ TEST_CASE("built-in functions: SERVERPROPERTY, @@ globals, DB_NAME, DB_ID, CERT_
   CHECK(scalar(fx.ok("SELECT CASE WHEN SERVERPROPERTY('IsHadrEnabled') = 1 THEN 'on' ELSE 'off' END")).as_string() == "on");
   CHECK(scalar(fx.ok("SELECT CAST(SERVERPROPERTY('EngineEdition') AS int)")).as_int64() == 3);
   CHECK(scalar(fx.ok_mi("SELECT SERVERPROPERTY('EngineEdition')")).as_int64() == 8);
-  CHECK(scalar(fx.ok_mi("SELECT @@SERVERNAME")).as_string() == "mi1");
+  // On a managed instance @@SERVERNAME is the full DNS name.
+  CHECK(scalar(fx.ok_mi("SELECT @@SERVERNAME")).as_string() == "mi1.abc123def456.database.windows.net");
   std::string version = scalar(fx.ok("SELECT @@VERSION")).as_string();
   CHECK(version.rfind("Microsoft SQL Server 2019 (RTM-CU15) (KB5008996) - 15.0.4198.2 (X64)", 0) == 0);
   CHECK(version.find("Developer Edition (64-bit) on Windows") != std::string::npos);

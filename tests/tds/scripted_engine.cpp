@@ -204,8 +204,14 @@ std::optional<std::vector<Column>> ScriptedEngine::describe(Session& session, co
 Response ScriptedEngine::transaction(Session& session, TransactionRequest request) {
   switch (request) {
     case TransactionRequest::Begin: ++begins; break;
-    case TransactionRequest::Commit: ++commits; break;
-    case TransactionRequest::Rollback: ++rollbacks; break;
+    case TransactionRequest::Commit:
+      ++commits;
+      session.transaction = 0;  // no nesting here: every COMMIT ends the transaction
+      break;
+    case TransactionRequest::Rollback:
+      ++rollbacks;
+      session.transaction = 0;
+      break;
   }
   return {};
 }

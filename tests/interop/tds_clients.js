@@ -1,0 +1,161 @@
+// Drives the emulator's SQL Server with the Node.js TDS clients tedious and
+// mssql, as they work against a real SQL Server. Prints "PASS name" or
+// "FAIL name: why" per check; tests/interop/interop_tests.cpp runs it and
+// asserts every check passed.
+//
+// Environment: MILINK_INTEROP_PORT, MILINK_INTEROP_PASSWORD (sa), and the
+// emulator started with the fault "sql:latency=1500@2" so that the second
+// SQL request (the first one after tedious's initial SET batch) is answered
+// late and the cancel check can cancel it while the server works on it.
+'use strict';
+const assert = require('assert');
+const { Connection, Request } = require('tedious');
+const mssql = require('mssql');
+
+const port = Number(process.env.MILINK_INTEROP_PORT);
+const password = process.env.MILINK_INTEROP_PASSWORD;
+
+const options = {
+  server: '127.0.0.1',
+  authentication: { type: 'default', options: { userName: 'sa', password } },
+  options: { port, encrypt: false, trustServerCertificate: false, requestTimeout: 15000, connectTimeout: 15000 },
+};
+
+function connect() {
+  return new Promise((resolve, reject) => {
+    const c = new Connection(options);
+    c.on('error', () => {});
+    c.connect((err) => (err ? reject(err) : resolve(c)));
+  });
+}
+
+/** Runs one batch; resolves { rowCount, rows, columns } or rejects with the error. */
+function exec(c, sql, onRequest) {
+  return new Promise((resolve, reject) => {
+    const rows = [];
+    let columns = [];
+    const r = new Request(sql, (err, rowCount) => (err ? reject(err) : resolve({ rowCount, rows, columns })));
+    r.on('columnMetadata', (cols) => { columns = cols; });
+    r.on('row', (cols) => rows.push(cols.map((x) => x.value)));
+    c.execSql(r);
+    if (onRequest) onRequest(r);
+  });
+}
+
+const call = (c, method, ...args) =>
+  new Promise((resolve, reject) => c[method]((err) => (err ? reject(err) : resolve()), ...args));
+
+const scalar = async (c, sql) => (await exec(c, sql)).rows[0][0];
+
+/** Runs fn on a fresh connection, closed afterwards. */
+async function withConnection(fn) {
+  const c = await connect();
+  try {
+    return await fn(c);
+  } finally {
+    c.close();
+  }
+}
+
+/** The error \p promise rejects with, or undefined when it resolves. */
+async function failure(promise) {
+  try {
+    await promise;
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
+
+const checks = [];
+const check = (name, fn) => checks.push({ name, fn });
+
+// Cancel first: the fault plan delays the second SQL request of the run.
+check('cancel: the reply to the cancelled request, then the acknowledgement', () => withConnection(async (c) => {
+  let err = await failure(exec(c, 'SELECT 1 AS n', (r) => setTimeout(() => c.cancel(), 200)));
+  assert.ok(err, 'the cancelled request did not fail');
+  assert.strictEqual(err.code, 'ECANCEL', `expected ECANCEL, got ${err.code}: ${err.message}`);
+  // The session goes on.
+  assert.strictEqual(await scalar(c, 'SELECT 42 AS n'), 42);
+}));
+
+check('row count: a one-row SELECT reports 1 row (one DONE per statement)', () => withConnection(async (c) => {
+  const r = await exec(c, "SELECT name FROM sys.databases WHERE name = N'master'");
+  assert.strictEqual(r.rows.length, 1);
+  assert.strictEqual(r.rowCount, 1, `rowCount ${r.rowCount}`);
+  const two = await exec(c, 'SELECT 1 AS a; SELECT 2 AS b');
+  assert.strictEqual(two.rowCount, 2, `two one-row SELECTs: rowCount ${two.rowCount}`);
+}));
+
+check('row count: mssql rowsAffected is [1] for a one-row SELECT', async () => {
+  const pool = await new mssql.ConnectionPool({
+    server: '127.0.0.1', port, user: 'sa', password,
+    options: { encrypt: false, trustServerCertificate: false },
+  }).connect();
+  try {
+    const r = await pool.request().query('SELECT 1 AS x');
+    assert.deepStrictEqual(r.rowsAffected, [1]);
+    assert.deepStrictEqual(r.recordset, [{ x: 1 }]);
+  } finally {
+    await pool.close();
+  }
+});
+
+check('transactions: named BEGIN, SAVE, ROLLBACK to the savepoint, COMMIT', () => withConnection(async (c) => {
+  await call(c, 'beginTransaction', 'milink_tx');
+  assert.strictEqual(await scalar(c, 'SELECT @@TRANCOUNT'), 1);
+  await call(c, 'saveTransaction', 'savepoint_1');
+  await call(c, 'rollbackTransaction', 'savepoint_1');
+  assert.strictEqual(await scalar(c, 'SELECT @@TRANCOUNT'), 1, 'rolling back to a savepoint ended the transaction');
+  let err = await failure(call(c, 'rollbackTransaction', 'no_such_savepoint'));
+  assert.ok(err, 'rolling back to an unknown savepoint succeeded');
+  assert.strictEqual(err.number, 6401, `error ${err.number}: ${err.message}`);
+  await call(c, 'commitTransaction', 'milink_tx');
+  assert.strictEqual(await scalar(c, 'SELECT @@TRANCOUNT'), 0);
+  // The same, rolled back by its name.
+  await call(c, 'beginTransaction', 'second');
+  await call(c, 'rollbackTransaction', 'second');
+  assert.strictEqual(await scalar(c, 'SELECT @@TRANCOUNT'), 0);
+  // A savepoint needs a transaction.
+  err = await failure(call(c, 'saveTransaction', 'outside'));
+  assert.ok(err && err.number === 628, `SAVE outside a transaction: ${err && err.message}`);
+}));
+
+check('reset: database, SET options and open transactions return to the login state', () => withConnection(async (c) => {
+  const login_db = await scalar(c, 'SELECT DB_NAME()');
+  await exec(c, 'USE msdb; SET NOCOUNT ON; BEGIN TRANSACTION');
+  assert.strictEqual(await scalar(c, 'SELECT DB_NAME()'), 'msdb');
+  assert.strictEqual(await scalar(c, 'SELECT @@TRANCOUNT'), 1);
+  const nocount = await exec(c, 'SELECT 1 AS n');
+  assert.ok(!nocount.rowCount, `SET NOCOUNT ON: rowCount ${nocount.rowCount}`);
+  await new Promise((resolve, reject) => c.reset((err) => (err ? reject(err) : resolve())));
+  // tedious sends the RESETCONNECTION flag with the next request.
+  const r = await exec(c, 'SELECT DB_NAME() AS db, @@TRANCOUNT AS trancount');
+  assert.deepStrictEqual(r.rows[0], [login_db, 0]);
+  assert.strictEqual(r.rowCount, 1, 'SET NOCOUNT ON survived the reset');
+}));
+
+check('SERVERPROPERTY is sql_variant; CAST gives the base type', () => withConnection(async (c) => {
+  const r = await exec(c, "SELECT SERVERPROPERTY('ProductVersion') AS v, SERVERPROPERTY('EngineEdition') AS e, " +
+    "SERVERPROPERTY('NoSuchProperty') AS n, CAST(SERVERPROPERTY('ProductVersion') AS nvarchar(128)) AS c");
+  assert.deepStrictEqual(r.columns.map((x) => x.type.name), ['Variant', 'Variant', 'Variant', 'NVarChar']);
+  const [v, e, n, cast] = r.rows[0];
+  assert.ok(typeof v === 'string' && /^\d+\.\d+\.\d+\.\d+$/.test(v), `ProductVersion ${v}`);
+  assert.strictEqual(typeof e, 'number', `EngineEdition ${e} (${typeof e}): an int inside the variant`);
+  assert.strictEqual(n, null);
+  assert.strictEqual(cast, v);
+}));
+
+(async () => {
+  let failed = 0;
+  for (const { name, fn } of checks) {
+    try {
+      await fn();
+      console.log(`PASS ${name}`);
+    } catch (e) {
+      failed++;
+      console.log(`FAIL ${name}: ${e && e.stack ? e.stack : e}`);
+    }
+  }
+  process.exit(failed ? 1 : 0);
+})();
