@@ -2,7 +2,7 @@
 
 #include <milink/link/diagnosis.hpp>
 
-#include <cctype>
+#include <Poco/String.h>
 
 namespace milink::status {
 
@@ -24,10 +24,7 @@ int Report::exit_code() const {
 }
 
 namespace {
-std::string upper(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
+std::string upper(const std::string& s) { return Poco::toUpper(s); }
 }  // namespace
 
 std::string LinkRow::sql_server_role() const {
