@@ -22,19 +22,21 @@ void flag(LinkRow& row, Severity s, const std::string& state, const std::string&
   row.problems.push_back(problem);
 }
 
-void judge(LinkRow& row, const Thresholds& t) {
+/// \p sql_known / \p arm_known: that side was read (a link missing from a
+/// side that could not be read is not half-built).
+void judge(LinkRow& row, const Thresholds& t, bool sql_known, bool arm_known) {
   row.state = "healthy";
   if (!row.on_sql_server && !row.in_azure) {
     flag(row, Severity::Critical, "absent",
          "no link on SQL Server or in Azure for this database; create it (workflows/replicate-database.json)");
     return;
   }
-  if (!row.on_sql_server)
+  if (!row.on_sql_server && sql_known)
     flag(row, Severity::Critical, "half-built",
          "Azure has the link but SQL Server has no distributed availability group \"" + row.name +
              "\"; re-run the link workflow (its dag step creates it) or remove the link "
              "(workflows/remove-link.json)");
-  if (!row.in_azure)
+  if (!row.in_azure && arm_known)
     flag(row, Severity::Critical, "half-built",
          "SQL Server has the distributed availability group \"" + row.name +
              "\" but Azure has no link of that name; re-run the link workflow (its arm-link step creates it) or "
@@ -59,7 +61,8 @@ void judge(LinkRow& row, const Thresholds& t) {
 
   // Connected? Both sides say so when they know.
   std::string connected = row.connected_state();
-  if (!connected.empty() && connected != "CONNECTED" && row.on_sql_server && row.in_azure) {
+  const bool both = (row.on_sql_server || !sql_known) && (row.in_azure || !arm_known);
+  if (!connected.empty() && connected != "CONNECTED" && both) {
     int n = row.last_error_number();
     flag(row, Severity::Critical, "disconnected",
          with_remedy("the managed instance is not connected (" + connected + ")" +
@@ -154,12 +157,9 @@ Report assess(const std::optional<SqlSide>& sql, const std::optional<ArmSide>& a
       it->azure = a.view;
       if (it->database.empty()) it->database = a.view.database;
     }
-  // A side that could not be read says nothing about one-sidedness.
   for (auto& row : rows) {
     if (!wanted(databases, row.database)) continue;
-    if (!sql) row.on_sql_server = row.on_sql_server || !row.in_azure;
-    if (!arm) row.in_azure = row.in_azure || !row.on_sql_server;
-    judge(row, t);
+    judge(row, t, sql.has_value(), arm.has_value());
     r.links.push_back(std::move(row));
   }
   for (const auto& db : databases) {
@@ -167,7 +167,7 @@ Report assess(const std::optional<SqlSide>& sql, const std::optional<ArmSide>& a
     if (found || (!sql && !arm)) continue;
     LinkRow row;
     row.database = db;
-    judge(row, t);
+    judge(row, t, sql.has_value(), arm.has_value());
     r.links.push_back(std::move(row));
   }
   std::sort(r.links.begin(), r.links.end(), [](const LinkRow& a, const LinkRow& b) {
