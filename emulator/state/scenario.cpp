@@ -361,6 +361,7 @@ void read_server(const Reader& r, const Value& v, const std::string& p, ServerSp
   if (mi) {
     allowed.push_back("fqdn");
     allowed.push_back("encryption");
+    allowed.push_back("endpoint_certificate_valid_days");
   }
   const auto& o = r.object(v, p, allowed);
   auto at = [&](const char* k) { return milink::sdk::json_pointer_join(p, k); };
@@ -443,6 +444,9 @@ void read_server(const Reader& r, const Value& v, const std::string& p, ServerSp
                                                                  {"on", "on"},
                                                                  {"off", "off"},
                                                                  {"not_supported", "not_supported"}});
+    if (auto* x = o.find("endpoint_certificate_valid_days"))
+      s.endpoint_certificate_valid_days =
+          static_cast<int>(r.integer(*x, at("endpoint_certificate_valid_days"), -3650, 36500));
   }
 }
 
@@ -594,6 +598,7 @@ void build_server_state(ServerState& st, const ServerSpec& spec, Personality per
     st.dns_zone = (a != std::string::npos && b != std::string::npos) ? spec.fqdn.substr(a + 1, b - a - 1) : "";
   }
   st.encryption = spec.encryption;
+  st.endpoint_certificate_valid_days = spec.endpoint_certificate_valid_days;
   st.init_sql = spec.init_sql;
   st.init_done = spec.init_sql.empty();
 

@@ -56,6 +56,9 @@
 ///     "edition": "SQL Azure",
 ///     "collation": "SQL_Latin1_General_CP1_CI_AS",
 ///     "encryption": "required",              // TDS PRELOGIN: "required" | "on" | "off" | "not_supported"
+///     "endpoint_certificate_valid_days": 365, // the instance's endpoint certificates (DATABASE_MIRRORING,
+///                                            // SERVICE_BROKER) expire this many days after start; a few days
+///                                            // (or a negative number: already expired) for certificate monitoring
 ///     "hadr_enabled": true, "trace_flags": [], "logins": [...], "databases": [], "master_key": false,
 ///     "agent": {"jobs": [...]},              // jobs only: a managed instance's Agent always runs
 ///     "init_sql": []
@@ -166,6 +169,7 @@ struct ServerSpec {
   // managed instance
   std::string fqdn;
   std::string encryption = "off";
+  int endpoint_certificate_valid_days = 365;  ///< the instance's endpoint certificates expire this many days from start
 };
 
 struct Scenario {

@@ -44,8 +44,10 @@ Certificate EmulatorWorld::issue_instance_certificate(const std::string& label) 
   req.dns_names = {managed_instance.fqdn};
   SqlDateTime now = now_utc();
   now.nanosecond = 0;
-  req.not_before = add_days(now, -1);
-  req.not_after = add_years(now, 1);
+  const int valid_days = managed_instance.endpoint_certificate_valid_days;
+  req.not_after = add_days(now, valid_days);
+  // Valid from a day before start, or (already expired) a year before it ends.
+  req.not_before = add_days(now, valid_days > 0 ? -1 : valid_days - 365);
   return to_certificate(generate_certificate(req, &root_ca), label);
 }
 

@@ -13,5 +13,7 @@ int plan_command(const std::vector<std::string>& args);
 int validate_command(const std::vector<std::string>& args);
 int plugins_command(const std::vector<std::string>& args);
 int schema_command(const std::vector<std::string>& args);
+/// `milink status`: 0 ok, 1 warning, 2 critical, 3 unknown (see status_command.cpp).
+int status_command(const std::vector<std::string>& args);
 
 }  // namespace milink::cli

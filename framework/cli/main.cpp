@@ -23,6 +23,8 @@ const char* kUsage =
     "  plugins list       list the step plugins and providers milink found\n"
     "  plugins describe NAME   show a step's or provider's parameters and outputs\n"
     "  schema             print the workflow and config reference (Markdown)\n"
+    "  status             every link's health, lag and certificates, read-only (--output text|json|prometheus;\n"
+    "                     exit 0 ok, 1 warning, 2 critical, 3 unknown)\n"
     "\n"
     "  milink COMMAND --help   options of a command\n"
     "  milink --version        version, SDK ABI and build fingerprint\n"
@@ -53,11 +55,12 @@ int main(int argc, char** argv) {
     if (cmd == "validate") return milink::cli::validate_command(rest);
     if (cmd == "plugins") return milink::cli::plugins_command(rest);
     if (cmd == "schema") return milink::cli::schema_command(rest);
+    if (cmd == "status") return milink::cli::status_command(rest);
   } catch (const std::exception& e) {
     std::cerr << "milink: internal error: " << e.what() << "\n";
     return milink::kExitStepFailed;
   }
-  std::string hint = milink::workflow::did_you_mean(cmd, {"run", "plan", "validate", "plugins", "schema"});
+  std::string hint = milink::workflow::did_you_mean(cmd, {"run", "plan", "validate", "plugins", "schema", "status"});
   std::cerr << "milink: error: unknown command \"" << cmd << "\"" << (hint.empty() ? "" : " (" + hint + ")") << "\n\n"
             << kUsage;
   return milink::kExitInvalidInput;

@@ -8,6 +8,7 @@ set(MILINK_CLI_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/resume_hint.cpp
   ${CMAKE_CURRENT_LIST_DIR}/run_command.cpp
   ${CMAKE_CURRENT_LIST_DIR}/session.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/status_command.cpp
   ${CMAKE_CURRENT_LIST_DIR}/step_reference.cpp
   ${CMAKE_CURRENT_LIST_DIR}/validate_command.cpp
   ${CMAKE_CURRENT_LIST_DIR}/workflow_lookup.cpp)

@@ -9,6 +9,7 @@
 #include "run/interrupt.hpp"
 #include "run/journal.hpp"
 #include "run/param_resolver.hpp"
+#include "run/provider_pool.hpp"
 #include "run/run_lock.hpp"
 #include "run/step_context.hpp"
 #include "sql/sql_service.hpp"
@@ -822,58 +823,7 @@ private:
   // ---- providers --------------------------------------------------------
 
   milink::sdk::Provider* provider(const std::string& kind, const std::string& name, std::string& error) {
-    std::lock_guard<std::mutex> lock(provider_mu_);
-    auto cached = providers_.find(name);
-    if (cached != providers_.end()) return check_kind(cached->second, kind, name, error);
-    const milink::host::Registry::ProviderEntry* entry = nullptr;
-    Object with;
-    if (const auto* inst = v_.config->provider(name)) {
-      auto it = v_.providers.find(name);
-      if (it == v_.providers.end()) {
-        error = "provider instance \"" + name + "\" is not usable (see validation)";
-        return nullptr;
-      }
-      entry = &it->second;
-      with = inst->with;
-    } else {
-      entry = reg_.find_provider(kind, name);
-      if (entry == nullptr) {
-        error = "no " + kind + " provider \"" + name + "\" is configured; add {\"providers\": {\"" + name +
-                "\": {\"use\": \"<provider>\"}}} to the config (milink plugins list shows the providers)";
-        return nullptr;
-      }
-    }
-    Object params;
-    std::string field, perr;
-    Object empty_scope;
-    if (!resolve_params(with, entry->factory->spec().params, empty_scope, redactor_, params, field, perr)) {
-      error = "provider \"" + name + "\": " + perr;
-      return nullptr;
-    }
-    milink::sdk::Status st;
-    auto handle = reg_.create_provider(*entry, milink::sdk::Params(params), st);
-    if (!st.ok || !handle.provider) {
-      error = "provider \"" + name + "\" failed to start: " + st.message;
-      return nullptr;
-    }
-    auto& slot = providers_[name];
-    slot.kind = entry->factory->spec().kind;
-    slot.handle = std::move(handle);
-    return check_kind(slot, kind, name, error);
-  }
-
-  struct ProviderSlot {
-    std::string kind;
-    milink::host::ProviderHandle handle;
-  };
-
-  static milink::sdk::Provider* check_kind(ProviderSlot& slot, const std::string& kind, const std::string& name,
-                                           std::string& error) {
-    if (slot.kind != kind) {
-      error = "provider \"" + name + "\" is a " + slot.kind + " provider, not a " + kind + " provider";
-      return nullptr;
-    }
-    return slot.handle.provider.get();
+    return providers_.get(kind, name, error);
   }
 
   const milink::workflow::ValidatedWorkflow& v_;
@@ -886,8 +836,7 @@ private:
   std::unique_ptr<RunLock> run_lock_;  ///< held while this runner lives
   std::mutex mu_;
   std::vector<StepOutcome> outcomes_;
-  std::mutex provider_mu_;
-  std::map<std::string, ProviderSlot> providers_;
+  ProviderPool providers_{*v_.config, v_.providers, reg_, redactor_};
   ConcurrencyGroups groups_;
   std::unique_ptr<milink::sql::SqlService> sql_;  ///< nullptr in plan mode
   // After providers_: the ARM service's token cache uses the credential

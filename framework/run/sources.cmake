@@ -7,6 +7,7 @@ list(APPEND MILINK_FRAMEWORK_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/json_sink.cpp
   ${CMAKE_CURRENT_LIST_DIR}/param_resolver.cpp
   ${CMAKE_CURRENT_LIST_DIR}/plan_render.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/provider_pool.cpp
   ${CMAKE_CURRENT_LIST_DIR}/redactor.cpp
   ${CMAKE_CURRENT_LIST_DIR}/run_lock.cpp
   ${CMAKE_CURRENT_LIST_DIR}/runner.cpp

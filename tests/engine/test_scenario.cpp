@@ -1,5 +1,6 @@
 // Scenario JSON: defaults, overrides, and errors that name the key.
 #include "engine_fixture.hpp"
+#include "state/time_util.hpp"
 
 using namespace enginetest;
 
@@ -102,4 +103,31 @@ TEST_CASE("unknown scenario keys are errors that name the key, where it is, and 
   CHECK(message("{\"sql_server\": {\"logins\": [{\"name\": \"x\", \"default_database\": \"nosuch\"}]}}").find("default_database") != std::string::npos);
   CHECK(message("{\"sql_server\": ").find("s.json:1:") == 0);
   CHECK(message("[]").find("expected an object") != std::string::npos);
+}
+
+TEST_CASE("the instance's endpoint certificates live endpoint_certificate_valid_days days", "[scenario]") {
+  // The expiry's calendar date, N days after now.
+  auto expires_in = [](const std::string& text, int days) {
+    EmulatorWorld w(parse_scenario(text, "s.json"));
+    REQUIRE(w.managed_instance.endpoint_certificate);
+    const auto& x = w.managed_instance.endpoint_certificate->x509;
+    CHECK(x.not_before < x.not_after);
+    SqlDateTime want = add_days(now_utc(), days);
+    return x.not_after.year == want.year && x.not_after.month == want.month && x.not_after.day == want.day;
+  };
+  CHECK(expires_in("{}", 365));
+  CHECK(expires_in("{\"managed_instance\": {\"endpoint_certificate_valid_days\": 5}}", 5));
+  CHECK(expires_in("{\"managed_instance\": {\"endpoint_certificate_valid_days\": -2}}", -2));
+  try {
+    parse_scenario("{\"managed_instance\": {\"endpoint_certificate_valid_days\": 99999}}", "s.json");
+    FAIL("no error");
+  } catch (const ScenarioError& e) {
+    CHECK_THAT(e.what(), Catch::Contains("/managed_instance/endpoint_certificate_valid_days"));
+  }
+  try {
+    parse_scenario("{\"sql_server\": {\"endpoint_certificate_valid_days\": 5}}", "s.json");
+    FAIL("no error");
+  } catch (const ScenarioError& e) {
+    CHECK_THAT(e.what(), Catch::Contains("unknown key \"endpoint_certificate_valid_days\""));
+  }
 }

@@ -86,6 +86,9 @@ LinkView read_link(const Value& body) {
   l.database = field(p, "targetDatabase");
   l.failover_mode = field(p, "failoverMode");
   l.replication_mode = field(p, "replicationMode");
+  l.instance_link_role = field(p, "instanceLinkRole");
+  l.partner_link_role = field(p, "partnerLinkRole");
+  l.last_hardened_lsn = field(p, "lastHardenedLsn");
   const Value* dbs = member(p, "databases");
   if (dbs != nullptr && dbs->is_array() && !dbs->as_array().empty()) {
     const Value& d = dbs->as_array().front();
@@ -95,6 +98,13 @@ LinkView read_link(const Value& body) {
     l.synchronization_health = field(&d, "synchronizationHealth");
     l.seeding_progress = field(&d, "seedingProgress");
     l.most_recent_link_error = field(&d, "mostRecentLinkError");
+    if (l.last_hardened_lsn.empty()) l.last_hardened_lsn = field(&d, "lastHardenedLsn");
+    for (auto [key, slot] : {std::pair<const char*, std::optional<long long>*>{"instanceSendReplicationLagSeconds",
+                                                                               &l.instance_send_lag_seconds},
+                             {"instanceRedoReplicationLagSeconds", &l.instance_redo_lag_seconds}}) {
+      const Value* lag = member(&d, key);
+      if (lag != nullptr && lag->is_number()) *slot = static_cast<long long>(lag->as_double());
+    }
   }
   return l;
 }

@@ -56,6 +56,11 @@ struct LinkView {
   std::string most_recent_link_error;  ///< "41973: ..." as ARM shows it
   std::string failover_mode;     ///< "" in the old shape
   std::string replication_mode;
+  std::string instance_link_role;  ///< "Primary" / "Secondary"; "" in the old shape
+  std::string partner_link_role;   ///< SQL Server's role as Azure sees it; "" in the old shape
+  std::string last_hardened_lsn;   ///< the instance's copy (databases[0].lastHardenedLsn, or the old top-level one)
+  std::optional<long long> instance_send_lag_seconds;  ///< instance primary, SQL Server behind
+  std::optional<long long> instance_redo_lag_seconds;  ///< instance secondary and behind
 };
 
 /// The state that makes \p v a failed link ("provisioningState Failed",
