@@ -47,7 +47,8 @@ int main(int argc, char** argv) {
      "fast: milliseconds, for tests; demo: seconds, for watching a run (seeding 64 MB takes ~7 s); realistic: ARM "
      "operations and seeding take seconds to minutes, as in Azure")
     ("faults", po::value<std::string>(&faults)->value_name("SPEC"),
-     "inject faults, e.g. arm:429@1,arm:503~0.2,mi:1205@3 (see docs/emulator.md); change them at run time with "
+     "inject faults, e.g. arm:429@1,arm:503~0.2,mi:1205@3; seed=N varies the ~P draws (see docs/emulator.md); "
+     "change them at run time with "
      "POST /_emulator/faults on the ARM port")
     ("bind", po::value<std::string>(&bind)->default_value("127.0.0.1")->value_name("ADDR"), "127.0.0.1 or ::1")
     ("sa-password", po::value<std::string>(&sa_password)->value_name("PW"), "password of the sa login on both servers")

@@ -80,8 +80,18 @@ void FaultPlan::set(const std::string& spec) {
       start = comma + 1;
     }
   }
+  std::uint64_t seed = 0;
+  bool seeded = false;
   for (const std::string& text : pieces) {
     if (text.empty()) fail(text, std::string("empty rule; expected ") + kRuleForm);
+    if (lower(text).rfind("seed=", 0) == 0) {
+      auto v = whole(trim(text.substr(5)), 0, std::numeric_limits<std::int64_t>::max());
+      if (!v) fail(text, "bad seed \"" + trim(text.substr(5)) + "\"; expected seed=N with N a whole number from 0");
+      if (seeded) fail(text, "a second seed; give seed=N once");
+      seed = static_cast<std::uint64_t>(*v);
+      seeded = true;
+      continue;
+    }
     std::size_t colon = text.find(':');
     if (colon == std::string::npos) fail(text, std::string("expected ") + kRuleForm + " (e.g. \"arm:429@1\")");
     Rule r;
@@ -165,9 +175,7 @@ void FaultPlan::set(const std::string& spec) {
   rules_ = std::move(rules);
   spec_ = std::move(normalized);
   counts_.clear();
-  // rng_ (the header's fixed-seed engine) is kept for its seed only: draws
-  // are made with a counter-based hash of it, see mix().
-  rng_.seed(0x6d696c696e6bULL);
+  seed_ = seed;
 }
 
 std::string FaultPlan::spec() const {
@@ -188,7 +196,8 @@ std::vector<Fault> FaultPlan::next(Service service) {
       fire = r.from_nth ? n >= r.nth : n == r.nth;
     } else if (r.probability < 1.0) {
       std::uint64_t h =
-          mix(0x6d696c696e6bULL ^ (static_cast<std::uint64_t>(service) << 56) ^ mix(n * 0x9E3779B97F4A7C15ULL + i + 1));
+          mix(0x6d696c696e6bULL ^ mix(seed_) ^ (static_cast<std::uint64_t>(service) << 56) ^
+              mix(n * 0x9E3779B97F4A7C15ULL + i + 1));
       double u = static_cast<double>(h >> 11) * (1.0 / 9007199254740992.0);  // [0, 1)
       fire = u < r.probability;
     } else {

@@ -18,7 +18,10 @@
 ///   @N+      every request from the Nth on
 ///   ~P       each request with probability P (0..1)
 ///   (none)   every request
-/// e.g. "arm:429@1,arm:503@2,mi:1205~0.1,entra:latency=200".
+/// A rule `seed=N` (once, anywhere in the list) varies the probability
+/// draws: the same seed injects the same faults, another seed others
+/// (default 0).
+/// e.g. "arm:429@1,arm:503@2,mi:1205~0.1,entra:latency=200", "seed=7,sql:1205~0.1".
 /// Thread-safe.
 ///
 //===----------------------------------------------------------------------===//
@@ -62,8 +65,9 @@ public:
   /// Counts a request to \p service and returns the faults to apply, if any:
   /// every matching latency rule first, then at most one other fault (the
   /// first matching rule's). Latency combines with others: a request may get
-  /// latency then a status. Probability draws are a fixed-seed hash of
-  /// (service, request number, rule), so reruns inject the same faults.
+  /// latency then a status. Probability draws are a hash of (seed, service,
+  /// request number, rule), so reruns with the same seed inject the same
+  /// faults.
   std::vector<Fault> next(Service service);
 
   /// How many requests \p service has seen (tests).
@@ -81,7 +85,7 @@ private:
   std::vector<Rule> rules_;
   std::string spec_;
   std::map<Service, std::uint64_t> counts_;
-  std::mt19937_64 rng_{0x6d696c696e6bULL};  ///< fixed seed: reruns inject the same faults
+  std::uint64_t seed_ = 0;  ///< `seed=N`: varies the probability draws
 };
 
 }  // namespace milink::emulator

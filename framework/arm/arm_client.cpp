@@ -2,7 +2,7 @@
 
 #include "run/audit_log.hpp"
 
-#include "arm/retry.hpp"
+#include "retry/policy.hpp"
 
 #include <milink/sdk/json.hpp>
 
@@ -20,6 +20,10 @@ using milink::sdk::HttpResponse;
 using milink::sdk::LogLevel;
 using milink::sdk::Value;
 using std::chrono::milliseconds;
+using milink::retry::Backoff;
+using milink::retry::describe_duration;
+using milink::retry::retry_after;
+using milink::retry::retryable_status;
 
 namespace {
 
@@ -106,6 +110,9 @@ std::string path_of(const std::string& url) {
 
 }  // namespace
 
+/// Not sent by any server: send() adds it to a retryable answer it gave up on.
+constexpr const char* kGaveUpHeader = "x-milink-retries-exhausted";
+
 ArmError error_from_response(const HttpResponse& r) {
   ArmError e;
   e.status = r.status;
@@ -121,6 +128,9 @@ ArmError error_from_response(const HttpResponse& r) {
     std::string s = summarize(r.body);
     e.message = !s.empty() ? s : (!r.reason.empty() ? r.reason : "HTTP " + std::to_string(r.status)) + " (empty body)";
   }
+  // send() marks an answer that outlasted the retry policy.
+  if (std::string gave_up = header(r, kGaveUpHeader); !gave_up.empty())
+    e.message += " (Azure Resource Manager unavailable: " + gave_up + ")";
   return e;
 }
 
@@ -283,6 +293,16 @@ bool ArmClientImpl::fetch(const std::string& url, ArmResponse& out, ArmError& er
   return fill(r, out, error);
 }
 
+milink::retry::Policy ArmClientOptions::retry_policy() const {
+  milink::retry::Policy p;
+  p.max_attempts = max_attempts;
+  p.base = backoff_base;
+  p.cap = backoff_cap;
+  p.max_retry_after = max_retry_after;
+  p.max_total = max_total_wait;
+  return p;
+}
+
 bool ArmClientImpl::send(const std::string& method, const std::string& url, const std::string& body,
                          HttpResponse& response, ArmError& error) {
   milink::http::Url u;
@@ -294,10 +314,11 @@ bool ArmClientImpl::send(const std::string& method, const std::string& url, cons
   }
   const std::string what = "ARM " + method + " " + path_of(url);
   const bool authorize = tokens_ != nullptr && u.same_origin(origin_);
-  const int max = options_.max_attempts;
   const std::string client_request_id = new_request_id();  // the same on every attempt, for Azure support
+  const milink::retry::Policy policy = options_.retry_policy();
+  Backoff backoff(policy, rng_);
   bool refreshed = false;
-  for (int attempt = 1;; ++attempt) {
+  for (;;) {
     if (cancelled()) {
       error = ArmError{};
       error.code = "Interrupted";
@@ -333,35 +354,36 @@ bool ArmClientImpl::send(const std::string& method, const std::string& url, cons
       // A refused connection sent nothing, so even a POST may be repeated.
       bool retry = failure == milink::http::Failure::Refused ||
                    (idempotent(method) && milink::http::transient(failure));
-      if (!retry || attempt >= max) {
+      auto d = retry ? backoff.next() : std::nullopt;
+      if (!d) {
         error = ArmError{};
-        error.message = herr + (attempt > 1 ? " (gave up after " + std::to_string(attempt) + " attempts)" : "");
+        error.message = herr;
+        if (backoff.retries() > 0)
+          error.message += " (Azure Resource Manager unavailable: " + backoff.gave_up() + ")";
         return false;
       }
-      milliseconds d = full_jitter(attempt, options_.backoff_base, options_.backoff_cap, rng_);
-      log(LogLevel::Info, what + ": " + herr + "; retrying in " + describe_duration(d) + " (attempt " +
-                              std::to_string(attempt + 1) + " of " + std::to_string(max) + ")");
-      wait(d);
+      log(LogLevel::Info, what + ": " + herr + "; " + backoff.retrying(*d));
+      wait(*d);
       continue;
     }
-    if (response.status == 401 && !token.empty() && !refreshed && attempt < max) {
+    if (response.status == 401 && !token.empty() && !refreshed && backoff.attempt() < policy.max_attempts) {
       refreshed = true;
       tokens_->invalidate(token);
       log(LogLevel::Info, what + ": 401 (token refused); getting a new token and retrying");
       continue;
     }
-    if (retryable_status(response.status) && attempt < max) {
+    if (retryable_status(response.status)) {
       auto ra = retry_after(response, std::chrono::system_clock::now());
       bool retry = idempotent(method) || ((response.status == 429 || response.status == 503) && ra.has_value());
       if (retry) {
-        milliseconds d = ra ? std::min(*ra, options_.max_retry_after)
-                            : full_jitter(attempt, options_.backoff_base, options_.backoff_cap, rng_);
-        ArmError e = error_from_response(response);
-        log(LogLevel::Info, what + ": " + std::to_string(response.status) + (e.code.empty() ? "" : " " + e.code) +
-                                "; retrying in " + describe_duration(d) + (ra ? " (Retry-After)" : "") +
-                                " (attempt " + std::to_string(attempt + 1) + " of " + std::to_string(max) + ")");
-        wait(d);
-        continue;
+        if (auto d = backoff.next(ra)) {
+          ArmError e = error_from_response(response);
+          log(LogLevel::Info, what + ": " + std::to_string(response.status) + (e.code.empty() ? "" : " " + e.code) +
+                                  "; " + backoff.retrying(*d, ra.has_value()));
+          wait(*d);
+          continue;
+        }
+        if (backoff.retries() > 0) response.headers.push_back(HttpHeader{kGaveUpHeader, backoff.gave_up()});
       }
     }
     return true;
@@ -387,6 +409,7 @@ bool ArmClientImpl::poll(const std::string& method, const std::string& path, con
   const std::string what = method + " " + path;
   std::string status = "Accepted";
   auto next_wait = [&](const HttpResponse& r) {
+    using milink::retry::retry_after;
     auto ra = retry_after(r, std::chrono::system_clock::now());
     return ra ? std::min(*ra, options_.max_retry_after) : options_.poll_interval;
   };

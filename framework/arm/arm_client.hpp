@@ -8,8 +8,9 @@
 /// scheme, host and port equal the configured ARM endpoint's; follow-up URLs
 /// (Azure-AsyncOperation, Location) elsewhere get none.
 ///
-/// Retries: 429, 500, 502, 503, 504 and dropped, refused or timed-out
-/// connections, up to max_attempts in all; the wait is the server's
+/// Retries, under milink's one policy (retry/policy.hpp): 429, 500, 502,
+/// 503, 504 and dropped, refused or timed-out connections, up to
+/// max_attempts in all and max_total_wait of waiting; the wait is the server's
 /// Retry-After (seconds or HTTP-date; also retry-after-ms), capped at
 /// max_retry_after, else exponential backoff with full jitter
 /// (uniform in [0, min(cap, base * 2^(n-1))]). GET, HEAD, PUT and DELETE are
@@ -35,6 +36,7 @@
 #include "arm/token_cache.hpp"
 #include "http/http_client.hpp"
 #include "http/url.hpp"
+#include "retry/policy.hpp"
 
 #include <milink/sdk/arm.hpp>
 #include <milink/sdk/services.hpp>
@@ -53,6 +55,7 @@ struct ArmClientOptions {
   std::chrono::milliseconds backoff_cap{30000};
   std::chrono::milliseconds poll_interval{1000};  ///< between polls without Retry-After
   std::chrono::milliseconds max_retry_after{std::chrono::minutes(5)};
+  std::chrono::milliseconds max_total_wait{std::chrono::minutes(10)};  ///< retries' waits per request, in all
   std::chrono::milliseconds lro_timeout{std::chrono::minutes(30)};
   /// Multiplies every wait (backoff, Retry-After, polling); tests use 0.001.
   double time_scale = 1.0;
@@ -62,6 +65,9 @@ struct ArmClientOptions {
   std::function<void(std::chrono::milliseconds)> sleep;
   /// Clock for the long-running-operation timeout; default steady_clock.
   std::function<std::chrono::steady_clock::time_point()> now;
+
+  /// The retry bounds above as milink's retry policy.
+  milink::retry::Policy retry_policy() const;
 };
 
 /// Where one step execution's progress and log lines go.

@@ -111,7 +111,9 @@ TokenCache* ArmService::tokens(std::string& error) {
   while (!authority.empty() && authority.back() == '/') authority.pop_back();
   req.authority_host = authority;
   req.tenant_id = settings_.tenant_id;
-  tokens_ = std::make_unique<TokenCache>(*cred, settings_.credential, http_, req, on_secret_);
+  token_http_ = std::make_unique<TokenHttpClient>(http_, options_, nullptr);
+  tokens_ = std::make_unique<TokenCache>(*cred, settings_.credential, *token_http_, req, on_secret_);
+  tokens_->set_unavailable([t = token_http_.get()] { return t->gave_up(); });
   return tokens_.get();
 }
 

@@ -11,6 +11,7 @@
 
 #include "arm/arm_client.hpp"
 #include "arm/token_cache.hpp"
+#include "arm/token_http.hpp"
 #include "http/http_client.hpp"
 
 #include <milink/sdk/arm.hpp>
@@ -82,6 +83,7 @@ private:
   TokenCache::SecretSink on_secret_;
   ArmClientOptions options_;
   std::mutex mu_;
+  std::unique_ptr<TokenHttpClient> token_http_;  ///< token requests, retried; before tokens_, which uses it
   std::unique_ptr<TokenCache> tokens_;
 };
 

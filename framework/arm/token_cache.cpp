@@ -53,7 +53,11 @@ bool TokenCache::get(milink::sdk::AccessToken& out, std::string& error) {
   }
   if (!ok) {
     have_ = false;
+    const std::string down = unavailable_ ? unavailable_() : std::string();
     error = "azure.credential \"" + name_ + "\" could not get a token for Azure Resource Manager: " +
+            (down.empty() ? std::string()
+                          : down + "; this is the service, not your credentials: run again later. The provider "
+                                   "said: ") +
             scrub_locked(perr.empty() ? std::string("no reason given") : perr);
     return false;
   }

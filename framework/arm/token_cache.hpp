@@ -41,6 +41,11 @@ public:
   /// Replaces every token this cache has handed out by "***" in \p text.
   std::string scrub(std::string text) const;
 
+  /// \p probe says, after a failed fetch, whether the token endpoint was
+  /// unavailable after retries (TokenHttpClient::gave_up); a failure it
+  /// names is reported as the service's, not the credentials'.
+  void set_unavailable(std::function<std::string()> probe) { unavailable_ = std::move(probe); }
+
   /// How many times the provider was asked (for tests and diagnostics).
   int fetches() const;
 
@@ -56,6 +61,7 @@ private:
   milink::sdk::TokenRequest request_;
   SecretSink on_secret_;
   Clock now_;
+  std::function<std::string()> unavailable_;
 
   mutable std::mutex mu_;  ///< held across a refresh: one at a time
   bool have_ = false;

@@ -8,6 +8,8 @@
 #include <ctime>
 #include <fcntl.h>
 #include <fstream>
+#include <iterator>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <unistd.h>
@@ -73,7 +75,19 @@ void write_file_atomically(const fs::path& path, const std::string& text) {
     out.flush();
     if (!out) throw std::runtime_error("cannot write " + tmp.string());
   }
+  // On disk before the rename, so a power loss leaves the old file or the
+  // whole new one, never an empty one.
+  int fd = ::open(tmp.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
   fs::rename(tmp, path);
+  int dfd = ::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
 }
 
 bool succeeded(const std::vector<Object>& records) {
@@ -91,23 +105,78 @@ bool succeeded(const std::vector<Object>& records) {
 
 }  // namespace
 
-std::vector<Object> Journal::read_records(const fs::path& file) {
-  std::vector<Object> out;
-  std::ifstream in(file, std::ios::binary);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty()) continue;
-    try {
-      Value v = milink::sdk::parse_json(line, file.string());
-      if (v.is_object()) out.push_back(v.as_object());
-    } catch (const milink::sdk::JsonError&) {
-      // A torn last line from a crash mid-write: the record never happened.
-      if (in.peek() == std::char_traits<char>::eof()) break;
-      throw std::runtime_error("journal " + file.string() + " is corrupt (a record in the middle does not parse)");
-    }
+namespace {
+
+/// One line of a journal parsed as a record, or nullopt.
+std::optional<Object> parse_record(const std::string& line, const fs::path& file) {
+  try {
+    Value v = milink::sdk::parse_json(line, file.string());
+    if (v.is_object()) return v.as_object();
+  } catch (const milink::sdk::JsonError&) {
   }
+  return std::nullopt;
+}
+
+std::string describe_tail(const std::string& tail) {
+  const std::string n = std::to_string(tail.size());
+  if (tail.find_first_not_of(std::string("\0\n", 2)) == std::string::npos)
+    return "a NUL-filled tail (" + n + " bytes)";
+  if (tail.find('\n') == std::string::npos) return "a torn last line (" + n + " bytes without a newline)";
+  return "a garbage last line (" + n + " bytes that are not a JSON record)";
+}
+
+std::string describe_record(const std::vector<Object>& records) {
+  if (records.empty()) return "before the first record";
+  const Object& r = records.back();
+  std::string what = "after record " + std::to_string(records.size());
+  const Value* type = r.find("type");
+  if (type && type->is_string()) {
+    what += " (" + type->as_string();
+    if (const Value* step = r.find("step"); step && step->is_string()) what += " " + step->as_string();
+    what += ")";
+  }
+  return what;
+}
+
+}  // namespace
+
+JournalScan Journal::scan(const fs::path& file) {
+  JournalScan out;
+  std::ifstream in(file, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  out.file_bytes = text.size();
+  std::size_t pos = 0;
+  std::size_t line_no = 0;
+  std::optional<std::size_t> bad_line;  // the first line that is not a complete record
+  while (pos < text.size()) {
+    std::size_t nl = text.find('\n', pos);
+    std::size_t end = nl == std::string::npos ? text.size() : nl;
+    std::string line = text.substr(pos, end - pos);
+    ++line_no;
+    bool complete = nl != std::string::npos;
+    std::optional<Object> rec;
+    if (complete && !line.empty()) rec = parse_record(line, file);
+    if (rec) {
+      if (bad_line)
+        throw std::runtime_error("journal " + file.string() + " is damaged in the middle: line " +
+                                 std::to_string(*bad_line) + " is not a JSON record but complete records follow it "
+                                 "(line " + std::to_string(line_no) +
+                                 "); a crash only damages the end. Inspect the file, or start a fresh run "
+                                 "without --resume");
+      out.records.push_back(std::move(*rec));
+      out.valid_bytes = end + 1;
+    } else if (!(complete && line.empty() && !bad_line)) {
+      if (!bad_line) bad_line = line_no;
+    } else {
+      out.valid_bytes = end + 1;  // an empty line between records
+    }
+    pos = complete ? end + 1 : end;
+  }
+  if (out.valid_bytes < text.size()) out.damage = describe_tail(text.substr(out.valid_bytes));
   return out;
 }
+
+std::vector<Object> Journal::read_records(const fs::path& file) { return scan(file).records; }
 
 Journal::Journal(Journal&& o) noexcept { *this = std::move(o); }
 
@@ -121,6 +190,7 @@ Journal& Journal::operator=(Journal&& o) noexcept {
     mu_ = std::move(o.mu_);
     completed_ = std::move(o.completed_);
     records_ = std::move(o.records_);
+    recovered_ = std::move(o.recovered_);
   }
   return *this;
 }
@@ -155,7 +225,23 @@ Journal Journal::reopen(const fs::path& run_dir) {
   std::stringstream ss;
   ss << in.rdbuf();
   j.meta_ = RunMeta::from_value(milink::sdk::parse_json(ss.str(), (run_dir / "run.json").string()));
-  j.records_ = read_records(run_dir / "journal.jsonl");
+  const fs::path file = run_dir / "journal.jsonl";
+  JournalScan scanned = scan(file);
+  if (!scanned.damage.empty()) {
+    // Cut the tail durably before anything is appended after it, so the
+    // next record starts on a line of its own.
+    int fd = ::open(file.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0 || ::ftruncate(fd, static_cast<off_t>(scanned.valid_bytes)) != 0 || ::fsync(fd) != 0) {
+      std::string err = std::strerror(errno);
+      if (fd >= 0) ::close(fd);
+      throw std::runtime_error("journal " + file.string() + " ends with " + scanned.damage +
+                               " and cannot be truncated: " + err);
+    }
+    ::close(fd);
+    j.recovered_ = "journal " + file.string() + ": removed " + scanned.damage + " " +
+                   describe_record(scanned.records) + " (a crash or power loss during a write); continuing from there";
+  }
+  j.records_ = std::move(scanned.records);
   for (const auto& r : j.records_) {
     const Value* type = r.find("type");
     const Value* key = r.find("step");
@@ -188,10 +274,16 @@ std::optional<fs::path> Journal::find_resumable(const fs::path& state_dir, const
   // a random suffix, so two runs started in the same second would otherwise
   // be ordered at random.
   std::vector<std::pair<std::string, fs::path>> candidates;  // (started, dir)
+  std::vector<std::pair<fs::path, std::string>> unreadable;      // (dir, why)
   for (const auto& e : fs::directory_iterator(runs, ec)) {
     if (!e.is_directory()) continue;
     std::ifstream in(e.path() / "run.json", std::ios::binary);
-    if (!in) continue;
+    if (!in) {
+      // A run whose run.json never made it to disk; only one that got as
+      // far as journaling counts.
+      if (fs::exists(e.path() / "journal.jsonl")) unreadable.emplace_back(e.path(), "has no run.json");
+      continue;
+    }
     std::stringstream ss;
     ss << in.rdbuf();
     try {
@@ -199,19 +291,32 @@ std::optional<fs::path> Journal::find_resumable(const fs::path& state_dir, const
       if (m.workflow != workflow) continue;
       candidates.emplace_back(m.started, e.path());
     } catch (const std::exception&) {
-      continue;
+      unreadable.emplace_back(e.path(), "has a run.json that does not parse");
     }
   }
   std::sort(candidates.rbegin(), candidates.rend());
-  for (const auto& [started, d] : candidates) {
-    try {
-      if (succeeded(read_records(d / "journal.jsonl"))) return std::nullopt;  // newest run finished
-      return d;
-    } catch (const std::exception&) {
-      continue;
-    }
+  if (candidates.empty()) return std::nullopt;
+  const fs::path& newest = candidates.front().second;
+  // A run that cannot be attributed to a workflow and is newer than the
+  // candidate may be the run the user means: refuse rather than guess.
+  for (const auto& [d, why] : unreadable) {
+    std::error_code e1, e2;
+    auto t_bad = fs::last_write_time(d, e1);
+    auto t_newest = fs::last_write_time(newest, e2);
+    if (!e1 && !e2 && t_bad >= t_newest)
+      throw std::runtime_error("--resume: run directory " + d.string() + " " + why +
+                               ", and it is newer than run " + newest.filename().string() +
+                               "; resume one of them by name (--resume=RUN-ID), or move the damaged one away");
   }
-  return std::nullopt;
+  JournalScan s;
+  try {
+    s = scan(newest / "journal.jsonl");
+  } catch (const std::exception& e) {
+    throw std::runtime_error(std::string("--resume: the newest run of this workflow cannot be continued: ") +
+                             e.what());
+  }
+  if (succeeded(s.records)) return std::nullopt;  // newest run finished
+  return newest;
 }
 
 void Journal::append(Object record) {

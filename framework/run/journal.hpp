@@ -6,8 +6,12 @@
 /// `journal.jsonl`: one JSON record per line for run start, each step's
 /// start and end (with its outputs) and run end. Each record is written
 /// with a single write() followed by fdatasync(), so a kill -9 leaves at
-/// worst a torn last line, which the reader ignores. Everything written is
-/// redacted by the caller; secret outputs are not written at all.
+/// worst a torn last line; a power loss can also leave a tail of NUL bytes
+/// or garbage. Reopening a run cuts such a damaged tail back to the last
+/// complete record (and says so, recovered()) before appending; damage
+/// followed by complete records is not from a crash and stops the resume.
+/// Everything written is redacted by the caller; secret outputs are not
+/// written at all.
 ///
 /// `milink run --resume` reopens the newest unfinished run of the same
 /// workflow and skips every step whose end record says ok, changed or
@@ -18,6 +22,7 @@
 
 #include <milink/sdk/value.hpp>
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -41,6 +46,19 @@ struct RunMeta {
   static RunMeta from_value(const milink::sdk::Value& v);
 };
 
+/// What a journal file holds: its complete records, and the damaged tail
+/// after them, if any.
+struct JournalScan {
+  std::vector<milink::sdk::Object> records;
+  std::uintmax_t valid_bytes = 0;  ///< length of the prefix made of complete records
+  std::uintmax_t file_bytes = 0;
+  /// Empty when the file ends with a complete record; else what the tail
+  /// is: "a torn last line (N bytes without a newline)", "a NUL-filled
+  /// tail (N bytes)" or "a garbage last line (N bytes that are not a JSON
+  /// record)".
+  std::string damage;
+};
+
 /// A step that ended well in an earlier attempt.
 struct CompletedStep {
   std::string status;
@@ -54,10 +72,15 @@ public:
   /// Creates a new run directory under \p state_dir and writes run.json.
   static Journal create(const std::filesystem::path& state_dir, RunMeta meta);
   /// Opens an existing run directory for appending, reading what it holds.
+  /// A damaged tail (see JournalScan) is truncated away first, durably;
+  /// recovered() then says what was removed. Throws std::runtime_error
+  /// naming the file and line when records follow a damaged line.
   static Journal reopen(const std::filesystem::path& run_dir);
 
   /// The newest run directory of \p workflow (absolute path) that has not
-  /// ended successfully, if any.
+  /// ended successfully, if any. Throws std::runtime_error naming the run
+  /// when the newest run's journal is damaged beyond a tail (or its
+  /// run.json cannot be read), rather than passing over it to an older run.
   static std::optional<std::filesystem::path> find_resumable(const std::filesystem::path& state_dir,
                                                              const std::string& workflow);
 
@@ -77,8 +100,16 @@ public:
   /// Every record read at reopen (for tests and `milink runs show`).
   const std::vector<milink::sdk::Object>& records() const noexcept { return records_; }
 
-  /// Reads the records of a journal file, ignoring a torn last line.
+  /// Reads the records of a journal file, ignoring a damaged tail.
   static std::vector<milink::sdk::Object> read_records(const std::filesystem::path& file);
+  /// Reads a journal file without changing it. Throws std::runtime_error
+  /// naming the file and line when complete records follow a damaged line.
+  static JournalScan scan(const std::filesystem::path& file);
+
+  /// What reopen() cut from a damaged journal ("journal FILE: removed a torn
+  /// last line (37 bytes without a newline) after record 5 (step_end
+  /// sqlserver-cert); continuing from there"), or empty.
+  const std::string& recovered() const noexcept { return recovered_; }
 
 private:
   Journal() = default;
@@ -90,6 +121,7 @@ private:
   std::unique_ptr<std::mutex> mu_ = std::make_unique<std::mutex>();
   std::map<std::string, CompletedStep> completed_;
   std::vector<milink::sdk::Object> records_;
+  std::string recovered_;
 };
 
 /// Current UTC time as ISO 8601 with milliseconds.

@@ -169,6 +169,7 @@ public:
                 {"file", Value(v_.workflow->file)},
                 {"mode", Value(mode_name(opts_.mode))},
                 {"resumed", Value(resumed)}});
+    if (!recovered_.empty()) emit(Object{{"event", Value("warning")}, {"step", Value("")}, {"message", Value(recovered_)}});
     for (const auto& w : milink::workflow::ceiling_warnings(*v_.workflow, opts_.parallel))
       emit(Object{{"event", Value("warning")}, {"step", Value(w.step)}, {"message", Value(w.message)}});
     Frame top;
@@ -235,14 +236,27 @@ private:
         if (!fs::exists(dir / "run.json"))
           throw ResumeError("--resume " + opts_.resume_run + ": no such run (looked for " + dir.string() + "/run.json)");
       } else {
-        auto found = Journal::find_resumable(opts_.state_dir, wf_abs);
+        std::optional<std::filesystem::path> found;
+        try {
+          found = Journal::find_resumable(opts_.state_dir, wf_abs);
+        } catch (const ResumeError&) {
+          throw;
+        } catch (const std::runtime_error& e) {
+          throw ResumeError(e.what());
+        }
         if (!found)
           throw ResumeError("--resume: no unfinished run of " + v_.workflow->file + " under " +
                             (opts_.state_dir / "runs").string() + "; run it without --resume");
         dir = *found;
       }
       lock_run(dir);
-      Journal j = Journal::reopen(dir);
+      Journal j = [&] {
+        try {
+          return Journal::reopen(dir);
+        } catch (const std::runtime_error& e) {
+          throw ResumeError(std::string("--resume: ") + e.what());
+        }
+      }();
       const RunMeta& m = j.meta();
       if (m.workflow_sha256 != v_.workflow->sha256)
         throw ResumeError("--resume: " + v_.workflow->file + " changed since run " + m.run_id +
@@ -255,6 +269,10 @@ private:
         throw ResumeError("--resume: the inputs (--set or config inputs) differ from run " + m.run_id +
                           "; pass the same values, or start a fresh run");
       journal_ = std::make_unique<Journal>(std::move(j));
+      if (!journal_->recovered().empty()) {
+        recovered_ = journal_->recovered();
+        journal_->append(Object{{"type", Value("journal_recovered")}, {"message", Value(recovered_)}});
+      }
       // Not m: it refers into j, which was just moved from.
       journal_->append(Object{{"type", Value("run_resume")}, {"run_id", Value(journal_->meta().run_id)}});
       return true;
@@ -834,6 +852,7 @@ private:
   Clock::time_point start_;
   std::unique_ptr<Journal> journal_;
   std::unique_ptr<RunLock> run_lock_;  ///< held while this runner lives
+  std::string recovered_;              ///< what --resume cut from a damaged journal
   std::mutex mu_;
   std::vector<StepOutcome> outcomes_;
   ProviderPool providers_{*v_.config, v_.providers, reg_, redactor_};

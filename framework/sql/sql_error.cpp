@@ -140,4 +140,42 @@ std::vector<SqlMessage> informational_messages(const std::vector<DiagRecord>& re
   return out;
 }
 
+namespace {
+
+/// SQL Server's and Azure SQL's transient errors, and what each means.
+struct TransientNumber {
+  int number;
+  const char* kind;
+};
+constexpr TransientNumber kTransientNumbers[] = {
+    {1205, "deadlock victim"},      {40613, "database unavailable"}, {40197, "database unavailable"},
+    {4221, "database unavailable"}, {40501, "service busy"},         {49918, "service busy"},
+    {49919, "service busy"},        {49920, "service busy"},         {10928, "service busy"},
+    {10929, "service busy"},        {233, "connection lost"},        {64, "connection lost"},
+    {10053, "connection lost"},     {10054, "connection lost"},      {10060, "connection lost"},
+};
+
+const TransientNumber* transient_number(int number) {
+  for (const auto& t : kTransientNumbers)
+    if (t.number == number) return &t;
+  return nullptr;
+}
+
+}  // namespace
+
+bool is_transient(const milink::sdk::SqlError& error) {
+  if (transient_number(error.number) != nullptr) return true;
+  if (error.number == 18456) return false;  // a login failure is the credentials
+  // A statement that timed out ran too long: repeating it would only
+  // multiply the wait (connect timeouts are retried by the session).
+  return error.connection_lost && !error.timed_out;
+}
+
+std::string transient_kind(const milink::sdk::SqlError& error) {
+  const std::string n = " (" + std::to_string(error.number) + ")";
+  if (const TransientNumber* t = transient_number(error.number)) return t->kind + n;
+  if (error.number != 0) return "error" + n;
+  return error.timed_out ? "timeout" : "connection lost";
+}
+
 }  // namespace milink::sql

@@ -51,6 +51,19 @@ bool indicates_connection_lost(const std::string& sqlstate, const std::string& m
 /// \p fallback becomes the message.
 milink::sdk::SqlError make_error(const std::vector<DiagRecord>& records, const std::string& fallback);
 
+/// True when retrying may succeed where this attempt failed: SQL Server's
+/// and Azure SQL's transient errors (1205 deadlock victim; 40613, 40197,
+/// 40501, 49918-49920, 10928, 10929, 4221: the database or service is
+/// briefly unavailable or throttling; 233, 64, 10053, 10054, 10060: the
+/// network) or a lost connection. Not a statement timeout (it ran too long;
+/// repeating multiplies the wait), a login failure (18456), a permission
+/// or a syntax error.
+bool is_transient(const milink::sdk::SqlError& error);
+
+/// What a transient error is, for the retry's log line: "deadlock victim
+/// (1205)", "database unavailable (40613)", "connection lost", "timeout".
+std::string transient_kind(const milink::sdk::SqlError& error);
+
 /// The informational records as SqlMessages (prefixes stripped).
 std::vector<milink::sdk::SqlMessage> informational_messages(const std::vector<DiagRecord>& records);
 

@@ -2,6 +2,7 @@
 
 #include "run/audit_log.hpp"
 
+#include "retry/policy.hpp"
 #include "sql/connect_error.hpp"
 #include "sql/read_only.hpp"
 #include "sql/sql_error.hpp"
@@ -12,6 +13,7 @@
 #include <Poco/Exception.h>
 
 #include <mutex>
+#include <thread>
 
 namespace milink::sql {
 
@@ -43,15 +45,39 @@ OdbcSqlSession::OdbcSqlSession(TargetSettings settings, ConnectionString cs, boo
 
 OdbcSqlSession::~OdbcSqlSession() { disconnect(); }
 
+milink::retry::Policy sql_retry_policy() {
+  // Deadlocks and failovers clear in well under a minute; start small.
+  milink::retry::Policy p;
+  p.max_attempts = 6;
+  p.base = std::chrono::milliseconds(200);
+  p.cap = std::chrono::milliseconds(5000);
+  p.max_total = std::chrono::minutes(1);
+  return p;
+}
+
 std::unique_ptr<OdbcSqlSession> OdbcSqlSession::open(const TargetSettings& settings, bool read_only, SqlNotice notice,
                                                      std::string& error) {
   ConnectionString cs;
   if (!build_connection_string(settings, cs, error)) return nullptr;
   std::unique_ptr<OdbcSqlSession> s(new OdbcSqlSession(settings, std::move(cs), read_only, std::move(notice)));
   SqlError e;
-  if (!s->connect(e)) {
-    error = e.message;
-    return nullptr;
+  milink::retry::Backoff backoff(sql_retry_policy(), s->rng_);
+  while (!s->connect(e)) {
+    // A server that refuses or drops the connection, or says it is briefly
+    // unavailable, may take it a moment later; a login failure will not.
+    // A refused connection (08001: nothing listens) fails at once; a reset
+    // (08S01) or a login timeout (HYT00) is retried.
+    const bool transient = (e.number != 0 && is_transient(e)) ||
+                           (e.number == 0 && (e.sqlstate == "08S01" || e.sqlstate == "HYT00"));
+    auto wait = transient ? backoff.next() : std::nullopt;
+    if (!wait) {
+      error = e.message;
+      if (backoff.retries() > 0) error += " (" + settings.target + " unavailable: " + backoff.gave_up() + ")";
+      return nullptr;
+    }
+    if (s->notice_)
+      s->notice_(settings.target + ": cannot connect (" + transient_kind(e) + "); " + backoff.retrying(*wait));
+    std::this_thread::sleep_for(*wait);
   }
   return s;
 }
@@ -126,10 +152,15 @@ bool OdbcSqlSession::execute(const std::string& sql, const std::vector<SqlValue>
         return false;
       }
     }
-    for (int attempt = 0;; ++attempt) {
+    milink::retry::Backoff backoff(sql_retry_policy(), rng_);
+    for (;;) {
       if (!session_ || broken_) {
-        if (!connect(error)) return false;
-        if (attempt > 0 && notice_)
+        if (!connect(error)) {
+          if (backoff.retries() > 0)
+            error.message += " (" + settings_.target + " unavailable: " + backoff.gave_up() + ")";
+          return false;
+        }
+        if (backoff.retries() > 0 && notice_)
           notice_("reconnected to " + settings_.target + " (" + settings_.address() +
                   ") after the connection broke; running the idempotent statement again");
       }
@@ -148,12 +179,21 @@ bool OdbcSqlSession::execute(const std::string& sql, const std::vector<SqlValue>
       if (connection_dead(dbc)) error.connection_lost = true;
       error.message = scrub(error.message);
       if (error.connection_lost) broken_ = true;
-      if (!error.connection_lost || error.timed_out) return false;
-      if (idempotent && attempt == 0) continue;
-      if (!idempotent)
-        error.message += " (the connection to " + settings_.target + " broke; milink did not repeat the statement "
-                         "because it is not marked idempotent, and cannot tell whether it ran)";
-      return false;
+      if (!is_transient(error)) return false;
+      if (!idempotent) {
+        if (error.connection_lost && !error.timed_out)
+          error.message += " (the connection to " + settings_.target + " broke; milink did not repeat the statement "
+                           "because it is not marked idempotent, and cannot tell whether it ran)";
+        return false;
+      }
+      auto wait = backoff.next();
+      if (!wait) {
+        error.message += " (" + settings_.target + " unavailable: " + backoff.gave_up() + ")";
+        return false;
+      }
+      if (notice_)
+        notice_(settings_.target + ": " + transient_kind(error) + ", a transient error; " + backoff.retrying(*wait));
+      std::this_thread::sleep_for(*wait);
     }
   } catch (const std::exception& ex) {
     error = SqlError{};

@@ -7,17 +7,23 @@
 /// maxFieldSize raised to 16 MiB; statements run through raw ODBC on its
 /// handle (odbc_batch.hpp says why).
 ///
-/// Reconnect rule: when a statement fails because the connection broke
-/// (SqlError::connection_lost: 08S01, 08001, 08003, "Adaptive Server
-/// connection failed", or the driver reports the connection dead), the
-/// session reconnects. If the caller marked the statement idempotent, it is
-/// run once more on the new connection; otherwise the error is returned with
-/// connection_lost set and the statement is not repeated (it may or may not
-/// have run). A timed-out statement is never retried (SqlError::timed_out);
-/// if the driver gave up the connection after the timeout (FreeTDS does when
-/// the server does not acknowledge the cancel in time), connection_lost is
-/// set as well. After a broken connection the next execute() reconnects
-/// before it sends anything.
+/// Retry rule (milink's one policy, retry/policy.hpp, with
+/// sql_retry_policy()'s bounds): a statement the caller marked idempotent
+/// (every query; guarded batches) that fails with a transient error
+/// (is_transient: 1205, 40613-style unavailability, a broken connection) is
+/// run again after a backoff, on a new connection when the old
+/// one broke (SqlError::connection_lost: 08S01, 08001, 08003, "Adaptive
+/// Server connection failed", or the driver reports the connection dead);
+/// each retry is a notice ("sqlserver: deadlock victim (1205), a transient
+/// error; retrying in 150 ms (attempt 2 of 6)"), and an error that outlasts
+/// the retries ends with "(TARGET unavailable: retried N times over D)".
+/// Other statements are never repeated: the error is returned (with
+/// connection_lost set when the connection broke; it may or may not have
+/// run). After a broken connection the next execute() reconnects before it
+/// sends anything. A statement that timed out is not repeated (it ran too
+/// long). open() retries a connection that is reset, times out or is
+/// answered with a transient error the same way; a refused connection or a
+/// login failure is returned at once.
 ///
 /// Read-only sessions (dry run) refuse batches read_only.hpp does not allow,
 /// before anything is sent.
@@ -31,6 +37,7 @@
 #include "sql/connection_string.hpp"
 #include "sql/odbc_batch.hpp"
 #include "sql/target_settings.hpp"
+#include "retry/policy.hpp"
 
 #include <milink/sdk/sql.hpp>
 
@@ -44,8 +51,12 @@ class Session;
 
 namespace milink::sql {
 
-/// Receives notices about the session (a reconnect), for the step's log.
+/// Receives notices about the session (a retry, a reconnect), for the step's log.
 using SqlNotice = std::function<void(const std::string&)>;
+
+/// The bounds of SQL retries: 6 attempts, backoff from 200 ms to 5 s, at
+/// most a minute of waiting per statement.
+milink::retry::Policy sql_retry_policy();
 
 class OdbcSqlSession final : public milink::sdk::SqlSession {
 public:
@@ -83,6 +94,7 @@ private:
   std::unique_ptr<Poco::Data::Session> session_;
   bool broken_ = false;
   int connects_ = 0;
+  std::mt19937_64 rng_{std::random_device{}()};  ///< retry jitter
 };
 
 }  // namespace milink::sql

@@ -173,7 +173,7 @@ void AvailabilityGroupStep::apply(const Config& c, milink::sdk::Context& ctx) {
       ctx.info("took a full backup of " + tsql::quote_identifier(c.database));
     }
     ctx.progress("creating availability group " + tsql::quote_identifier(f.ag_name), 0.7);
-    sql.run(create_sql(f.ag_name, c.database, f.server_name, c.endpoint_url));
+    sql.run(create_sql(f.ag_name, c.database, f.server_name, c.endpoint_url), {}, /*idempotent=*/true);  // guarded by IF NOT EXISTS
     ctx.info("created availability group " + tsql::quote_identifier(f.ag_name) + " for " + tsql::quote_identifier(c.database));
   }
   ctx.output("name", Value(f.ag_name));

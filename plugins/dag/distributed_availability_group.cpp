@@ -158,7 +158,7 @@ void DistributedAvailabilityGroupStep::apply(const Config& c, milink::sdk::Conte
   auto member = inspect(c, ctx, dag);
   if (!member) {
     ctx.progress("creating distributed availability group " + tsql::quote_identifier(dag), 0.5);
-    ctx.sql(c.target).run(create_sql(c, dag));
+    ctx.sql(c.target).run(create_sql(c, dag), {}, /*idempotent=*/true);  // guarded by IF NOT EXISTS
     member = inspect(c, ctx, dag);
     if (!member) throw StepError(tsql::quote_identifier(dag) + " is still missing after CREATE AVAILABILITY GROUP");
     ctx.info("created distributed availability group " + tsql::quote_identifier(dag));

@@ -250,7 +250,7 @@ void MiCertImport::apply(const Config& c, milink::sdk::Context& ctx) {
     ctx.progress("reading the instance's endpoint certificate", 0.4);
     std::string blob = fetch_instance_certificate(c.source, ctx, c.mi_target, c.api_version);
     ctx.progress("installing the instance's certificate on SQL Server", 0.6);
-    sql.run(instance_certificate_sql(c.instance_fqdn, blob));
+    sql.run(instance_certificate_sql(c.instance_fqdn, blob), {}, /*idempotent=*/true);  // guarded by IF NOT EXISTS
     ctx.info("SQL Server trusts the managed instance's certificate as " + tsql::quote_identifier(c.instance_fqdn));
   }
   for (const auto& root : azure_roots()) {
@@ -258,7 +258,7 @@ void MiCertImport::apply(const Config& c, milink::sdk::Context& ctx) {
     for (const auto& m : s.missing_roots) missing |= m == root.name;
     if (!missing) continue;
     ctx.progress(std::string("trusting ") + root.subject, 0.8);
-    sql.run(azure_root_sql(root.name, root.blob));
+    sql.run(azure_root_sql(root.name, root.blob), {}, /*idempotent=*/true);  // guarded by IF NOT EXISTS
   }
   set_outputs(c, ctx, s);
 }

@@ -128,7 +128,7 @@ void MirroringEndpoint::apply(const Config& c, milink::sdk::Context& ctx) {
   auto e = EndpointState::read(sql);  // again: a resumed run may find it done
   if (!e) {
     ctx.progress("creating endpoint " + tsql::quote_identifier(c.endpoint_name), 0.5);
-    sql.run(create_sql(c));
+    sql.run(create_sql(c), {}, /*idempotent=*/true);  // guarded by IF NOT EXISTS
     ctx.info("created endpoint " + tsql::quote_identifier(c.endpoint_name) + " on port " + std::to_string(c.port));
   } else {
     judge(c, *e);

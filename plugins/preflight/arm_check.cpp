@@ -17,6 +17,13 @@ bool credential_error(const milink::sdk::ArmError& e) {
   return e.status == 0 && e.message.find("azure.credential") != std::string::npos;
 }
 
+/// milink's clients retried and the service (Entra ID or ARM) stayed
+/// unavailable: not the credentials' fault.
+bool service_unavailable(const milink::sdk::ArmError& e) {
+  return e.message.find("this is the service, not your credentials") != std::string::npos ||
+         e.message.find("(Azure Resource Manager unavailable: ") != std::string::npos;
+}
+
 }  // namespace
 
 std::string check_arm(Report& report, const Config& cfg) {
@@ -37,6 +44,11 @@ std::string check_arm(Report& report, const Config& cfg) {
     r = arm->get(at.instance_path(), cfg.api_version);
   } catch (const milink::sdk::ArmException& e) {
     const milink::sdk::ArmError& err = e.error();
+    if (service_unavailable(err)) {
+      report.fail("arm", "Azure was unavailable while reading the " + where + ": " + e.what(),
+                  "nothing to fix in the config or the credentials: run again later (milink already retried)");
+      return;
+    }
     if (err.status == 401 || err.status == 403 || credential_error(err)) {
       report.fail("arm",
                   std::string(err.status == 403 ? "not authorized to read the " : "could not authenticate to read the ") +

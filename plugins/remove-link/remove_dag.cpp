@@ -129,12 +129,12 @@ void RemoveDagStep::apply(const Config& c, milink::sdk::Context& ctx) {
   auto sql = ctx.sql(c.target);
   if (f.dag) {
     ctx.progress("dropping distributed availability group " + tsql::quote_identifier(c.name), 0.3);
-    sql.run(drop_sql(c.name));
+    sql.run(drop_sql(c.name), {}, /*idempotent=*/true);  // guarded by IF EXISTS
     ctx.info("dropped distributed availability group " + tsql::quote_identifier(c.name) + " on " + f.server);
   }
   if (c.drop_ag && f.drop_ag()) {
     ctx.progress("dropping availability group " + tsql::quote_identifier(f.ag_name), 0.7);
-    sql.run(drop_sql(f.ag_name));
+    sql.run(drop_sql(f.ag_name), {}, /*idempotent=*/true);  // guarded by IF EXISTS
     ctx.info("dropped availability group " + tsql::quote_identifier(f.ag_name) + " on " + f.server +
              " (its database stays)");
   }

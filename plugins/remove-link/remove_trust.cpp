@@ -169,7 +169,7 @@ void RemoveTrustStep::apply(const Config& c, milink::sdk::Context& ctx) {
   }
   if (c.drop_instance_certificate && f.drop_certificate()) {
     ctx.progress("dropping certificate " + tsql::quote_identifier(c.instance_fqdn), 0.7);
-    ctx.sql(c.target).run(drop_certificate_sql(c.instance_fqdn));
+    ctx.sql(c.target).run(drop_certificate_sql(c.instance_fqdn), {}, /*idempotent=*/true);  // guarded by IF EXISTS
     ctx.info("dropped certificate " + tsql::quote_identifier(c.instance_fqdn) + " on " + f.server);
   }
 }

@@ -169,11 +169,11 @@ void SqlServerCert::apply(const Config& c, milink::sdk::Context& ctx) {
     if (!c.master_key_password)
       throw StepError("master has no database master key and no master_key_password was given");
     ctx.progress("creating the database master key", 0.2);
-    sql.run(master_key_sql(*c.master_key_password));
+    sql.run(master_key_sql(*c.master_key_password), {}, /*idempotent=*/true);  // guarded by IF NOT EXISTS
   }
   std::string subject = c.subject.empty() ? "Certificate for " + name : c.subject;
   ctx.progress("creating certificate " + tsql::quote_identifier(name), 0.6);
-  sql.run(certificate_sql(name, subject, c.expiry));
+  sql.run(certificate_sql(name, subject, c.expiry), {}, /*idempotent=*/true);  // guarded by IF NOT EXISTS
   f = inspect(c, ctx, name, false);
   if (!f.certificate) throw StepError("certificate " + tsql::quote_identifier(name) + " is still missing after CREATE CERTIFICATE");
   ctx.info("created certificate " + tsql::quote_identifier(name) + " expiring " + c.expiry.iso());

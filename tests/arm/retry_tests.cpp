@@ -1,5 +1,5 @@
 // Retry-After parsing and the backoff schedule.
-#include "arm/retry.hpp"
+#include "retry/policy.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -7,7 +7,7 @@
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/Timestamp.h>
 
-using namespace milink::arm;
+using namespace milink::retry;
 using std::chrono::milliseconds;
 
 TEST_CASE("Retry-After: delta seconds and HTTP dates") {
@@ -58,4 +58,48 @@ TEST_CASE("full jitter stays within the exponential ceiling and the cap") {
   CHECK(describe_duration(milliseconds(1500)) == "1.5 s");
   CHECK(describe_duration(milliseconds(250)) == "250 ms");
   CHECK(describe_duration(milliseconds(125000)) == "2 min 5 s");
+}
+
+TEST_CASE("Backoff: bounded in attempts, with Retry-After capped, and says how it retried") {
+  std::mt19937_64 rng(42);
+  Policy p;
+  p.max_attempts = 4;
+  p.base = milliseconds(100);
+  p.cap = milliseconds(1000);
+  p.max_retry_after = milliseconds(2000);
+  Backoff b(p, rng);
+  CHECK(b.attempt() == 1);
+  CHECK(b.gave_up().empty());
+  auto d1 = b.next();
+  REQUIRE(d1);
+  CHECK(*d1 <= milliseconds(100));
+  CHECK(b.attempt() == 2);
+  CHECK(b.retrying(milliseconds(1500)) == "retrying in 1.5 s (attempt 2 of 4)");
+  auto d2 = b.next(milliseconds(60000));  // Retry-After: a minute, capped
+  REQUIRE(d2);
+  CHECK(*d2 == milliseconds(2000));
+  CHECK(b.retrying(*d2, true) == "retrying in 2 s (Retry-After) (attempt 3 of 4)");
+  auto d3 = b.next(milliseconds(0));
+  REQUIRE(d3);
+  CHECK(*d3 == milliseconds(0));
+  CHECK_FALSE(b.next());  // 4 attempts made
+  CHECK(b.attempt() == 4);
+  CHECK(b.retries() == 3);
+  CHECK(b.gave_up() == "retried 3 times over " + describe_duration(*d1 + *d2));
+}
+
+TEST_CASE("Backoff: bounded in total waiting time") {
+  std::mt19937_64 rng(1);
+  Policy p;
+  p.max_attempts = 100;
+  p.max_total = milliseconds(2500);
+  Backoff b(p, rng);
+  REQUIRE(b.next(milliseconds(1000)));
+  REQUIRE(b.next(milliseconds(1000)));
+  CHECK_FALSE(b.next(milliseconds(1000)));  // would wait 3 s in all
+  CHECK(b.waited() == milliseconds(2000));
+  CHECK(b.gave_up() == "retried 2 times over 2 s");
+  Backoff once(p, rng);
+  REQUIRE(once.next(milliseconds(250)));
+  CHECK(once.gave_up() == "retried 1 time over 250 ms");
 }

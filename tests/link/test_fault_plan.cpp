@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <thread>
 #include <vector>
@@ -146,6 +147,31 @@ TEST_CASE("probability rules fire with probability P, the same way on every run"
   CHECK(fired < 600);
 }
 
+TEST_CASE("seed=N varies the probability draws; the same seed repeats them", "[faults]") {
+  auto draws = [](const std::string& spec) {
+    FaultPlan p(spec);
+    std::string out;
+    for (int i = 0; i < 400; ++i) out += next(p, Service::Arm).empty() ? '.' : 'x';
+    return out;
+  };
+  const std::string unseeded = draws("arm:503~0.1");
+  CHECK(draws("seed=0,arm:503~0.1") == unseeded);  // 0 is the default
+  CHECK(draws("seed=7,arm:503~0.1") == draws("arm:503~0.1,seed=7"));
+  CHECK(draws("seed=7,arm:503~0.1") != unseeded);
+  CHECK(draws("seed=8,arm:503~0.1") != draws("seed=7,arm:503~0.1"));
+  for (const char* spec : {"seed=7,arm:503~0.1", "seed=8,arm:503~0.1"}) {
+    auto d = draws(spec);
+    auto fired = std::count(d.begin(), d.end(), 'x');
+    CHECK(fired > 15);
+    CHECK(fired < 70);
+  }
+  FaultPlan p("seed=3,sql:1205~0.5");
+  CHECK(p.spec() == "seed=3,sql:1205~0.5");
+  // seed= alone is a valid spec: no rules fire.
+  FaultPlan only("seed=9");
+  CHECK(next(only, Service::Arm).empty());
+}
+
 TEST_CASE("next() is thread-safe and counts every request", "[faults]") {
   FaultPlan p("sql:1205@500");
   std::atomic<int> fired{0};
@@ -211,6 +237,9 @@ TEST_CASE("every malformed rule is named with what is expected", "[faults]") {
        "fault rule \"arm:429~1e-1\": bad probability \"~1e-1\"; expected ~P with P from 0 to 1 (e.g. ~0.25)"},
       {"arm:429@1~0.5", "fault rule \"arm:429@1~0.5\": expected at most one of @N, @N+ or ~P after the kind"},
       {"arm:429~0.5@1", "fault rule \"arm:429~0.5@1\": expected at most one of @N, @N+ or ~P after the kind"},
+      {"seed=x,arm:429~0.5", "fault rule \"seed=x\": bad seed \"x\"; expected seed=N with N a whole number from 0"},
+      {"seed=-1", "fault rule \"seed=-1\": bad seed \"-1\"; expected seed=N with N a whole number from 0"},
+      {"seed=1,arm:429~0.5,seed=2", "fault rule \"seed=2\": a second seed; give seed=N once"},
       {"arm:429,,sql:1205", "fault rule \"\": empty rule; expected SERVICE:KIND[@N|@N+|~P]"},
       {"arm:429,", "fault rule \"\": empty rule; expected SERVICE:KIND[@N|@N+|~P]"},
   };

@@ -150,3 +150,31 @@ TEST_CASE("connect failures name target, address, driver, error and remedy") {
   db.message = "Cannot open database \"x\" requested by the login.";
   CHECK(connect_remedy(t, db).find("Database") != std::string::npos);
 }
+
+TEST_CASE("transient SQL errors: deadlocks, unavailability, lost connections and timeouts; never a login failure") {
+  auto err = [](int number, bool lost = false, bool timed_out = false) {
+    SqlError e;
+    e.number = number;
+    e.connection_lost = lost;
+    e.timed_out = timed_out;
+    return e;
+  };
+  for (int n : {1205, 40613, 40197, 40501, 49918, 49919, 49920, 10928, 10929, 4221, 233, 64, 10053, 10054, 10060}) {
+    INFO(n);
+    CHECK(is_transient(err(n)));
+  }
+  CHECK(is_transient(err(0, true)));
+  CHECK_FALSE(is_transient(err(0, false, true)));   // a statement timeout ran too long
+  CHECK_FALSE(is_transient(err(0, true, true)));
+  CHECK_FALSE(is_transient(err(18456, true)));  // a login failure is the credentials
+  CHECK_FALSE(is_transient(err(15151)));
+  CHECK_FALSE(is_transient(err(102)));
+  CHECK_FALSE(is_transient(err(0)));
+  CHECK(transient_kind(err(1205)) == "deadlock victim (1205)");
+  CHECK(transient_kind(err(40613)) == "database unavailable (40613)");
+  CHECK(transient_kind(err(40501)) == "service busy (40501)");
+  CHECK(transient_kind(err(10054, true)) == "connection lost (10054)");
+  CHECK(transient_kind(err(4060, true)) == "error (4060)");
+  CHECK(transient_kind(err(0, true)) == "connection lost");
+  CHECK(transient_kind(err(0, true, true)) == "timeout");
+}

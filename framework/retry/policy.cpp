@@ -1,4 +1,4 @@
-#include "arm/retry.hpp"
+#include "retry/policy.hpp"
 
 #include <Poco/DateTime.h>
 #include <Poco/DateTimeFormat.h>
@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <cctype>
 
-namespace milink::arm {
+namespace milink::retry {
 
 using std::chrono::milliseconds;
 
@@ -96,4 +96,25 @@ std::string describe_duration(milliseconds d) {
   return out;
 }
 
-}  // namespace milink::arm
+std::optional<milliseconds> Backoff::next(std::optional<milliseconds> server_wait) {
+  if (attempt_ >= policy_.max_attempts) return std::nullopt;
+  milliseconds d = server_wait ? std::min(*server_wait, policy_.max_retry_after)
+                               : full_jitter(attempt_, policy_.base, policy_.cap, rng_);
+  if (waited_ + d > policy_.max_total) return std::nullopt;
+  waited_ += d;
+  ++attempt_;
+  return d;
+}
+
+std::string Backoff::retrying(milliseconds wait, bool server_asked) const {
+  return "retrying in " + describe_duration(wait) + (server_asked ? " (Retry-After)" : "") + " (attempt " +
+         std::to_string(attempt_) + " of " + std::to_string(policy_.max_attempts) + ")";
+}
+
+std::string Backoff::gave_up() const {
+  if (attempt_ <= 1) return {};
+  return "retried " + std::to_string(retries()) + (retries() == 1 ? " time" : " times") + " over " +
+         describe_duration(waited_);
+}
+
+}  // namespace milink::retry
