@@ -47,7 +47,7 @@ std::string check_arm(Report& report, const Config& cfg) {
     if (service_unavailable(err)) {
       report.fail("arm", "Azure was unavailable while reading the " + where + ": " + e.what(),
                   "nothing to fix in the config or the credentials: run again later (milink already retried)");
-      return;
+      return "";
     }
     if (err.status == 401 || err.status == 403 || credential_error(err)) {
       report.fail("arm",
