@@ -169,7 +169,7 @@ TEST_CASE("a dry run's text counts what would change and shortens long binary va
   CHECK(r.out.find("  would change  one  (") != std::string::npos);
   CHECK(r.out.find("(0 ok, 1 would change, 0 skipped, 0 failed)") != std::string::npos);
   CHECK(r.out.find("would: record 0x3A3A3A3A3A3A3A3A... (100 bytes)") != std::string::npos);
-  CHECK(r.out.find(blob) == std::string::npos);
+  CHECK(r.out.find("would: record " + blob) == std::string::npos);  // the plan listing below keeps scripts whole
   // Machine output keeps the value whole.
   auto j = sb.milink({"run", "wf.json", "--dry-run", "--output", "json"});
   REQUIRE(j.exit_code == 0);
