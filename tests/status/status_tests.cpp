@@ -54,11 +54,20 @@ std::string problems(const Value& link) {
   return out;
 }
 
-/// A rig whose SQL Server has \p dbs, all linked by replicate-databases.json.
+/// A rig whose SQL Server has \p dbs, all linked by replicate-databases.json
+/// and healthy (verify may end when seeding ends, a moment before the link
+/// reports HEALTHY; a fast machine would read status in between).
 void link_all(linkrig::Rig& rig, const std::vector<std::string>& dbs) {
   rig.set_databases(dbs);
   auto r = rig.run("replicate-databases.json", {"--parallel", "8"});
   REQUIRE(r.exit_code == 0);
+  REQUIRE(testsupport::eventually([&] {
+    for (const auto& db : dbs) {
+      auto l = linkrig::link_now(rig, db);
+      if (l.databases.empty() || l.databases[0].synchronization_health != "HEALTHY") return false;
+    }
+    return true;
+  }));
 }
 
 /// Runs \p sql as sa on the emulator's SQL Server (a second engine on the
