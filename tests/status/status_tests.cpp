@@ -61,13 +61,7 @@ void link_all(linkrig::Rig& rig, const std::vector<std::string>& dbs) {
   rig.set_databases(dbs);
   auto r = rig.run("replicate-databases.json", {"--parallel", "8"});
   REQUIRE(r.exit_code == 0);
-  REQUIRE(testsupport::eventually([&] {
-    for (const auto& db : dbs) {
-      auto l = linkrig::link_now(rig, db);
-      if (l.databases.empty() || l.databases[0].synchronization_health != "HEALTHY") return false;
-    }
-    return true;
-  }));
+  linkrig::wait_healthy(rig, dbs);
 }
 
 /// Runs \p sql as sa on the emulator's SQL Server (a second engine on the

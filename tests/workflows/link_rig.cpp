@@ -201,9 +201,7 @@ milink::emulator::LinkResource link_now(Rig& rig, const std::string& db) {
   return *l;
 }
 
-void link(Rig& rig, const std::vector<std::string>& dbs) {
-  rig.set_databases(dbs);
-  REQUIRE(rig.run(dbs.size() == 1 ? "replicate-database.json" : "replicate-databases.json").exit_code == 0);
+void wait_healthy(Rig& rig, const std::vector<std::string>& dbs) {
   REQUIRE(testsupport::eventually([&] {
     for (const auto& db : dbs) {
       auto l = link_now(rig, db);
@@ -211,6 +209,12 @@ void link(Rig& rig, const std::vector<std::string>& dbs) {
     }
     return true;
   }));
+}
+
+void link(Rig& rig, const std::vector<std::string>& dbs) {
+  rig.set_databases(dbs);
+  REQUIRE(rig.run(dbs.size() == 1 ? "replicate-database.json" : "replicate-databases.json").exit_code == 0);
+  wait_healthy(rig, dbs);
 }
 
 }  // namespace linkrig

@@ -69,6 +69,9 @@ struct Rig {
 /// The link resource DAG_<db> brought up to now (the simulation advances lazily).
 milink::emulator::LinkResource link_now(Rig& rig, const std::string& db);
 
+/// Waits until the link of each of \p dbs reports HEALTHY in Azure.
+void wait_healthy(Rig& rig, const std::vector<std::string>& dbs);
+
 /// Links \p dbs with the bundled create workflow and waits until each link is HEALTHY.
 void link(Rig& rig, const std::vector<std::string>& dbs);
 
