@@ -23,7 +23,7 @@ echo "updated $doc"
 steps_doc="$here/bundled-steps.md"
 generated=""
 for step in preflight sqlserver-cert mi-cert-import mirroring-endpoint ag dag arm-link verify remove-link remove-dag remove-trust \
-    replication-mode catch-up wait-first-backup failover; do
+    replication-mode catch-up wait-first-backup failover cutover-state; do
   generated+="$("$milink" plugins describe "$step" --output markdown)"$'\n\n'
 done
 python3 - "$steps_doc" "$generated" <<'PY'

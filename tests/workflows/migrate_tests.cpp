@@ -9,10 +9,15 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <csignal>
+#include <filesystem>
+
+#include <unistd.h>
 
 using linkrig::link;
 using linkrig::Rig;
 using milink::sdk::Value;
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -77,6 +82,72 @@ TEST_CASE("migrate.json cuts a two-way link over: sync, catch up, fail over, fir
   CHECK(event_index(r.out, "step_end", "per_db[sales].first_backup") <
         event_index(r.out, "step_start", "per_db[sales].remove_link"));
   CHECK(event_index(r.out, "step_end", "per_db[sales].first_backup") >= 0);
+
+  // A second run after the removal changes nothing: the state step finds the
+  // database standing alone on the instance, the removal steps find nothing left.
+  const auto statements_before = rig.dump().get("statement_log")->get("sql_server")->as_array().size();
+  auto again = rig.run("migrate.json", {"--set", "catch_up_stable_seconds=1"});
+  INFO(again.out << again.err);
+  CHECK(again.exit_code == 0);
+  auto st2 = Rig::statuses(again.out);
+  CHECK(st2["per_db[sales].state"] == "ok");
+  CHECK(Rig::reason_of(again.out, "per_db[sales].state").find("removed") != std::string::npos);
+  CHECK(st2["per_db[sales].sync"] == "skipped");
+  CHECK(st2["per_db[sales].catch_up"] == "skipped");
+  CHECK(st2["per_db[sales].failover"] == "skipped");
+  CHECK(st2["per_db[sales].first_backup"] == "ok");
+  CHECK(st2["per_db[sales].remove_link"] == "ok");
+  CHECK(st2["per_db[sales].remove_dag"] == "ok");
+  CHECK(rig.arm_requests("DELETE", "/distributedAvailabilityGroups/DAG_sales") == 1);
+  // Reads only on SQL Server: no statement that changes anything.
+  const auto& log = rig.dump().get("statement_log")->get("sql_server")->as_array();
+  for (std::size_t i = statements_before; i < log.size(); ++i) {
+    const std::string t = log[i].get("text")->as_string();
+    INFO(t);
+    CHECK(t.find("ALTER ") == std::string::npos);
+    CHECK(t.find("DROP ") == std::string::npos);
+    CHECK(t.find("CREATE ") == std::string::npos);
+  }
+}
+
+TEST_CASE("migrate.json on a database that was never linked says to create the link first, and changes nothing",
+          "[workflows][migrate]") {
+  Rig rig(linkrig::scenario_with({"sales"}, kSql2022));
+  auto r = rig.run("migrate.json", {"--yes"});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code != 0);
+  CHECK(Rig::reason_of(r.out, "per_db[sales].state").find("database [sales] has no link \"DAG_sales\" on managed instance mi1 and is not on the "
+                             "instance: there is nothing to cut over. Create the link first") != std::string::npos);
+  CHECK(rig.statements("ALTER AVAILABILITY GROUP").empty());
+  CHECK(rig.arm_requests("DELETE", "/distributedAvailabilityGroups/") == 0);
+}
+
+TEST_CASE("migrate.json: kill -9 at a step boundary, then --resume finishes the cutover once",
+          "[workflows][migrate][resume]") {
+  Rig rig(linkrig::scenario_with({"sales", "hr"}, kSql2022));
+  link(rig, {"sales", "hr"});
+  fs::remove_all(rig.dir / "state");  // only the cutover's journal from here on
+  rig.emulator.faults().set("sql:latency=100,arm:latency=100");
+  pid_t pid = rig.spawn("migrate.json", {"--parallel", "1", "--yes", "--set", "catch_up_stable_seconds=1"}, "first");
+  REQUIRE(pid > 0);
+  bool reached = rig.wait_for_step_end();
+  ::kill(pid, SIGKILL);
+  testsupport::wait_for(pid);
+  REQUIRE(reached);
+  rig.emulator.faults().set("");
+
+  auto r = rig.run("migrate.json", {"--resume", "--yes", "--set", "catch_up_stable_seconds=1"});
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  for (const char* db : {"sales", "hr"}) {
+    INFO(db);
+    CHECK(rig.instance_databases()[db] == "ONLINE");
+    CHECK(rig.statements(std::string("ALTER AVAILABILITY GROUP [DAG_") + db + "] FAILOVER").size() == 1);
+    CHECK(rig.arm_requests("DELETE", std::string("/distributedAvailabilityGroups/DAG_") + db) == 1);
+  }
+  auto ags = rig.availability_groups();
+  CHECK(std::find(ags.begin(), ags.end(), "DAG_sales") == ags.end());
+  CHECK(std::find(ags.begin(), ags.end(), "DAG_hr") == ags.end());
 }
 
 TEST_CASE("migrate.json with remove_link=false keeps the two-way link after the cutover, and asks first",
@@ -111,7 +182,10 @@ TEST_CASE("migrate.json with remove_link=false keeps the two-way link after the 
   INFO(again.out << again.err);
   CHECK(again.exit_code == 0);
   auto st2 = Rig::statuses(again.out);
-  CHECK(st2["per_db[sales].sync"] == "ok");
-  CHECK(st2["per_db[sales].failover"] == "ok");
+  // The state step finds the instance primary; the cutover's own steps are skipped.
+  CHECK(st2["per_db[sales].state"] == "ok");
+  CHECK(st2["per_db[sales].sync"] == "skipped");
+  CHECK(st2["per_db[sales].catch_up"] == "skipped");
+  CHECK(st2["per_db[sales].failover"] == "skipped");
   CHECK(rig.statements("ALTER AVAILABILITY GROUP [DAG_sales] FAILOVER").size() == 1);
 }
