@@ -366,7 +366,9 @@ BackupRecord& ServerState::record_backup(Database& db, char type, bool copy_only
       b.database_backup_lsn = it->checkpoint_lsn;
       break;
     }
-  if (type == 'D' && !copy_only && db.recovery != RecoveryModel::Simple) db.log_chain_started = true;
+  // A full backup, or after a switch from SIMPLE a differential one (on top of
+  // an existing full backup, checked by BACKUP), starts the log chain.
+  if ((type == 'D' || type == 'I') && !copy_only && db.recovery != RecoveryModel::Simple) db.log_chain_started = true;
   backups.push_back(std::move(b));
   return backups.back();
 }

@@ -96,8 +96,9 @@ struct Database {
   std::string database_guid;
   SqlDateTime create_date;
   int compatibility_level = 150;
-  /// True once a non-COPY_ONLY full backup was taken since the database last
-  /// entered the FULL (or BULK_LOGGED) recovery model: the log chain exists.
+  /// True once a non-COPY_ONLY full backup, or a differential one on top of a
+  /// full backup, was taken since the database last entered the FULL (or
+  /// BULK_LOGGED) recovery model: the log chain exists.
   bool log_chain_started = false;
   std::int64_t next_lsn = 37000000001600001;  ///< advances with every backup and with the write workload
   /// A write workload: log bytes per second generated while the database is

@@ -149,6 +149,8 @@ Value backup_json(const BackupRecord& b) {
   o.set("physical_device_name", Value(b.physical_device_name));
   o.set("first_lsn", Value(b.first_lsn));
   o.set("last_lsn", Value(b.last_lsn));
+  o.set("checkpoint_lsn", Value(b.checkpoint_lsn));
+  o.set("database_backup_lsn", Value(b.database_backup_lsn));
   o.set("backup_finish_date", iso(b.backup_finish_date));
   return Value(std::move(o));
 }

@@ -19,8 +19,11 @@ milink::sdk::StepSpec AvailabilityGroupStep::spec() {
   s.doc =
       "CREATE AVAILABILITY GROUP [<name>] WITH (CLUSTER_TYPE = NONE) FOR DATABASE [<db>] REPLICA ON <@@SERVERNAME> "
       "(SYNCHRONOUS_COMMIT, FAILOVER_MODE = MANUAL, SEEDING_MODE = AUTOMATIC). The database must be in the FULL "
-      "recovery model with a full backup (error 1475): set_full_recovery and allow_full_backup let the step fix that, "
-      "otherwise it stops and says what to run.";
+      "recovery model with its log chain started (error 1475): set_full_recovery and allow_full_backup let the step "
+      "fix that, otherwise it stops and says what to run. The backup keeps your differential chain where the docs allow "
+      "it: a database that already has a full backup (not COPY_ONLY; e.g. taken in SIMPLE) gets a differential backup "
+      "(WITH DIFFERENTIAL, CHECKSUM), which starts the log chain and leaves the differential base alone; only a "
+      "database without any full backup gets a full one. The log says which it took and why.";
   s.params = {
       {"target", ValueType::String, false, Value("sqlserver"), "SQL target of SQL Server", false, {}},
       {"database", ValueType::String, true, Value(), "The database to replicate", false, {}},
@@ -32,7 +35,9 @@ milink::sdk::StepSpec AvailabilityGroupStep::spec() {
       {"set_full_recovery", ValueType::Boolean, false, Value(false),
        "Switch a database in SIMPLE or BULK_LOGGED recovery to FULL", false, {}},
       {"allow_full_backup", ValueType::Boolean, false, Value(false),
-       "Take a full backup when the database has none (starts its log chain)", false, {}},
+       "Take the backup that starts the log chain when it has not started: a differential one on top of an existing "
+       "full backup (your differential base stays), else a full one",
+       false, {}},
       {"backup_directory", ValueType::String, false, Value(""),
        "Directory for that backup on SQL Server; default: the server's default backup directory", false, {}},
   };
@@ -73,13 +78,15 @@ std::string AvailabilityGroupStep::recovery_sql(const std::string& database) {
   return "ALTER DATABASE " + tsql::quote_identifier(database) + " SET RECOVERY FULL;";
 }
 
-std::string AvailabilityGroupStep::backup_sql(const std::string& database, const std::string& directory) {
-  std::string file = database + "_milink_full.bak";
+std::string AvailabilityGroupStep::backup_sql(const std::string& database, const std::string& directory,
+                                              bool differential) {
+  std::string file = database + (differential ? "_milink_diff.bak" : "_milink_full.bak");
   for (auto& ch : file)
     if (ch == '/' || ch == '\\' || ch == ':' || ch == '*' || ch == '?' || ch == '"' || ch == '<' || ch == '>' || ch == '|')
       ch = '_';
   std::string path = directory.empty() ? file : directory + (directory.back() == '/' || directory.back() == '\\' ? "" : "/") + file;
-  return "BACKUP DATABASE " + tsql::quote_identifier(database) + " TO DISK = " + tsql::quote_literal(path) + " WITH CHECKSUM;";
+  return "BACKUP DATABASE " + tsql::quote_identifier(database) + " TO DISK = " + tsql::quote_literal(path) +
+         (differential ? " WITH DIFFERENTIAL, CHECKSUM;" : " WITH CHECKSUM;");
 }
 
 AvailabilityGroupStep::Found AvailabilityGroupStep::inspect(const Config& c, milink::sdk::Context& ctx) {
@@ -102,6 +109,10 @@ AvailabilityGroupStep::Found AvailabilityGroupStep::inspect(const Config& c, mil
   return f;
 }
 
+bool AvailabilityGroupStep::backup_needed(const Found& f) { return !f.db.log_chain || f.db.recovery_model != "FULL"; }
+
+bool AvailabilityGroupStep::differential(const Found& f) { return !f.db.differential_base.empty(); }
+
 void AvailabilityGroupStep::check_database(const Config& c, const Found& f) const {
   std::string db = tsql::quote_identifier(c.database);
   if (!f.db.exists) throw StepError("SQL Server has no database " + db + "; check the database name (sys.databases)");
@@ -113,14 +124,17 @@ void AvailabilityGroupStep::check_database(const Config& c, const Found& f) cons
   if (f.db.recovery_model != "FULL" && !c.set_full_recovery)
     throw StepError("database " + db + " uses the " + f.db.recovery_model +
                     " recovery model; an availability group needs FULL. Run:\n    " + recovery_sql(c.database) +
-                    "\n    " + backup_sql(c.database, c.backup_directory) +
+                    "\n    " + backup_sql(c.database, c.backup_directory, differential(f)) +
                     "\nor set set_full_recovery and allow_full_backup to let milink do it");
-  bool backup_needed = !f.db.full_backup || f.db.recovery_model != "FULL";
-  if (backup_needed && !c.allow_full_backup)
+  if (backup_needed(f) && !c.allow_full_backup)
     throw StepError("database " + db + " has no full backup" +
                     std::string(f.db.recovery_model != "FULL" ? " in the FULL recovery model" : "") +
-                    ", so joining an availability group fails with error 1475. Take a full backup without COPY_ONLY:\n    " +
-                    backup_sql(c.database, c.backup_directory) + "\nor set allow_full_backup to let milink take it");
+                    ", so joining an availability group fails with error 1475. " +
+                    (differential(f) ? "Start its log chain with a differential backup on top of its existing full backup "
+                                       "(the differential base stays, so your differential backups go on):\n    "
+                                     : "Take a full backup without COPY_ONLY:\n    ") +
+                    backup_sql(c.database, c.backup_directory, differential(f)) +
+                    "\nor set allow_full_backup to let milink take it");
 }
 
 milink::sdk::Observation AvailabilityGroupStep::observe(const Config& c, milink::sdk::Context& ctx) {
@@ -143,15 +157,20 @@ milink::sdk::Plan AvailabilityGroupStep::plan(const Config& c, milink::sdk::Cont
   std::string server = found_ ? found_->server_name : (c.server_name.empty() ? "<@@SERVERNAME>" : c.server_name);
   std::string ag = found_ ? found_->ag_name : expand_name(c.name_pattern, {{"db", c.database}, {"server", server}}, "name_pattern");
   bool recovery = found_ ? found_->db.recovery_model != "FULL" : c.set_full_recovery;
-  bool backup = found_ ? (!found_->db.full_backup || recovery) : c.allow_full_backup;
+  bool backup = found_ ? backup_needed(*found_) : c.allow_full_backup;
+  bool diff = found_ && differential(*found_);
   if (recovery && c.set_full_recovery)
     p.actions.push_back(milink::sdk::Action::sql_batch(c.target, "switch " + tsql::quote_identifier(c.database) + " to FULL recovery" +
                                                                      (found_ ? "" : " (when it is not)"),
                                                        recovery_sql(c.database)));
   if (backup && c.allow_full_backup)
-    p.actions.push_back(milink::sdk::Action::sql_batch(c.target, "take a full backup of " + tsql::quote_identifier(c.database) +
-                                                                     (found_ ? "" : " (when it has none)"),
-                                                       backup_sql(c.database, c.backup_directory)));
+    p.actions.push_back(milink::sdk::Action::sql_batch(
+        c.target,
+        diff ? "take a differential backup of " + tsql::quote_identifier(c.database) +
+                   " to start its log chain (its differential base, the full backup of " + found_->db.differential_base +
+                   ", stays)"
+             : "take a full backup of " + tsql::quote_identifier(c.database) + (found_ ? "" : " (when its log chain has not started)"),
+        backup_sql(c.database, c.backup_directory, diff)));
   p.actions.push_back(milink::sdk::Action::sql_batch(c.target, "create availability group " + tsql::quote_identifier(ag),
                                                      create_sql(ag, c.database, server, c.endpoint_url)));
   return p;
@@ -165,12 +184,23 @@ void AvailabilityGroupStep::apply(const Config& c, milink::sdk::Context& ctx) {
     if (f.db.recovery_model != "FULL") {
       ctx.progress("switching " + tsql::quote_identifier(c.database) + " to FULL recovery", 0.1);
       sql.run(recovery_sql(c.database));
-      f.db.full_backup = false;  // a backup taken in SIMPLE does not start a log chain
+      f.db.log_chain = false;  // leaving SIMPLE starts no log chain
     }
-    if (!f.db.full_backup) {
-      ctx.progress("taking a full backup of " + tsql::quote_identifier(c.database), 0.3);
-      sql.run(backup_sql(c.database, c.backup_directory));
-      ctx.info("took a full backup of " + tsql::quote_identifier(c.database));
+    if (!f.db.log_chain) {
+      const std::string db = tsql::quote_identifier(c.database);
+      if (differential(f)) {
+        ctx.progress("taking a differential backup of " + db + " to start its log chain", 0.3);
+        sql.run(backup_sql(c.database, c.backup_directory, true));
+        ctx.info("took a differential backup of " + db + " (" + backup_sql(c.database, c.backup_directory, true) +
+                 "): it starts the log chain the availability group needs, and the differential base stays the full "
+                 "backup of " + f.db.differential_base + ", so your differential backups go on as before");
+      } else {
+        ctx.progress("taking a full backup of " + db, 0.3);
+        sql.run(backup_sql(c.database, c.backup_directory, false));
+        ctx.info("took a full backup of " + db + " (" + backup_sql(c.database, c.backup_directory, false) +
+                 "): it had no full backup (COPY_ONLY ones do not count), so no differential chain was broken; it "
+                 "starts the log chain and is the base of later differential backups");
+      }
     }
     ctx.progress("creating availability group " + tsql::quote_identifier(f.ag_name), 0.7);
     sql.run(create_sql(f.ag_name, c.database, f.server_name, c.endpoint_url), {}, /*idempotent=*/true);  // guarded by IF NOT EXISTS

@@ -5,9 +5,13 @@
 /// (named from `name_pattern`, default `AG_{db}`): CLUSTER_TYPE = NONE, one
 /// replica (SQL Server) with SYNCHRONOUS_COMMIT, FAILOVER_MODE = MANUAL and
 /// SEEDING_MODE = AUTOMATIC. It first checks that the database is in the
-/// FULL recovery model and has a full backup (error 1475 otherwise); it
-/// changes the recovery model or takes a full backup only when allowed,
-/// else it says what to run.
+/// FULL recovery model with its log chain started (error 1475 otherwise);
+/// it changes the recovery model or takes a backup only when allowed, else
+/// it says what to run. The backup it takes keeps the user's differential
+/// chain where the docs allow it: a database that already has a full backup
+/// (taken in SIMPLE, say) gets a differential backup, which starts the log
+/// chain without moving the differential base; only a database without any
+/// full backup gets a full one.
 ///
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -43,7 +47,9 @@ public:
   static std::string create_sql(const std::string& ag, const std::string& database, const std::string& replica,
                                 const std::string& endpoint_url);
   static std::string recovery_sql(const std::string& database);
-  static std::string backup_sql(const std::string& database, const std::string& directory);
+  /// `BACKUP DATABASE [db] TO DISK = N'<dir>/<db>_milink_{full|diff}.bak'
+  /// WITH [DIFFERENTIAL, ]CHECKSUM;`
+  static std::string backup_sql(const std::string& database, const std::string& directory, bool differential);
 
 private:
   struct Found {
@@ -53,6 +59,10 @@ private:
     DatabaseReadiness db;
   };
   Found inspect(const Config& c, milink::sdk::Context& ctx);
+  /// The database needs a backup to start its log chain (before the AG).
+  static bool backup_needed(const Found& f);
+  /// That backup is a differential one: a full backup to build on exists.
+  static bool differential(const Found& f);
   /// Throws unless the database can be put in the AG (given what is allowed).
   void check_database(const Config& c, const Found& f) const;
   std::optional<Found> found_;

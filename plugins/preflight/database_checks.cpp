@@ -107,6 +107,15 @@ void check_backup(Report& report, const Config& cfg, milink::sdk::Sql& sql, cons
       found = "only full backups taken in the SIMPLE recovery model, which do not start the log chain";
     else
       found = "no full backup";
+    if (simple > 0) {  // a differential base exists: a differential backup starts the log chain and keeps it
+      preparable(report, cfg, check, q + " has " + found,
+                 "start the log chain in the FULL recovery model with a differential backup, which keeps your "
+                 "differential base (BACKUP DATABASE " + q + " TO DISK = N'<file>' WITH DIFFERENTIAL), or a full backup "
+                 "without COPY_ONLY (error 1475 otherwise)",
+                 "the ag step will take a differential backup, which starts the log chain and keeps your differential "
+                 "base (allow_prepare_database)");
+      return;
+    }
     preparable(report, cfg, check, q + " has " + found,
                "take a full backup without COPY_ONLY (error 1475) in the FULL recovery model, e.g. BACKUP DATABASE " +
                    q + " TO DISK = N'<file>'",

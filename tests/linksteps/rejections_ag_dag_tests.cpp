@@ -151,20 +151,23 @@ TEST_CASE("linksteps: rejections: ag refuses a database in SIMPLE recovery witho
   check_refused(w.run(ag_step("simple_db")),
                 "observe: database [simple_db] uses the SIMPLE recovery model; an availability group needs FULL. Run:\n"
                 "    ALTER DATABASE [simple_db] SET RECOVERY FULL;\n"
-                "    BACKUP DATABASE [simple_db] TO DISK = N'simple_db_milink_full.bak' WITH CHECKSUM;\n"
+                "    BACKUP DATABASE [simple_db] TO DISK = N'simple_db_milink_diff.bak' WITH DIFFERENTIAL, CHECKSUM;\n"
                 "or set set_full_recovery and allow_full_backup to let milink do it");
   // With a backup directory, the BACKUP to run writes there.
   check_refused(w.run(ag_step("simple_db", Object{{"backup_directory", Value("/var/opt/mssql/backup")}})),
                 "observe: database [simple_db] uses the SIMPLE recovery model; an availability group needs FULL. Run:\n"
                 "    ALTER DATABASE [simple_db] SET RECOVERY FULL;\n"
-                "    BACKUP DATABASE [simple_db] TO DISK = N'/var/opt/mssql/backup/simple_db_milink_full.bak' WITH "
-                "CHECKSUM;\n"
+                "    BACKUP DATABASE [simple_db] TO DISK = N'/var/opt/mssql/backup/simple_db_milink_diff.bak' WITH "
+                "DIFFERENTIAL, CHECKSUM;\n"
                 "or set set_full_recovery and allow_full_backup to let milink do it");
-  // set_full_recovery alone is not enough: the backup taken in SIMPLE starts no log chain.
+  // set_full_recovery alone is not enough: the backup taken in SIMPLE starts no
+  // log chain. It is the user's differential base, so the remedy is a
+  // differential backup on top of it, not a new full one.
   check_refused(w.run(ag_step("simple_db", Object{{"set_full_recovery", Value(true)}})),
                 "observe: database [simple_db] has no full backup in the FULL recovery model, so joining an "
-                "availability group fails with error 1475. Take a full backup without COPY_ONLY:\n"
-                "    BACKUP DATABASE [simple_db] TO DISK = N'simple_db_milink_full.bak' WITH CHECKSUM;\n"
+                "availability group fails with error 1475. Start its log chain with a differential backup on top of "
+                "its existing full backup (the differential base stays, so your differential backups go on):\n"
+                "    BACKUP DATABASE [simple_db] TO DISK = N'simple_db_milink_diff.bak' WITH DIFFERENTIAL, CHECKSUM;\n"
                 "or set allow_full_backup to let milink take it");
   w.check_unchanged();
 }

@@ -146,6 +146,44 @@ TEST_CASE("prepare_database switches a SIMPLE database to FULL and backs it up b
   }
 }
 
+TEST_CASE("prepare_database keeps the user's differential chain: a differential backup starts the log chain",
+          "[workflows]") {
+  // sales is SIMPLE with a full backup: the base of the user's differential
+  // backups. Switching to FULL breaks the log chain; a differential backup
+  // restarts it without moving that base (a new full backup would).
+  Rig rig(R"({"sql_server": {"databases": [
+      {"name": "sales", "recovery": "SIMPLE", "size_mb": 8, "backups": ["full"]}]}})");
+  rig.set_input("prepare_database", Value(true));
+  auto r = rig.run("replicate-database.json");
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(rig.statements("ALTER DATABASE [sales] SET RECOVERY FULL").size() == 1);
+  auto backups = rig.statements("BACKUP DATABASE [sales]");
+  REQUIRE(backups.size() == 1);
+  INFO(backups[0]);
+  CHECK(backups[0].find("TO DISK = N'sales_milink_diff.bak' WITH DIFFERENTIAL, CHECKSUM") != std::string::npos);
+  CHECK(r.out.find("took a differential backup of [sales]") != std::string::npos);
+  CHECK(r.out.find("so your differential backups go on as before") != std::string::npos);
+  // msdb: still one full backup, and the differential builds on it.
+  const Value* full = nullptr;
+  const Value* diff = nullptr;
+  int fulls = 0;
+  const Value d = rig.dump();
+  for (const auto& b : d.get("sql_server")->get("backups")->as_array()) {
+    if (b.get("database_name")->as_string() != "sales") continue;
+    if (b.get("type")->as_string() == "D") {
+      ++fulls;
+      full = &b;
+    }
+    if (b.get("type")->as_string() == "I") diff = &b;
+  }
+  CHECK(fulls == 1);
+  REQUIRE(full != nullptr);
+  REQUIRE(diff != nullptr);
+  CHECK(diff->get("database_backup_lsn")->as_int() == full->get("checkpoint_lsn")->as_int());
+  check_linked(rig, "sales", "2025-01-01");
+}
+
 TEST_CASE("verify diagnoses a link the managed instance cannot trust with the remedy", "[workflows]") {
   Rig rig;
   // The workflow without its trust step: the link is created, never connects.
