@@ -3,7 +3,9 @@
 inputs: workflow and JSON files, the expressions, T-SQL batches and TDS
 packets the unit tests use. Run from the repository root; the files it
 writes are committed (small, one input each)."""
-import hashlib, json, os, re, struct, sys
+import hashlib, json, os, re, struct, warnings
+
+warnings.simplefilter("ignore", DeprecationWarning)  # test strings hold escapes Python does not know
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 out = os.path.join(root, "fuzz", "corpus")
@@ -62,7 +64,11 @@ for name in sorted(os.listdir(os.path.join(root, "tests/expr"))):
             if any(k in s for k in ("${{", "==", "(", ".", "'")) and len(s) < 300:
                 write("fuzz_expr", s, limit=60)
 
-# T-SQL batches from the engine tests.
+# T-SQL batches from the engine tests, the message statements first.
+for s in ("RAISERROR('copied %d of %5d pages of %-10s %x %%', 10, 1, 5, 12, N'sales', 255) WITH NOWAIT",
+          "RAISERROR(50001, 16, 2) WITH LOG, SETERROR;\nTHROW 51000, N'no such record', 1;",
+          "DECLARE @d varchar(12) = '00:00:01.5'; WAITFOR DELAY @d; WAITFOR DELAY '00:00:00:010'"):
+    write("fuzz_tsql", s, limit=100)
 for name in sorted(os.listdir(os.path.join(root, "tests/engine"))):
     if name.endswith(".cpp"):
         for s in c_strings(read("tests/engine/" + name)):
