@@ -22,6 +22,7 @@
 #include <milink/sdk/sql.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -130,6 +131,10 @@ struct Session {
   std::string application;  ///< LOGIN7 AppName
   std::uint64_t transaction = 0;  ///< active transaction descriptor, 0 when none
   std::shared_ptr<void> engine_data;
+  /// Set by the TDS layer: polled by statements that wait (WAITFOR DELAY);
+  /// true once the client has sent ATTENTION (cancel) for the running
+  /// request, which then ends. Empty: nothing can cancel.
+  std::function<bool()> attention;
 };
 
 struct LoginRequest {

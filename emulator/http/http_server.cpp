@@ -84,6 +84,15 @@ void Response::empty(int s) {
   content_type.clear();
 }
 
+void Request::set_target(const std::string& request_method, const std::string& uri) {
+  method = request_method;
+  std::size_t q = uri.find('?');
+  raw_path = uri.substr(0, q);
+  raw_query = q == std::string::npos ? std::string() : uri.substr(q + 1);
+  path = percent_decode(raw_path);
+  query = parse_form(raw_query);
+}
+
 // --- Router ------------------------------------------------------------------
 
 void Router::add(const std::string& method, const std::string& pattern, Handler handler) {
@@ -214,13 +223,7 @@ public:
     auto started = std::chrono::steady_clock::now();
     Request req;
     Response resp;
-    req.method = in.getMethod();
-    const std::string& uri = in.getURI();
-    std::size_t q = uri.find('?');
-    req.raw_path = uri.substr(0, q);
-    if (q != std::string::npos) req.raw_query = uri.substr(q + 1);
-    req.path = percent_decode(req.raw_path);
-    req.query = parse_form(req.raw_query);
+    req.set_target(in.getMethod(), in.getURI());
     for (const auto& [k, v] : in) req.headers.emplace_back(k, v);
     req.host = in.getHost();
     try {

@@ -47,6 +47,9 @@ struct Request {
   bool secure = false;
   std::map<std::string, std::string> params;  ///< path parameters of the matched route
 
+  /// Sets method, raw_path, raw_query, path and query from the request line's
+  /// method and request target ("/a%20b?x=1&y").
+  void set_target(const std::string& request_method, const std::string& uri);
   /// The first header named \p name (any case), or nullptr.
   const std::string* header(const std::string& name) const;
   /// The first query parameter named \p name (any case), or nullptr.

@@ -140,6 +140,9 @@ enum class StmtKind {
   AlterDatabase,
   CreateDatabase,
   DropDatabase,
+  RaiseError,
+  Throw,
+  WaitFor,
 };
 
 struct Stmt {
@@ -252,6 +255,31 @@ struct TransactionStmt : Stmt {
 struct ReturnStmt : Stmt {
   ReturnStmt() : Stmt(StmtKind::Return) {}
   ExprPtr value;
+};
+
+/// RAISERROR ( msg_id | msg_str | @var , severity , state [, argument ...] ) [WITH option, ...]
+struct RaiseErrorStmt : Stmt {
+  RaiseErrorStmt() : Stmt(StmtKind::RaiseError) {}
+  ExprPtr message;  ///< a message text (printf-like) or a message number
+  ExprPtr severity;
+  ExprPtr state;
+  std::vector<ExprPtr> args;         ///< substitution arguments (at most 20)
+  std::vector<std::string> options;  ///< LOG, NOWAIT, SETERROR (upper case)
+};
+
+/// THROW number, message, state (the bare form is only valid in a CATCH
+/// block, which the emulator does not have).
+struct ThrowStmt : Stmt {
+  ThrowStmt() : Stmt(StmtKind::Throw) {}
+  ExprPtr number;
+  ExprPtr message;
+  ExprPtr state;
+};
+
+/// WAITFOR DELAY 'hh:mm[:ss[.mmm]]' (or a variable).
+struct WaitForStmt : Stmt {
+  WaitForStmt() : Stmt(StmtKind::WaitFor) {}
+  ExprPtr delay;
 };
 
 struct CreateMasterKeyStmt : Stmt {

@@ -119,6 +119,39 @@ ErrorMessage datetime_conversion_failed() {
 ErrorMessage arithmetic_overflow(const std::string& to_type) {
   return make(8115, 16, "Arithmetic overflow error converting expression to data type " + to_type + ".");
 }
+ErrorMessage raiserror_number_invalid(std::int64_t number) {
+  return make(2732, 16, "Error number " + std::to_string(number) +
+                            " is invalid. The number must be from 13000 through 2147483647 and it cannot be 50000.");
+}
+ErrorMessage raiserror_message_not_found(std::int64_t number, int severity, int state) {
+  return make(18054, severity,
+              "Error " + std::to_string(number) + ", severity " + std::to_string(severity) + ", state " +
+                  std::to_string(state) +
+                  " was raised, but no message with that error number was found in sys.messages. If error is larger "
+                  "than 50000, make sure the user-defined message is added using sp_addmessage.",
+              state);
+}
+ErrorMessage raiserror_severity_needs_log() {
+  return make(2754, 16, "Error severity levels greater than 18 can only be specified by members of the sysadmin role, "
+                        "using the WITH LOG option.");
+}
+ErrorMessage raiserror_argument_type(int position) {
+  return make(2786, 16, "The data type of substitution parameter " + std::to_string(position) +
+                            " does not match the expected type of the format specification.");
+}
+ErrorMessage throw_rethrow_outside_catch() {
+  return make(10704, 15, "To rethrow an error, a THROW statement must be used inside a CATCH block. Insert the THROW "
+                         "statement inside a CATCH block, or add error parameters to the THROW statement.");
+}
+ErrorMessage throw_number_out_of_range(std::int64_t number) {
+  return make(35100, 16, "Error number " + std::to_string(number) +
+                             " in the THROW statement is outside the valid range. Specify an error number in the "
+                             "valid range of 50000 to 2147483647.",
+              10);
+}
+ErrorMessage waitfor_time_syntax(const std::string& text) {
+  return make(148, 15, "Incorrect time syntax in time string '" + text + "' used with WAITFOR.");
+}
 ErrorMessage divide_by_zero() { return make(8134, 16, "Divide by zero error encountered."); }
 ErrorMessage operand_type_clash(const std::string& a, const std::string& b) {
   return make(206, 16, "Operand type clash: " + a + " is incompatible with " + b);

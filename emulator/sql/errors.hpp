@@ -91,6 +91,15 @@ ErrorMessage conversion_overflowed(const std::string& from_type, const std::stri
 ErrorMessage error_converting(const std::string& from_type, const std::string& to_type);  ///< 8114 (docs)
 ErrorMessage guid_conversion_failed();                                        ///< 8169 (docs)
 
+// --- RAISERROR, THROW, WAITFOR -------------------------------------------
+ErrorMessage raiserror_number_invalid(std::int64_t number);  ///< 2732 (docs)
+ErrorMessage raiserror_message_not_found(std::int64_t number, int severity, int state);  ///< 18054 (docs)
+ErrorMessage raiserror_severity_needs_log();                 ///< 2754 (docs)
+ErrorMessage raiserror_argument_type(int position);          ///< 2786 (docs)
+ErrorMessage throw_rethrow_outside_catch();                  ///< 10704 (real)
+ErrorMessage throw_number_out_of_range(std::int64_t number); ///< 35100, state 10 (real)
+ErrorMessage waitfor_time_syntax(const std::string& text);   ///< 148 (real)
+
 // --- Transactions --------------------------------------------------------
 ErrorMessage commit_without_begin();    ///< 3902 (docs)
 ErrorMessage rollback_without_begin();  ///< 3903 (docs)

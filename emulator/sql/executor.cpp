@@ -213,6 +213,18 @@ private:
       }
       case StmtKind::Block: statements(static_cast<const BlockStmt&>(s).body); break;
       case StmtKind::Print: typed(*static_cast<const PrintStmt&>(s).value, nullptr, false); break;
+      case StmtKind::RaiseError: {
+        const auto& x = static_cast<const RaiseErrorStmt&>(s);
+        for (const Expr* e : {x.message.get(), x.severity.get(), x.state.get()}) typed(*e, nullptr, false);
+        for (const auto& a : x.args) typed(*a, nullptr, false);
+        break;
+      }
+      case StmtKind::Throw: {
+        const auto& x = static_cast<const ThrowStmt&>(s);
+        for (const Expr* e : {x.number.get(), x.message.get(), x.state.get()}) typed(*e, nullptr, false);
+        break;
+      }
+      case StmtKind::WaitFor: typed(*static_cast<const WaitForStmt&>(s).delay, nullptr, false); break;
       case StmtKind::Exec: {
         const auto& x = static_cast<const ExecStmt&>(s);
         if (!x.return_variable.empty()) variable(x.return_variable, s.line);
@@ -515,6 +527,9 @@ bool may_change_world(const Stmt& s) {
     case StmtKind::SetOption:
     case StmtKind::Select:
     case StmtKind::Print:
+    case StmtKind::RaiseError:
+    case StmtKind::Throw:
+    case StmtKind::WaitFor:
     case StmtKind::Dbcc:
     case StmtKind::Transaction:
     case StmtKind::Return:
@@ -576,6 +591,9 @@ Flow Executor::dispatch(Frame& f, const Stmt& s) {
     case StmtKind::AlterDatabase: do_alter_database(f, static_cast<const AlterDatabaseStmt&>(s)); break;
     case StmtKind::CreateDatabase: do_create_database(f, static_cast<const CreateDatabaseStmt&>(s)); break;
     case StmtKind::DropDatabase: do_drop_database(f, static_cast<const DropDatabaseStmt&>(s)); break;
+    case StmtKind::RaiseError: do_raiserror(f, static_cast<const RaiseErrorStmt&>(s)); break;
+    case StmtKind::Throw: do_throw(f, static_cast<const ThrowStmt&>(s)); break;
+    case StmtKind::WaitFor: do_waitfor(f, static_cast<const WaitForStmt&>(s)); break;
     case StmtKind::Empty:
     case StmtKind::If:
     case StmtKind::Block: break;

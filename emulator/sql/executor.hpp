@@ -26,6 +26,7 @@
 #include "sql/errors.hpp"
 #include "state/world.hpp"
 
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -120,6 +121,10 @@ class Executor {
 public:
   Executor(EmulatorWorld& world, ServerState& server, Session& session, SessionData& data, Response& response);
 
+  /// The world lock the caller holds for the batch: WAITFOR DELAY releases
+  /// it while it waits, so other sessions and the link simulation go on.
+  void set_world_lock(std::unique_lock<std::mutex>* lock) { world_lock_ = lock; }
+
   void run_batch(std::string_view sql, const std::vector<Param>& params);
   void run_procedure(const std::string& name, const std::vector<Param>& params);
   std::optional<std::vector<Column>> describe(std::string_view sql, const std::vector<Param>& params);
@@ -162,6 +167,11 @@ private:
   void do_print(Frame& f, const PrintStmt& s);
   void do_dbcc(Frame& f, const DbccStmt& s);
   void do_transaction(Frame& f, const TransactionStmt& s);
+
+  // RAISERROR, THROW, WAITFOR DELAY (exec_messages.cpp)
+  void do_raiserror(Frame& f, const RaiseErrorStmt& s);
+  void do_throw(Frame& f, const ThrowStmt& s);
+  void do_waitfor(Frame& f, const WaitForStmt& s);
 
   // procedures (exec_procs.cpp)
   void do_exec(Frame& f, const ExecStmt& s);
@@ -222,6 +232,7 @@ private:
   SessionData& data_;
   Response& response_;
   bool describe_mode_ = false;
+  std::unique_lock<std::mutex>* world_lock_ = nullptr;
   int statement_errors_ = 0;  ///< errors emitted by the current statement
   int first_statement_error_ = 0;
   int current_line_ = 1;  ///< line of the statement running

@@ -35,7 +35,8 @@ bool starts_statement(const Token& t) {
   static const char* const words[] = {"SELECT", "USE",  "DECLARE", "SET",    "IF",     "BEGIN", "PRINT",
                                       "EXEC",   "EXECUTE", "DBCC", "CREATE", "ALTER", "DROP",  "BACKUP",
                                       "COMMIT", "ROLLBACK", "RETURN", "ELSE", "END",   "WHILE", "INSERT",
-                                      "UPDATE", "DELETE", "RESTORE", "GRANT", "DENY",  "REVOKE", "WITH"};
+                                      "UPDATE", "DELETE", "RESTORE", "GRANT", "DENY",  "REVOKE", "WITH",
+                                      "RAISERROR", "WAITFOR"};
   if (t.kind != TokenKind::Identifier) return false;
   for (const char* w : words)
     if (t.is(w)) return true;
@@ -197,6 +198,9 @@ private:
       if (w == "BACKUP") return backup_statement();
       if (w == "COMMIT" || w == "ROLLBACK") return transaction_end_statement();
       if (w == "RETURN") return return_statement();
+      if (w == "RAISERROR") return raiserror_statement();
+      if (w == "THROW") return throw_statement();
+      if (w == "WAITFOR") return waitfor_statement();
       if (first && !is_reserved_keyword(t.text)) return exec_statement(true);
       syntax_error();
     }
@@ -451,6 +455,59 @@ private:
     auto s = start<PrintStmt>(cur());
     advance();
     s->value = expression();
+    return finish(std::move(s));
+  }
+
+  // RAISERROR ( msg , severity , state [, arg ...] ) [WITH LOG | NOWAIT | SETERROR, ...]
+  StmtPtr raiserror_statement() {
+    auto s = start<RaiseErrorStmt>(cur());
+    advance();
+    expect_symbol("(");
+    s->message = expression();
+    expect_symbol(",");
+    s->severity = expression();
+    expect_symbol(",");
+    s->state = expression();
+    while (accept_symbol(",")) s->args.push_back(expression());
+    expect_symbol(")");
+    if (accept_word("WITH")) {
+      do {
+        const Token& o = cur();
+        if (!(o.is("LOG") || o.is("NOWAIT") || o.is("SETERROR"))) syntax_error();
+        s->options.push_back(ascii_upper(o.text));
+        advance();
+      } while (accept_symbol(","));
+    }
+    return finish(std::move(s));
+  }
+
+  // THROW number, message, state. The bare THROW re-raises in a CATCH block;
+  // without TRY...CATCH it is error 10704 (as outside a CATCH block).
+  StmtPtr throw_statement() {
+    const Token& first = cur();
+    auto s = start<ThrowStmt>(first);
+    advance();
+    if (at_end() || cur().is_symbol(";")) {
+      fail(err::throw_rethrow_outside_catch(), first.line);
+    }
+    s->number = expression();
+    expect_symbol(",");
+    s->message = expression();
+    expect_symbol(",");
+    s->state = expression();
+    return finish(std::move(s));
+  }
+
+  // WAITFOR DELAY 'time' (WAITFOR TIME and RECEIVE are not emulated).
+  StmtPtr waitfor_statement() {
+    auto s = start<WaitForStmt>(cur());
+    advance();
+    if (!accept_word("DELAY")) syntax_error();
+    const Token& t = cur();
+    if (t.kind != TokenKind::String && t.kind != TokenKind::NString && t.kind != TokenKind::Variable) syntax_error();
+    // A literal is checked when the batch compiles (148 stops it before it runs).
+    if (t.kind != TokenKind::Variable && !parse_waitfor_delay(t.text)) fail(err::waitfor_time_syntax(t.text), t.line);
+    s->delay = expression();
     return finish(std::move(s));
   }
 
@@ -1748,6 +1805,34 @@ std::vector<StmtPtr> parse_batch(std::string_view sql) {
 std::vector<ParameterDecl> parse_parameter_declarations(std::string_view decl) {
   Parser p(tokenize(decl), decl);
   return p.parameter_declarations();
+}
+
+std::optional<std::chrono::milliseconds> parse_waitfor_delay(std::string_view text) {
+  // hh:mm[:ss[.fff | :fff]], hours 0-23: a time of day without a date, as
+  // the datetime formats WAITFOR accepts.
+  std::size_t i = 0;
+  while (i < text.size() && text[i] == ' ') ++i;
+  auto number = [&](std::size_t max_digits, long& out) {
+    std::size_t start = i;
+    out = 0;
+    while (i < text.size() && i - start < max_digits && text[i] >= '0' && text[i] <= '9') out = out * 10 + (text[i++] - '0');
+    return i > start;
+  };
+  long h = 0, m = 0, sec = 0, ms = 0;
+  if (!number(2, h) || i >= text.size() || text[i++] != ':' || !number(2, m)) return std::nullopt;
+  if (i < text.size() && text[i] == ':') {
+    ++i;
+    if (!number(2, sec)) return std::nullopt;
+    if (i < text.size() && (text[i] == '.' || text[i] == ':')) {
+      ++i;
+      std::size_t start = i;
+      if (!number(3, ms)) return std::nullopt;
+      for (std::size_t d = i - start; d < 3; ++d) ms *= 10;
+    }
+  }
+  while (i < text.size() && text[i] == ' ') ++i;
+  if (i != text.size() || h > 23 || m > 59 || sec > 59) return std::nullopt;
+  return std::chrono::milliseconds(((h * 60 + m) * 60 + sec) * 1000 + ms);
 }
 
 }  // namespace milink::emulator::sql

@@ -16,6 +16,8 @@
 #include "sql/ast.hpp"
 #include "sql/lexer.hpp"
 
+#include <chrono>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -32,5 +34,9 @@ struct ParameterDecl {
   bool output = false;
 };
 std::vector<ParameterDecl> parse_parameter_declarations(std::string_view decl);
+
+/// The wait of WAITFOR DELAY 'hh:mm[:ss[.mmm]]' (at most 23:59:59.999), or
+/// nullopt when \p text is not such a time (error 148).
+std::optional<std::chrono::milliseconds> parse_waitfor_delay(std::string_view text);
 
 }  // namespace milink::emulator::sql

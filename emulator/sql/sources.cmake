@@ -9,6 +9,7 @@ list(APPEND MILINK_EMULATOR_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/exec_agent.cpp
   ${CMAKE_CURRENT_LIST_DIR}/exec_database.cpp
   ${CMAKE_CURRENT_LIST_DIR}/exec_endpoint.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/exec_messages.cpp
   ${CMAKE_CURRENT_LIST_DIR}/exec_procs.cpp
   ${CMAKE_CURRENT_LIST_DIR}/exec_security.cpp
   ${CMAKE_CURRENT_LIST_DIR}/executor.cpp

@@ -133,7 +133,9 @@ Response SqlEngine::execute(Session& session, const std::string& sql, const std:
   auto lock = world_.lock();
   if (world_.advance) world_.advance();
   Response r;
-  sql::Executor(world_, world_.server(personality_), session, session_data(session), r).run_batch(sql, params);
+  sql::Executor exec(world_, world_.server(personality_), session, session_data(session), r);
+  exec.set_world_lock(&lock);
+  exec.run_batch(sql, params);
   return r;
 }
 
@@ -142,7 +144,9 @@ Response SqlEngine::execute_procedure(Session& session, const std::string& name,
   auto lock = world_.lock();
   if (world_.advance) world_.advance();
   Response r;
-  sql::Executor(world_, world_.server(personality_), session, session_data(session), r).run_procedure(name, params);
+  sql::Executor exec(world_, world_.server(personality_), session, session_data(session), r);
+  exec.set_world_lock(&lock);
+  exec.run_procedure(name, params);
   return r;
 }
 

@@ -45,6 +45,7 @@ public:
   Impl(ServerContext& server, int fd, int spid, bool over_limit)
       : server_(server), fd_(fd), over_limit_(over_limit), socket_(fd), channel_(&socket_) {
     session_.spid = spid;
+    session_.attention = [this] { return poll_attention(); };
   }
 
   void run() noexcept {
@@ -85,6 +86,27 @@ private:
 
   std::size_t max_incoming_packet() const noexcept {
     return std::min<std::size_t>(kMaxPacketSize, std::max<std::size_t>(packet_size_ * 2, 8192));
+  }
+
+  /// Polled by the engine while a request waits (WAITFOR DELAY): true once
+  /// an ATTENTION has arrived for it. A request sent early stays queued.
+  /// Never throws (the engine may be waiting with its lock released): a
+  /// broken or closed connection counts as a cancel, and the next read
+  /// finds out what happened.
+  bool poll_attention() noexcept {
+    if (attention_pending_) return true;
+    try {
+      if (!channel_.input_ready()) return false;
+      auto p = channel_.read_packet(max_incoming_packet());
+      if (p && p->type != packet_type::kAttention) {
+        channel_.unread_packet(std::move(*p));
+        return false;
+      }
+      if (p) ++server_.requests;
+    } catch (...) {
+    }
+    attention_pending_ = true;
+    return true;
   }
 
   /// Sends a reply, watching for an ATTENTION between packets. When one
@@ -241,6 +263,14 @@ private:
         return;
       }
       Bytes reply = tw.finish(failed);
+      if (attention_pending_) {
+        // Cancelled while it ran (WAITFOR DELAY): the reply as far as it got,
+        // then the acknowledgement on its own, as send_reply does.
+        attention_pending_ = false;
+        send(reply);
+        send(done_token(done_status::kAttn, tds_version_));
+        continue;
+      }
       send_reply(reply, tw.token_starts());
     }
   }
@@ -377,6 +407,7 @@ private:
   std::unique_ptr<TlsStream> tls_;
   ServerIdentity identity_;
   Session session_;
+  bool attention_pending_ = false;  ///< an ATTENTION arrived while the request ran
   std::uint32_t tds_version_ = kTds74;
   std::size_t packet_size_ = kDefaultPacketSize;
   bool can_send_errors_ = true;

@@ -172,3 +172,27 @@ TEST_CASE("the sa-password option replaces sa's password on both servers", "[emu
   CHECK_THAT(error, Catch::Matchers::Contains("18456"));
   CHECK_THAT(error, !Catch::Matchers::Contains(milink::emulator::kDefaultSaPassword));
 }
+
+TEST_CASE("RAISERROR, THROW and WAITFOR DELAY over TDS through the ODBC driver", "[emulator][messages]") {
+  emutest::Running env;
+  auto sql = env.open("sqlserver");
+  // Severity 10: an informational message; the batch's result still arrives.
+  auto info = emutest::run(*sql, "RAISERROR(N'seeding %s: %d%%', 10, 1, N'sales', 40) WITH NOWAIT; SELECT 1 AS n");
+  REQUIRE(info.messages.size() == 1);
+  CHECK(info.messages[0].number == 50000);
+  CHECK(info.messages[0].text == "seeding sales: 40%");
+  CHECK(info.sets.at(0).rows.at(0).at(0).as_int64() == 1);
+  // Severity 16: error 50000.
+  auto raised = emutest::fails(*sql, "RAISERROR('database %s is not ready', 16, 1, 'sales')");
+  CHECK(raised.number == 50000);
+  CHECK(raised.message == "database sales is not ready");
+  auto thrown = emutest::fails(*sql, "THROW 51000, N'The record does not exist.', 1;");
+  CHECK(thrown.number == 51000);
+  CHECK(thrown.message == "The record does not exist.");
+  // A short WAITFOR DELAY, then the batch goes on.
+  auto waited = emutest::run(*sql, "WAITFOR DELAY '00:00:00.100'; SELECT 2 AS n");
+  CHECK(waited.sets.at(0).rows.at(0).at(0).as_int64() == 2);
+  auto bad = emutest::fails(*sql, "WAITFOR DELAY '24:00:00'");
+  CHECK(bad.number == 148);
+  CHECK(bad.message == "Incorrect time syntax in time string '24:00:00' used with WAITFOR.");
+}

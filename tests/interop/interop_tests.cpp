@@ -37,7 +37,7 @@ std::string node_or_skip() {
 }  // namespace
 
 TEST_CASE("tedious and mssql against the emulator's SQL Server: row counts, named transactions and savepoints, "
-          "cancel, reset, sql_variant",
+          "cancel, reset, sql_variant, RAISERROR, THROW, cancelled WAITFOR DELAY",
           "[interop][tds]") {
   const std::string node = node_or_skip();
   milink::emulator::EmulatorOptions options;
@@ -57,7 +57,9 @@ TEST_CASE("tedious and mssql against the emulator's SQL Server: row counts, name
                            "row count: mssql rowsAffected is [1] for a one-row SELECT",
                            "transactions: named BEGIN, SAVE, ROLLBACK to the savepoint, COMMIT",
                            "reset: database, SET options and open transactions return to the login state",
-                           "SERVERPROPERTY is sql_variant; CAST gives the base type"}) {
+                           "SERVERPROPERTY is sql_variant; CAST gives the base type",
+                           "RAISERROR: severity 10 is an infoMessage, 16 an error numbered 50000",
+                           "cancel during WAITFOR DELAY ends the request, and the session goes on"}) {
     INFO(name);
     CHECK(r.out.find(std::string("PASS ") + name + "\n") != std::string::npos);
   }

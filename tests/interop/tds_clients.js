@@ -146,6 +146,34 @@ check('SERVERPROPERTY is sql_variant; CAST gives the base type', () => withConne
   assert.strictEqual(cast, v);
 }));
 
+check('RAISERROR: severity 10 is an infoMessage, 16 an error numbered 50000', () => withConnection(async (c) => {
+  const infos = [];
+  c.on('infoMessage', (m) => infos.push(m));
+  const r = await exec(c, "RAISERROR('step %d of %d', 10, 1, 2, 5) WITH NOWAIT; SELECT 7 AS n");
+  assert.deepStrictEqual(r.rows, [[7]]);
+  const info = infos.find((m) => m.number === 50000);
+  assert.ok(info, `no infoMessage 50000 in ${JSON.stringify(infos)}`);
+  assert.strictEqual(info.message, 'step 2 of 5');
+  assert.strictEqual(info.class, 10);
+  const err = await failure(exec(c, "RAISERROR(N'link %s failed', 16, 2, N'dag1')"));
+  assert.ok(err, 'RAISERROR severity 16 did not fail the request');
+  assert.strictEqual(err.number, 50000, `error ${err.number}: ${err.message}`);
+  assert.strictEqual(err.class, 16);
+  assert.strictEqual(err.state, 2);
+  assert.strictEqual(err.message, 'link dag1 failed');
+  const thrown = await failure(exec(c, "THROW 51000, N'no such record', 1;"));
+  assert.ok(thrown && thrown.number === 51000 && thrown.class === 16, `THROW: ${thrown && thrown.message}`);
+}));
+
+// An hour-long WAITFOR DELAY: only the cancel can end it before tedious's
+// requestTimeout (15 s, which would fail with ETIMEOUT instead).
+check('cancel during WAITFOR DELAY ends the request, and the session goes on', () => withConnection(async (c) => {
+  const err = await failure(exec(c, "WAITFOR DELAY '01:00:00'", () => setTimeout(() => c.cancel(), 300)));
+  assert.ok(err, 'the cancelled WAITFOR did not fail');
+  assert.strictEqual(err.code, 'ECANCEL', `expected ECANCEL, got ${err.code}: ${err.message}`);
+  assert.strictEqual(await scalar(c, 'SELECT 43 AS n'), 43);
+}));
+
 (async () => {
   let failed = 0;
   for (const { name, fn } of checks) {
