@@ -230,10 +230,10 @@ TEST_CASE("Ctrl-C during the network test removes its job, endpoint and certific
 
 TEST_CASE("the next network check removes what a killed one left behind", "[workflows][network]") {
   // What kill -9 in the middle of a check leaves: both jobs, the endpoint and its certificate.
-  Rig rig(R"({"sql_server": {"version": "16.0.4135.4",
+  Rig rig(R"json({"sql_server": {"version": "16.0.4135.4",
                "agent": {"jobs": [{"name": "milink_network_check_to_instance", "steps": [{"name": "s", "command": "SELECT 1"}]}]},
                "init_sql": ["CREATE CERTIFICATE [milink_network_check] ENCRYPTION BY PASSWORD = 'Left#Over-Passw0rd' WITH SUBJECT = 'left over'; CREATE ENDPOINT [milink_network_check] STATE = STARTED AS TCP (LISTENER_PORT = 5022) FOR DATABASE_MIRRORING (ROLE = ALL, AUTHENTICATION = CERTIFICATE [milink_network_check], ENCRYPTION = REQUIRED ALGORITHM AES)"]},
-              "managed_instance": {"agent": {"jobs": [{"name": "milink_network_check_to_sqlserver", "steps": [{"name": "s", "command": "SELECT 1"}]}]}}})");
+              "managed_instance": {"agent": {"jobs": [{"name": "milink_network_check_to_sqlserver", "steps": [{"name": "s", "command": "SELECT 1"}]}]}}})json");
   auto r = rig.run("replicate-database.json");
   INFO(r.out);
   REQUIRE(r.exit_code == 0);
