@@ -382,13 +382,7 @@ public:
     auto partner = parse_tcp(l.partner_endpoint);
     if (!partner || partner->port != ep->port) {
       // The managed instance dials the ARM partnerEndpoint and finds no endpoint there.
-      LinkError e;
-      e.number = 41986;
-      e.text = k41986;
-      e.dmv_number = 35201;
-      e.dmv_text = text_35201(remote ? remote->server_name : l.instance_availability_group_name,
-                              remote ? remote->replica_id : std::string());
-      return e;
+      return connection_timeout(l, remote);
     }
 
     // 2. Certificates, both ways.
@@ -451,7 +445,12 @@ public:
                            net.blocked(Personality::SqlServer, kManagedInstanceMirroringPort) ||
                            net.blocked(Personality::SqlServer, net.instance_hadr_port);
     if (!instance_to_sql && !sql_to_instance) return std::nullopt;
-    AgReplica* remote = remote_replica(find_ag(sql(), l.name, true));
+    return connection_timeout(l, remote_replica(find_ag(sql(), l.name, true)));
+  }
+
+  /// No answer on the other side: 41986 for the link, 35201 (connection
+  /// timeout to the instance's replica) on SQL Server's DAG.
+  static LinkError connection_timeout(const LinkResource& l, const AgReplica* remote) {
     LinkError e;
     e.number = 41986;
     e.text = k41986;
