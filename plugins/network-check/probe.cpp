@@ -44,9 +44,9 @@ std::vector<ProbeOutcome> run_probes(milink::sdk::Context& ctx, milink::sdk::Sql
                                      const std::string& job, const std::vector<Probe>& probes) {
   using clock = std::chrono::steady_clock;
   delete_job(ctx, sql, job);  // a leftover of an earlier, interrupted check
-  sql.run(create_job_sql(job, probes));
   std::vector<ProbeOutcome> out;
   try {
+    sql.run(create_job_sql(job, probes));  // inside: a step msdb refuses leaves the job half-made
     sql.run(start_job_sql(job));
     const auto deadline = clock::now() + std::chrono::seconds(c.timeout_seconds);
     for (;;) {

@@ -251,3 +251,14 @@ TEST_CASE("the next network check removes what a killed one left behind", "[work
   REQUIRE(ep != nullptr);
   CHECK(ep->name != "milink_network_check");
 }
+
+TEST_CASE("network-check on SQL Server on Linux says why it cannot test and leaves no half-made job",
+          "[workflows][network]") {
+  // SQL Server on Linux has no PowerShell job steps: sp_add_jobstep refuses (14234) after sp_add_job made the job.
+  Rig rig(R"({"sql_server": {"version": "16.0.4135.4", "os": "linux"}})");
+  std::string reason = failing_network(rig);
+  CHECK(reason.find("could not run the test job on SQL Server: SQL error 14234") != std::string::npos);
+  CHECK(reason.find("SQL Server on Linux has none: test from another machine with Test-NetConnection") !=
+        std::string::npos);
+  check_nothing_changed(rig);
+}
