@@ -22,15 +22,16 @@ void delete_job(milink::sdk::Context& ctx, milink::sdk::Sql& sql, const std::str
   }
 }
 
-}  // namespace
-
+/// Reads one step's history message: TcpTestSucceeded (or the bare
+/// True/False of -InformationLevel Quiet), RemoteAddress, a failed lookup.
 ProbeOutcome read_outcome(const Probe& probe, const std::string& message) {
   ProbeOutcome o;
   o.probe = probe;
   o.ran = true;
   o.message = message;
   static const std::regex tcp(R"(TcpTestSucceeded\s*:\s*(True|False))", std::regex::icase);
-  static const std::regex quiet(R"(\.\s+(True|False)\s+Process Exit Code)", std::regex::icase);
+  // -InformationLevel Quiet prints the bare result just before the exit code.
+  static const std::regex quiet(R"((?:^|\s)(True|False)\s+Process Exit Code)", std::regex::icase);
   static const std::regex addr(R"(RemoteAddress\s*:\s*([0-9A-Fa-f.:]+))");
   std::smatch m;
   if (std::regex_search(message, m, tcp) || std::regex_search(message, m, quiet))
@@ -39,6 +40,8 @@ ProbeOutcome read_outcome(const Probe& probe, const std::string& message) {
   o.name_failed = message.find("Name resolution of") != std::string::npos;
   return o;
 }
+
+}  // namespace
 
 std::vector<ProbeOutcome> run_probes(milink::sdk::Context& ctx, milink::sdk::Sql& sql, const Config& c,
                                      const std::string& job, const std::vector<Probe>& probes) {

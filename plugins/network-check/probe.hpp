@@ -39,7 +39,4 @@ struct ProbeOutcome {
 std::vector<ProbeOutcome> run_probes(milink::sdk::Context& ctx, milink::sdk::Sql& sql, const Config& c,
                                      const std::string& job, const std::vector<Probe>& probes);
 
-/// Reads one step's history message (exposed for the unit tests).
-ProbeOutcome read_outcome(const Probe& probe, const std::string& message);
-
 }  // namespace milink::netcheck

@@ -90,7 +90,7 @@ TEST_CASE("the instance tests SQL Server only where a started mirroring endpoint
   const std::string job = tnc_job("probe", "Test-NetConnection 127.0.0.1 -Port 5022 -InformationLevel Quiet");
   fx.ok_mi(job);
   fx.ok_mi("EXEC msdb.dbo.sp_start_job @job_name = N'probe'");
-  CHECK(history(fx.ok_mi(kHistory)).first.find(". False  Process Exit Code 0") != std::string::npos);
+  CHECK(history(fx.ok_mi(kHistory)).first.find("failed\nFalse  Process Exit Code 0") != std::string::npos);
   fx.ok_mi("EXEC msdb.dbo.sp_delete_job @job_name = N'probe'");
   fx.build_link();
   fx.ok_mi(job);
@@ -130,16 +130,16 @@ TEST_CASE("the managed instance reports its fabric settings; SQL Server none", "
 
 TEST_CASE("the network scenario key rejects what it cannot model", "[agent][network][scenario]") {
   CHECK(scenario_error(R"({"network": {"block": [{"port": 5022}]}})") ==
-        "s.json:1:25: /network/block/0: missing \"from\" (sql_server or managed_instance: the side whose connections "
+        "s.json:1:24: /network/block/0: missing \"from\" (sql_server or managed_instance: the side whose connections "
         "are blocked)");
   CHECK(scenario_error(R"({"network": {"block": [{"from": "azure", "port": 5022}]}})") ==
-        "s.json:1:34: /network/block/0/from: \"azure\" is not one of: sql_server, managed_instance");
+        "s.json:1:25: /network/block/0/from: \"azure\" is not one of: sql_server, managed_instance");
   CHECK(scenario_error(R"({"network": {"block": [{"from": "sql_server"}]}})") ==
-        "s.json:1:25: /network/block/0: give exactly one of \"port\" (N) or \"ports\" (\"N-M\")");
+        "s.json:1:24: /network/block/0: give exactly one of \"port\" (N) or \"ports\" (\"N-M\")");
   CHECK(scenario_error(R"({"network": {"block": [{"from": "sql_server", "ports": "12000-11000"}]}})") ==
-        "s.json:1:64: /network/block/0/ports: \"12000-11000\" is not a port range \"N-M\" with 1 <= N <= M <= 65535");
+        "s.json:1:47: /network/block/0/ports: \"12000-11000\" is not a port range \"N-M\" with 1 <= N <= M <= 65535");
   CHECK(scenario_error(R"({"network": {"instance_hadr_port": 5022}})") ==
-        "s.json:1:36: /network/instance_hadr_port: must be between 11000 and 11999");
+        "s.json:1:14: /network/instance_hadr_port: must be between 11000 and 11999");
   CHECK(scenario_error(R"({"network": {"blocks": []}})").find("unknown key \"blocks\"; did you mean \"block\"?") !=
         std::string::npos);
 }
