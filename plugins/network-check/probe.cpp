@@ -49,8 +49,10 @@ std::vector<ProbeOutcome> run_probes(milink::sdk::Context& ctx, milink::sdk::Sql
   delete_job(ctx, sql, job);  // a leftover of an earlier, interrupted check
   std::vector<ProbeOutcome> out;
   try {
-    sql.run(create_job_sql(job, probes));  // inside: a step msdb refuses leaves the job half-made
-    sql.run(start_job_sql(job));
+    // Inside the try: a step msdb refuses leaves the job half-made. Both
+    // batches are safe to repeat after a transient error.
+    sql.run(create_job_sql(job, probes), {}, /*idempotent=*/true);
+    sql.run(start_job_sql(job), {}, /*idempotent=*/true);
     const auto deadline = clock::now() + std::chrono::seconds(c.timeout_seconds);
     for (;;) {
       auto rs = sql.query(history_sql(job));

@@ -143,7 +143,7 @@ public:
     std::string password = random_password();
     ctx_.add_secret(password);
     created_ = true;  // before running: a half-made endpoint is dropped too
-    sql_.run(create_endpoint_sql(port, password));
+    sql_.run(create_endpoint_sql(port, password), {}, /*idempotent=*/true);  // guarded by IF NOT EXISTS
   }
   ~TempEndpoint() {
     if (!created_) return;

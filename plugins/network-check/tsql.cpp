@@ -17,8 +17,10 @@ std::string tnc_command(const std::string& host, long long port) {
 }
 
 std::string create_job_sql(const std::string& job, const std::vector<Probe>& probes) {
+  // Deletes a half-made job of an earlier attempt first, so the batch can be repeated.
   std::string sql =
-      "DECLARE @job_id uniqueidentifier;\n"
+      delete_job_sql(job) +
+      "\nDECLARE @job_id uniqueidentifier;\n"
       "EXEC msdb.dbo.sp_add_job @job_name = " + tsql::quote_literal(job) +
       ", @description = N'milink network check (temporary; milink deletes it)', @job_id = @job_id OUTPUT;\n";
   for (std::size_t i = 0; i < probes.size(); ++i) {
@@ -33,7 +35,9 @@ std::string create_job_sql(const std::string& job, const std::vector<Probe>& pro
 }
 
 std::string start_job_sql(const std::string& job) {
-  return "EXEC msdb.dbo.sp_start_job @job_name = " + tsql::quote_literal(job) + ";";
+  return "IF NOT EXISTS (SELECT 1 FROM msdb.dbo.sysjobhistory AS h JOIN msdb.dbo.sysjobs AS j ON j.job_id = h.job_id "
+         "WHERE j.name = " + tsql::quote_literal(job) + ")\n    EXEC msdb.dbo.sp_start_job @job_name = " +
+         tsql::quote_literal(job) + ";";
 }
 
 std::string history_sql(const std::string& job) {
@@ -53,9 +57,11 @@ std::string job_exists_sql(const std::string& job) {
 
 std::string create_endpoint_sql(long long port, const std::string& password) {
   const std::string name = tsql::quote_identifier(kTempEndpoint);
-  return "USE master;\nCREATE CERTIFICATE " + name + " ENCRYPTION BY PASSWORD = " + tsql::quote_literal(password) +
-         "\n    WITH SUBJECT = N'milink network check (temporary; milink drops it)';\n"
-         "CREATE ENDPOINT " + name + "\n    STATE = STARTED\n    AS TCP (LISTENER_PORT = " + std::to_string(port) +
+  const std::string literal = tsql::quote_literal(kTempEndpoint);
+  return "USE master;\nIF NOT EXISTS (SELECT 1 FROM sys.certificates WHERE name = " + literal + ")\n    CREATE CERTIFICATE " +
+         name + " ENCRYPTION BY PASSWORD = " + tsql::quote_literal(password) +
+         "\n        WITH SUBJECT = N'milink network check (temporary; milink drops it)';\n"
+         "IF NOT EXISTS (SELECT 1 FROM sys.endpoints WHERE name = " + literal + ")\n    CREATE ENDPOINT " + name + "\n    STATE = STARTED\n    AS TCP (LISTENER_PORT = " + std::to_string(port) +
          ", LISTENER_IP = ALL)\n    FOR DATABASE_MIRRORING (\n        ROLE = ALL,\n        AUTHENTICATION = CERTIFICATE " +
          name + ",\n        ENCRYPTION = REQUIRED ALGORITHM AES\n    );";
 }

@@ -35,10 +35,11 @@ struct Probe {
 std::string tnc_command(const std::string& host, long long port);
 
 /// Creates job \p job with one PowerShell step per probe (each goes on to
-/// the next; the last quits), targeted at the local server. Run in msdb's
-/// procedures; fails (error 14261) if the job exists.
+/// the next; the last quits), targeted at the local server, after deleting
+/// any job of that name: safe to repeat.
 std::string create_job_sql(const std::string& job, const std::vector<Probe>& probes);
-/// `EXEC msdb.dbo.sp_start_job @job_name = N'...'`.
+/// `EXEC msdb.dbo.sp_start_job @job_name = N'...'` unless the job has history
+/// already (a repeat after a lost connection does not run it twice).
 std::string start_job_sql(const std::string& job);
 /// The job's history rows (step_id, step_name, run_status, message), oldest first.
 std::string history_sql(const std::string& job);
@@ -49,7 +50,7 @@ std::string job_exists_sql(const std::string& job);
 
 /// Creates the temporary certificate (private key protected by \p password,
 /// so no database master key is needed) and a started DATABASE_MIRRORING
-/// endpoint on \p port authenticating with it.
+/// endpoint on \p port authenticating with it, each unless it exists.
 std::string create_endpoint_sql(long long port, const std::string& password);
 /// Drops the temporary endpoint and certificate if they exist.
 std::string drop_endpoint_sql();
