@@ -12,19 +12,6 @@ using milink::sdk::ParamSpec;
 using milink::sdk::Value;
 using milink::sdk::ValueType;
 
-namespace {
-
-ParamSpec param(const char* name, ValueType type, Value fallback, const char* doc) {
-  ParamSpec p;
-  p.name = name;
-  p.type = type;
-  p.fallback = std::move(fallback);
-  p.doc = doc;
-  return p;
-}
-
-}  // namespace
-
 bool valid_host(const std::string& host) {
   return !host.empty() && host.size() <= 253 && host.front() != '-' &&
          std::all_of(host.begin(), host.end(), [](unsigned char c) {
@@ -33,27 +20,25 @@ bool valid_host(const std::string& host) {
 }
 
 std::vector<ParamSpec> spec_params() {
-  ParamSpec host = param("sqlserver_host", ValueType::String, Value(),
-                         "The address the managed instance connects to for SQL Server: the host of the link's partner "
-                         "endpoint (e.g. ${{ config.sqlserver.fqdn }})");
-  host.required = true;
   return {
-      param("sqlserver_target", ValueType::String, Value("sqlserver"), "SQL target (config section) of SQL Server"),
-      param("mi_target", ValueType::String, Value("managed_instance"), "SQL target (config section) of the managed instance"),
-      host,
-      param("endpoint_port", ValueType::Integer, Value(5022),
-            "SQL Server's database mirroring endpoint port, tested from the instance"),
-      param("instance_fqdn", ValueType::String, Value(""),
+      ParamSpec{"sqlserver_target", ValueType::String, false, Value("sqlserver"), "SQL target (config section) of SQL Server", false, {}},
+      ParamSpec{"mi_target", ValueType::String, false, Value("managed_instance"), "SQL target (config section) of the managed instance", false, {}},
+      ParamSpec{"sqlserver_host", ValueType::String, true, Value(),
+                         "The address the managed instance connects to for SQL Server: the host of the link's partner "
+                         "endpoint (e.g. ${{ config.sqlserver.fqdn }})", false, {}},
+      ParamSpec{"endpoint_port", ValueType::Integer, false, Value(5022),
+            "SQL Server's database mirroring endpoint port, tested from the instance", false, {}},
+      ParamSpec{"instance_fqdn", ValueType::String, false, Value(""),
             "The instance's DNS name SQL Server connects to on 5022; default: its DnsRecordName "
-            "(sys.dm_hadr_fabric_config_parameters)"),
-      param("from_sqlserver", ValueType::Boolean, Value(true),
-            "Test SQL Server -> instance: 5022 and the instance node's port (11000-11999), with an Agent job on SQL Server"),
-      param("from_instance", ValueType::Boolean, Value(true),
+            "(sys.dm_hadr_fabric_config_parameters)", false, {}},
+      ParamSpec{"from_sqlserver", ValueType::Boolean, false, Value(true),
+            "Test SQL Server -> instance: 5022 and the instance node's port (11000-11999), with an Agent job on SQL Server", false, {}},
+      ParamSpec{"from_instance", ValueType::Boolean, false, Value(true),
             "Test instance -> SQL Server on endpoint_port, with an Agent job on the instance (and a temporary endpoint "
-            "on SQL Server when it has none)"),
-      param("timeout_seconds", ValueType::Integer, Value(120),
-            "How long to wait for each test job to finish (1-3600)"),
-      param("poll_interval_ms", ValueType::Integer, Value(1000), "How often to look at the job's history (10-600000)"),
+            "on SQL Server when it has none)", false, {}},
+      ParamSpec{"timeout_seconds", ValueType::Integer, false, Value(120),
+            "How long to wait for each test job to finish (1-3600)", false, {}},
+      ParamSpec{"poll_interval_ms", ValueType::Integer, false, Value(1000), "How often to look at the job's history (10-600000)", false, {}},
   };
 }
 
