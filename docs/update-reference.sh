@@ -22,7 +22,7 @@ echo "updated $doc"
 # the steps of a live link (link-sync, failover).
 steps_doc="$here/bundled-steps.md"
 generated=""
-for step in preflight sqlserver-cert mi-cert-import mirroring-endpoint ag dag arm-link verify remove-link remove-dag remove-trust \
+for step in preflight network-check sqlserver-cert mi-cert-import mirroring-endpoint ag dag arm-link verify remove-link remove-dag remove-trust \
     replication-mode catch-up wait-first-backup failover cutover-state; do
   generated+="$("$milink" plugins describe "$step" --output markdown)"$'\n\n'
 done

@@ -2,6 +2,7 @@
 
 #include "link/log_model.hpp"
 #include "state/collation.hpp"
+#include "state/network.hpp"
 #include "state/time_util.hpp"
 #include "state/x509.hpp"
 
@@ -158,8 +159,6 @@ DatabaseReplicaRuntime fresh_runtime(const std::string& db) {
 }
 
 // --- helpers --------------------------------------------------------------
-
-constexpr int kManagedInstanceMirroringPort = 5022;  // fixed on the managed instance
 
 std::string upper(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
@@ -358,6 +357,12 @@ public:
   // --- conditions ---------------------------------------------------------
 
   std::optional<LinkError> evaluate(const Tracked& t, const LinkResource& l) {
+    // 0. The network (the scenario's "network" model): the instance dials the
+    // partner endpoint; SQL Server dials the instance on 5022 and its node's
+    // HadrPort. A dropped connection either way times out (35201 on SQL
+    // Server's DAG, 41986 for the link), as a missing NSG or firewall rule does.
+    if (auto e = network_error(l)) return e;
+
     // 1. SQL Server's DATABASE_MIRRORING endpoint.
     const Endpoint* ep = sql().mirroring_endpoint();
     if (!ep)
@@ -377,13 +382,7 @@ public:
     auto partner = parse_tcp(l.partner_endpoint);
     if (!partner || partner->port != ep->port) {
       // The managed instance dials the ARM partnerEndpoint and finds no endpoint there.
-      LinkError e;
-      e.number = 41986;
-      e.text = k41986;
-      e.dmv_number = 35201;
-      e.dmv_text = text_35201(remote ? remote->server_name : l.instance_availability_group_name,
-                              remote ? remote->replica_id : std::string());
-      return e;
+      return connection_timeout(l, remote);
     }
 
     // 2. Certificates, both ways.
@@ -435,6 +434,30 @@ public:
         return same(41977, text_41977(ag_name, l.partner_endpoint), true);
     }
     return std::nullopt;
+  }
+
+  std::optional<LinkError> network_error(const LinkResource& l) {
+    const NetworkModel& net = w_.network;
+    auto partner = parse_tcp(l.partner_endpoint);
+    bool instance_to_sql = partner && (net.unresolvable_name(partner->host) ||
+                                       net.blocked(Personality::ManagedInstance, partner->port));
+    bool sql_to_instance = net.unresolvable_name(mi().fqdn) || net.unresolvable_name(net.instance_node_fqdn()) ||
+                           net.blocked(Personality::SqlServer, kManagedInstanceMirroringPort) ||
+                           net.blocked(Personality::SqlServer, net.instance_hadr_port);
+    if (!instance_to_sql && !sql_to_instance) return std::nullopt;
+    return connection_timeout(l, remote_replica(find_ag(sql(), l.name, true)));
+  }
+
+  /// No answer on the other side: 41986 for the link, 35201 (connection
+  /// timeout to the instance's replica) on SQL Server's DAG.
+  static LinkError connection_timeout(const LinkResource& l, const AgReplica* remote) {
+    LinkError e;
+    e.number = 41986;
+    e.text = k41986;
+    e.dmv_number = 35201;
+    e.dmv_text = text_35201(remote ? remote->server_name : l.instance_availability_group_name,
+                            remote ? remote->replica_id : std::string());
+    return e;
   }
 
   // --- the managed instance's objects --------------------------------------

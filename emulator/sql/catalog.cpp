@@ -425,6 +425,58 @@ void add_agent_views(std::vector<CatalogView>& v) {
     return out;
   };
 
+  // msdb.dbo.sysjobhistory
+  v.push_back(CatalogView{"dbo", "sysjobhistory", "msdb", false,
+                          cols({{"instance_id", "int"},
+                                {"job_id", "uniqueidentifier"},
+                                {"step_id", "int"},
+                                {"step_name", "sysname"},
+                                {"sql_message_id", "int"},
+                                {"sql_severity", "int"},
+                                {"message", "nvarchar(4000)"},
+                                {"run_status", "int"},
+                                {"run_date", "int"},
+                                {"run_time", "int"},
+                                {"run_duration", "int"},
+                                {"operator_id_emailed", "int"},
+                                {"operator_id_netsent", "int"},
+                                {"operator_id_paged", "int"},
+                                {"retries_attempted", "int"},
+                                {"server", "sysname"}}),
+                          {}});
+  v.back().rows = [cols = v.back().columns](const ServerState& s, const Database&) {
+    std::vector<CatalogRow> out;
+    const auto now = std::chrono::steady_clock::now();
+    for (const auto& h : s.agent.history) {
+      if (h.visible_at > now) continue;  // the job is still running
+      Row r(cols);
+      r("instance_id", h.instance_id)("job_id", h.job_id)("step_id", h.step_id)("step_name", h.step_name)(
+          "sql_message_id", h.sql_message_id)("sql_severity", h.sql_severity)("message", h.message)(
+          "run_status", h.run_status)("run_date", h.run_date)("run_time", h.run_time)("run_duration", h.run_duration)(
+          "operator_id_emailed", 0)("operator_id_netsent", 0)("operator_id_paged", 0)(
+          "retries_attempted", h.retries_attempted)("server", h.server);
+      out.push_back(r.done());
+    }
+    return out;
+  };
+
+  // sys.dm_hadr_fabric_config_parameters (managed instance: its Service
+  // Fabric settings; undocumented, columns as the link docs' query uses them)
+  v.push_back(CatalogView{"sys", "dm_hadr_fabric_config_parameters", "", false,
+                          cols({{"section_name", "nvarchar(256)"},
+                                {"parameter_name", "nvarchar(256)"},
+                                {"value", "nvarchar(4000)"}}),
+                          {}});
+  v.back().rows = [cols = v.back().columns](const ServerState& s, const Database&) {
+    std::vector<CatalogRow> out;
+    for (const auto& p : s.fabric_config) {
+      Row r(cols);
+      r("section_name", p[0])("parameter_name", p[1])("value", p[2]);
+      out.push_back(r.done());
+    }
+    return out;
+  };
+
   // msdb.dbo.syscategories
   v.push_back(CatalogView{"dbo", "syscategories", "msdb", false,
                           cols({{"category_id", "int"},

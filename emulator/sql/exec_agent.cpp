@@ -1,5 +1,6 @@
 // msdb's SQL Server Agent procedures: sp_add_job, sp_update_job,
-// sp_add_jobstep, sp_add_schedule, sp_attach_schedule and sp_add_jobserver.
+// sp_add_jobstep, sp_add_schedule, sp_attach_schedule and sp_add_jobserver
+// (sp_start_job and sp_delete_job: exec_agent_jobs.cpp).
 //
 // Each follows msdb's own procedure (its source as shipped in msdb): the same
 // parameters and defaults, the same checks in the same order, the same
@@ -14,6 +15,8 @@
 // and an explicit NULL for a parameter with a default, which is taken as the
 // default (msdb would insert the NULL and fail).
 #include "sql/executor.hpp"
+
+#include "sql/agent_jobs.hpp"
 
 #include "state/collation.hpp"
 #include "state/time_util.hpp"
@@ -90,7 +93,7 @@ const std::vector<std::string>& subsystems(HostOs os) {
 
 bool Executor::is_agent_procedure(const std::string& n) {
   return n == "sp_add_job" || n == "sp_update_job" || n == "sp_add_jobstep" || n == "sp_add_schedule" ||
-         n == "sp_attach_schedule" || n == "sp_add_jobserver";
+         n == "sp_attach_schedule" || n == "sp_add_jobserver" || n == "sp_start_job" || n == "sp_delete_job";
 }
 
 int Executor::run_agent_procedure(Frame& f, const std::string& n, std::vector<CallArg>& args) {
@@ -101,6 +104,8 @@ int Executor::run_agent_procedure(Frame& f, const std::string& n, std::vector<Ca
     else if (n == "sp_add_schedule") agent_add_schedule(f, args);
     else if (n == "sp_attach_schedule") agent_attach_schedule(f, args);
     else if (n == "sp_add_jobserver") agent_add_jobserver(f, args);
+    else if (n == "sp_start_job") agent_start_job(f, args);
+    else if (n == "sp_delete_job") agent_delete_job(f, args);
   } catch (SqlError& e) {
     // Binding errors (201, 8145, 8114, ...) end the statement as for any
     // procedure; an error the procedure raises is sent and it returns 1.
@@ -139,9 +144,9 @@ Caller caller_of(const ServerState& s, const Session& session) {
   return c;
 }
 
-/// sp_verify_job_identifiers: exactly one of @job_id / @job_name, and the
-/// job exists; with \p test_starting, refuses while the Agent is starting.
-AgentJob& verify_job(ServerState& s, bool ci, const Datum& job_id, const Datum& job_name, bool test_starting = true) {
+}  // namespace
+
+AgentJob& verify_agent_job(ServerState& s, bool ci, const Datum& job_id, const Datum& job_name, bool test_starting) {
   std::optional<std::string> name = text(job_name);
   bool has_id = !job_id.is_null();
   if (name.has_value() == has_id) raise(err::agent_supply_job("@job_id", "@job_name"));
@@ -156,6 +161,8 @@ AgentJob& verify_job(ServerState& s, bool ci, const Datum& job_id, const Datum& 
   if (test_starting && s.agent.status == ServiceStatus::StartPending) raise(err::agent_starting());
   return *j;
 }
+
+namespace {
 
 /// The end of sp_verify_job: the notify levels (0..3), the operators to
 /// notify, the delete level (0..3), in that order. Operators are not
@@ -324,7 +331,7 @@ void Executor::agent_update_job(Frame& f, std::vector<CallArg>& args) {
   if (describe_mode_) return;
   ServerState& s = server_;
   Caller caller = caller_of(s, session_);
-  AgentJob& j = verify_job(s, ci(), a[0], a[1]);
+  AgentJob& j = verify_agent_job(s, ci(), a[0], a[1]);
   if (!caller.sysadmin && j.owner_sid != caller.sid)
     raise(in(ErrorMessage{14525, 16, 1,
                           "Only members of sysadmin role are allowed to update or delete jobs owned by a different login.",
@@ -417,7 +424,7 @@ void Executor::agent_add_jobstep(Frame& f, std::vector<CallArg>& args) {
   std::optional<std::int64_t> proxy_id = number(a[20]);
   std::optional<std::string> proxy_name = text(a[21]);
 
-  AgentJob& j = verify_job(s, ci(), a[0], a[1]);
+  AgentJob& j = verify_agent_job(s, ci(), a[0], a[1]);
   if (!caller.sysadmin && j.owner_sid != caller.sid)
     raise(in(ErrorMessage{14525, 16, 1,
                           "Only members of sysadmin role are allowed to update or delete jobs owned by a different login.",
@@ -686,7 +693,7 @@ void Executor::agent_attach_schedule(Frame& f, std::vector<CallArg>& args) {
   if (describe_mode_) return;
   ServerState& s = server_;
   Caller caller = caller_of(s, session_);
-  AgentJob& j = verify_job(s, ci(), a[0], a[1]);
+  AgentJob& j = verify_agent_job(s, ci(), a[0], a[1]);
   // sp_verify_schedule_identifiers
   std::optional<std::string> name = text(a[3]);
   std::optional<std::int64_t> id = number(a[2]);
@@ -731,7 +738,7 @@ void Executor::agent_add_jobserver(Frame& f, std::vector<CallArg>& args) {
   std::string server = a[2].is_null() ? s.name : a[2].value.as_string();
   if (iequals(server, "(LOCAL)")) server = s.name;
   server = upper(trim(server));
-  AgentJob& j = verify_job(s, ci(), a[0], a[1]);
+  AgentJob& j = verify_agent_job(s, ci(), a[0], a[1]);
   if (server != upper(s.name)) {
     // A multi-server job: msdb.dbo.systargetservers is empty (no MSX/TSX here).
     raise(in(err::agent_does_not_exist("@server_name", server), "sp_add_jobserver"));

@@ -195,6 +195,9 @@ private:
   void agent_add_schedule(Frame& f, std::vector<CallArg>& args);
   void agent_attach_schedule(Frame& f, std::vector<CallArg>& args);
   void agent_add_jobserver(Frame& f, std::vector<CallArg>& args);
+  // sp_start_job (runs the job at once) and sp_delete_job (exec_agent_jobs.cpp).
+  void agent_start_job(Frame& f, std::vector<CallArg>& args);
+  void agent_delete_job(Frame& f, std::vector<CallArg>& args);
 
   // security (exec_security.cpp)
   void do_create_master_key(Frame& f, const CreateMasterKeyStmt& s);

@@ -7,6 +7,7 @@ list(APPEND MILINK_EMULATOR_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/eval.cpp
   ${CMAKE_CURRENT_LIST_DIR}/exec_ag.cpp
   ${CMAKE_CURRENT_LIST_DIR}/exec_agent.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/exec_agent_jobs.cpp
   ${CMAKE_CURRENT_LIST_DIR}/exec_database.cpp
   ${CMAKE_CURRENT_LIST_DIR}/exec_endpoint.cpp
   ${CMAKE_CURRENT_LIST_DIR}/exec_messages.cpp

@@ -10,14 +10,17 @@
 /// those tables and msdb's own procedures (sp_add_job, sp_add_jobstep,
 /// sp_add_schedule, sp_attach_schedule, sp_add_jobserver, sp_update_job).
 ///
-/// The emulator never runs a job: the Agent's state only decides what the
-/// DMV shows. Plain data, touched only under the world's mutex.
+/// sp_start_job runs a job at once (sql/exec_agent_jobs.cpp) and records its
+/// outcome in msdb.dbo.sysjobhistory; only connection tests
+/// (Test-NetConnection) run as job steps, decided by the network model.
+/// Plain data, touched only under the world's mutex.
 ///
 //===----------------------------------------------------------------------===//
 #pragma once
 
 #include <milink/sdk/sql.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -111,6 +114,27 @@ struct AgentJob {
   AgentJobStep* find_step(std::string_view step_name, bool ci);
 };
 
+/// One row of msdb.dbo.sysjobhistory: a step's outcome, or (step_id 0,
+/// "(Job outcome)") the job's.
+struct AgentJobHistory {
+  int instance_id = 0;
+  std::string job_id;
+  int step_id = 0;
+  std::string step_name;
+  int sql_message_id = 0;
+  int sql_severity = 0;
+  std::string message;
+  int run_status = 1;  ///< 0 failed, 1 succeeded, 2 retry, 3 canceled, 4 in progress
+  int run_date = 0;    ///< YYYYMMDD
+  int run_time = 0;    ///< HHMMSS
+  int run_duration = 0;
+  int retries_attempted = 0;
+  std::string server;
+  /// The job is still running until then: its rows are not in the view yet
+  /// (a connection test to a blocked port waits for TCP's timeout).
+  std::chrono::steady_clock::time_point visible_at{};
+};
+
 /// A row of msdb.dbo.syscategories.
 struct AgentCategory {
   int category_id;
@@ -133,6 +157,8 @@ struct SqlAgent {
   std::vector<AgentJob> jobs;
   std::vector<AgentSchedule> schedules;
   int next_schedule_id = 1;
+  std::vector<AgentJobHistory> history;  ///< msdb.dbo.sysjobhistory, oldest first
+  int next_history_id = 1;
 
   bool running() const { return status == ServiceStatus::Running; }
   /// Job names compare with the server's collation (\p ci).

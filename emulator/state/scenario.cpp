@@ -3,6 +3,7 @@
 #include "state/time_util.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 
 namespace milink::emulator {
@@ -504,6 +505,60 @@ void build_agent(ServerState& st, const AgentSpec& spec, const SqlDateTime& inst
   }
 }
 
+int read_port(const Reader& r, const Value& v, const std::string& p) {
+  return static_cast<int>(r.integer(v, p, 1, 65535));
+}
+
+NetworkBlock read_network_block(const Reader& r, const Value& v, const std::string& p) {
+  const auto& o = r.object(v, p, {"from", "port", "ports"});
+  auto at = [&](const char* k) { return milink::sdk::json_pointer_join(p, k); };
+  NetworkBlock b;
+  const Value* from = o.find("from");
+  if (!from) r.fail(p, "missing \"from\" (sql_server or managed_instance: the side whose connections are blocked)");
+  b.from = r.choice<Personality>(*from, at("from"), {{"sql_server", Personality::SqlServer},
+                                                     {"managed_instance", Personality::ManagedInstance}});
+  const Value* port = o.find("port");
+  const Value* ports = o.find("ports");
+  if ((port != nullptr) == (ports != nullptr)) r.fail(p, "give exactly one of \"port\" (N) or \"ports\" (\"N-M\")");
+  if (port) {
+    b.first = b.last = read_port(r, *port, at("port"));
+  } else {
+    std::string range = r.string(*ports, at("ports"));
+    int first = 0, last = 0;
+    char dash = 0, extra = 0;
+    if (std::sscanf(range.c_str(), "%d %c %d %c", &first, &dash, &last, &extra) != 3 || dash != '-' || first < 1 ||
+        last > 65535 || first > last)
+      r.fail(at("ports"), "\"" + range + "\" is not a port range \"N-M\" with 1 <= N <= M <= 65535");
+    b.first = first;
+    b.last = last;
+  }
+  return b;
+}
+
+NetworkModel read_network(const Reader& r, const Value& v, const std::string& p) {
+  const auto& o = r.object(v, p, {"block", "unresolvable", "instance_hadr_port", "instance_node", "instance_cluster",
+                                  "connect_timeout_ms"});
+  auto at = [&](const char* k) { return milink::sdk::json_pointer_join(p, k); };
+  NetworkModel n;
+  if (auto* x = o.find("block")) {
+    const auto& arr = r.array(*x, at("block"));
+    for (std::size_t i = 0; i < arr.size(); ++i)
+      n.blocks.push_back(read_network_block(r, arr[i], milink::sdk::json_pointer_join(at("block"), i)));
+  }
+  if (auto* x = o.find("unresolvable")) {
+    const auto& arr = r.array(*x, at("unresolvable"));
+    for (std::size_t i = 0; i < arr.size(); ++i)
+      n.unresolvable.push_back(r.string(arr[i], milink::sdk::json_pointer_join(at("unresolvable"), i)));
+  }
+  if (auto* x = o.find("instance_hadr_port"))
+    n.instance_hadr_port = static_cast<int>(r.integer(*x, at("instance_hadr_port"), kInstanceNodePortFirst, kInstanceNodePortLast));
+  if (auto* x = o.find("instance_node")) n.instance_node = r.string(*x, at("instance_node"));
+  if (auto* x = o.find("instance_cluster")) n.instance_cluster = r.string(*x, at("instance_cluster"));
+  if (auto* x = o.find("connect_timeout_ms"))
+    n.connect_timeout_ms = static_cast<int>(r.integer(*x, at("connect_timeout_ms"), 0, 600000));
+  return n;
+}
+
 }  // namespace
 
 Scenario default_scenario() {
@@ -526,7 +581,8 @@ Scenario sample_scenario() {
 Scenario parse_scenario_value(const Value& value, const std::string& source, const SourceMap* map) {
   Reader r(source, map);
   Scenario s = default_scenario();
-  const auto& o = r.object(value, "", {"sql_server", "managed_instance"});
+  const auto& o = r.object(value, "", {"sql_server", "managed_instance", "network"});
+  if (auto* x = o.find("network")) s.network = read_network(r, *x, "/network");
   if (auto* x = o.find("sql_server")) read_server(r, *x, "/sql_server", s.sql_server, false);
   if (auto* x = o.find("managed_instance")) read_server(r, *x, "/managed_instance", s.managed_instance, true);
   for (const ServerSpec* spec : {&s.sql_server, &s.managed_instance}) {

@@ -62,6 +62,17 @@
 ///     "hadr_enabled": true, "trace_flags": [], "logins": [...], "databases": [], "master_key": false,
 ///     "agent": {"jobs": [...]},              // jobs only: a managed instance's Agent always runs
 ///     "init_sql": []
+///   },
+///   "network": {                             // what the network between them lets through; default: everything
+///     "block": [                             // a port (or range) blocked in one direction (a missing NSG rule or
+///       {"from": "sql_server", "port": 5022},  // firewall opening): "from" sql_server | managed_instance,
+///       {"from": "sql_server", "ports": "11000-11999"}  // "port" N or "ports" "N-M"
+///     ],
+///     "unresolvable": ["mi1.abc123def456.database.windows.net"],  // names no DNS lookup resolves
+///     "instance_hadr_port": 11002,           // the instance's primary node listens here (11000-11999)
+///     "instance_node": "DB12C",              // that node's name; its FQDN is <node>.<cluster>
+///     "instance_cluster": "tr4321.westeurope1-a.worker.database.windows.net",
+///     "connect_timeout_ms": 0                // a test to a blocked port takes this long (the job runs meanwhile)
 ///   }
 /// }
 /// \endcode
@@ -72,6 +83,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "state/network.hpp"
 #include "state/server_state.hpp"
 
 #include <milink/sdk/json.hpp>
@@ -175,6 +187,7 @@ struct ServerSpec {
 struct Scenario {
   ServerSpec sql_server;
   ServerSpec managed_instance;
+  NetworkModel network;  ///< "network": blocked ports per direction, unresolvable names
 };
 
 /// A scenario that is not valid: what() reads

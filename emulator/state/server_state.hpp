@@ -26,6 +26,7 @@
 #include <milink/sdk/value.hpp>
 
 #include <cstdint>
+#include <array>
 #include <optional>
 #include <set>
 #include <string>
@@ -311,6 +312,10 @@ public:
   int endpoint_certificate_valid_days = 365;  ///< lifetime of the certificates issue_instance_certificate makes
   std::optional<Certificate> endpoint_certificate;        ///< DATABASE_MIRRORING (endpoint type 4)
   std::optional<Certificate> service_broker_certificate;  ///< SERVICE_BROKER (endpoint type 3)
+  /// sys.dm_hadr_fabric_config_parameters: {section_name, parameter_name,
+  /// value}, from the world's network model (DnsRecordName, ClusterName,
+  /// HadrPort, NodeName); empty on SQL Server.
+  std::vector<std::array<std::string, 3>> fabric_config;
 
   std::vector<Login> logins;
   std::vector<Database> databases;

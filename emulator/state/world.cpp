@@ -24,6 +24,13 @@ Certificate to_certificate(const GeneratedCertificate& g, const std::string& nam
 EmulatorWorld::EmulatorWorld(const Scenario& scenario) {
   build_server_state(sql_server, scenario.sql_server, Personality::SqlServer);
   build_server_state(managed_instance, scenario.managed_instance, Personality::ManagedInstance);
+  network = scenario.network;
+  // The instance's Service Fabric settings the documented network test reads.
+  managed_instance.fabric_config = {{"SQL", "DnsRecordName", managed_instance.fqdn},
+                                    {"SQL", "ClusterName", network.instance_cluster},
+                                    {"SQL", "HadrPort", std::to_string(network.instance_hadr_port)},
+                                    {"SQL", "NodeName", network.instance_node},
+                                    {"SQL", "InstanceName", managed_instance.name}};
 
   CertificateRequest ca;
   ca.subject_cn = "milink emulator root CA";

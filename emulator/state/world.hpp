@@ -18,6 +18,7 @@
 #pragma once
 
 #include "state/azure_state.hpp"
+#include "state/network.hpp"
 #include "state/scenario.hpp"
 #include "state/server_state.hpp"
 #include "state/x509.hpp"
@@ -63,6 +64,8 @@ public:
   ServerState managed_instance;
   /// ARM's view: trust certificates and links of the managed instance.
   AzureState azure;
+  /// The network between the two servers (the scenario's "network" key).
+  NetworkModel network;
   /// Called (under the mutex) before any read or write of the world by an
   /// engine or the ARM emulation, so time-driven state (links, seeding) is
   /// brought up to date lazily. Set by the link simulator; may be empty.

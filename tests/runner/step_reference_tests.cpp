@@ -15,7 +15,7 @@ testsupport::ProcessResult run_milink(const std::vector<std::string>& args) {
 
 TEST_CASE("docs/bundled-steps.md carries every bundled step spec as milink describes it", "[runner]") {
   std::string expected;
-  for (const char* step : {"preflight", "sqlserver-cert", "mi-cert-import", "mirroring-endpoint", "ag", "dag",
+  for (const char* step : {"preflight", "network-check", "sqlserver-cert", "mi-cert-import", "mirroring-endpoint", "ag", "dag",
                            "arm-link", "verify", "remove-link", "remove-dag", "remove-trust", "replication-mode",
                            "catch-up", "wait-first-backup", "failover", "cutover-state"}) {
     auto r = run_milink({"plugins", "describe", step, "--output", "markdown"});

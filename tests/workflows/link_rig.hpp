@@ -53,7 +53,8 @@ struct Rig {
 
   milink::sdk::Value dump() { return emulator.dump(); }
   /// Statements SQL Server (or the managed instance) ran successfully that
-  /// start with \p prefix (e.g. "CREATE AVAILABILITY GROUP").
+  /// start with \p prefix (e.g. "CREATE AVAILABILITY GROUP"), leaving out
+  /// the network check's temporary objects (named milink_network_check*).
   std::vector<std::string> statements(const std::string& prefix, const std::string& server = "sql_server");
   /// Successful ARM requests with \p method whose path contains \p fragment.
   int arm_requests(const std::string& method, const std::string& fragment);

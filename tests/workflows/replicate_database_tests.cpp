@@ -16,7 +16,7 @@ namespace {
 
 bool has(const std::vector<std::string>& v, const std::string& x) { return std::find(v.begin(), v.end(), x) != v.end(); }
 
-const std::vector<std::string> kSteps{"preflight", "cert", "trust", "endpoint", "ag", "dag", "link", "verify"};
+const std::vector<std::string> kSteps{"preflight", "network", "cert", "trust", "endpoint", "ag", "dag", "link", "verify"};
 
 void check_linked(Rig& rig, const std::string& db, const std::string& api_version) {
   auto ags = rig.availability_groups();

@@ -14,7 +14,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::vector<std::string> kSteps{"preflight", "cert", "trust", "endpoint", "ag", "dag", "link", "verify"};
+const std::vector<std::string> kSteps{"preflight", "network", "cert", "trust", "endpoint", "ag", "dag", "link", "verify"};
 
 /// step_end records in the (only) journal under state/runs.
 int finished_steps(const fs::path& state) {
@@ -95,12 +95,13 @@ void kill_after_and_resume(int boundary) {
 }  // namespace
 
 TEST_CASE("kill -9 after preflight then resume", "[workflows][resume]") { kill_after_and_resume(1); }
-TEST_CASE("kill -9 after the certificate then resume", "[workflows][resume]") { kill_after_and_resume(2); }
-TEST_CASE("kill -9 after the trust step then resume", "[workflows][resume]") { kill_after_and_resume(3); }
-TEST_CASE("kill -9 after the endpoint then resume", "[workflows][resume]") { kill_after_and_resume(4); }
-TEST_CASE("kill -9 after the AG then resume", "[workflows][resume]") { kill_after_and_resume(5); }
-TEST_CASE("kill -9 after the DAG then resume", "[workflows][resume]") { kill_after_and_resume(6); }
-TEST_CASE("kill -9 after the link then resume", "[workflows][resume]") { kill_after_and_resume(7); }
+TEST_CASE("kill -9 after the network check then resume", "[workflows][resume]") { kill_after_and_resume(2); }
+TEST_CASE("kill -9 after the certificate then resume", "[workflows][resume]") { kill_after_and_resume(3); }
+TEST_CASE("kill -9 after the trust step then resume", "[workflows][resume]") { kill_after_and_resume(4); }
+TEST_CASE("kill -9 after the endpoint then resume", "[workflows][resume]") { kill_after_and_resume(5); }
+TEST_CASE("kill -9 after the AG then resume", "[workflows][resume]") { kill_after_and_resume(6); }
+TEST_CASE("kill -9 after the DAG then resume", "[workflows][resume]") { kill_after_and_resume(7); }
+TEST_CASE("kill -9 after the link then resume", "[workflows][resume]") { kill_after_and_resume(8); }
 
 TEST_CASE("Ctrl-C while verify waits for seeding stops the run and resume finishes the link", "[workflows][resume]") {
   // The demo profile seeds the 64 MB sales database in about 7 s.

@@ -20,7 +20,7 @@ std::string faults_at(const std::string& p, int seed) {
 
 void check_all_done(const std::string& out) {
   auto st = Rig::statuses(out);
-  CHECK(st.size() == 8);
+  CHECK(st.size() == 9);
   for (const auto& [step, status] : st) {
     INFO(step);
     CHECK((status == "ok" || status == "changed"));
