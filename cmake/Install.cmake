@@ -5,7 +5,6 @@
 #   include/milink/sdk/*.hpp               the SDK headers
 #   <libdir>/cmake/milink/                 the CMake package (find_package(milink))
 #   share/milink/workflows/                the bundled workflows
-#   share/milink/azure-specs/              the ARM specifications the emulator validates against
 #   share/doc/milink/                      README and docs
 include(CMakePackageConfigHelpers)
 

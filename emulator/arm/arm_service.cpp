@@ -55,8 +55,27 @@ std::string trim(std::string s) {
   return s.substr(i);
 }
 
-bool is_old_shape(const std::string& api_version) { return api_version < "2023-05-01-preview"; }
-bool has_link_mode(const std::string& api_version) { return api_version >= "2025-08-01-preview"; }
+/// The members of the "properties" object of \p schema (empty when it has none).
+const std::vector<Field>& properties_of(const Schema* schema) {
+  static const std::vector<Field> none;
+  const Field* p = schema ? find_field(schema->fields, "properties") : nullptr;
+  return p ? p->fields : none;
+}
+
+/// The link's resource at \p api_version: what GET answers.
+const std::vector<Field>& link_properties(const Contract& c, const std::string& api_version) {
+  const TypeContract* t = c.type(kDagsRoute, api_version);
+  return properties_of(t ? &t->resource : nullptr);
+}
+
+/// What a PUT of the link takes at \p api_version (2023-02-01-preview: not the resource's shape).
+const std::vector<Field>& link_put_properties(const Contract& c, const std::string& api_version) {
+  const ContractOperation* op = c.find("DistributedAvailabilityGroups_CreateOrUpdate", api_version);
+  return properties_of(op ? c.body_schema(*op) : nullptr);
+}
+
+/// The old, single-database shape (targetDatabase, sourceEndpoint ...).
+bool old_names(const std::vector<Field>& properties) { return find_field(properties, "targetDatabase") != nullptr; }
 
 std::string iso(const SqlDateTime& t) {
   std::string s = t.to_iso();
@@ -103,9 +122,9 @@ bool same_request(const LinkRequest& r, const LinkResource& l, const std::string
 
 // --- construction, routes ------------------------------------------------------
 
-ArmService::ArmService(EmulatorWorld& world, LinkSimulator* simulator, FaultPlan* faults, const SpecCatalog& specs,
+ArmService::ArmService(EmulatorWorld& world, LinkSimulator* simulator, FaultPlan* faults, const Contract& contract,
                        const identity::TokenService& tokens, ArmOptions options)
-    : world_(world), simulator_(simulator), faults_(faults), specs_(specs), tokens_(tokens), options_(std::move(options)) {}
+    : world_(world), simulator_(simulator), faults_(faults), contract_(contract), tokens_(tokens), options_(std::move(options)) {}
 
 Value ArmService::error_body(const std::string& code, const std::string& message) {
   return Value(Object{{"error", Value(Object{{"code", Value(code)}, {"message", Value(message)}})}});
@@ -285,7 +304,7 @@ void ArmService::not_found_child(http::Response& resp, const std::string& child_
 
 void ArmService::rp_error(http::Response& resp, const std::string& code, const std::vector<std::string>& args,
                           const std::string& api_version, int fallback_status, const std::string& fallback_message) {
-  auto t = specs_.error(code, api_version);
+  auto t = contract_.error(code);
   int status = t ? t->status : fallback_status;
   std::string message = format_message(t ? t->message : fallback_message, args);
   resp.json(status, error_body(code, message));
@@ -380,9 +399,12 @@ Value ArmService::render_endpoint(const std::string& type, const Certificate& c)
 }
 
 Value ArmService::render_link(const LinkResource& l, const std::string& v) const {
+  // Everything the emulator knows of the link, in the version's names; then
+  // only the members the version has (contract) are kept.
   Object props;
   const LinkDatabase* first = l.databases.empty() ? nullptr : &l.databases.front();
-  if (is_old_shape(v)) {
+  const std::vector<Field>& shape = link_properties(contract_, v);
+  if (old_names(shape)) {
     if (first) props.set("targetDatabase", Value(first->name));
     props.set("sourceEndpoint", Value(l.partner_endpoint));
     props.set("primaryAvailabilityGroupName", Value(l.partner_availability_group_name));
@@ -393,6 +415,7 @@ Value ArmService::render_link(const LinkResource& l, const std::string& v) const
     if (first && !first->instance_replica_id.empty()) props.set("targetReplicaId", Value(first->instance_replica_id));
     if (!l.link_state.empty()) props.set("linkState", Value(l.link_state));
     if (first && !first->last_hardened_lsn.empty()) props.set("lastHardenedLsn", Value(first->last_hardened_lsn));
+    props.set("instanceRole", Value(l.instance_link_role));
   } else {
     props.set("distributedAvailabilityGroupName", Value(l.name));
     props.set("distributedAvailabilityGroupId", Value(l.distributed_availability_group_id));
@@ -404,11 +427,9 @@ Value ArmService::render_link(const LinkResource& l, const std::string& v) const
     props.set("instanceAvailabilityGroupName", Value(l.instance_availability_group_name));
     props.set("failoverMode", Value(l.failover_mode));
     props.set("seedingMode", Value(l.seeding_mode));
-    if (has_link_mode(v)) {
-      auto it = link_modes_.find(http::to_lower(l.name));
-      props.set("linkMode", Value(it != link_modes_.end() ? it->second
-                                                          : (l.databases.size() > 1 ? "MultiDatabase" : "SingleDatabase")));
-    }
+    auto it = link_modes_.find(http::to_lower(l.name));
+    props.set("linkMode", Value(it != link_modes_.end() ? it->second
+                                                        : (l.databases.size() > 1 ? "MultiDatabase" : "SingleDatabase")));
     Array dbs;
     for (const auto& d : l.databases) {
       Object o{{"databaseName", Value(d.name)}};
@@ -432,7 +453,7 @@ Value ArmService::render_link(const LinkResource& l, const std::string& v) const
     }
     props.set("databases", Value(std::move(dbs)));
   }
-  return Value(Object{{"properties", Value(std::move(props))},
+  return Value(Object{{"properties", prune_to(Value(std::move(props)), shape)},
                       {"id", Value(instance_id() + "/distributedAvailabilityGroups/" + l.name)},
                       {"name", Value(l.name)},
                       {"type", Value(kDagType)}});
@@ -491,7 +512,7 @@ void ArmService::try_complete(Operation& op) {
   LinkResource* l = world_.azure.find_link(op.resource_name);
   if (!l) {
     // Deleted while being created.
-    auto t = specs_.error("OperationInterrupted", op.api_version);
+    auto t = contract_.error("OperationInterrupted");
     LinkResult r{false, t ? t->status : 409, "OperationInterrupted",
                  t ? t->message
                    : "The operation on the resource could not be completed because it was interrupted by another "
@@ -520,7 +541,7 @@ void ArmService::operation_status(http::Request& req, http::Response& resp) {
       }
   if (family.empty()) return unmatched(req, resp, http::Router::Match::NoPath);
   std::string v;
-  if (!check_api_version(req, resp, specs_.versions(), "locations/" + kind, v)) return;
+  if (!check_api_version(req, resp, contract_.versions(), "locations/" + kind, v)) return;
   auto lock = world_.lock();
   advance_locked();
   if (!check_scope(req, resp, false)) return;
@@ -604,9 +625,9 @@ bool ArmService::read_body(const http::Request& req, http::Response& resp, const
                            const std::string& version, Value& body) {
   SourceMap map;
   if (!parse_body(req, resp, body, map)) return false;
-  const SpecOperation* op = specs_.find(operation_id, version);
+  const ContractOperation* op = contract_.find(operation_id, version);
   if (op && !body.is_null()) {
-    if (auto issue = specs_.validate_body(*op, body, map, true)) {
+    if (auto issue = contract_.validate_body(*op, body, map, true)) {
       resp.json(400, error_body("InvalidRequestContent", issue->message));
       return false;
     }
@@ -627,7 +648,7 @@ void ArmService::accept(http::Request& req, http::Response& resp, const std::str
 void ArmService::get_instance(http::Request& req, http::Response& resp) {
   std::string v;
   // No ManagedInstances spec was copied: every copied api-version is accepted for the instance itself.
-  auto lock = enter(req, resp, specs_.versions(), "managedInstances", v);
+  auto lock = enter(req, resp, contract_.versions(), "managedInstances", v);
   if (!lock) return;
   const ServerState& mi = world_.managed_instance;
   std::string admin = "sqladmin";
@@ -675,7 +696,7 @@ void ArmService::get_instance(http::Request& req, http::Response& resp) {
 
 void ArmService::trust_list(http::Request& req, http::Response& resp) {
   std::string v;
-  auto lock = enter(req, resp, specs_.versions_for_operation("ServerTrustCertificates_ListByInstance"),
+  auto lock = enter(req, resp, contract_.versions_for_operation("ServerTrustCertificates_ListByInstance"),
                     kTrustsRoute, v);
   if (!lock) return;
   Array value;
@@ -685,7 +706,7 @@ void ArmService::trust_list(http::Request& req, http::Response& resp) {
 
 void ArmService::trust_get(http::Request& req, http::Response& resp) {
   std::string v;
-  auto lock = enter(req, resp, specs_.versions_for_operation("ServerTrustCertificates_Get"), kTrustsRoute, v);
+  auto lock = enter(req, resp, contract_.versions_for_operation("ServerTrustCertificates_Get"), kTrustsRoute, v);
   if (!lock) return;
   const std::string& name = req.params["certificateName"];
   if (ServerTrustCertificate* c = world_.azure.find_trust_certificate(name)) resp.json(200, render_trust(*c));
@@ -694,7 +715,7 @@ void ArmService::trust_get(http::Request& req, http::Response& resp) {
 
 void ArmService::trust_put(http::Request& req, http::Response& resp) {
   std::string v;
-  auto lock = enter(req, resp, specs_.versions_for_operation("ServerTrustCertificates_CreateOrUpdate"),
+  auto lock = enter(req, resp, contract_.versions_for_operation("ServerTrustCertificates_CreateOrUpdate"),
                     kTrustsRoute, v);
   if (!lock) return;
   const std::string& name = req.params["certificateName"];
@@ -749,7 +770,7 @@ void ArmService::trust_put(http::Request& req, http::Response& resp) {
 
 void ArmService::trust_delete(http::Request& req, http::Response& resp) {
   std::string v;
-  auto lock = enter(req, resp, specs_.versions_for_operation("ServerTrustCertificates_Delete"), kTrustsRoute, v);
+  auto lock = enter(req, resp, contract_.versions_for_operation("ServerTrustCertificates_Delete"), kTrustsRoute, v);
   if (!lock) return;
   const std::string& name = req.params["certificateName"];
   auto& certs = world_.azure.server_trust_certificates;
@@ -781,7 +802,7 @@ const Certificate* ArmService::endpoint_certificate(const std::string& type) {
 
 void ArmService::endpoint_list(http::Request& req, http::Response& resp) {
   std::string v;
-  auto lock = enter(req, resp, specs_.versions_for_operation("EndpointCertificates_ListByInstance"),
+  auto lock = enter(req, resp, contract_.versions_for_operation("EndpointCertificates_ListByInstance"),
                     kEndpointsRoute, v);
   if (!lock) return;
   Array value;
@@ -792,7 +813,7 @@ void ArmService::endpoint_list(http::Request& req, http::Response& resp) {
 
 void ArmService::endpoint_get(http::Request& req, http::Response& resp) {
   std::string v;
-  auto lock = enter(req, resp, specs_.versions_for_operation("EndpointCertificates_Get"), kEndpointsRoute, v);
+  auto lock = enter(req, resp, contract_.versions_for_operation("EndpointCertificates_Get"), kEndpointsRoute, v);
   if (!lock) return;
   std::string type = req.params["endpointType"];
   std::string canonical_type = canonical(type, {"DATABASE_MIRRORING", "SERVICE_BROKER"}, "");
@@ -805,7 +826,7 @@ void ArmService::endpoint_get(http::Request& req, http::Response& resp) {
 
 void ArmService::dag_list(http::Request& req, http::Response& resp) {
   std::string v;
-  auto lock = enter(req, resp, specs_.versions_for_operation("DistributedAvailabilityGroups_ListByInstance"),
+  auto lock = enter(req, resp, contract_.versions_for_operation("DistributedAvailabilityGroups_ListByInstance"),
                     kDagsRoute, v);
   if (!lock) return;
   Array value;
@@ -815,7 +836,7 @@ void ArmService::dag_list(http::Request& req, http::Response& resp) {
 
 void ArmService::dag_get(http::Request& req, http::Response& resp) {
   std::string v;
-  auto lock = enter(req, resp, specs_.versions_for_operation("DistributedAvailabilityGroups_Get"), kDagsRoute, v);
+  auto lock = enter(req, resp, contract_.versions_for_operation("DistributedAvailabilityGroups_Get"), kDagsRoute, v);
   if (!lock) return;
   const std::string& name = req.params["distributedAvailabilityGroupName"];
   if (LinkResource* l = world_.azure.find_link(name)) resp.json(200, render_link(*l, v));
@@ -824,7 +845,7 @@ void ArmService::dag_get(http::Request& req, http::Response& resp) {
 
 void ArmService::dag_put(http::Request& req, http::Response& resp) {
   std::string v;
-  auto lock = enter(req, resp, specs_.versions_for_operation("DistributedAvailabilityGroups_CreateOrUpdate"),
+  auto lock = enter(req, resp, contract_.versions_for_operation("DistributedAvailabilityGroups_CreateOrUpdate"),
                     kDagsRoute, v);
   if (!lock) return;
   const std::string& name = req.params["distributedAvailabilityGroupName"];
@@ -839,7 +860,8 @@ void ArmService::dag_put(http::Request& req, http::Response& resp) {
   if (!props || !props->is_object() || props->as_object().empty())
     return fail("InvalidDistributedAvailabilityGroupsCreateOrUpdateRequest");
   LinkRequest rq;
-  if (is_old_shape(v)) {
+  const std::vector<Field>& takes = link_put_properties(contract_, v);
+  if (old_names(takes)) {
     std::string db = trim(istr(props, "targetDatabase"));
     if (db.empty()) return fail("InvalidDistributedAvailabilityGroupsCreateOrUpdateRequestDatabases");
     rq.databases.push_back(db);
@@ -858,7 +880,7 @@ void ArmService::dag_put(http::Request& req, http::Response& resp) {
         if (iequals(seen, n)) return fail("InvalidDistributedAvailabilityGroupsCreateOrUpdateRequestDatabases");
       rq.databases.push_back(n);
     }
-    if (has_link_mode(v))
+    if (find_field(takes, "linkMode"))
       rq.link_mode = canonical(istr(props, "linkMode"), {"SingleDatabase", "MultiDatabase"}, "SingleDatabase");
     // Inferred: a single-database link carries exactly one database.
     if (rq.link_mode == "SingleDatabase" && rq.databases.size() > 1)
@@ -947,7 +969,7 @@ void ArmService::dag_put(http::Request& req, http::Response& resp) {
 
 void ArmService::dag_patch(http::Request& req, http::Response& resp) {
   std::string v;
-  auto lock = enter(req, resp, specs_.versions_for_operation("DistributedAvailabilityGroups_Update"), kDagsRoute, v);
+  auto lock = enter(req, resp, contract_.versions_for_operation("DistributedAvailabilityGroups_Update"), kDagsRoute, v);
   if (!lock) return;
   const std::string& name = req.params["distributedAvailabilityGroupName"];
   Value body;
@@ -963,7 +985,7 @@ void ArmService::dag_patch(http::Request& req, http::Response& resp) {
 
 void ArmService::dag_delete(http::Request& req, http::Response& resp) {
   std::string v;
-  auto lock = enter(req, resp, specs_.versions_for_operation("DistributedAvailabilityGroups_Delete"), kDagsRoute, v);
+  auto lock = enter(req, resp, contract_.versions_for_operation("DistributedAvailabilityGroups_Delete"), kDagsRoute, v);
   if (!lock) return;
   const std::string& name = req.params["distributedAvailabilityGroupName"];
   auto& links = world_.azure.links;
@@ -982,18 +1004,18 @@ void ArmService::dag_delete(http::Request& req, http::Response& resp) {
 void ArmService::dag_action(http::Request& req, http::Response& resp, const std::string& action) {
   std::string v;
   std::string op_id = action == "failover" ? "DistributedAvailabilityGroups_Failover" : "DistributedAvailabilityGroups_SetRole";
-  auto lock = enter(req, resp, specs_.versions_for_operation(op_id), std::string(kDagsRoute) + "/" + action, v);
+  auto lock = enter(req, resp, contract_.versions_for_operation(op_id), std::string(kDagsRoute) + "/" + action, v);
   if (!lock) return;
   const std::string& name = req.params["distributedAvailabilityGroupName"];
   Value body;
   SourceMap map;
   if (!parse_body(req, resp, body, map)) return;
-  const SpecOperation* op = specs_.find(op_id, v);
+  const ContractOperation* op = contract_.find(op_id, v);
   // Both actions document this code for an empty or invalid body.
   const std::string bad_request = "InvalidDistributedAvailabilityGroupFailoverRequest";
   if (body.is_null() || !body.is_object()) return rp_error(resp, bad_request, {}, v);
   if (op) {
-    if (auto issue = specs_.validate_body(*op, body, map, false)) {
+    if (auto issue = contract_.validate_body(*op, body, map, false)) {
       if (issue->kind == BodyIssue::Kind::MissingRequired) return rp_error(resp, bad_request, {}, v);
       resp.json(400, error_body("InvalidRequestContent", issue->message));
       return;
@@ -1007,7 +1029,7 @@ void ArmService::dag_action(http::Request& req, http::Response& resp, const std:
     switch (e) {
       case RoleChangeError::NotPrimary: {
         // The code's name differs between versions (2025-01-01 vs 2025-08-01-preview).
-        std::string code = specs_.documents("DistributedAvailabilityGroupFailoverInvalidInstanceRole", v)
+        std::string code = contract_.documents("DistributedAvailabilityGroupFailoverInvalidInstanceRole", v)
                                ? "DistributedAvailabilityGroupFailoverInvalidInstanceRole"
                                : "InvalidDistributedAvailabilityGroupFailoverInstanceRole";
         rp_error(resp, code, {}, v);

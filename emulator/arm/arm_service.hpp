@@ -27,7 +27,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include "arm/spec_catalog.hpp"
+#include "arm/contract/contract.hpp"
 #include "http/http_server.hpp"
 #include "identity/token_service.hpp"
 #include "link/link_simulator.hpp"
@@ -76,7 +76,7 @@ struct Operation {
 
 class ArmService {
 public:
-  ArmService(EmulatorWorld& world, LinkSimulator* simulator, FaultPlan* faults, const SpecCatalog& specs,
+  ArmService(EmulatorWorld& world, LinkSimulator* simulator, FaultPlan* faults, const Contract& contract,
              const identity::TokenService& tokens, ArmOptions options);
 
   void add_routes(http::Router& router);
@@ -156,7 +156,7 @@ private:
   EmulatorWorld& world_;
   LinkSimulator* simulator_;
   FaultPlan* faults_;
-  const SpecCatalog& specs_;
+  const Contract& contract_;
   const identity::TokenService& tokens_;
   ArmOptions options_;
   std::map<std::string, Operation> operations_;  ///< guarded by the world mutex

@@ -1,7 +1,7 @@
 #include "arm/azure_emulator.hpp"
 
 #include "arm/arm_service.hpp"
-#include "arm/spec_catalog.hpp"
+#include "arm/contract/contract.hpp"
 #include "faults/fault_plan.hpp"
 #include "http/tls_material.hpp"
 #include "identity/entra_service.hpp"
@@ -59,7 +59,7 @@ const char* service_label(Service s) {
 }
 
 /// Applies FaultPlan::next(\p service) to a request; true when the fault answered it.
-bool apply_faults(FaultPlan& plan, Service service, const arm::SpecCatalog& specs, http::Request& req,
+bool apply_faults(FaultPlan& plan, Service service, http::Request& req,
                   http::Response& resp) {
   std::vector<Fault> faults = plan.next(service);
   for (const Fault& f : faults) {
@@ -73,9 +73,9 @@ bool apply_faults(FaultPlan& plan, Service service, const arm::SpecCatalog& spec
       if (service == Service::Arm) {
         std::string code, message;
         if (status == 429 || status == 503) {
-          // The SQL RP's throttling answers, from the spec's error lists.
+          // The SQL RP's throttling answers (contract/errors.cpp).
           code = status == 429 ? "SubscriptionTooManyRequests" : "TooManyRequests";
-          auto t = specs.error(code);
+          auto t = arm::arm_contract().error(code);
           message = t ? t->message : "Requests beyond max requests that can be processed by available resources.";
         } else {
           // Inferred wording of the SQL RP's internal errors.
@@ -137,15 +137,11 @@ void AzureEmulator::build() {
     rg = world_.azure.resource_group;
   }
   log_ = std::make_shared<http::RequestLog>();
-  // Key generation and spec parsing are the slow parts: run them side by side.
+  // Key generation is the slow part: run it beside the TLS certificate's.
   auto tokens = std::async(std::launch::async, [] { return std::make_unique<identity::TokenService>(); });
-  auto specs = std::async(std::launch::async, [dir = options_.spec_dir] {
-    return std::make_unique<arm::SpecCatalog>(arm::find_spec_dir(dir));
-  });
   http::ServerTlsMaterial tls = http::issue_server_certificate(world_.root_ca, {"localhost"}, {"127.0.0.1", "::1"});
   ca_pem_ = tls.ca_pem;
   tokens_ = tokens.get();
-  specs_ = specs.get();
   directory_ = std::make_unique<identity::Directory>(tenant);
   identity::ManagedIdentity mi = directory_->managed_identity();
   mi.resource_id = "/subscriptions/" + sub + "/resourceGroups/" + rg +
@@ -159,7 +155,7 @@ void AzureEmulator::build() {
   ao.retry_after_seconds = options_.retry_after_seconds;
   ao.link_created = options_.link_created;
   ao.link_outcome = options_.link_outcome;
-  arm_ = std::make_unique<arm::ArmService>(world_, &links_, &faults_, *specs_, *tokens_, ao);
+  arm_ = std::make_unique<arm::ArmService>(world_, &links_, &faults_, arm::arm_contract(), *tokens_, ao);
   entra_ = std::make_unique<identity::EntraService>(*directory_, *tokens_);
   identity::ManagedIdentityOptions mo;
   mo.arc_key_dir = options_.key_dir;
@@ -183,7 +179,7 @@ void AzureEmulator::build() {
   arm_server_ = std::make_unique<http::HttpServer>(so, std::move(arm_router), log_);
   arm_server_->set_before([this](http::Request& q, http::Response& r) {
     if (q.path.rfind("/_emulator/", 0) == 0) return false;  // the control route is never faulted
-    return apply_faults(faults_, Service::Arm, *specs_, q, r);
+    return apply_faults(faults_, Service::Arm, q, r);
   });
   arm_server_->set_fallback([this](http::Request& q, http::Response& r, http::Router::Match m) { arm_->unmatched(q, r, m); });
   arm_server_->set_after([this](http::Request& q, http::Response& r) { arm_->finish(q, r); });
@@ -192,7 +188,7 @@ void AzureEmulator::build() {
   so.port = options_.identity_port;
   entra_server_ = std::make_unique<http::HttpServer>(so, std::move(entra_router), log_);
   entra_server_->set_before(
-      [this](http::Request& q, http::Response& r) { return apply_faults(faults_, Service::Entra, *specs_, q, r); });
+      [this](http::Request& q, http::Response& r) { return apply_faults(faults_, Service::Entra, q, r); });
   entra_server_->set_fallback([](http::Request& q, http::Response& r, http::Router::Match m) {
     r.json(m == http::Router::Match::NoMethod ? 405 : 404,
            Value(Object{{"error", Value(m == http::Router::Match::NoMethod ? "invalid_request" : "not_found")},
@@ -207,7 +203,7 @@ void AzureEmulator::build() {
   so.port = options_.managed_identity_port;
   managed_server_ = std::make_unique<http::HttpServer>(so, std::move(managed_router), log_);
   managed_server_->set_before(
-      [this](http::Request& q, http::Response& r) { return apply_faults(faults_, Service::Imds, *specs_, q, r); });
+      [this](http::Request& q, http::Response& r) { return apply_faults(faults_, Service::Imds, q, r); });
   managed_server_->set_fallback([](http::Request& q, http::Response& r, http::Router::Match) {
     r.json(404, Value(Object{{"error", Value("not_found")}, {"error_description", Value("No endpoint at " + q.path)}}));
   });

@@ -58,7 +58,6 @@ class FaultPlan;
 
 namespace arm {
 class ArmService;
-class SpecCatalog;
 }  // namespace arm
 namespace identity {
 class TokenService;
@@ -74,8 +73,6 @@ struct AzureOptions {
   /// Where Azure Arc challenge key files are written; empty: a fresh
   /// directory under the system temp dir, removed by the destructor.
   std::filesystem::path key_dir;
-  /// The copied Azure REST specs; empty: found (see arm::find_spec_dir).
-  std::filesystem::path spec_dir;
   /// "fast" | "demo" | "realistic": overrides the link simulator's profile for ARM's
   /// long-running operations; empty: the simulator's.
   std::string profile;
@@ -123,8 +120,8 @@ struct MintRequest {
 
 class AzureEmulator {
 public:
-  /// Builds the services (loading the specs: throws arm::SpecError when they
-  /// cannot be found). \p world, \p links and \p faults must outlive it.
+  /// Builds the services (ARM checks requests against arm::arm_contract()).
+  /// \p world, \p links and \p faults must outlive it.
   AzureEmulator(EmulatorWorld& world, LinkSimulator& links, FaultPlan& faults, AzureOptions options = {});
   ~AzureEmulator();
   AzureEmulator(const AzureEmulator&) = delete;
@@ -213,7 +210,6 @@ private:
   std::shared_ptr<http::RequestLog> log_;
   std::unique_ptr<identity::TokenService> tokens_;
   std::unique_ptr<identity::Directory> directory_;
-  std::unique_ptr<arm::SpecCatalog> specs_;
   std::unique_ptr<arm::ArmService> arm_;
   std::unique_ptr<identity::EntraService> entra_;
   std::unique_ptr<identity::ManagedIdentityService> managed_;

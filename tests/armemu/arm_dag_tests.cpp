@@ -254,6 +254,67 @@ TEST_CASE("2025-08-01-preview: linkMode, and multi-database links", "[armemu][ar
                                "Path 'properties.linkMode'") != std::string::npos);
 }
 
+TEST_CASE("every published api-version answers the link in its own shape", "[armemu][arm][dag][versions]") {
+  Env& e = dag_env();
+  // The official JavaScript SDK's version (2021-11-01-preview): the old, flat shape.
+  Value created = put_and_wait(e, "link-sdk", "2021-11-01-preview", old_body("sdk", "mi-ag-sdk"));
+  CHECK(prop(created, "targetDatabase").as_string() == "sdk");
+  CHECK_FALSE(created.get("properties")->get("instanceRole"));
+  CHECK_FALSE(created.get("properties")->get("databases"));
+  {
+    auto lock = e.world.lock();
+    auto* l = e.world.azure.find_link("link-sdk");
+    REQUIRE(l);
+    l->databases[0].seeding_progress = 50;
+    l->databases[0].connected_state = "CONNECTED";
+    l->databases[0].most_recent_link_error = "none yet";
+  }
+  const std::string path = dag_path(e, "link-sdk");
+  // 2022-05-01-preview to 2022-11-01-preview add the read-only instanceRole.
+  Value role = e.arm("GET", path, "2022-08-01-preview").json();
+  CHECK(prop(role, "instanceRole").as_string() == "Secondary");
+  CHECK(prop(role, "targetDatabase").as_string() == "sdk");
+  // 2023-02-01-preview answers the new names, without the modes, seeding progress or link errors.
+  Value mixed = e.arm("GET", path, "2023-02-01-preview").json();
+  INFO(mixed.to_json());
+  CHECK(prop(mixed, "partnerEndpoint").as_string() == "TCP://10.0.0.5:5022");
+  CHECK(prop(mixed, "instanceAvailabilityGroupName").as_string() == "mi-ag-sdk");
+  for (const char* absent : {"targetDatabase", "failoverMode", "seedingMode", "linkMode"})
+    CHECK_FALSE(mixed.get("properties")->get(absent));
+  Value mixed_db = prop(mixed, "databases").as_array().at(0);
+  CHECK(mixed_db.get("databaseName")->as_string() == "sdk");
+  CHECK_FALSE(mixed_db.get("seedingProgress"));
+  CHECK_FALSE(mixed_db.get("mostRecentLinkError"));
+  // 2023-05-01-preview: the modes and link errors, still no seeding progress.
+  Value may = e.arm("GET", path, "2023-05-01-preview").json();
+  CHECK(prop(may, "failoverMode").as_string() == "None");
+  CHECK(prop(may, "databases").as_array().at(0).get("mostRecentLinkError")->as_string() == "none yet");
+  CHECK_FALSE(prop(may, "databases").as_array().at(0).get("seedingProgress"));
+  // 2023-08-01-preview on: seeding progress; 2025-02-01-preview on: linkMode.
+  CHECK(prop(e.arm("GET", path, "2023-08-01-preview").json(), "databases").as_array().at(0).get("seedingProgress")->as_string() ==
+        "50%");
+  CHECK_FALSE(e.arm("GET", path, "2025-01-01").json().get("properties")->get("linkMode"));
+  for (const char* v : {"2025-02-01-preview", "2026-08-01-preview"})
+    CHECK(prop(e.arm("GET", path, v).json(), "linkMode").as_string() == "SingleDatabase");
+
+  // 2023-02-01-preview's PUT takes the old names, and only those.
+  Value m = put_and_wait(e, "link-mixed", "2023-02-01-preview", old_body("mixed", "mi-ag-mixed"));
+  CHECK(prop(m, "databases").as_array().at(0).get("databaseName")->as_string() == "mixed");
+  Reply refused = e.arm("PUT", dag_path(e, "link-mixed2"), "2023-02-01-preview", new_body("mixed2", "mi-ag-mixed2"));
+  CHECK(refused.status == 400);
+  CHECK(refused.error_code() == "InvalidRequestContent");
+  CHECK(refused.error_message().find("Could not find member 'databases' on object of type 'CreateOrUpdateProperties'.") !=
+        std::string::npos);
+
+  // setRole exists from 2022-05-01-preview, on an old-shape link too.
+  Reply set_role = e.arm("POST", path + "/setRole", "2022-08-01-preview", R"({"instanceRole":"Primary","roleChangeType":"Forced"})");
+  INFO(set_role.body);
+  CHECK(set_role.status == 202);
+  CHECK(e.poll_async(set_role.header("Azure-AsyncOperation")).get("status")->as_string() == "Succeeded");
+  CHECK(prop(e.arm("GET", path, "2022-11-01-preview").json(), "instanceRole").as_string() == "Primary");
+  CHECK(e.arm("DELETE", path, "2021-11-01-preview").status == 202);
+}
+
 TEST_CASE("DAG re-PUT, PATCH and DELETE", "[armemu][arm][dag]") {
   Env& e = dag_env();
   const std::string path = dag_path(e, "link-again");

@@ -3,8 +3,11 @@
 // scope (404), request ids, and the managed instance itself.
 #include "armemu_support.hpp"
 
+#include "arm/contract/contract.hpp"
+
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <regex>
 
 using namespace armemu;
@@ -137,40 +140,53 @@ TEST_CASE("GET of the managed instance -- every ARM response carries x-ms-reques
   }
 }
 
-TEST_CASE("api-version: missing, malformed, and not one of the resource type's copied versions", "[armemu][arm][api-version]") {
+TEST_CASE("api-version: missing, malformed, and not one of the resource type's published versions", "[armemu][arm][api-version]") {
   Env& e = env();
   const std::string dags = e.mi_path() + "/distributedAvailabilityGroups";
+  const auto& contract = milink::emulator::arm::arm_contract();
+  auto listed = [&](const std::string& type, bool newest_first) {
+    auto v = contract.versions_for_type(type);
+    if (newest_first) std::reverse(v.begin(), v.end());
+    std::string out;
+    for (const auto& s : v) out += (out.empty() ? "" : newest_first ? "," : ", ") + s;
+    return out;
+  };
+  const std::string dag_type = "managedInstances/distributedAvailabilityGroups";
   check_arm_error(e.arm("GET", dags, ""), 400, "MissingApiVersionParameter",
                   "The api-version query parameter (?api-version=) is required for all requests.");
   check_arm_error(e.arm("GET", dags, "2025-1-1"), 400, "InvalidApiVersionParameter",
-                  "The api-version '2025-1-1' is invalid. The supported versions are "
-                  "'2025-08-01-preview,2025-01-01,2021-05-01-preview'.");
-  check_arm_error(e.arm("GET", dags, "2023-08-01"), 400, "NoRegisteredProviderFound",
-                  "No registered resource provider found for location 'westeurope' and API version '2023-08-01' for type "
-                  "'managedInstances/distributedAvailabilityGroups'. The supported api-versions are '2021-05-01-preview, "
-                  "2025-01-01, 2025-08-01-preview'. The supported locations are 'westeurope'.");
-  // Each resource type has its own versions.
+                  "The api-version '2025-1-1' is invalid. The supported versions are '" + listed(dag_type, true) + "'.");
+  check_arm_error(e.arm("GET", dags, "2020-01-01"), 400, "NoRegisteredProviderFound",
+                  "No registered resource provider found for location 'westeurope' and API version '2020-01-01' for type "
+                  "'managedInstances/distributedAvailabilityGroups'. The supported api-versions are '" +
+                      listed(dag_type, false) + "'. The supported locations are 'westeurope'.");
+  CHECK(listed(dag_type, false).rfind("2021-05-01-preview, 2021-08-01-preview, 2021-11-01, 2021-11-01-preview, ", 0) == 0);
+  // Each resource type has its own versions: endpoint certificates start with 2021-11-01.
   check_arm_error(e.arm("GET", e.mi_path() + "/endpointCertificates", "2021-05-01-preview"), 400, "NoRegisteredProviderFound",
                   "No registered resource provider found for location 'westeurope' and API version '2021-05-01-preview' "
-                  "for type 'managedInstances/endpointCertificates'. The supported api-versions are '2021-11-01-preview, "
-                  "2025-01-01'. The supported locations are 'westeurope'.");
-  check_arm_error(e.arm("GET", e.mi_path() + "/serverTrustCertificates", "2021-11-01-preview"), 400,
-                  "NoRegisteredProviderFound",
-                  "No registered resource provider found for location 'westeurope' and API version '2021-11-01-preview' "
-                  "for type 'managedInstances/serverTrustCertificates'. The supported api-versions are "
-                  "'2021-05-01-preview, 2025-01-01'. The supported locations are 'westeurope'.");
-  CHECK(e.arm("GET", e.mi_path() + "/serverTrustCertificates", "2025-08-01-preview").error_code() == "NoRegisteredProviderFound");
-  check_arm_error(e.arm("POST", dags + "/dag/failover", "2021-05-01-preview", R"({"failoverType":"Planned"})"), 400,
-                  "NoRegisteredProviderFound",
-                  "No registered resource provider found for location 'westeurope' and API version '2021-05-01-preview' "
-                  "for type 'managedInstances/distributedAvailabilityGroups/failover'. The supported api-versions are "
-                  "'2025-01-01, 2025-08-01-preview'. The supported locations are 'westeurope'.");
-  // Every copied version works where the type has it.
-  for (const char* v : {"2021-05-01-preview", "2025-01-01", "2025-08-01-preview"}) CHECK(e.arm("GET", dags, v).status == 200);
-  for (const char* v : {"2021-11-01-preview", "2025-01-01"})
-    CHECK(e.arm("GET", e.mi_path() + "/endpointCertificates", v).status == 200);
+                  "for type 'managedInstances/endpointCertificates'. The supported api-versions are '" +
+                      listed("managedInstances/endpointCertificates", false) + "'. The supported locations are 'westeurope'.");
+  // ... and each action: failover from 2023-08-01(-preview), setRole from 2022-05-01-preview.
+  for (const char* v : {"2021-05-01-preview", "2022-08-01-preview", "2023-05-01-preview"}) {
+    Reply r = e.arm("POST", dags + "/dag/failover", v, R"({"failoverType":"Planned"})");
+    CHECK(r.error_code() == "NoRegisteredProviderFound");
+    CHECK(r.error_message().find("for type 'managedInstances/distributedAvailabilityGroups/failover'") != std::string::npos);
+  }
+  CHECK(e.arm("POST", dags + "/dag/setRole", "2022-02-01-preview", R"({"instanceRole":"Primary","roleChangeType":"Forced"})")
+            .error_code() == "NoRegisteredProviderFound");
+  // Every published version works where the type has it, the official SDK's among them
+  // (@azure/arm-sql: 2021-11-01-preview for links and trust certificates, 2022-08-01-preview for the instance).
+  for (const std::string type : {"distributedAvailabilityGroups", "serverTrustCertificates", "endpointCertificates"})
+    for (const auto& v : contract.versions_for_type("managedInstances/" + type)) {
+      INFO(type << " " << v);
+      CHECK(e.arm("GET", e.mi_path() + "/" + type, v).status == 200);
+    }
+  for (const auto& v : contract.versions_for_type("managedInstances")) CHECK(e.arm("GET", e.mi_path(), v).status == 200);
+  CHECK(e.arm("GET", dags, "2021-11-01-preview").status == 200);
+  CHECK(e.arm("GET", e.mi_path() + "/serverTrustCertificates", "2021-11-01-preview").status == 200);
+  CHECK(e.arm("GET", e.mi_path(), "2022-08-01-preview").status == 200);
   // The token is checked first.
-  CHECK(e.arm("GET", dags, "2023-08-01", {}, "-").status == 401);
+  CHECK(e.arm("GET", dags, "2020-01-01", {}, "-").status == 401);
 }
 
 TEST_CASE("unknown subscription, resource group, instance or child resource: 404", "[armemu][arm]") {

@@ -1,9 +1,9 @@
 // The HTTPS listeners: the emulator CA, the server certificate, TLS 1.2+,
-// the plain-HTTP managed-identity listener, the request log, and the spec
-// catalogue the ARM routes are checked against.
+// the plain-HTTP managed-identity listener, the request log, and the
+// contract the ARM routes are checked against.
 #include "armemu_support.hpp"
 
-#include "arm/spec_catalog.hpp"
+#include "arm/contract/contract.hpp"
 #include "http/tls_material.hpp"
 #include "state/x509.hpp"
 
@@ -11,10 +11,11 @@
 
 #include <Poco/Exception.h>
 
+#include <algorithm>
 #include <fstream>
 
 using namespace armemu;
-using milink::emulator::arm::SpecCatalog;
+using milink::emulator::arm::Contract;
 
 TEST_CASE("the ARM and Entra listeners serve HTTPS with a certificate from the emulator CA", "[armemu][tls]") {
   Env& e = env();
@@ -107,35 +108,43 @@ TEST_CASE("the managed-identity listener is plain HTTP and every listener logs w
   CHECK(everything.find("api-version") == std::string::npos);  // paths only, no query strings
 }
 
-TEST_CASE("the copied specs load: versions per resource type, operations and the RP's error catalogue", "[armemu][spec]") {
-  SpecCatalog specs(milink::emulator::arm::find_spec_dir());
-  CHECK(specs.versions() ==
-        std::vector<std::string>{"2021-05-01-preview", "2021-11-01-preview", "2025-01-01", "2025-08-01-preview"});
-  CHECK(specs.versions_for_type("managedInstances/distributedAvailabilityGroups") ==
-        std::vector<std::string>{"2021-05-01-preview", "2025-01-01", "2025-08-01-preview"});
-  CHECK(specs.versions_for_type("managedInstances/serverTrustCertificates") ==
-        std::vector<std::string>{"2021-05-01-preview", "2025-01-01"});
-  CHECK(specs.versions_for_type("managedInstances/endpointCertificates") ==
-        std::vector<std::string>{"2021-11-01-preview", "2025-01-01"});
-  CHECK(specs.versions_for_operation("DistributedAvailabilityGroups_Failover") ==
-        std::vector<std::string>{"2025-01-01", "2025-08-01-preview"});
-  auto* put = specs.find("DistributedAvailabilityGroups_CreateOrUpdate", "2021-05-01-preview");
+TEST_CASE("the contract: versions per resource type, operations and the RP's error catalogue", "[armemu][contract]") {
+  const Contract& c = milink::emulator::arm::arm_contract();
+  auto dags = c.versions_for_type("managedInstances/distributedAvailabilityGroups");
+  REQUIRE(dags.size() == 18);
+  CHECK(dags.front() == "2021-05-01-preview");
+  CHECK(dags.back() == "2026-08-01-preview");
+  CHECK(c.versions_for_type("managedInstances/serverTrustCertificates") == dags);
+  auto endpoints = c.versions_for_type("managedInstances/endpointCertificates");
+  CHECK(endpoints.size() == 16);
+  CHECK(endpoints.front() == "2021-11-01");
+  CHECK(c.versions_for_type("managedInstances") == c.versions());
+  auto failover = c.versions_for_operation("DistributedAvailabilityGroups_Failover");
+  CHECK(failover.front() == "2023-08-01");
+  CHECK(std::find(failover.begin(), failover.end(), "2023-05-01-preview") == failover.end());
+  auto setrole_versions = c.versions_for_operation("DistributedAvailabilityGroups_SetRole");
+  CHECK(setrole_versions.front() == "2022-05-01-preview");
+  auto* put = c.find("DistributedAvailabilityGroups_CreateOrUpdate", "2021-05-01-preview");
   REQUIRE(put);
   CHECK(put->long_running);
-  CHECK(put->body_ref == "#/definitions/DistributedAvailabilityGroup");
-  auto* setrole = specs.find("DistributedAvailabilityGroups_SetRole", "2025-01-01");
+  REQUIRE(c.body_schema(*put));
+  CHECK(c.body_schema(*put)->name == "DistributedAvailabilityGroup");
+  auto* mixed = c.find("DistributedAvailabilityGroups_CreateOrUpdate", "2023-02-01-preview");
+  REQUIRE(mixed);
+  CHECK(c.body_schema(*mixed)->name == "DistributedAvailabilityGroupsCreateOrUpdateRequestBody");
+  auto* setrole = c.find("DistributedAvailabilityGroups_SetRole", "2025-01-01");
   REQUIRE(setrole);
-  CHECK(setrole->final_state_via == "location");
   CHECK(setrole->action == "setRole");
-  auto blob = specs.error("InvalidPublicBlob", "2021-05-01-preview");
+  CHECK(c.body_schema(*setrole)->name == "DistributedAvailabilityGroupSetRole");
+  auto blob = c.error("InvalidPublicBlob");
   REQUIRE(blob);
   CHECK(blob->status == 400);
   CHECK(blob->message == "Invalid public blob specified, reason: '{0}'.");
-  auto dup = specs.error("CertificateAlreadyExists", "2025-01-01");
+  auto dup = c.error("CertificateAlreadyExists");
   REQUIRE(dup);
   CHECK(dup->message ==
         "A certificate with a given name already exists or this certificate already has been added to the database.");
-  CHECK(specs.documents("DistributedAvailabilityGroupFailoverInvalidInstanceRole", "2025-08-01-preview"));
-  CHECK_FALSE(specs.documents("DistributedAvailabilityGroupFailoverInvalidInstanceRole", "2025-01-01"));
-  CHECK_THROWS_AS(SpecCatalog(testsupport::TempDir().path()), milink::emulator::arm::SpecError);
+  CHECK(c.documents("DistributedAvailabilityGroupFailoverInvalidInstanceRole", "2025-08-01-preview"));
+  CHECK_FALSE(c.documents("DistributedAvailabilityGroupFailoverInvalidInstanceRole", "2025-01-01"));
+  CHECK_FALSE(c.error("NoSuchCode"));
 }

@@ -1,7 +1,10 @@
 // The emulator held to third-party clients: tedious and mssql (Node.js)
 // against its SQL Server over TDS, asserting what a real SQL Server does
-// (tds_clients.js holds the checks).
+// (tds_clients.js holds the checks); Microsoft's JavaScript SDK
+// (@azure/identity, @azure/arm-sql) against its Entra ID and ARM (azure_sdk.js).
 #include "app/emulator.hpp"
+#include "arm/arm_service.hpp"
+#include "http/encoding.hpp"
 #include "test_support.hpp"
 
 #include <catch2/catch.hpp>
@@ -24,7 +27,8 @@ std::string node_or_skip() {
   if (node.empty() || !fs::exists(node))
     missing = "Node.js (node) was not found when CMake configured; install it (apt-get install nodejs npm) and "
               "reconfigure";
-  else if (!fs::exists(modules / "tedious") || !fs::exists(modules / "mssql"))
+  else if (!fs::exists(modules / "tedious") || !fs::exists(modules / "mssql") ||
+           !fs::exists(modules / "@azure/identity") || !fs::exists(modules / "@azure/arm-sql"))
     missing = "the pinned npm packages are not installed; run `npm ci` in " + std::string(MILINK_INTEROP_DIR) +
               " (bash .ci/setup does)";
   if (missing.empty()) return node;
@@ -64,4 +68,58 @@ TEST_CASE("tedious and mssql against the emulator's SQL Server: row counts, name
     CHECK(r.out.find(std::string("PASS ") + name + "\n") != std::string::npos);
   }
   CHECK(r.exit_code == 0);
+}
+
+TEST_CASE("Microsoft's JavaScript SDK against the emulator's Entra ID and ARM: the instance, trust certificates and "
+          "a link, with the SDK's own api-versions and pollers",
+          "[interop][azure]") {
+  const std::string node = node_or_skip();
+  namespace emu = milink::emulator;
+  emu::EmulatorWorld world;
+  emu::LinkSimulator links(world, emu::TimingProfile::fast());
+  emu::FaultPlan faults;
+  testsupport::TempDir dir;
+  emu::AzureOptions options;
+  options.key_dir = dir / "arc-tokens";
+  // Links are judged here, not by the link simulator: there is no SQL Server side to link to.
+  options.link_created = [](emu::LinkResource&) { return emu::LinkResult{true, 201, "", ""}; };
+  options.link_outcome = [](const std::string&) -> std::optional<emu::LinkResult> { return emu::LinkResult{}; };
+  emu::AzureEmulator azure(world, links, faults, options);
+  azure.start();
+  const fs::path ca = dir / "ca.pem";
+  azure.write_ca(ca);
+  emu::ServicePrincipalCredentials sp = azure.register_service_principal();
+  std::string cert_hex;
+  {
+    auto lock = world.lock();
+    cert_hex = emu::http::hex_upper(world.root_ca.info.der);
+  }
+  auto r = testsupport::run({node, (fs::path(MILINK_INTEROP_DIR) / "azure_sdk.js").string()}, dir.path(),
+                            {{"MILINK_AZ_TENANT", sp.tenant_id},
+                             {"MILINK_AZ_CLIENT_ID", sp.client_id},
+                             {"MILINK_AZ_CLIENT_SECRET", sp.client_secret},
+                             {"MILINK_AZ_AUTHORITY", azure.authority_host()},
+                             {"MILINK_AZ_ARM", azure.arm_endpoint()},
+                             {"MILINK_AZ_SUBSCRIPTION", azure.subscription_id()},
+                             {"MILINK_AZ_RESOURCE_GROUP", azure.resource_group()},
+                             {"MILINK_AZ_INSTANCE", azure.managed_instance_name()},
+                             {"MILINK_AZ_CERT_HEX", cert_hex},
+                             {"NODE_EXTRA_CA_CERTS", ca.string()},
+                             {"NODE_PATH", (fs::path(MILINK_INTEROP_DIR) / "node_modules").string()}});
+  azure.stop();
+  INFO("stdout:\n" << r.out << "\nstderr:\n" << r.err);
+  for (const char* name : {"managedInstances.get: the instance",
+                           "serverTrustCertificates: create with the poller, get, list",
+                           "serverTrustCertificates: a blob that is no certificate is InvalidPublicBlob",
+                           "distributedAvailabilityGroups: create with the poller, get, list, delete",
+                           "distributedAvailabilityGroups: an unknown member is InvalidRequestContent"}) {
+    INFO(name);
+    CHECK(r.out.find(std::string("PASS ") + name + "\n") != std::string::npos);
+  }
+  CHECK(r.exit_code == 0);
+  // The SDK's requests reached ARM at its own api-versions.
+  bool link_version = false;
+  for (const auto& op : azure.arm().operations())
+    if (op.family == "distributedAvailabilityGroups" && op.api_version == "2021-11-01-preview") link_version = true;
+  CHECK(link_version);
 }
