@@ -34,31 +34,12 @@ milink::sdk::StepSpec CertificateRetire::spec() {
       "certificate). Refused, changing nothing, while a link to the instance is not CONNECTED, the instance does not "
       "trust the endpoint's current certificate, or SQL Server does not hold the instance's current certificate.";
   s.destructive = true;
-  s.params = {
-      {"sqlserver_target", ValueType::String, false, Value("sqlserver"), "SQL target of SQL Server", false, {}},
-      {"mi_target", ValueType::String, false, Value("managed_instance"),
-       "SQL target of the managed instance (instance_certificate_source tsql)", false, {}},
-      {"instance_fqdn", ValueType::String, true, Value(), "The managed instance's FQDN", false, {}},
-      {"instance_certificate_source", ValueType::String, false, Value("arm"),
-       "Where to read the instance's endpoint certificate: arm or tsql", false, {"arm", "tsql"}},
-      {"api_version", ValueType::String, false, Value(kDefaultLinkApiVersion),
-       "ARM api-version for serverTrustCertificates and endpointCertificates", false, {}},
-  };
+  s.params = InstanceSide::params();
   s.outputs = {{"retired", ValueType::Integer, "How many certificates and trust certificates were removed", false}};
   return s;
 }
 
-CertificateRetire::Config CertificateRetire::configure(const milink::sdk::Params& p) {
-  Config c;
-  c.sqlserver_target = p.string("sqlserver_target");
-  c.mi_target = p.string("mi_target");
-  c.instance_fqdn = p.string("instance_fqdn");
-  check_sysname(c.instance_fqdn, "instance_fqdn");
-  c.source = p.string("instance_certificate_source") == "tsql" ? InstanceCertificateSource::Tsql
-                                                                 : InstanceCertificateSource::Arm;
-  c.api_version = p.string("api_version");
-  return c;
-}
+CertificateRetire::Config CertificateRetire::configure(const milink::sdk::Params& p) { return InstanceSide::read(p); }
 
 CertificateRetire::Found CertificateRetire::inspect(const Config& c, milink::sdk::Context& ctx) {
   Found f;

@@ -15,7 +15,8 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include <milink/link/instance_certificate.hpp>
+#include "rotation_state.hpp"
+
 #include <milink/sdk/sdk.hpp>
 
 #include <optional>
@@ -26,13 +27,7 @@ namespace milink::link {
 
 class CertificateRetire {
 public:
-  struct Config {
-    std::string sqlserver_target;
-    std::string mi_target;
-    std::string instance_fqdn;
-    InstanceCertificateSource source = InstanceCertificateSource::Arm;
-    std::string api_version;
-  };
+  using Config = InstanceSide;
 
   static milink::sdk::StepSpec spec();
   static Config configure(const milink::sdk::Params& p);

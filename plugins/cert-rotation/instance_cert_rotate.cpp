@@ -23,32 +23,19 @@ milink::sdk::StepSpec InstanceCertRotate::spec() {
       "FQDN or <FQDN>_<suffix>, creates it FROM BINARY: as the FQDN when that name is free, else as "
       "<FQDN>_<yyyymmdd>. The old certificate stays until certificate-retire drops it once the links are connected. "
       "Warns when the instance's certificate expires within warn_days.";
-  s.params = {
-      {"sqlserver_target", ValueType::String, false, Value("sqlserver"), "SQL target of SQL Server", false, {}},
-      {"mi_target", ValueType::String, false, Value("managed_instance"),
-       "SQL target of the managed instance (instance_certificate_source tsql)", false, {}},
-      {"instance_fqdn", ValueType::String, true, Value(), "The managed instance's FQDN", false, {}},
-      {"instance_certificate_source", ValueType::String, false, Value("arm"),
-       "Where to read the instance's endpoint certificate: arm or tsql", false, {"arm", "tsql"}},
-      {"api_version", ValueType::String, false, Value(kDefaultLinkApiVersion), "ARM api-version for endpointCertificates", false, {}},
-      {"warn_days", ValueType::Integer, false, Value(30), "Warn when the instance's certificate expires within this many days", false, {}},
-  };
+  s.params = InstanceSide::params();
+  s.params.push_back(
+      {"warn_days", ValueType::Integer, false, Value(30), "Warn when the instance's certificate expires within this many days", false, {}});
   s.outputs = {{"instance_certificate_name", ValueType::String, "The instance's current certificate on SQL Server", false}};
   return s;
 }
 
 InstanceCertRotate::Config InstanceCertRotate::configure(const milink::sdk::Params& p) {
   Config c;
-  c.sqlserver_target = p.string("sqlserver_target");
-  c.mi_target = p.string("mi_target");
-  c.instance_fqdn = p.string("instance_fqdn");
-  check_sysname(c.instance_fqdn, "instance_fqdn");
+  static_cast<InstanceSide&>(c) = InstanceSide::read(p);
   if (c.instance_fqdn.size() > 110)
     throw ConfigError("instance_fqdn", "the FQDN is longer than 110 characters, which leaves no room for the "
                                        "_<yyyymmdd> suffix of a rotated certificate's name (128 at most)");
-  c.source = p.string("instance_certificate_source") == "tsql" ? InstanceCertificateSource::Tsql
-                                                                 : InstanceCertificateSource::Arm;
-  c.api_version = p.string("api_version");
   c.warn_days = p.integer("warn_days");
   return c;
 }

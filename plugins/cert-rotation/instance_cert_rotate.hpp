@@ -13,7 +13,8 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include <milink/link/instance_certificate.hpp>
+#include "rotation_state.hpp"
+
 #include <milink/sdk/sdk.hpp>
 
 #include <optional>
@@ -23,12 +24,7 @@ namespace milink::link {
 
 class InstanceCertRotate {
 public:
-  struct Config {
-    std::string sqlserver_target;
-    std::string mi_target;
-    std::string instance_fqdn;
-    InstanceCertificateSource source = InstanceCertificateSource::Arm;
-    std::string api_version;
+  struct Config : InstanceSide {
     long long warn_days = 30;
   };
 

@@ -1,6 +1,7 @@
 #include "rotation_state.hpp"
 
 #include <milink/link/instance_certificate.hpp>
+#include <milink/link/link_api.hpp>
 #include <milink/link/names.hpp>
 #include <milink/link/results.hpp>
 #include <milink/sdk/http.hpp>
@@ -43,6 +44,33 @@ void split_generation(const std::string& name, std::string& base, long long& day
 }
 
 }  // namespace
+
+std::vector<milink::sdk::ParamSpec> InstanceSide::params() {
+  using milink::sdk::ValueType;
+  return {
+      {"sqlserver_target", ValueType::String, false, Value("sqlserver"), "SQL target of SQL Server", false, {}},
+      {"mi_target", ValueType::String, false, Value("managed_instance"),
+       "SQL target of the managed instance (instance_certificate_source tsql)", false, {}},
+      {"instance_fqdn", ValueType::String, true, Value(), "The managed instance's FQDN", false, {}},
+      {"instance_certificate_source", ValueType::String, false, Value("arm"),
+       "Where to read the instance's endpoint certificate: arm (endpointCertificates) or tsql (sp_get_endpoint_certificate)",
+       false, {"arm", "tsql"}},
+      {"api_version", ValueType::String, false, Value(kDefaultLinkApiVersion),
+       "ARM api-version for serverTrustCertificates and endpointCertificates", false, {}},
+  };
+}
+
+InstanceSide InstanceSide::read(const milink::sdk::Params& p) {
+  InstanceSide s;
+  s.sqlserver_target = p.string("sqlserver_target");
+  s.mi_target = p.string("mi_target");
+  s.instance_fqdn = p.string("instance_fqdn");
+  check_sysname(s.instance_fqdn, "instance_fqdn");
+  s.source = p.string("instance_certificate_source") == "tsql" ? InstanceCertificateSource::Tsql
+                                                                 : InstanceCertificateSource::Arm;
+  s.api_version = p.string("api_version");
+  return s;
+}
 
 CertificateGenerations read_generations(milink::sdk::Sql& sql) {
   auto endpoint = EndpointState::read(sql);

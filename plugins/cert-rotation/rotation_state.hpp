@@ -17,6 +17,7 @@
 
 #include <milink/link/dates.hpp>
 #include <milink/link/endpoint_state.hpp>
+#include <milink/link/instance_certificate.hpp>
 #include <milink/sdk/sdk.hpp>
 
 #include <optional>
@@ -24,6 +25,21 @@
 #include <vector>
 
 namespace milink::link {
+
+/// Where the steps find both servers and the instance's certificate: the
+/// parameters instance-cert-rotate and certificate-retire share.
+struct InstanceSide {
+  std::string sqlserver_target;
+  std::string mi_target;
+  std::string instance_fqdn;
+  InstanceCertificateSource source = InstanceCertificateSource::Arm;
+  std::string api_version;
+
+  /// sqlserver_target, mi_target, instance_fqdn, instance_certificate_source, api_version.
+  static std::vector<milink::sdk::ParamSpec> params();
+  /// Reads and checks them (ConfigError naming the field).
+  static InstanceSide read(const milink::sdk::Params& p);
+};
 
 /// A certificate with a private key in SQL Server's master.
 struct OwnedCertificate {

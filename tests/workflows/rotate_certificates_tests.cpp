@@ -12,6 +12,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <csignal>
 #include <ctime>
 
 using linkrig::Rig;
@@ -268,4 +269,56 @@ TEST_CASE("replicate-database keeps an existing certificate-based endpoint as it
     CHECK(ep->certificate_name == "Hadr_cert");
     CHECK(ep->listener_ip == "127.0.0.1");
   }
+}
+
+namespace {
+
+/// A rotation of SQL Server's certificate (due in 5 days) run slowly, killed
+/// with SIGKILL once \p boundary steps have ended, then resumed: the same end
+/// state as a clean run, the certificate created once, the link never dropped.
+void rotation_killed_and_resumed(int boundary) {
+  Rig rig(linkrig::scenario_with({"sales"}));
+  linked_with_expiry(rig, 5);
+  const std::string next = "Cert_sqlbox1_endpoint_" + date_in(0, true);
+  rig.emulator.faults().set("sql:latency=60,arm:latency=60");
+  const int linked = rig.finished_steps();  // the link's own run is under state/runs too
+  pid_t pid = rig.spawn("rotate-certificates.json", {"--yes"}, "first");
+  REQUIRE(pid > 0);
+  bool reached = testsupport::eventually([&] { return rig.finished_steps() >= linked + boundary; }, 60000);
+  ::kill(pid, SIGKILL);
+  int code = testsupport::wait_for(pid);
+  REQUIRE(reached);
+  INFO("killed after " << boundary << " steps; exit " << code);
+  rig.emulator.faults().set("");
+
+  auto r = rig.run("rotate-certificates.json", {"--resume", "--yes"});
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(endpoint_certificate(rig) == next);
+  CHECK(trusted_as(rig, next));
+  CHECK(trust_count(rig) == 1);
+  CHECK_FALSE(has(rig.certificates(), "Cert_sqlbox1_endpoint"));
+  CHECK(rig.statements("CREATE CERTIFICATE [" + next + "]").size() == 1);
+  CHECK(linkrig::link_now(rig, "sales").disconnections == 0);
+  auto again = rig.run("rotate-certificates.json", {"--yes"});
+  REQUIRE(again.exit_code == 0);
+  for (const auto& [step, status] : Rig::statuses(again.out)) CHECK(status == "ok");
+}
+
+}  // namespace
+
+TEST_CASE("rotate-certificates: kill -9 after the instance step then resume", "[workflows][rotation][resume]") {
+  rotation_killed_and_resumed(1);
+}
+TEST_CASE("rotate-certificates: kill -9 after the new certificate then resume", "[workflows][rotation][resume]") {
+  rotation_killed_and_resumed(2);
+}
+TEST_CASE("rotate-certificates: kill -9 after the trust then resume", "[workflows][rotation][resume]") {
+  rotation_killed_and_resumed(3);
+}
+TEST_CASE("rotate-certificates: kill -9 after the switch then resume", "[workflows][rotation][resume]") {
+  rotation_killed_and_resumed(4);
+}
+TEST_CASE("rotate-certificates: kill -9 after the wait then resume", "[workflows][rotation][resume]") {
+  rotation_killed_and_resumed(5);
 }
