@@ -155,8 +155,8 @@ TEST_CASE("linksteps: rejections: mirroring-endpoint refuses an NTLM RC4 stopped
                 std::string("observe: the existing mirroring endpoint [Hadr_endpoint] authenticates with NTLM, not "
                             "CERTIFICATE; encrypts with RC4, not AES; is STOPPED, not STARTED. The link needs "
                             "certificate authentication with AES. Set existing_endpoint: alter to let milink run ALTER "
-                            "ENDPOINT (Windows authentication stays available as WINDOWS NEGOTIATE CERTIFICATE), or "
-                            "alter it yourself:\n") +
+                            "ENDPOINT (only what does not fit; Windows authentication stays available beside the "
+                            "certificate), or alter it yourself:\n") +
                     kAlterWindowsRc4);
   CHECK(rejections::changes(rig, before).empty());
   Shown e = endpoint(rig);
