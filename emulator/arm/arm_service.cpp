@@ -157,6 +157,7 @@ void ArmService::add_routes(http::Router& r) {
   r.add("POST", "/_emulator/faults", bind(&ArmService::faults_post));
   r.add("GET", "/_emulator/faults", bind(&ArmService::faults_get));
   r.add("POST", "/_emulator/workload", bind(&ArmService::workload_post));
+  r.add("POST", "/_emulator/endpoint-certificate", bind(&ArmService::endpoint_certificate_post));
 }
 
 std::vector<Operation> ArmService::operations() const {
@@ -1148,6 +1149,34 @@ void ArmService::workload_post(http::Request& req, http::Response& resp) {
   resp.json(200, Value(Object{{"server", Value(server_name)},
                               {"database", Value(db->as_string())},
                               {"log_bytes_per_second", Value(rate->as_double())}}));
+}
+
+void ArmService::endpoint_certificate_post(http::Request& req, http::Response& resp) {
+  if (!req.from_loopback()) {
+    resp.json(403, error_body("Forbidden", "The emulator's control routes answer loopback clients only."));
+    return;
+  }
+  Value body = Value(Object{});
+  try {
+    if (!trim(req.body).empty()) body = milink::sdk::parse_json(req.body, "<endpoint-certificate>");
+  } catch (const std::exception& e) {
+    resp.json(400, error_body("InvalidEndpointCertificateRequest", std::string("The body is not JSON: ") + e.what()));
+    return;
+  }
+  const Value* days = body.is_object() ? body.get("valid_days") : nullptr;
+  if (!body.is_object() || (days && (!days->is_number() || days->as_double() < -3650 || days->as_double() > 36500))) {
+    resp.json(400, error_body("InvalidEndpointCertificateRequest",
+                              "Expected {\"valid_days\": N} (-3650 to 36500; default the scenario's "
+                              "endpoint_certificate_valid_days), or no body."));
+    return;
+  }
+  auto lock = world_.lock();
+  advance_locked();
+  int valid = days ? static_cast<int>(days->as_double()) : world_.managed_instance.endpoint_certificate_valid_days;
+  const Certificate& c = world_.rotate_instance_certificate(valid);
+  resp.json(200, Value(Object{{"endpoint_type", Value("DATABASE_MIRRORING")},
+                              {"thumbprint", Value("0x" + http::hex_upper(c.x509.sha1))},
+                              {"not_after", Value(c.x509.not_after.to_iso())}}));
 }
 
 void ArmService::faults_get(http::Request& req, http::Response& resp) {

@@ -134,6 +134,9 @@ private:
   void faults_post(http::Request& req, http::Response& resp);
   void faults_get(http::Request& req, http::Response& resp);
   void workload_post(http::Request& req, http::Response& resp);
+  /// POST /_emulator/endpoint-certificate {"valid_days": N}: Azure rotates
+  /// the instance's DATABASE_MIRRORING certificate (loopback only).
+  void endpoint_certificate_post(http::Request& req, http::Response& resp);
 
   // Helpers (world lock held).
   std::string instance_id() const;

@@ -1095,7 +1095,10 @@ public:
       progress(t, l, now);
       return;
     }
-    if (t.connected) disconnect(t);
+    if (t.connected) {
+      disconnect(t);
+      ++l.disconnections;
+    }
     set_error(t, l, now, *e);
     t.retried = true;
     if (!t.ever_connected && now >= t.created + p_.connect_timeout) fail_operation(t, l, *e);

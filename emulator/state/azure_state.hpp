@@ -67,6 +67,10 @@ struct LinkResource {
   std::string provisioning_state = "Creating";  ///< while the PUT's long-running operation runs
   std::chrono::steady_clock::time_point created_at{};
   std::optional<std::chrono::steady_clock::time_point> connected_at;
+  /// How often a connected link dropped because a condition stopped holding
+  /// (a certificate no longer trusted, the endpoint stopped, ...): the
+  /// emulator's record, not ARM's; in the state dump as "disconnections".
+  int disconnections = 0;
 };
 
 struct AzureState {

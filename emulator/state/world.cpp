@@ -46,16 +46,25 @@ EmulatorWorld::EmulatorWorld(const Scenario& scenario) {
 }
 
 Certificate EmulatorWorld::issue_instance_certificate(const std::string& label) const {
+  return issue_instance_certificate(label, managed_instance.endpoint_certificate_valid_days);
+}
+
+Certificate EmulatorWorld::issue_instance_certificate(const std::string& label, int valid_days) const {
   CertificateRequest req;
   req.subject_cn = managed_instance.fqdn;
   req.dns_names = {managed_instance.fqdn};
   SqlDateTime now = now_utc();
   now.nanosecond = 0;
-  const int valid_days = managed_instance.endpoint_certificate_valid_days;
   req.not_after = add_days(now, valid_days);
   // Valid from a day before start, or (already expired) a year before it ends.
   req.not_before = add_days(now, valid_days > 0 ? -1 : valid_days - 365);
   return to_certificate(generate_certificate(req, &root_ca), label);
+}
+
+const Certificate& EmulatorWorld::rotate_instance_certificate(int valid_days) {
+  managed_instance.endpoint_certificate = issue_instance_certificate("DATABASE_MIRRORING", valid_days);
+  changed = true;  // the link conditions read it
+  return *managed_instance.endpoint_certificate;
 }
 
 milink::sdk::Value EmulatorWorld::dump() const {
@@ -72,6 +81,7 @@ milink::sdk::Value EmulatorWorld::dump() const {
     x.set("partner_link_role", milink::sdk::Value(l.partner_link_role));
     x.set("replication_mode", milink::sdk::Value(l.replication_mode));
     x.set("link_state", milink::sdk::Value(l.link_state));
+    x.set("disconnections", milink::sdk::Value(static_cast<std::int64_t>(l.disconnections)));
     x.set("provisioning_state", milink::sdk::Value(l.provisioning_state));
     milink::sdk::Array dbs;
     for (const auto& d : l.databases) {

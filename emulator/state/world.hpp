@@ -93,6 +93,13 @@ public:
   /// Issues a certificate for the managed instance (its FQDN as CN and
   /// DNS name) signed by the root CA, valid from a day ago for a year.
   Certificate issue_instance_certificate(const std::string& label) const;
+  /// The same, valid for \p valid_days from now (negative: already expired).
+  Certificate issue_instance_certificate(const std::string& label, int valid_days) const;
+  /// Azure rotates the instance's DATABASE_MIRRORING certificate: a new one,
+  /// valid \p valid_days, replaces it at once (what endpointCertificates,
+  /// sp_get_endpoint_certificate and the link present from now on). Call with
+  /// the mutex held. Returns the new certificate.
+  const Certificate& rotate_instance_certificate(int valid_days);
 };
 
 }  // namespace milink::emulator

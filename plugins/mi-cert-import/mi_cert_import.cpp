@@ -75,8 +75,7 @@ MiCertImport::Config MiCertImport::configure(const milink::sdk::Params& p) {
 }
 
 std::string MiCertImport::instance_certificate_sql(const std::string& fqdn, const std::string& blob) {
-  return "USE master;\nIF NOT EXISTS (SELECT 1 FROM sys.certificates WHERE name = " + tsql::quote_literal(fqdn) +
-         ")\n    CREATE CERTIFICATE " + tsql::quote_identifier(fqdn) + "\n        FROM BINARY = " + blob + ";";
+  return milink::link::instance_certificate_sql(fqdn, blob);
 }
 
 std::string MiCertImport::azure_root_sql(const std::string& name, const std::string& blob) {
@@ -133,18 +132,22 @@ MiCertImport::State MiCertImport::inspect(const Config& c, milink::sdk::Context&
     throw StepError("the managed instance already has a server trust certificate named \"" + same_name +
                     "\" holding another public key; delete it (DELETE .../serverTrustCertificates/" + same_name +
                     ") if it is stale, or set trust_certificate_name to another name");
-  // 2. The instance's certificate on SQL Server.
+  // 2. The instance's certificate on SQL Server: under its FQDN, or under
+  // <FQDN>_<suffix> after a rotation (rotate-certificates installs the new
+  // one beside the old), whichever holds the current one.
   auto sql = ctx.sql(c.sqlserver_target);
-  auto rs = sql.query("SELECT CERTENCODED(certificate_id) AS blob FROM master.sys.certificates WHERE name = ?",
-                      {SqlValue::nvarchar(c.instance_fqdn)});
-  if (!rs.rows.empty()) {
-    s.instance_cert_on_sqlserver = true;
+  auto held = instance_certificates_on_sqlserver(sql, c.instance_fqdn);
+  if (!held.empty()) {
     s.instance_blob = fetch_instance_certificate(c.source, ctx, c.mi_target, c.api_version);
-    if (normalize_blob(text(rs, 0, "blob")) != s.instance_blob)
-      throw StepError("SQL Server has a certificate " + tsql::quote_identifier(c.instance_fqdn) +
-                      " that is not the managed instance's current endpoint certificate (it was rotated); drop it on "
-                      "SQL Server (DROP CERTIFICATE " + tsql::quote_identifier(c.instance_fqdn) +
-                      ") and run the workflow again");
+    for (const auto& h : held) s.instance_cert_on_sqlserver |= h.blob == s.instance_blob;
+    if (!s.instance_cert_on_sqlserver)
+      throw StepError("SQL Server has a certificate " + tsql::quote_identifier(held.front().name) +
+                      " that is not the managed instance's current endpoint certificate (it was rotated); run the "
+                      "rotate-certificates workflow (milink run rotate-certificates), which installs the current one "
+                      "and drops the old one once the links use it");
+    if (warn && held.size() > 1)
+      ctx.warn("SQL Server still holds an earlier certificate of the managed instance beside the current one; the "
+               "rotate-certificates workflow drops it once the links use the current one");
   }
   // 3. Azure's roots.
   if (c.roots != Roots::No) {

@@ -16,7 +16,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include "instance_certificate.hpp"
+#include <milink/link/instance_certificate.hpp>
 
 #include <milink/sdk/sdk.hpp>
 

@@ -17,9 +17,11 @@ milink::sdk::StepSpec MirroringEndpoint::spec() {
   s.summary = "Creates SQL Server's database mirroring endpoint, or checks and (optionally) alters an existing one";
   s.doc =
       "Creates a DATABASE_MIRRORING endpoint (LISTENER_PORT = port, AUTHENTICATION = CERTIFICATE, ENCRYPTION = "
-      "REQUIRED ALGORITHM AES) when there is none. An existing endpoint must authenticate with the certificate, "
-      "require encryption with AES and be started; existing_endpoint: alter changes it (keeping Windows "
-      "authentication as WINDOWS NEGOTIATE CERTIFICATE, and RC4 next to AES), refuse stops with the reasons.";
+      "REQUIRED ALGORITHM AES) when there is none. An existing endpoint must authenticate with the certificate "
+      "(sqlserver-cert names the certificate an existing endpoint already authenticates with, so it is kept), "
+      "require encryption with AES and be started; existing_endpoint: alter changes only what does not fit "
+      "(keeping Windows authentication beside the certificate, RC4 next to AES, the port and LISTENER_IP), "
+      "refuse stops with the reasons.";
   s.params = {
       {"target", ValueType::String, false, Value("sqlserver"), "SQL target of SQL Server", false, {}},
       {"certificate_name", ValueType::String, true, Value(), "The certificate the endpoint authenticates with", false, {}},
@@ -33,6 +35,7 @@ milink::sdk::StepSpec MirroringEndpoint::spec() {
        {"alter", "refuse"}},
   };
   s.outputs = {{"endpoint_name", ValueType::String, "The endpoint's name", false},
+               {"certificate_name", ValueType::String, "The certificate the endpoint authenticates with", false},
                {"url", ValueType::String, "TCP://host:port, for the AG, the DAG and the link", false},
                {"port", ValueType::Integer, "The endpoint's port", false}};
   return s;
@@ -62,13 +65,7 @@ std::string MirroringEndpoint::create_sql(const Config& c) {
          tsql::quote_identifier(c.certificate_name) + ",\n            ENCRYPTION = REQUIRED ALGORITHM AES\n        );";
 }
 
-std::string MirroringEndpoint::alter_sql(const Config& c, const EndpointState& e) {
-  std::string auth = e.uses_windows_auth() ? "WINDOWS NEGOTIATE CERTIFICATE " : "CERTIFICATE ";
-  std::string algorithm = e.uses_rc4() ? "AES RC4" : "AES";
-  return "USE master;\nALTER ENDPOINT " + tsql::quote_identifier(e.name) + "\n    STATE = STARTED\n    AS TCP (LISTENER_PORT = " +
-         std::to_string(e.port) + ", LISTENER_IP = ALL)\n    FOR DATABASE_MIRRORING (\n        ROLE = ALL,\n        AUTHENTICATION = " +
-         auth + tsql::quote_identifier(c.certificate_name) + ",\n        ENCRYPTION = REQUIRED ALGORITHM " + algorithm + "\n    );";
-}
+std::string MirroringEndpoint::alter_sql(const Config& c, const EndpointState& e) { return e.alter_sql(c.certificate_name); }
 
 void MirroringEndpoint::judge(const Config& c, const EndpointState& e) const {
   if (e.port != c.port)
@@ -81,12 +78,13 @@ void MirroringEndpoint::judge(const Config& c, const EndpointState& e) const {
   for (const auto& p : problems) list += (list.empty() ? "" : "; ") + p;
   throw StepError("the existing mirroring endpoint " + tsql::quote_identifier(e.name) + " " + list +
                   ". The link needs certificate authentication with AES. Set existing_endpoint: alter to let milink "
-                  "run ALTER ENDPOINT (Windows authentication stays available as WINDOWS NEGOTIATE CERTIFICATE), or "
-                  "alter it yourself:\n" + alter_sql(c, e));
+                  "run ALTER ENDPOINT (only what does not fit; Windows authentication stays available beside the "
+                  "certificate), or alter it yourself:\n" + alter_sql(c, e));
 }
 
 void MirroringEndpoint::set_outputs(const Config& c, milink::sdk::Context& ctx, const std::string& name, long long port) {
   ctx.output("endpoint_name", Value(name));
+  ctx.output("certificate_name", Value(c.certificate_name));
   ctx.output("url", Value(endpoint_url(c.host, port)));
   ctx.output("port", Value(static_cast<std::int64_t>(port)));
 }
@@ -135,7 +133,8 @@ void MirroringEndpoint::apply(const Config& c, milink::sdk::Context& ctx) {
     if (!e->problems(c.certificate_name).empty()) {
       ctx.progress("altering endpoint " + tsql::quote_identifier(e->name), 0.5);
       sql.run(alter_sql(c, *e));
-      ctx.info("altered endpoint " + tsql::quote_identifier(e->name) + " for certificate authentication with AES");
+      ctx.info("altered endpoint " + tsql::quote_identifier(e->name) + " for certificate authentication with AES (" +
+               tsql::quote_identifier(c.certificate_name) + ")");
     }
   }
   e = EndpointState::read(sql);

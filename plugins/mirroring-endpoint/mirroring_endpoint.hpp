@@ -3,16 +3,18 @@
 /// \file
 /// `mirroring-endpoint`: creates a DATABASE_MIRRORING endpoint (port,
 /// certificate, AES) when SQL Server has none. When one exists it checks the
-/// seed's conditions; then, as `existing_endpoint` says, it alters the
-/// endpoint (WINDOWS NEGOTIATE CERTIFICATE when it used Windows
-/// authentication, so existing AGs keep working; AES, keeping RC4 when it was
-/// there) or refuses, explaining what is wrong and how to fix it.
+/// seed's conditions; then, as `existing_endpoint` says, it alters only what
+/// does not fit (Windows authentication kept beside the certificate, so
+/// existing AGs keep working; AES, keeping RC4 when it was there; never the
+/// port or LISTENER_IP) or refuses, explaining what is wrong and how to fix
+/// it. An endpoint that already authenticates with a certificate keeps it:
+/// sqlserver-cert names that certificate, so it is the one given here.
 /// Outputs the endpoint URL the AG, the DAG and the link use.
 ///
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include "endpoint_state.hpp"
+#include <milink/link/endpoint_state.hpp>
 
 #include <milink/sdk/sdk.hpp>
 

@@ -2,6 +2,7 @@
 
 #include "link_usage.hpp"
 
+#include <milink/link/instance_certificate.hpp>
 #include <milink/link/link_api.hpp>
 #include <milink/link/names.hpp>
 #include <milink/link/results.hpp>
@@ -68,10 +69,7 @@ RemoveTrustStep::Config RemoveTrustStep::configure(const milink::sdk::Params& p)
   return c;
 }
 
-std::string RemoveTrustStep::drop_certificate_sql(const std::string& name) {
-  return "USE master;\nIF EXISTS (SELECT 1 FROM sys.certificates WHERE name = " + tsql::quote_literal(name) +
-         ")\n    DROP CERTIFICATE " + tsql::quote_identifier(name) + ";";
-}
+std::string RemoveTrustStep::drop_certificate_sql(const std::string& name) { return milink::link::drop_certificate_sql(name); }
 
 std::string RemoveTrustStep::trust_path(milink::sdk::Arm& arm, const std::string& name) const {
   return arm.coordinates().instance_path() + "/serverTrustCertificates/" + milink::sdk::url_encode(name);

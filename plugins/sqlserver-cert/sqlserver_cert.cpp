@@ -1,5 +1,6 @@
 #include "sqlserver_cert.hpp"
 
+#include <milink/link/endpoint_state.hpp>
 #include <milink/link/names.hpp>
 #include <milink/link/results.hpp>
 
@@ -23,7 +24,10 @@ milink::sdk::StepSpec SqlServerCert::spec() {
   s.doc =
       "Creates the database master key in master when it is missing (from master_key_password) and the certificate "
       "the database mirroring endpoint authenticates with, by default Cert_<@@SERVERNAME>_endpoint. An expiry in the "
-      "past is refused; an existing certificate that expires within warn_days gets a warning, an expired one fails.";
+      "past is refused; an existing certificate that expires within warn_days gets a warning, an expired one fails. "
+      "When SQL Server's mirroring endpoint already authenticates with a certificate (use_endpoint_certificate), "
+      "that certificate is kept and named in the outputs, and nothing is created: switching it would break the "
+      "availability groups that trust it.";
   s.params = {
       {"target", ValueType::String, false, Value("sqlserver"), "SQL target (config section) of SQL Server", false, {}},
       {"master_key_password", ValueType::String, false, Value(),
@@ -36,6 +40,9 @@ milink::sdk::StepSpec SqlServerCert::spec() {
       {"expiry_date", ValueType::String, false, Value(""), "Expiry as YYYY-MM-DD; default today + validity_days", false, {}},
       {"validity_days", ValueType::Integer, false, Value(365), "Validity when expiry_date is not given", false, {}},
       {"warn_days", ValueType::Integer, false, Value(30), "Warn when an existing certificate expires within this many days", false, {}},
+      {"use_endpoint_certificate", ValueType::Boolean, false, Value(true),
+       "Keep the certificate an existing mirroring endpoint authenticates with (its name goes to the outputs) "
+       "instead of creating certificate_name", false, {}},
   };
   s.outputs = {{"name", ValueType::String, "The certificate's name", false},
                {"public_key", ValueType::String, "CERTENCODED of the certificate, 0x hex (the public part only)", false},
@@ -61,6 +68,7 @@ SqlServerCert::Config SqlServerCert::configure(const milink::sdk::Params& p) {
   c.server_name = p.string("server_name");
   c.subject = p.string("subject");
   c.warn_days = p.integer("warn_days");
+  c.use_endpoint_certificate = p.boolean("use_endpoint_certificate");
   std::string expiry = p.string("expiry_date");
   if (expiry.empty()) {
     long long days = p.integer("validity_days");
@@ -98,6 +106,16 @@ SqlServerCert::Found SqlServerCert::inspect(const Config& c, milink::sdk::Contex
     ctx.warn("the config names SQL Server \"" + c.server_name + "\" but @@SERVERNAME is \"" + server_name +
              "\"; using \"" + server_name + "\"");
   name = c.certificate_name.empty() ? default_certificate_name(server_name) : c.certificate_name;
+  if (c.use_endpoint_certificate) {
+    auto endpoint = EndpointState::read(sql);
+    if (endpoint && endpoint->uses_certificate()) {
+      if (warn_server_name && !iequals(endpoint->certificate_name, name))
+        ctx.warn("the mirroring endpoint " + tsql::quote_identifier(endpoint->name) + " authenticates with certificate " +
+                 tsql::quote_identifier(endpoint->certificate_name) + "; keeping it (not " + tsql::quote_identifier(name) +
+                 "), so the availability groups that trust it keep working");
+      name = endpoint->certificate_name;
+    }
+  }
 
   auto dmk = sql.scalar("SELECT COUNT(*) FROM master.sys.symmetric_keys WHERE name = ?",
                         {SqlValue::nvarchar(kMasterKeyName)});
@@ -119,11 +137,12 @@ SqlServerCert::Found SqlServerCert::inspect(const Config& c, milink::sdk::Contex
   long long left = days_until(expiry);
   if (left < 0)
     throw StepError("certificate " + tsql::quote_identifier(name) + " expired on " + expiry.iso() +
-                    "; the link cannot authenticate with it. Rotate it: create a new certificate (set certificate_name "
-                    "to a new name), switch the endpoint to it, and import it on the managed instance");
+                    "; the link cannot authenticate with it. Rotate it with the rotate-certificates workflow (milink run "
+                    "rotate-certificates), which creates a new one, has the managed instance trust it and switches "
+                    "the endpoint to it");
   if (left <= c.warn_days)
     ctx.warn("certificate " + tsql::quote_identifier(name) + " expires on " + expiry.iso() + " (in " +
-             std::to_string(left) + " days); plan its rotation before the link breaks");
+             std::to_string(left) + " days); rotate it before the link breaks (milink run rotate-certificates)");
   ctx.output("name", Value(name));
   ctx.output("public_key", Value(text(rs, 0, "public_key")));
   ctx.output("thumbprint", Value(text(rs, 0, "thumbprint")));

@@ -6,6 +6,8 @@
 /// mirroring endpoint authenticates with (default `Cert_<@@SERVERNAME>_endpoint`),
 /// with its subject and expiry. Outputs the certificate's name, public key
 /// (CERTENCODED, 0x hex), thumbprint and expiry for the steps that follow.
+/// When the mirroring endpoint already authenticates with a certificate,
+/// that one is kept and named instead (use_endpoint_certificate).
 ///
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -28,6 +30,7 @@ public:
     std::string subject;           ///< "" = "Certificate for <name>"
     Date expiry;
     long long warn_days = 30;
+    bool use_endpoint_certificate = true;  ///< keep the certificate an existing endpoint authenticates with
   };
 
   static milink::sdk::StepSpec spec();

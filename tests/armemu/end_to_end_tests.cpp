@@ -278,3 +278,46 @@ TEST_CASE("end to end: a link's life through ARM -- workload, PATCH to Sync, for
   }
   CHECK(mi.first_cell(mi.run(backups)).as_int64() == 1);
 }
+
+TEST_CASE("end to end: Azure rotates the instance's endpoint certificate (/_emulator/endpoint-certificate); the link drops until SQL Server holds the new one", "[armemu][arm][simulator][rotation]") {
+  Env e;
+  Sql sql(e.world, Personality::SqlServer);
+  prepare_and_link(e, sql);
+  wait_for(e, [](const Value& p) { return first_db(p).get("synchronizationHealth")->as_string() == "HEALTHY"; });
+  auto blob = [&] {
+    Reply r = e.arm("GET", e.mi_path() + "/endpointCertificates/DATABASE_MIRRORING", "2025-01-01");
+    REQUIRE(r.status == 200);
+    return r.json().get("properties")->get("publicBlob")->as_string();
+  };
+  auto rotate = [&](const std::string& body) {
+    return https(e.azure->arm_port(), "POST", "/_emulator/endpoint-certificate", body,
+                 {{"Content-Type", "application/json"}}, e.ca_file);
+  };
+  const std::string before = blob();
+
+  // Its refusals: not JSON, valid_days out of range. Nothing rotated.
+  Reply bad = rotate("not json");
+  CHECK(bad.status == 400);
+  CHECK(bad.error_code() == "InvalidEndpointCertificateRequest");
+  Reply range = rotate(R"({"valid_days": 99999})");
+  CHECK(range.status == 400);
+  CHECK(range.error_message() ==
+        "Expected {\"valid_days\": N} (-3650 to 36500; default the scenario's endpoint_certificate_valid_days), or no body.");
+  CHECK(blob() == before);
+
+  Reply ok = rotate(R"({"valid_days": 10})");
+  INFO(ok.body);
+  REQUIRE(ok.status == 200);
+  CHECK(ok.json().get("endpoint_type")->as_string() == "DATABASE_MIRRORING");
+  const std::string after = blob();
+  CHECK(after != before);
+  // SQL Server holds only the old certificate: the connected link drops (41974), and the emulator counts it.
+  wait_for(e, [](const Value& p) { return first_db(p).get("connectedState")->as_string() == "DISCONNECTED"; });
+  {
+    auto lock = e.world.lock();
+    CHECK(e.world.azure.find_link("DAG_sales")->disconnections == 1);
+  }
+  // Once SQL Server holds the new one, it connects again.
+  sql.run("CREATE CERTIFICATE [mi1_rotated] FROM BINARY = " + after);
+  wait_for(e, [](const Value& p) { return first_db(p).get("connectedState")->as_string() == "CONNECTED"; });
+}

@@ -48,7 +48,9 @@ const std::vector<std::string>& bundled_steps() {
   static const std::vector<std::string> steps{"preflight", "network-check", "sqlserver-cert", "mi-cert-import", "mirroring-endpoint",
                                               "ag",        "dag",            "arm-link",       "verify",
                                               "remove-link", "remove-dag",   "remove-trust",   "replication-mode",
-                                              "catch-up",  "wait-first-backup", "failover", "cutover-state"};
+                                              "catch-up",  "wait-first-backup", "failover", "cutover-state",
+                                              "instance-cert-rotate", "sqlserver-cert-rotate",
+                                              "endpoint-certificate-switch", "links-connected", "certificate-retire"};
   return steps;
 }
 

@@ -103,8 +103,8 @@ TEST_CASE("linksteps: rejections: mi-cert-import refuses an instance certificate
   const auto before = rig.sql_server_statements().size();
   const std::string reason = std::string("observe: SQL Server has a certificate [") + kInstanceFqdn +
                              "] that is not the managed instance's current endpoint certificate (it was rotated); "
-                             "drop it on SQL Server (DROP CERTIFICATE [" + kInstanceFqdn +
-                             "]) and run the workflow again";
+                             "run the rotate-certificates workflow (milink run rotate-certificates), which installs "
+                             "the current one and drops the old one once the links use it";
   const std::string key = rejections::hex(rejections::certificate_der("Cert_sqlbox1_endpoint"));
   // Read through ARM (the default), then with T-SQL on the instance: the same refusal.
   check_refused(rejections::run(rig, import_step(key)), reason);

@@ -38,9 +38,9 @@ const char* kWindowsRc4Stopped =
     "FOR DATABASE_MIRRORING (ROLE = ALL, AUTHENTICATION = WINDOWS NTLM, ENCRYPTION = REQUIRED ALGORITHM RC4)";
 
 const char* kAlterWindowsRc4 =
-    "USE master;\nALTER ENDPOINT [Hadr_endpoint]\n    STATE = STARTED\n    AS TCP (LISTENER_PORT = 5022, LISTENER_IP = "
-    "ALL)\n    FOR DATABASE_MIRRORING (\n        ROLE = ALL,\n        AUTHENTICATION = WINDOWS NEGOTIATE CERTIFICATE "
-    "[Cert_sqlbox1_endpoint],\n        ENCRYPTION = REQUIRED ALGORITHM AES RC4\n    );";
+    "USE master;\nALTER ENDPOINT [Hadr_endpoint]\n    STATE = STARTED\n    FOR DATABASE_MIRRORING (\n        "
+    "AUTHENTICATION = WINDOWS NTLM CERTIFICATE [Cert_sqlbox1_endpoint],\n        ENCRYPTION = REQUIRED ALGORITHM AES "
+    "RC4\n    );";
 
 struct Shown {
   std::string auth, algorithm, state, certificate;
@@ -155,8 +155,8 @@ TEST_CASE("linksteps: rejections: mirroring-endpoint refuses an NTLM RC4 stopped
                 std::string("observe: the existing mirroring endpoint [Hadr_endpoint] authenticates with NTLM, not "
                             "CERTIFICATE; encrypts with RC4, not AES; is STOPPED, not STARTED. The link needs "
                             "certificate authentication with AES. Set existing_endpoint: alter to let milink run ALTER "
-                            "ENDPOINT (Windows authentication stays available as WINDOWS NEGOTIATE CERTIFICATE), or "
-                            "alter it yourself:\n") +
+                            "ENDPOINT (only what does not fit; Windows authentication stays available beside the "
+                            "certificate), or alter it yourself:\n") +
                     kAlterWindowsRc4);
   CHECK(rejections::changes(rig, before).empty());
   Shown e = endpoint(rig);
@@ -177,11 +177,10 @@ TEST_CASE("linksteps: rejections: mirroring-endpoint refuses an NTLM RC4 stopped
   check_refused(rejections::run(rig, endpoint_step()),
                 "observe: the existing mirroring endpoint [Hadr_endpoint] authenticates with NEGOTIATE, not "
                 "CERTIFICATE. The link needs certificate authentication with AES. Set existing_endpoint: alter to let "
-                "milink run ALTER ENDPOINT (Windows authentication stays available as WINDOWS NEGOTIATE CERTIFICATE), "
-                "or alter it yourself:\nUSE master;\nALTER ENDPOINT [Hadr_endpoint]\n    STATE = STARTED\n    AS TCP "
-                "(LISTENER_PORT = 5022, LISTENER_IP = ALL)\n    FOR DATABASE_MIRRORING (\n        ROLE = ALL,\n        "
-                "AUTHENTICATION = WINDOWS NEGOTIATE CERTIFICATE [Cert_sqlbox1_endpoint],\n        ENCRYPTION = REQUIRED "
-                "ALGORITHM AES\n    );");
+                "milink run ALTER ENDPOINT (only what does not fit; Windows authentication stays available beside the "
+                "certificate), or alter it yourself:\nUSE master;\nALTER ENDPOINT [Hadr_endpoint]\n    FOR "
+                "DATABASE_MIRRORING (\n        AUTHENTICATION = WINDOWS NEGOTIATE CERTIFICATE [Cert_sqlbox1_endpoint]\n    "
+                ");");
   CHECK(rejections::changes(rig, before).empty());
 }
 
@@ -193,12 +192,12 @@ TEST_CASE("linksteps: rejections: mirroring-endpoint refuses an endpoint with an
       "ENCRYPTION = SUPPORTED ALGORITHM AES)"));
   const auto before = rig.sql_server_statements().size();
   const std::string alter =
-      "USE master;\nALTER ENDPOINT [Hadr_endpoint]\n    STATE = STARTED\n    AS TCP (LISTENER_PORT = 5022, LISTENER_IP = "
-      "ALL)\n    FOR DATABASE_MIRRORING (\n        ROLE = ALL,\n        AUTHENTICATION = WINDOWS NEGOTIATE CERTIFICATE "
-      "[Cert_sqlbox1_endpoint],\n        ENCRYPTION = REQUIRED ALGORITHM AES\n    );";
+      "USE master;\nALTER ENDPOINT [Hadr_endpoint]\n    FOR DATABASE_MIRRORING (\n        AUTHENTICATION = WINDOWS "
+      "NEGOTIATE CERTIFICATE [Cert_sqlbox1_endpoint],\n        ENCRYPTION = REQUIRED ALGORITHM AES\n    );";
   const std::string advice =
       ". The link needs certificate authentication with AES. Set existing_endpoint: alter to let milink run ALTER "
-      "ENDPOINT (Windows authentication stays available as WINDOWS NEGOTIATE CERTIFICATE), or alter it yourself:\n";
+      "ENDPOINT (only what does not fit; Windows authentication stays available beside the certificate), or alter it "
+      "yourself:\n";
   check_refused(rejections::run(rig, endpoint_step()),
                 "observe: the existing mirroring endpoint [Hadr_endpoint] authenticates with certificate "
                 "[Old_endpoint_cert], not [Cert_sqlbox1_endpoint]; encryption is SUPPORTED, not REQUIRED" +
@@ -230,12 +229,12 @@ TEST_CASE("linksteps: rejections: mirroring-endpoint with existing_endpoint alte
   CHECK(r.events.output(kStep, "endpoint_name") == "Hadr_endpoint");
   CHECK(r.events.output(kStep, "url") == "TCP://" + rig.config.get("sqlserver")->get("fqdn")->as_string() + ":5022");
   // Exactly the ALTER ENDPOINT the refusal shows (the log has the batch's
-  // statements: USE master, then it): Windows kept as NEGOTIATE, RC4 kept after AES.
+  // statements: USE master, then it): Windows kept as NTLM, RC4 kept after AES, the port and LISTENER_IP untouched.
   std::string alter = std::string(kAlterWindowsRc4).substr(std::string("USE master;\n").size());
   alter.pop_back();  // the batch's closing ';'
   CHECK(rejections::changes(rig, before) == std::vector<std::string>{alter});
   Shown e = endpoint(rig);
-  CHECK(e.auth == "NEGOTIATE, CERTIFICATE");
+  CHECK(e.auth == "NTLM, CERTIFICATE");
   CHECK(e.certificate == "Cert_sqlbox1_endpoint");
   CHECK(e.algorithm == "AES, RC4");
   CHECK(e.state == std::string("STARTED"));
@@ -246,7 +245,7 @@ TEST_CASE("linksteps: rejections: mirroring-endpoint with existing_endpoint alte
   auto again = rejections::run(rig, endpoint_step());
   CHECK(again.exit_code() == 0);
   CHECK(again.events.status(kStep) == "ok");
-  CHECK(again.events.reason(kStep) == "endpoint [Hadr_endpoint] is ready (NEGOTIATE, CERTIFICATE, AES, RC4, port 5022)");
+  CHECK(again.events.reason(kStep) == "endpoint [Hadr_endpoint] is ready (NTLM, CERTIFICATE, AES, RC4, port 5022)");
   CHECK(rejections::changes(rig, after).empty());
 }
 

@@ -110,8 +110,8 @@ TEST_CASE("linksteps: rejections: sqlserver-cert refuses an existing certificate
   auto r = rejections::run(rig, cert_step(Object{}));
   check_refused(r,
                 "observe: certificate [Cert_sqlbox1_endpoint] expired on 2024-03-30; the link cannot authenticate "
-                "with it. Rotate it: create a new certificate (set certificate_name to a new name), switch the "
-                "endpoint to it, and import it on the managed instance");
+                "with it. Rotate it with the rotate-certificates workflow (milink run rotate-certificates), which "
+                "creates a new one, has the managed instance trust it and switches the endpoint to it");
   CHECK(rejections::changes(rig, before).empty());
 }
 
@@ -144,12 +144,12 @@ TEST_CASE("linksteps: rejections: sqlserver-cert warns about a certificate expir
   CHECK(r.events.output(kStep, "expiry") == rejections::iso_date(10));
   CHECK(rejections::logged(r, "warning") ==
         std::vector<std::string>{"certificate [Cert_sqlbox1_endpoint] expires on " + rejections::iso_date(10) +
-                                 " (in 10 days); plan its rotation before the link breaks"});
+                                 " (in 10 days); rotate it before the link breaks (milink run rotate-certificates)"});
   // The text output shows it too.
   auto text = linksteps::milink({"run", "wf.json", "-c", "milink.json"}, rig.dir.path());
   CHECK(text.exit_code == 0);
   CHECK((text.out + text.err).find("certificate [Cert_sqlbox1_endpoint] expires on " + rejections::iso_date(10) +
-                                   " (in 10 days); plan its rotation before the link breaks") != std::string::npos);
+                                   " (in 10 days); rotate it before the link breaks (milink run rotate-certificates)") != std::string::npos);
 
   // warn_days below the days left: no warning.
   auto quiet = rejections::run(rig, cert_step(Object{{"warn_days", Value(9)}}));

@@ -125,16 +125,19 @@ std::string Rig::reason_of(const std::string& json_lines, const std::string& ste
 }
 
 bool Rig::wait_for_step_end(int timeout_ms) {
+  return testsupport::eventually([&] { return finished_steps() > 0; }, timeout_ms);
+}
+
+int Rig::finished_steps() const {
+  int n = 0;
+  std::error_code ec;
   const std::filesystem::path runs = dir / "state" / "runs";
-  return testsupport::eventually(
-      [&] {
-        std::error_code ec;
-        if (!std::filesystem::exists(runs, ec)) return false;
-        for (const auto& d : std::filesystem::directory_iterator(runs, ec))
-          if (testsupport::read_file(d.path() / "journal.jsonl").find("\"step_end\"") != std::string::npos) return true;
-        return false;
-      },
-      timeout_ms);
+  if (!std::filesystem::exists(runs, ec)) return 0;
+  for (const auto& d : std::filesystem::directory_iterator(runs, ec)) {
+    std::string j = testsupport::read_file(d.path() / "journal.jsonl");
+    for (std::size_t p = j.find("\"step_end\""); p != std::string::npos; p = j.find("\"step_end\"", p + 1)) ++n;
+  }
+  return n;
 }
 
 std::vector<std::string> Rig::statements(const std::string& prefix, const std::string& server) {

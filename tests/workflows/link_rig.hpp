@@ -50,6 +50,8 @@ struct Rig {
   /// Waits up to \p timeout_ms until the journal of a run under state/runs
   /// has a step_end (a step boundary, for kill -9 tests); false on timeout.
   bool wait_for_step_end(int timeout_ms = 60000);
+  /// The step_end records in the journals under state/runs (kill -9 tests).
+  int finished_steps() const;
 
   milink::sdk::Value dump() { return emulator.dump(); }
   /// Statements SQL Server (or the managed instance) ran successfully that

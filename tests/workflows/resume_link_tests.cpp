@@ -16,18 +16,6 @@ namespace {
 
 const std::vector<std::string> kSteps{"preflight", "network", "cert", "trust", "endpoint", "ag", "dag", "link", "verify"};
 
-/// step_end records in the (only) journal under state/runs.
-int finished_steps(const fs::path& state) {
-  int n = 0;
-  std::error_code ec;
-  fs::path runs = state / "runs";
-  if (!fs::exists(runs, ec)) return 0;
-  for (const auto& d : fs::directory_iterator(runs, ec)) {
-    std::string j = testsupport::read_file(d.path() / "journal.jsonl");
-    for (std::size_t p = j.find("\"step_end\""); p != std::string::npos; p = j.find("\"step_end\"", p + 1)) ++n;
-  }
-  return n;
-}
 
 struct Objects {
   std::vector<std::string> creations;  ///< successful CREATE ... statements on SQL Server
@@ -71,7 +59,7 @@ void kill_after_and_resume(int boundary) {
   Rig rig("{}", "sql:latency=60,arm:latency=60");
   pid_t pid = rig.spawn("replicate-database.json", {}, "first");
   REQUIRE(pid > 0);
-  bool reached = testsupport::eventually([&] { return finished_steps(rig.dir / "state") >= boundary; }, 60000);
+  bool reached = testsupport::eventually([&] { return rig.finished_steps() >= boundary; }, 60000);
   ::kill(pid, SIGKILL);
   int code = testsupport::wait_for(pid);
   REQUIRE(reached);

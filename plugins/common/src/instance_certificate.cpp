@@ -1,4 +1,4 @@
-#include "instance_certificate.hpp"
+#include <milink/link/instance_certificate.hpp>
 
 #include <milink/link/results.hpp>
 
@@ -15,6 +15,36 @@ std::string normalize_blob(const std::string& blob) {
     c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   }
   return "0x" + s;
+}
+
+std::string instance_certificate_sql(const std::string& name, const std::string& blob) {
+  return "USE master;\nIF NOT EXISTS (SELECT 1 FROM sys.certificates WHERE name = " + milink::sdk::tsql::quote_literal(name) +
+         ")\n    CREATE CERTIFICATE " + milink::sdk::tsql::quote_identifier(name) + "\n        FROM BINARY = " + blob + ";";
+}
+
+std::string drop_certificate_sql(const std::string& name) {
+  return "USE master;\nIF EXISTS (SELECT 1 FROM sys.certificates WHERE name = " + milink::sdk::tsql::quote_literal(name) +
+         ")\n    DROP CERTIFICATE " + milink::sdk::tsql::quote_identifier(name) + ";";
+}
+
+bool is_instance_certificate_name(const std::string& name, const std::string& fqdn) {
+  if (iequals(name, fqdn)) return true;
+  return name.size() > fqdn.size() + 1 && name[fqdn.size()] == '_' && iequals(name.substr(0, fqdn.size()), fqdn);
+}
+
+std::vector<HeldInstanceCertificate> instance_certificates_on_sqlserver(milink::sdk::Sql& sql, const std::string& fqdn) {
+  auto rs = sql.query(
+      "SELECT name, CERTENCODED(certificate_id) AS blob, expiry_date FROM master.sys.certificates "
+      "WHERE pvt_key_encryption_type = 'NA' ORDER BY certificate_id");
+  std::vector<HeldInstanceCertificate> out;
+  for (std::size_t i = 0; i < rs.rows.size(); ++i) {
+    std::string name = text(rs, i, "name");
+    if (!is_instance_certificate_name(name, fqdn)) continue;
+    HeldInstanceCertificate h{name, normalize_blob(text(rs, i, "blob")), text(rs, i, "expiry_date").substr(0, 10)};
+    if (iequals(name, fqdn)) out.insert(out.begin(), h);
+    else out.push_back(h);
+  }
+  return out;
 }
 
 std::string fetch_instance_certificate(InstanceCertificateSource source, milink::sdk::Context& ctx,

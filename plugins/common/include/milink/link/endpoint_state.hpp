@@ -1,4 +1,4 @@
-//===- plugins/mirroring-endpoint/endpoint_state.hpp - An existing endpoint, judged -*- C++ -*-===//
+//===- milink/link/endpoint_state.hpp - An existing endpoint, judged -*- C++ -*-===//
 ///
 /// \file
 /// The seed's four conditions for an existing DATABASE_MIRRORING endpoint
@@ -35,6 +35,21 @@ struct EndpointState {
 
   bool uses_windows_auth() const;  ///< NTLM, KERBEROS or NEGOTIATE among its methods
   bool uses_rc4() const;
+  /// Authenticates with a certificate (alone or beside Windows authentication).
+  bool uses_certificate() const { return !certificate_name.empty() && connection_auth_desc.find("CERTIFICATE") != std::string::npos; }
+  /// Encryption REQUIRED with AES among the algorithms.
+  bool encryption_ready() const;
+  /// The AUTHENTICATION value with \p certificate (quoted), keeping the
+  /// endpoint's Windows method and its order: "CERTIFICATE [c]",
+  /// "WINDOWS NEGOTIATE CERTIFICATE [c]", "CERTIFICATE [c] WINDOWS KERBEROS".
+  /// An endpoint with Windows authentication only gets its method first.
+  std::string authentication_with(const std::string& certificate) const;
+  /// `ALTER ENDPOINT` changing only what keeps it from serving the link with
+  /// \p certificate: STATE when not started, AUTHENTICATION when it does not
+  /// authenticate with that certificate, ENCRYPTION when not REQUIRED with
+  /// AES (RC4 kept beside AES). Never the port or LISTENER_IP. "" when
+  /// nothing must change.
+  std::string alter_sql(const std::string& certificate) const;
 };
 
 }  // namespace milink::link

@@ -1,4 +1,4 @@
-#include "endpoint_state.hpp"
+#include <milink/link/endpoint_state.hpp>
 
 #include <milink/link/results.hpp>
 
@@ -46,5 +46,37 @@ bool EndpointState::uses_windows_auth() const {
 }
 
 bool EndpointState::uses_rc4() const { return encryption_algorithm_desc.find("RC4") != std::string::npos; }
+
+bool EndpointState::encryption_ready() const {
+  return encryption_enabled && encryption_algorithm_desc.find("NONE") == std::string::npos &&
+         encryption_algorithm_desc.find("AES") != std::string::npos;
+}
+
+std::string EndpointState::authentication_with(const std::string& certificate) const {
+  std::string cert = "CERTIFICATE " + milink::sdk::tsql::quote_identifier(certificate);
+  if (!uses_windows_auth()) return cert;
+  std::string method = connection_auth_desc.find("NTLM") != std::string::npos       ? "NTLM"
+                       : connection_auth_desc.find("KERBEROS") != std::string::npos ? "KERBEROS"
+                                                                                     : "NEGOTIATE";
+  bool certificate_first = connection_auth_desc.rfind("CERTIFICATE", 0) == 0;
+  return certificate_first ? cert + " WINDOWS " + method : "WINDOWS " + method + " " + cert;
+}
+
+std::string EndpointState::alter_sql(const std::string& certificate) const {
+  std::vector<std::string> options;
+  if (!uses_certificate() || !iequals(certificate_name, certificate))
+    options.push_back("AUTHENTICATION = " + authentication_with(certificate));
+  if (!encryption_ready()) options.push_back(std::string("ENCRYPTION = REQUIRED ALGORITHM ") + (uses_rc4() ? "AES RC4" : "AES"));
+  bool start = state_desc != "STARTED";
+  if (options.empty() && !start) return {};
+  std::string sql = "USE master;\nALTER ENDPOINT " + milink::sdk::tsql::quote_identifier(name);
+  if (start) sql += "\n    STATE = STARTED";
+  if (!options.empty()) {
+    sql += "\n    FOR DATABASE_MIRRORING (";
+    for (std::size_t i = 0; i < options.size(); ++i) sql += (i ? ",\n        " : "\n        ") + options[i];
+    sql += "\n    )";
+  }
+  return sql + ";";
+}
 
 }  // namespace milink::link
