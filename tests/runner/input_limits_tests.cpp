@@ -68,10 +68,11 @@ TEST_CASE("a from_file secret naming a directory or a FIFO is an error, not an e
   "managed_instance": { "password": { "from_file": "pipe" } } })");
   auto r = sb.milink({"validate", "good.json", "-c", "cfg.json"});
   CHECK(r.exit_code == 2);
-  CHECK(r.err.find("cfg.json:2:32: /sqlserver/password/from_file: the secret file " + (sb / "secrets").string() +
-                   " is a directory") != std::string::npos);
-  CHECK(r.err.find("cfg.json:3:39: /managed_instance/password/from_file: the secret file " + (sb / "pipe").string() +
-                   " is a FIFO (named pipe), not a regular file") != std::string::npos);
+  CHECK(r.err.find("cfg.json:2:32: /sqlserver/password/from_file: the secret file secrets is a directory (check the "
+                   "path; a relative one starts at the config file's folder; it must be a regular file of at most 16 "
+                   "MiB)") != std::string::npos);
+  CHECK(r.err.find("cfg.json:3:39: /managed_instance/password/from_file: the secret file pipe is a FIFO (named "
+                   "pipe), not a regular file") != std::string::npos);
 }
 
 TEST_CASE("invalid UTF-8 in a workflow, a config or --set is an error naming where it is", "[runner][limits]") {
@@ -86,7 +87,7 @@ TEST_CASE("invalid UTF-8 in a workflow, a config or --set is an error naming whe
   sb.write("cfg.json", "{ \"milink_config\": 1,\n \"sqlserver\": { \"name\": \"\xC0\xAF\" } }");
   auto cfg = sb.milink({"validate", "good.json", "-c", "cfg.json"});
   CHECK(cfg.exit_code == 2);
-  CHECK(cfg.err.find("cfg.json:2:27: invalid JSON: invalid UTF-8 (byte 0xC0) in a string; the text must be UTF-8") !=
+  CHECK(cfg.err.find("cfg.json:2:26: invalid JSON: invalid UTF-8 (byte 0xC0) in a string; the text must be UTF-8") !=
         std::string::npos);
 
   auto set = sb.milink({"validate", "good.json", "--set", "word=ab\xFF"});
