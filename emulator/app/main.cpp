@@ -1,6 +1,8 @@
 //===- emulator/app/main.cpp - milink-emulator ------------------*- C++ -*-===//
 #include "app/emulator.hpp"
 
+#include <milink/sdk/file.hpp>
+
 #include <boost/program_options.hpp>
 
 #include <csignal>
@@ -21,11 +23,6 @@ const char* kUsage =
     "                [--write-config FILE] [--ca-out FILE] [--dump-state FILE] [--profile fast|demo|realistic]\n"
     "                [--faults SPEC]";
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 }  // namespace
 
@@ -84,7 +81,7 @@ int main(int argc, char** argv) {
   EmulatorOptions options;
   try {
     if (!scenario_file.empty())
-      options.scenario = milink::emulator::parse_scenario(read_text(scenario_file), scenario_file);
+      options.scenario = milink::emulator::parse_scenario(milink::sdk::read_regular_file(scenario_file), scenario_file);
   } catch (const std::exception& e) {
     std::cerr << "milink-emulator: error: " << e.what() << "\n";
     return 2;

@@ -1,5 +1,6 @@
 #include "http/http_server.hpp"
 
+#include "http/connection_gate.hpp"
 #include "http/encoding.hpp"
 
 #include <milink/sdk/value.hpp>
@@ -7,6 +8,7 @@
 #include <Poco/Exception.h>
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPServerConnection.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerParams.h>
@@ -14,9 +16,11 @@
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/NetSSL.h>
-#include <Poco/Net/SecureServerSocket.h>
+#include <Poco/Net/SecureStreamSocket.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/TCPServerConnectionFactory.h>
+#include <Poco/Net/TCPServerDispatcher.h>
 #include <Poco/ThreadPool.h>
 
 #include <openssl/err.h>
@@ -300,11 +304,85 @@ private:
   const HttpServer& server_;
 };
 
+/// The connections being served, so that stop() can close them.
+class OpenConnections {
+public:
+  void add(const Poco::Net::StreamSocket& s) {
+    std::lock_guard<std::mutex> l(mu_);
+    open_.push_back(s);
+  }
+  void remove(const Poco::Net::StreamSocket& s) {
+    std::lock_guard<std::mutex> l(mu_);
+    for (auto it = open_.begin(); it != open_.end(); ++it)
+      if (it->impl() == s.impl()) {
+        open_.erase(it);
+        return;
+      }
+  }
+  void shutdown_all() {
+    std::lock_guard<std::mutex> l(mu_);
+    for (auto& s : open_) {
+      try {
+        s.shutdown();
+      } catch (...) {
+      }
+    }
+  }
+
+private:
+  std::mutex mu_;
+  std::vector<Poco::Net::StreamSocket> open_;
+};
+
+/// POCO's HTTP connection (request loop, keep-alive), registered while it runs.
+class TrackedConnection final : public Poco::Net::HTTPServerConnection {
+public:
+  TrackedConnection(const Poco::Net::StreamSocket& s, Poco::Net::HTTPServerParams::Ptr params,
+                    Poco::Net::HTTPRequestHandlerFactory::Ptr handlers, OpenConnections& open)
+      : HTTPServerConnection(s, params, handlers), open_(open), socket_(s) {
+    open_.add(socket_);
+  }
+  ~TrackedConnection() override { open_.remove(socket_); }
+
+private:
+  OpenConnections& open_;
+  Poco::Net::StreamSocket socket_;
+};
+
+/// Makes the connection for a socket the gate handed on: TLS (the handshake
+/// runs in the serving thread, bounded by io_timeout) or plain.
+class ConnectionFactory final : public Poco::Net::TCPServerConnectionFactory {
+public:
+  ConnectionFactory(Poco::Net::HTTPServerParams::Ptr params, Poco::Net::HTTPRequestHandlerFactory::Ptr handlers,
+                    Poco::Net::Context::Ptr tls, std::chrono::milliseconds io_timeout, OpenConnections& open)
+      : params_(params), handlers_(handlers), tls_(tls), io_timeout_(io_timeout), open_(open) {}
+
+  Poco::Net::TCPServerConnection* createConnection(const Poco::Net::StreamSocket& socket) override {
+    Poco::Net::StreamSocket s = socket;
+    const Poco::Timespan t(static_cast<Poco::Timespan::TimeDiff>(io_timeout_.count()) * 1000);
+    s.setReceiveTimeout(t);
+    s.setSendTimeout(t);
+    if (tls_) s = Poco::Net::SecureStreamSocket::attach(s, tls_);
+    return new TrackedConnection(s, params_, handlers_, open_);
+  }
+
+private:
+  Poco::Net::HTTPServerParams::Ptr params_;
+  Poco::Net::HTTPRequestHandlerFactory::Ptr handlers_;
+  Poco::Net::Context::Ptr tls_;
+  std::chrono::milliseconds io_timeout_;
+  OpenConnections& open_;
+};
+
 }  // namespace
 
+/// The gate accepts and waits for each connection's first byte; POCO's
+/// dispatcher then serves it on a pool thread.
 struct HttpServer::Impl {
   std::unique_ptr<Poco::ThreadPool> pool;
-  std::unique_ptr<Poco::Net::HTTPServer> server;
+  OpenConnections open;
+  Poco::Net::TCPServerDispatcher* dispatcher = nullptr;  ///< reference-counted by POCO
+  std::unique_ptr<ConnectionGate> gate;
 };
 
 HttpServer::HttpServer(ServerOptions options, Router router, std::shared_ptr<RequestLog> log)
@@ -319,21 +397,31 @@ void HttpServer::start() {
   auto impl = std::make_unique<Impl>();
   try {
     Poco::Net::SocketAddress address(options_.bind, options_.port);
-    std::unique_ptr<Poco::Net::ServerSocket> socket;
-    if (options_.tls) socket = std::make_unique<Poco::Net::SecureServerSocket>(address, 64, make_server_context(options_));
-    else socket = std::make_unique<Poco::Net::ServerSocket>(address, 64);
-    port_ = socket->address().port();
+    Poco::Net::Context::Ptr tls = options_.tls ? make_server_context(options_) : Poco::Net::Context::Ptr();
+    Poco::Net::ServerSocket socket(address, 64);
+    port_ = socket.address().port();
+    auto micros = [](std::chrono::milliseconds ms) {
+      return Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(ms.count()) * 1000);
+    };
     Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
     params->setMaxThreads(options_.max_threads);
     params->setMaxQueued(128);
     params->setKeepAlive(true);
     params->setMaxKeepAliveRequests(1000);
-    params->setKeepAliveTimeout(Poco::Timespan(10, 0));
-    params->setTimeout(Poco::Timespan(30, 0));
+    params->setKeepAliveTimeout(micros(options_.keep_alive_timeout));
+    params->setTimeout(micros(options_.io_timeout));
     params->setServerName("milink-emulator");
     impl->pool = std::make_unique<Poco::ThreadPool>(2, options_.max_threads + 4, 60);
-    impl->server = std::make_unique<Poco::Net::HTTPServer>(new Factory(*this), *impl->pool, *socket, params);
-    impl->server->start();
+    Poco::Net::HTTPRequestHandlerFactory::Ptr handlers(new Factory(*this));
+    impl->dispatcher = new Poco::Net::TCPServerDispatcher(
+        Poco::Net::TCPServerConnectionFactory::Ptr(
+            new ConnectionFactory(params, handlers, tls, options_.io_timeout, impl->open)),
+        *impl->pool,
+        Poco::Net::TCPServerParams::Ptr(params.get(), true));
+    Poco::Net::TCPServerDispatcher* dispatcher = impl->dispatcher;
+    impl->gate = std::make_unique<ConnectionGate>(
+        socket, [dispatcher](const Poco::Net::StreamSocket& s) { dispatcher->enqueue(s); },
+        options_.first_byte_timeout, options_.max_waiting);
   } catch (const Poco::Exception& e) {
     throw std::runtime_error(options_.name + ": cannot listen on " + options_.bind + ":" +
                              std::to_string(options_.port) + ": " + e.displayText());
@@ -343,15 +431,17 @@ void HttpServer::start() {
 
 void HttpServer::stop() {
   if (!impl_) return;
+  impl_->gate->stop();
   try {
-    impl_->server->stopAll(true);
+    impl_->dispatcher->stop();
   } catch (...) {
   }
-  impl_->server.reset();
+  impl_->open.shutdown_all();
   try {
     impl_->pool->joinAll();
   } catch (...) {
   }
+  impl_->dispatcher->release();
   impl_.reset();
 }
 

@@ -118,6 +118,17 @@ struct ServerOptions {
   std::string chain_pem;        ///< issuer certificate sent along (optional)
   int max_threads = 16;
   std::size_t max_body = 4 * 1024 * 1024;
+  /// Slow clients. A connection holds no thread until it has sent its first
+  /// byte; one that sends nothing for first_byte_timeout is closed. Once
+  /// served, every read and write (the TLS handshake, the request line,
+  /// headers and body, the response) must make progress within io_timeout,
+  /// and a keep-alive connection idle for keep_alive_timeout is closed.
+  /// At most max_waiting connections wait for their first byte; past that
+  /// the oldest is closed.
+  std::chrono::milliseconds first_byte_timeout{10000};
+  std::chrono::milliseconds io_timeout{10000};
+  std::chrono::milliseconds keep_alive_timeout{5000};
+  std::size_t max_waiting = 1024;
 };
 
 class RequestLog {

@@ -57,6 +57,9 @@ struct Expr {
   bool case_has_else = false;
   std::vector<std::unique_ptr<Expr>> args;
   std::unique_ptr<Select> select;
+  /// Levels of this sub-tree, subqueries included; the parser bounds it so
+  /// that evaluating or destroying the tree cannot exhaust the stack.
+  int height = 0;
 
   Expr();
   ~Expr();

@@ -17,6 +17,14 @@ ErrorMessage make(int number, int severity, std::string text, int state = 1) {
 
 // Syntax and compilation -----------------------------------------------------
 ErrorMessage incorrect_syntax(const std::string& near) { return make(102, 15, "Incorrect syntax near '" + near + "'."); }
+ErrorMessage nested_too_deeply() {
+  return make(191, 15, "Some part of your SQL statement is nested too deeply. Rewrite the query or break it up into smaller "
+                       "queries.");
+}
+ErrorMessage server_stack_limit() {
+  return make(8631, 17, "Internal error: Server stack limit has been reached. Please look for potentially deep nesting "
+                        "in your query, and try to simplify it.");
+}
 ErrorMessage incorrect_syntax_keyword(const std::string& keyword) {
   return make(156, 15, "Incorrect syntax near the keyword '" + keyword + "'.");
 }

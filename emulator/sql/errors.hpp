@@ -58,6 +58,8 @@ ErrorMessage not_builtin_function(const std::string& fn);            ///< 195 (d
 ErrorMessage not_set_option(const std::string& option);              ///< 195 (docs)
 ErrorMessage unknown_object_type(const std::string& type);           ///< 343 (docs + real)
 ErrorMessage unknown_type(const std::string& type, int position);    ///< 2715 (docs)
+ErrorMessage nested_too_deeply();                                    ///< 191 (docs; which nesting counts: inferred)
+ErrorMessage server_stack_limit();  ///< 8631, severity 17 (docs; real for a huge CHOOSE list; for chains: inferred)
 
 // --- Name resolution (severity 16) ---------------------------------------
 ErrorMessage invalid_object(const std::string& name);   ///< 208 (docs; aborts the batch)

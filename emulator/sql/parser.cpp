@@ -128,6 +128,26 @@ private:
     throw SqlError(std::move(m), Abort::Batch);
   }
 
+  // --- limits ------------------------------------------------------------------
+  // SQL Server refuses what is nested too deeply at compile time, and the
+  // recursive parser, evaluator and executor here would otherwise run out of
+  // stack. Parentheses, subqueries, NOT and sign operators, function
+  // arguments and nested IF/BEGIN blocks count as nesting (191); a chain of
+  // operators (`1+1+...`, `a AND b AND ...`) nests no parser call but builds
+  // a tree as tall as it is long (8631, as a real server gives for a very
+  // long CHOOSE list or operator chain).
+  static constexpr int kMaxNesting = 128;
+  static constexpr int kMaxHeight = 1000;
+
+  /// Counts one level of nesting while alive.
+  struct Nest {
+    Nest(Parser& p, const Token& at) : p_(p) {
+      if (++p_.nesting_ > kMaxNesting) p_.fail(err::nested_too_deeply(), at.line);
+    }
+    ~Nest() { --p_.nesting_; }
+    Parser& p_;
+  };
+
   bool is_go(const Token& t) const { return t.kind == TokenKind::Identifier && t.is("GO"); }
 
   /// A name: a regular identifier that is not a reserved keyword, or a
@@ -180,6 +200,7 @@ private:
   // --- statements --------------------------------------------------------------
   StmtPtr statement(bool first) {
     const Token& t = cur();
+    Nest nest(*this, t);
     if (is_go(t)) syntax_error();
     if (t.kind == TokenKind::Identifier) {
       std::string w = ascii_upper(t.text);
@@ -1310,7 +1331,19 @@ private:
     return r;
   }
 
+  /// A SELECT (counted as nesting); last_select_height_ receives the height
+  /// of its tallest expression.
   std::unique_ptr<Select> select() {
+    Nest nest(*this, cur());
+    const int outer = tallest_;
+    tallest_ = 0;
+    auto s = select_body();
+    last_select_height_ = tallest_;
+    tallest_ = std::max(outer, tallest_);
+    return s;
+  }
+
+  std::unique_ptr<Select> select_body() {
     auto sel = std::make_unique<Select>();
     sel->line = cur().line;
     expect_word("SELECT");
@@ -1448,8 +1481,15 @@ private:
     e->begin = t.begin;
     return e;
   }
+  /// Finishes \p e: its end, and its height from its operands (and from a
+  /// subquery's, which the caller put in e->height).
   ExprPtr done(ExprPtr e) {
     e->end = prev().end;
+    int h = e->height;
+    for (const auto& a : e->args) h = std::max(h, a->height);
+    e->height = h + 1;
+    if (e->height > kMaxHeight) fail(err::server_stack_limit(), e->line);
+    tallest_ = std::max(tallest_, e->height);
     return e;
   }
   /// `left op right` for the operator token \p o, just consumed; \p right
@@ -1463,7 +1503,10 @@ private:
     return done(std::move(e));
   }
 
-  ExprPtr expression() { return or_expr(); }
+  ExprPtr expression() {
+    Nest nest(*this, cur());
+    return or_expr();
+  }
 
   /// `operand (word operand)*`, left-associative.
   ExprPtr word_chain(const char* word, ExprPtr (Parser::*operand)()) {
@@ -1485,6 +1528,7 @@ private:
       advance();
       auto e = make(ExprKind::Unary, t);
       e->op = "NOT";
+      Nest nest(*this, t);
       e->args.push_back(not_expr());
       return done(std::move(e));
     }
@@ -1498,6 +1542,7 @@ private:
       auto e = make(ExprKind::Exists, t);
       expect_symbol("(");
       e->select = select();
+      e->height = last_select_height_;
       expect_symbol(")");
       return done(std::move(e));
     }
@@ -1550,6 +1595,7 @@ private:
       expect_symbol("(");
       if (cur().is("SELECT")) {
         e->select = select();
+        e->height = last_select_height_;
       } else {
         for (;;) {
           e->args.push_back(additive());
@@ -1613,6 +1659,7 @@ private:
       }
       auto e = make(ExprKind::Unary, t);
       e->op = t.text;
+      Nest nest(*this, t);
       e->args.push_back(unary());
       return done(std::move(e));
     }
@@ -1674,6 +1721,7 @@ private:
           if (cur().is("SELECT")) {
             auto e = make(ExprKind::Subquery, t);
             e->select = select();
+            e->height = last_select_height_;
             expect_symbol(")");
             return done(std::move(e));
           }
@@ -1793,6 +1841,9 @@ private:
   std::vector<Token> toks_;
   std::string_view src_;
   std::size_t pos_ = 0;
+  int nesting_ = 0;             ///< see Nest
+  int tallest_ = 0;             ///< height of the tallest expression finished in the current SELECT
+  int last_select_height_ = 0;  ///< what select() found for the SELECT it parsed last
 };
 
 }  // namespace

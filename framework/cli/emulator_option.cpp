@@ -4,6 +4,7 @@
 #include "run/exit_codes.hpp"
 #include "run/journal.hpp"
 
+#include <milink/sdk/file.hpp>
 #include <milink/sdk/value.hpp>
 
 #include <cerrno>
@@ -88,13 +89,14 @@ std::unique_ptr<EmbeddedEmulator> EmbeddedEmulator::start(const EmulatorCliOptio
   o.scenario = milink::emulator::sample_scenario();
   o.profile = eo.profile;
   if (!eo.scenario.empty()) {
-    std::ifstream in(eo.scenario, std::ios::binary);
-    if (!in) {
-      report_error("--emulator-scenario: cannot read " + eo.scenario + ": " + std::strerror(errno), opts.json);
+    std::string text;
+    try {
+      text = milink::sdk::read_regular_file(eo.scenario);
+    } catch (const milink::sdk::FileError& e) {
+      report_error("--emulator-scenario: " + std::string(e.what()), opts.json);
       exit_code = kExitInvalidInput;
       return nullptr;
     }
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     try {
       o.scenario = milink::emulator::parse_scenario(text, eo.scenario);
     } catch (const std::exception& e) {

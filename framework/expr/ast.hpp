@@ -48,6 +48,9 @@ public:
   std::string name;          ///< Name, Member (the property), Call (the function)
   BinaryOp op = BinaryOp::Or;
   std::vector<NodePtr> children;
+  /// Levels of this sub-tree (1 for a leaf); the parser bounds it so that
+  /// the recursive evaluator, walkers and destructor cannot exhaust the stack.
+  int height = 1;
 };
 
 }  // namespace milink::expr

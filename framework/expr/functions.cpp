@@ -38,6 +38,11 @@ const FunctionInfo kFunctions[] = {
     {"upper", 1, 1, "upper(string)"},
 };
 
+/// The longest text format() and join() make. Without a bound, nested
+/// calls such as format('{0}{0}', format('{0}{0}', ...)) double the text at
+/// every level and exhaust memory long before the depth limit.
+constexpr std::size_t kMaxOutputBytes = 1024 * 1024;
+
 bool iequals(const std::string& a, const std::string& b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
@@ -71,6 +76,12 @@ public:
 private:
   [[noreturn]] void fail(const std::string& what) const {
     throw ExprError(std::string(f_.name) + "() " + what, pos_);
+  }
+
+  void check_output(const std::string& out) const {
+    if (out.size() > kMaxOutputBytes) {
+      fail("would make more than " + std::to_string(kMaxOutputBytes) + " bytes of text (1 MiB, the limit)");
+    }
   }
 
   const std::string& string_arg(std::size_t i) const {
@@ -158,6 +169,7 @@ private:
         fail("argument {" + inside + "} is " + a_kind(v.kind()) + "; wrap it in toJSON() to put it in text");
       }
       out += v.to_display();
+      check_output(out);
       i = close + 1;
     }
     return Value(std::move(out));
@@ -176,6 +188,7 @@ private:
       }
       if (i) out += sep;
       out += a[i].to_display();
+      check_output(out);
     }
     return Value(std::move(out));
   }

@@ -46,6 +46,12 @@ namespace {
 /// the stack of the recursive parser and evaluator.
 constexpr int kMaxDepth = 64;
 
+/// The tallest syntax tree accepted. Parentheses are bounded by kMaxDepth,
+/// but a chain of operators (`a && b && ...`), accesses (`a.b.c...`) or
+/// indexes builds a tree as tall as the chain is long without any nesting in
+/// the parser; the evaluator and the tree's destructor would recurse that deep.
+constexpr int kMaxHeight = 256;
+
 std::string plural(std::size_t n, const char* word) {
   return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }
@@ -99,12 +105,26 @@ private:
     Parser& p_;
   };
 
+  /// Sets \p n's height from its children; throws when the tree gets taller
+  /// than kMaxHeight.
+  NodePtr finish(std::shared_ptr<Node> n) {
+    int h = 0;
+    for (const NodePtr& c : n->children) h = c->height > h ? c->height : h;
+    n->height = h + 1;
+    if (n->height > kMaxHeight) {
+      throw ExprError("expression is too deep (more than " + std::to_string(kMaxHeight) +
+                          " operators, accesses or calls inside one another); split it into smaller expressions",
+                      n->pos);
+    }
+    return n;
+  }
+
   NodePtr binary(BinaryOp op, std::size_t begin, const Token& op_token, NodePtr lhs, NodePtr rhs) {
     auto n = node(NodeKind::Binary, begin, op_token.begin);
     n->op = op;
     n->children = {std::move(lhs), std::move(rhs)};
     n->end = last_end();
-    return n;
+    return finish(n);
   }
 
   NodePtr parse_or() {
@@ -163,7 +183,7 @@ private:
     auto n = node(NodeKind::Not, bang.begin, bang.begin);
     n->children = {parse_unary()};
     n->end = last_end();
-    return n;
+    return finish(n);
   }
 
   NodePtr parse_postfix() {
@@ -182,7 +202,7 @@ private:
         n->name = name.text;
         n->children = {base};
         n->end = last_end();
-        base = n;
+        base = finish(n);
       } else if (t.kind == TokenKind::LBracket) {
         const Token& open = take();
         NodePtr index = parse_or();
@@ -190,7 +210,7 @@ private:
         auto n = node(NodeKind::Index, begin, open.begin);
         n->children = {base, index};
         n->end = last_end();
-        base = n;
+        base = finish(n);
       } else if (t.kind == TokenKind::LParen) {
         throw ExprError("unexpected '('; only the built-in functions can be called, e.g. contains(a, b)",
                         t.begin);
@@ -290,7 +310,7 @@ private:
                           f->signature,
                       name.begin);
     }
-    return n;
+    return finish(n);
   }
 
   std::vector<Token> tokens_;

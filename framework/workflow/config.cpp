@@ -3,6 +3,8 @@
 #include "workflow/schema.hpp"
 #include "workflow/workflow_parser.hpp"
 
+#include <milink/sdk/file.hpp>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -152,14 +154,14 @@ private:
     }
     std::filesystem::path path(file->as_string());
     if (path.is_relative()) path = base_ / path;
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      diags_.error(p, "cannot read secret file " + path.string(), "check the path (relative to the config file)");
+    std::string text;
+    try {
+      text = milink::sdk::read_regular_file(path.string());
+    } catch (const milink::sdk::FileError& e) {
+      diags_.error(p, "the secret file " + path.string() + " " + e.reason(),
+                   "check the path; a relative one starts at the config file's folder; it must be a regular file of at most 16 MiB");
       return Value();
     }
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    std::string text = ss.str();
     if (!text.empty() && text.back() == '\n') text.pop_back();
     if (!text.empty() && text.back() == '\r') text.pop_back();
     return secret(text);
@@ -182,7 +184,15 @@ void check_sections(const Object& top, Diagnostics& diags) {
                 "this milink reads format 1");
   for (const char* target : {"sqlserver", "managed_instance"})
     if (const Value* t = top.find(target); t && t->is_object())
+    {
       check_keys(t->as_object(), sql_target_schema(), std::string("/") + target, diags);
+      for (const char* key : {"port", "endpoint_port"}) {
+        const Value* port = t->get(key);
+        if (port != nullptr && port->is_int() && (port->as_int() < 1 || port->as_int() > 65535))
+          diags.error(json_pointer_join(json_pointer_join("", target), key),
+                      std::to_string(port->as_int()) + " is not a TCP port", "a port is between 1 and 65535");
+      }
+    }
   if (const Value* a = top.find("azure"); a && a->is_object()) check_keys(a->as_object(), azure_schema(), "/azure", diags);
   if (const Value* dbs = top.find("databases"); dbs && dbs->is_array()) {
     for (std::size_t i = 0; i < dbs->as_array().size(); ++i)

@@ -2,6 +2,10 @@
 
 #include "workflow/suggest.hpp"
 
+#include <milink/sdk/unicode.hpp>
+
+#include <cstdio>
+
 namespace milink::workflow {
 
 using milink::sdk::Object;
@@ -34,6 +38,16 @@ Object resolve_inputs(const Workflow& wf, const Config& cfg, const std::vector<s
 
   for (const auto& s : sets) {
     auto eq = s.find('=');
+    const std::size_t bad = milink::sdk::unicode::find_invalid_utf8(s);
+    if (bad != std::string::npos) {
+      char byte[8];
+      std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(s[bad]));
+      const std::string which = eq != std::string::npos && eq < bad ? "--set " + s.substr(0, eq) : std::string("--set");
+      diags.error("/inputs", which + ": invalid UTF-8 (byte " + byte + " at byte " + std::to_string(bad + 1) +
+                                 " of the argument)",
+                  "command-line values must be UTF-8; check the terminal's or the script's encoding");
+      continue;
+    }
     if (eq == std::string::npos || eq == 0) {
       diags.error("/inputs", "--set " + s + ": expected NAME=VALUE");
       continue;

@@ -28,9 +28,36 @@ struct StepInfo {
   bool per_item = false;                        ///< a for_each leaf read from after it: outputs are arrays
 };
 
+/// What a step can see: the steps before it at each enclosing level and the
+/// loop variables of the enclosing for_each. One Scope serves the whole walk:
+/// a group's own steps are undone when the walk leaves the group, so that
+/// validation stays linear in the number of steps (copying the scope for
+/// every step made 20,000 steps take 18 s).
 struct Scope {
   std::map<std::string, StepInfo> visible;
   std::vector<std::string> loop_vars;
+
+  /// Makes \p id visible, remembering what it hid.
+  void declare(const std::string& id, StepInfo info) {
+    auto it = visible.find(id);
+    undo.emplace_back(id, it == visible.end() ? std::nullopt : std::optional<StepInfo>(it->second));
+    visible[id] = info;
+  }
+  std::size_t mark() const { return undo.size(); }
+  /// Undoes the declarations made since \p m.
+  void restore(std::size_t m) {
+    while (undo.size() > m) {
+      auto& [id, before] = undo.back();
+      if (before)
+        visible[id] = *before;
+      else
+        visible.erase(id);
+      undo.pop_back();
+    }
+  }
+
+private:
+  std::vector<std::pair<std::string, std::optional<StepInfo>>> undo;
 };
 
 struct GlobalStep {
@@ -101,7 +128,10 @@ private:
     }
   }
 
-  void walk(const std::vector<StepDef>& steps, Scope scope) {
+  /// Checks \p steps in order; what they declare is undone on return, so
+  /// \p scope is as it was on entry.
+  void walk(const std::vector<StepDef>& steps, Scope& scope) {
+    const std::size_t entry = scope.mark();
     for (const auto& s : steps) {
       current_ = &s;
       // for_each is evaluated before the loop variable exists.
@@ -122,27 +152,33 @@ private:
           check_templates_in(*s.for_each, p, scope);
         }
       }
-      Scope inner = scope;
-      if (s.for_each) inner.loop_vars.push_back(s.as);
-      if (s.if_expr) check_condition(*s.if_expr, json_pointer_join(s.pointer, "if"), inner);
-      if (s.concurrency) check_concurrency(*s.concurrency, inner);
-      if (s.is_group()) {
-        walk(s.steps, inner);
-        scope.visible[s.id] = StepInfo{&s, nullptr, false};
-        continue;
-      }
-      const auto* entry = reg_.find_step(s.uses);
-      if (entry == nullptr) {
-        unknown_plugin(s);
-        scope.visible[s.id] = StepInfo{&s, nullptr, false};
-        continue;
-      }
-      out_.steps[s.pointer] = *entry;
-      const auto& spec = entry->factory->spec();
-      check_params(s.with, spec.params, json_pointer_join(s.pointer, "with"), "step '" + s.uses + "'", &inner,
-                   diags_);
-      scope.visible[s.id] = StepInfo{&s, &spec, s.for_each.has_value()};
+      if (s.for_each) scope.loop_vars.push_back(s.as);
+      const StepInfo info = check_step(s, scope);
+      if (s.for_each) scope.loop_vars.pop_back();
+      scope.declare(s.id, info);
     }
+    scope.restore(entry);
+  }
+
+  /// Checks one step (its loop variable, if any, in \p scope) and returns
+  /// what later steps see of it.
+  StepInfo check_step(const StepDef& s, Scope& scope) {
+    if (s.if_expr) check_condition(*s.if_expr, json_pointer_join(s.pointer, "if"), scope);
+    if (s.concurrency) check_concurrency(*s.concurrency, scope);
+    if (s.is_group()) {
+      walk(s.steps, scope);
+      return StepInfo{&s, nullptr, false};
+    }
+    const auto* entry = reg_.find_step(s.uses);
+    if (entry == nullptr) {
+      unknown_plugin(s);
+      return StepInfo{&s, nullptr, false};
+    }
+    out_.steps[s.pointer] = *entry;
+    const auto& spec = entry->factory->spec();
+    check_params(s.with, spec.params, json_pointer_join(s.pointer, "with"), "step '" + s.uses + "'", &scope,
+                 diags_);
+    return StepInfo{&s, &spec, s.for_each.has_value()};
   }
 
   void unknown_plugin(const StepDef& s) {

@@ -2,6 +2,8 @@
 
 #include "workflow/suggest.hpp"
 
+#include <milink/sdk/file.hpp>
+
 #include <Poco/DigestEngine.h>
 #include <Poco/SHA2Engine.h>
 
@@ -32,17 +34,15 @@ const InputDef* Workflow::input(const std::string& n) const {
 }
 
 std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  try {
+    return milink::sdk::read_regular_file(path);
+  } catch (const milink::sdk::FileError& e) {
     Diagnostic d;
     d.file = path;
-    d.message = "cannot read the file";
-    d.hint = "check the path and permissions";
+    d.message = "the file " + e.reason();
+    d.hint = "name a regular file of at most 16 MiB; check the path and permissions";
     throw InvalidInput({d});
   }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 std::string sha256_hex(const std::string& bytes) {

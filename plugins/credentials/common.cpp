@@ -1,18 +1,14 @@
 #include "common.hpp"
 
+#include <milink/sdk/file.hpp>
 #include <milink/sdk/json.hpp>
 
 #include <openssl/rand.h>
 
 #include <cctype>
-#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace milink::credentials {
 
@@ -60,42 +56,11 @@ bool iequals(const std::string& a, const std::string& b) {
 }
 
 std::string read_small_file(const std::string& path, std::size_t max_bytes, const std::string& what) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    int e = errno;
-    throw CredentialError("cannot open the " + what + " " + path + ": " + std::strerror(e) +
-                          "; check the path and that the user running milink may read it");
+  try {
+    return sdk::read_regular_file(path, max_bytes);
+  } catch (const sdk::FileError& e) {
+    throw CredentialError("the " + what + " " + e.what() + "; check the path and that the user running milink may read it");
   }
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd);
-    throw CredentialError("the " + what + " " + path + " is not a regular file");
-  }
-  if (static_cast<std::uint64_t>(st.st_size) > max_bytes) {
-    ::close(fd);
-    throw CredentialError("the " + what + " " + path + " is " + std::to_string(st.st_size) +
-                          " bytes, more than the " + std::to_string(max_bytes) + " allowed; is it the right file?");
-  }
-  std::string out;
-  char buf[8192];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int e = errno;
-      ::close(fd);
-      throw CredentialError("cannot read the " + what + " " + path + ": " + std::strerror(e));
-    }
-    if (n == 0) break;
-    out.append(buf, static_cast<std::size_t>(n));
-    if (out.size() > max_bytes) {
-      ::close(fd);
-      throw CredentialError("the " + what + " " + path + " is larger than the " + std::to_string(max_bytes) +
-                            " bytes allowed");
-    }
-  }
-  ::close(fd);
-  return out;
 }
 
 std::string env(const char* name) {

@@ -2,6 +2,7 @@
 #include <milink/sdk/unicode.hpp>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <limits>
 
@@ -84,10 +85,20 @@ private:
 
   char peek() const { return pos_ < text_.size() ? text_[pos_] : '\0'; }
 
+  /// \p c as messages show it: 'x' when printable ASCII, else its byte value
+  /// (so that a message never carries a control character or invalid UTF-8).
+  static std::string shown(char c) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u >= 0x20 && u < 0x7F) return "'" + std::string(1, c) + "'";
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "byte 0x%02X", u);
+    return buf;
+  }
+
   void expect(char c, const char* what) {
     if (peek() != c) {
       if (pos_ >= text_.size()) fail(std::string("unexpected end of file, expected ") + what);
-      fail(std::string("expected ") + what + ", found '" + std::string(1, peek()) + "'");
+      fail(std::string("expected ") + what + ", found " + shown(peek()));
     }
     advance();
   }
@@ -106,7 +117,9 @@ private:
       default:
         if (c == '-' || (c >= '0' && c <= '9')) return number();
         if (pos_ >= text_.size()) fail("unexpected end of file, expected a value");
-        fail(std::string("unexpected character '") + c + "', expected a value");
+        if (static_cast<unsigned char>(c) >= 0x80)
+          fail("unexpected " + shown(c) + ", expected a value (text outside strings is ASCII)");
+        fail("unexpected character " + shown(c) + ", expected a value");
     }
   }
 
@@ -199,6 +212,13 @@ private:
         return out;
       }
       if (static_cast<unsigned char>(c) < 0x20) fail("control character in a string (escape it)");
+      if (static_cast<unsigned char>(c) >= 0x80) {
+        const std::size_t n = unicode::utf8_sequence_length(text_, pos_);
+        if (n == 0) fail("invalid UTF-8 (" + shown(c) + ") in a string; the text must be UTF-8");
+        out.append(text_.substr(pos_, n));
+        pos_ += n;
+        continue;
+      }
       if (c != '\\') {
         out += c;
         advance();

@@ -65,6 +65,43 @@ void append_utf16(std::u16string& out, char32_t cp) {
 
 }  // namespace
 
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
+  std::size_t j = i;
+  const char32_t cp = next_utf8(s, j, Utf8Decoding::strict);
+  if (cp == replacement_character && s.substr(i, 3) != "\xEF\xBF\xBD") return 0;
+  return j - i;
+}
+
+std::size_t find_invalid_utf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    const std::size_t n = utf8_sequence_length(s, i);
+    if (n == 0) return i;
+    i += n;
+  }
+  return std::string_view::npos;
+}
+
+std::string valid_utf8(std::string_view s) {
+  std::size_t bad = find_invalid_utf8(s);
+  if (bad == std::string_view::npos) return std::string(s);
+  std::string out(s.substr(0, bad));
+  for (std::size_t i = bad; i < s.size();) {
+    const std::size_t n = static_cast<unsigned char>(s[i]) < 0x80 ? 1 : utf8_sequence_length(s, i);
+    if (n == 0) {
+      append_utf8(out, replacement_character);
+      ++i;
+    } else {
+      out.append(s.substr(i, n));
+      i += n;
+    }
+  }
+  return out;
+}
+
 void append_utf8(std::string& out, char32_t cp) {
   if (cp < 0x80) {
     out += static_cast<char>(cp);

@@ -1,4 +1,5 @@
 #include <milink/sdk/value.hpp>
+#include <milink/sdk/unicode.hpp>
 
 #include <cmath>
 #include <cstdio>
@@ -153,9 +154,22 @@ bool Value::operator==(const Value& o) const {
 
 namespace {
 
+/// Invalid UTF-8 (text from a server or a file can hold any bytes) becomes
+/// \ufffd, so the output is always valid JSON.
 void escape_into(std::string& out, const std::string& s) {
   out += '"';
-  for (unsigned char c : s) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      const std::size_t n = unicode::utf8_sequence_length(s, i);
+      if (n == 0) {
+        out += "\\ufffd";
+      } else {
+        out.append(s, i, n);
+        i += n - 1;
+      }
+      continue;
+    }
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;

@@ -289,7 +289,7 @@ TEST_CASE("client-certificate opens encrypted keys and PFX files with certificat
     CHECK_THAT(c.status.message, Contains("holds no private key"));
     Cred d = make("client-certificate", cert_params(files.dir / "missing.pem"));
     CHECK_FALSE(d.status.ok);
-    CHECK_THAT(d.status.message, StartsWith("cannot open the certificate file " + (files.dir / "missing.pem").string()));
+    CHECK_THAT(d.status.message, StartsWith("the certificate file " + (files.dir / "missing.pem").string() + " cannot be opened: No such file"));
   }
   SECTION("a key that matches no certificate in the file") {
     auto mismatched = files.dir / "mismatch.pem";
@@ -430,7 +430,7 @@ TEST_CASE("workload-identity explains what is missing and what Entra refused", "
   FakeHttp http;
   Got g = get(*c, http);
   REQUIRE_FALSE(g.ok);  // the file does not exist yet
-  CHECK_THAT(g.error, StartsWith("cannot open the federated token file " + (dir / "token").string()));
+  CHECK_THAT(g.error, StartsWith("the federated token file " + (dir / "token").string() + " cannot be opened: No such file"));
   CHECK(http.count() == 0);
 
   testsupport::write_file(dir / "token", "eyJhbGciOi.federated-secret.sig");

@@ -7,6 +7,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+
 #include <csignal>
 #include <regex>
 
@@ -135,6 +137,25 @@ TEST_CASE("milink-emulator rejects bad options with a clear message", "[emulator
   auto s = testsupport::run({MILINK_EMULATOR_BINARY, "--scenario", "s.json"}, dir.path());
   CHECK(s.exit_code == 2);
   CHECK(s.err.find("nmae") != std::string::npos);
+}
+
+TEST_CASE("milink-emulator refuses a scenario that is a FIFO, a directory, a device or not UTF-8", "[emulator]") {
+  testsupport::TempDir dir;
+  REQUIRE(::mkfifo((dir / "fifo.json").c_str(), 0600) == 0);
+  auto fifo = testsupport::run({MILINK_EMULATOR_BINARY, "--scenario", "fifo.json"}, dir.path());
+  CHECK(fifo.exit_code == 2);
+  CHECK(fifo.err == "milink-emulator: error: fifo.json is a FIFO (named pipe), not a regular file\n");
+  auto zero = testsupport::run({MILINK_EMULATOR_BINARY, "--scenario", "/dev/zero"}, dir.path());
+  CHECK(zero.exit_code == 2);
+  CHECK(zero.err == "milink-emulator: error: /dev/zero is a character device, not a regular file\n");
+  auto here = testsupport::run({MILINK_EMULATOR_BINARY, "--scenario", "."}, dir.path());
+  CHECK(here.exit_code == 2);
+  CHECK(here.err == "milink-emulator: error: . is a directory\n");
+  testsupport::write_file(dir / "latin1.json", "{ \"sql_server\": { \"name\": \"caf\xE9\" } }");
+  auto latin1 = testsupport::run({MILINK_EMULATOR_BINARY, "--scenario", "latin1.json"}, dir.path());
+  CHECK(latin1.exit_code == 2);
+  CHECK(latin1.err.find("latin1.json:1:31: invalid UTF-8 (byte 0xE9) in a string; the text must be UTF-8") !=
+        std::string::npos);
 }
 
 TEST_CASE("milink-emulator --version prints the same version as milink --version", "[emulator]") {

@@ -176,3 +176,50 @@ TEST_CASE("parse_parameter_declarations reads sp_executesql parameter lists", "[
   CHECK(p[2].type.name() == "varbinary(max)");
   CHECK_THROWS_AS(milink::emulator::sql::parse_parameter_declarations("@a"), SqlError);
 }
+
+TEST_CASE("nesting too deep is 191 and an operator chain too long is 8631, not a stack overflow", "[parser][limits]") {
+  Fixture fx;
+  const std::string nested_text =
+      "Some part of your SQL statement is nested too deeply. Rewrite the query or break it up into smaller queries.";
+  // 7,000 nested parentheses.
+  const Message& parens = single_error(fx.run("SELECT " + std::string(7000, '(') + "1" + std::string(7000, ')')));
+  CHECK(parens.number == 191);
+  CHECK(parens.severity == 15);
+  CHECK(parens.text == nested_text);
+  // NOT NOT NOT ..., nested subqueries and nested IF statements count too.
+  std::string nots = "SELECT 1 WHERE ";
+  for (int i = 0; i < 5000; ++i) nots += "NOT ";
+  CHECK(single_error(fx.run(nots + "1 = 1")).number == 191);
+  std::string sub = "SELECT 1";
+  for (int i = 0; i < 300; ++i) sub = "SELECT (" + sub + ")";
+  CHECK(single_error(fx.run(sub)).number == 191);
+  std::string ifs = "PRINT 'x'";
+  for (int i = 0; i < 3000; ++i) ifs = "IF 1 = 1 " + ifs;
+  CHECK(single_error(fx.run(ifs)).number == 191);
+
+  // 40,000 terms joined by + or AND: no nesting, a tree 40,000 levels tall.
+  std::string sum = "SELECT 1";
+  for (int i = 1; i < 40000; ++i) sum += "+1";
+  const Message& chain = single_error(fx.run(sum));
+  CHECK(chain.number == 8631);
+  CHECK(chain.severity == 17);
+  CHECK(chain.text == "Internal error: Server stack limit has been reached. Please look for potentially deep nesting "
+                      "in your query, and try to simplify it.");
+  std::string ands = "SELECT 1 WHERE 1 = 1";
+  for (int i = 1; i < 40000; ++i) ands += " AND 1 = 1";
+  CHECK(single_error(fx.run(ands)).number == 8631);
+  // Chains in nested subqueries add up.
+  std::string tall = "1";
+  for (int i = 0; i < 20; ++i) {
+    std::string inner = "SELECT " + tall;
+    for (int k = 0; k < 60; ++k) inner += "+1";
+    tall = "(" + inner + ")";
+  }
+  CHECK(single_error(fx.run("SELECT " + tall)).number == 8631);
+
+  // Within the limits, it runs.
+  std::string ok = "SELECT 1";
+  for (int i = 1; i < 500; ++i) ok += "+1";
+  fx.ok(ok);
+  fx.ok("SELECT " + std::string(100, '(') + "1" + std::string(100, ')'));
+}

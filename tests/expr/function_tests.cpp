@@ -103,6 +103,23 @@ TEST_CASE("format errors", "[expr][functions]") {
   check_eval_error("format(1)", "format() expects a string as argument 1, got an integer");
 }
 
+TEST_CASE("format and join refuse to make more than 1 MiB of text", "[expr][functions]") {
+  const std::string limit = "would make more than 1048576 bytes of text (1 MiB, the limit)";
+  // Each level doubles the text: 2^40 bytes without the limit.
+  std::string doubling = "'x'";
+  for (int i = 0; i < 40; ++i) doubling = "format('{0}{0}', " + doubling + ")";
+  const Expression e = Expression::parse(doubling);
+  CHECK_THROWS_WITH(e.evaluate(sample()), "format() " + limit);
+  // 20 levels (1 MiB exactly) are still fine.
+  std::string fits = "'x'";
+  for (int i = 0; i < 20; ++i) fits = "format('{0}{0}', " + fits + ")";
+  CHECK(eval(fits).as_string().size() == 1024u * 1024u);
+  std::string half = "'x'";
+  for (int i = 0; i < 19; ++i) half = "format('{0}{0}', " + half + ")";
+  // list has three elements: two 512 KiB separators go past the limit.
+  CHECK_THROWS_WITH(Expression::parse("join(list, " + half + ")").evaluate(sample()), "join() " + limit);
+}
+
 TEST_CASE("join", "[expr][functions]") {
   CHECK(eval("join(list)") == Value("a,b,c"));
   CHECK(eval("join(list, ' | ')") == Value("a | b | c"));

@@ -148,4 +148,32 @@ TEST_CASE("absurd nesting is rejected instead of overflowing the stack", "[expr]
   check_parse_error(std::string(100, '!') + "a", "expression is nested too deeply (more than 64 levels)", 63);
   // 60 levels is fine.
   CHECK(eval(std::string(60, '(') + "1" + std::string(60, ')')) == Value(1));
+  // 7,000 nested parentheses stop at the 65th.
+  check_parse_error(std::string(7000, '(') + "1" + std::string(7000, ')'),
+                    "expression is nested too deeply (more than 64 levels)", 64);
+}
+
+TEST_CASE("long operator and access chains are bounded like nesting", "[expr][parser]") {
+  const std::string too_deep =
+      "expression is too deep (more than 256 operators, accesses or calls inside one another); split it into "
+      "smaller expressions";
+  // A 40,000-term && chain builds a tree 40,000 levels tall without any
+  // parentheses: it is refused at the 256th operator, not evaluated.
+  std::string chain = "a";
+  for (int i = 1; i < 40000; ++i) chain += " && a";
+  check_parse_error(chain, too_deep, 256 * 5 - 3);
+  std::string members = "a";
+  for (int i = 0; i < 1000; ++i) members += ".b";
+  check_parse_error(members, too_deep, 256 * 2);
+  std::string indexes = "a";
+  for (int i = 0; i < 1000; ++i) indexes += "[0]";
+  check_parse_error(indexes, too_deep, 1 + 255 * 3);
+  // Chains inside parentheses add up.
+  std::string nested = "a";
+  for (int i = 0; i < 60; ++i) nested = "(" + nested + " || a || a || a || a || a)";
+  CHECK_THROWS_WITH(Expression::parse(nested), too_deep);
+  // 255 operators are fine.
+  std::string ok = "true";
+  for (int i = 1; i < 256; ++i) ok += " && true";
+  CHECK(eval(ok) == Value(true));
 }

@@ -161,7 +161,7 @@ TEST_CASE("milink run --emulator refuses -c and --resume and bad emulator option
 
   auto missing = sb.milink({"validate", kHello, "--emulator", "--emulator-scenario", "nowhere.json"});
   CHECK(missing.exit_code == 2);
-  CHECK(missing.err == "milink: error: --emulator-scenario: cannot read nowhere.json: No such file or directory\n");
+  CHECK(missing.err == "milink: error: --emulator-scenario: nowhere.json cannot be opened: No such file or directory\n");
 
   // Nothing ran and no emulator config was written.
   CHECK(sb.records().empty());

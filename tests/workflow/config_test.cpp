@@ -61,8 +61,9 @@ TEST_CASE("config: an unset variable or unreadable file is an error that says wh
   REQUIRE(p.size() == 2);
   CHECK(p[0] == "cfg.json:3:32: /sqlserver/password/from_env: environment variable MILINK_CFG_TEST_MISSING is not set "
                 "(export MILINK_CFG_TEST_MISSING before running milink, or use {\"from_file\": ...})");
-  CHECK(p[1] == "cfg.json:4:39: /managed_instance/password/from_file: cannot read secret file /nonexistent/pw (check "
-                "the path (relative to the config file))");
+  CHECK(p[1] == "cfg.json:4:39: /managed_instance/password/from_file: the secret file /nonexistent/pw cannot be opened: "
+                "No such file or directory (check the path; a relative one starts at the config file's folder; it must "
+                "be a regular file of at most 16 MiB)");
 }
 
 TEST_CASE("config: format version and provider instances are checked") {

@@ -252,3 +252,25 @@ TEST_CASE("run and plan require config values; validate without -c checks names 
           "CONFIG)");
   }
 }
+
+TEST_CASE("validation of 20,000 steps completes, each seeing exactly the steps before it") {
+  // One scope serves the whole walk (it used to be copied for every step,
+  // which made this quadratic); bench/ measures the time.
+  std::string steps = R"({ "id": "g", "for_each": ["a"], "as": "db", "steps": [ { "id": "inner", "uses": "test.record", "with": { "message": "${{ db }}" } } ] })";
+  for (int i = 0; i < 20000; ++i) {
+    const std::string prev = i == 0 ? "g" : "s" + std::to_string(i - 1);
+    const std::string read = i == 0 ? "${{ steps.g.status }}" : "${{ steps." + prev + ".outputs.echo }}";
+    steps += ",\n{ \"id\": \"s" + std::to_string(i) + "\", \"uses\": \"test.record\", \"with\": { \"message\": \"" +
+             read + "\" } }";
+  }
+  CHECK(problems(wf("\"steps\": [" + steps + "]\n}")).empty());
+  // What a group declares is undone when the walk leaves it; later steps see
+  // the group, not its steps, and a step cannot read one that runs later.
+  steps += R"(, { "id": "last", "uses": "test.record", "with": { "message": "${{ steps.inner.outputs.echo }}${{ steps.later.outputs.echo }}" } })";
+  steps += R"(, { "id": "later", "uses": "test.record", "with": { "message": "x" } })";
+  auto p = problems(wf("\"steps\": [" + steps + "]\n}"));
+  REQUIRE(p.size() == 2);
+  CHECK(p[0].find("steps.inner.outputs.echo: step \"inner\" is inside group \"g\" and runs once per item; it cannot be "
+                  "read from outside that group") != std::string::npos);
+  CHECK(p[1].find("steps.later.outputs.echo: step \"later\" runs later") != std::string::npos);
+}

@@ -4,6 +4,7 @@
 #include <milink/sdk/arm.hpp>
 #include <milink/sdk/context.hpp>
 #include <milink/sdk/credential.hpp>
+#include <milink/sdk/file.hpp>
 #include <milink/sdk/http.hpp>
 #include <milink/sdk/json.hpp>
 #include <milink/sdk/params.hpp>

@@ -46,6 +46,19 @@ std::u16string utf8_to_utf16(std::string_view utf8, Utf8Decoding mode = Utf8Deco
 /// UTF-8 to code points. See Utf8Decoding for what malformed input becomes.
 std::u32string utf8_to_utf32(std::string_view utf8, Utf8Decoding mode = Utf8Decoding::strict);
 
+/// The length (1 to 4) of the well-formed UTF-8 sequence that starts at
+/// \p s[\p i], or 0 when the bytes there are not one (by the strict rules:
+/// no overlong forms, surrogates or values above U+10FFFF). \p i < s.size().
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i);
+
+/// The offset of the first byte of \p s that is not part of well-formed
+/// UTF-8, or std::string_view::npos when all of it is.
+std::size_t find_invalid_utf8(std::string_view s);
+
+/// \p s with every malformed byte replaced by U+FFFD; well-formed text is
+/// returned unchanged.
+std::string valid_utf8(std::string_view s);
+
 /// UTF-16 to UTF-8: a high surrogate followed by a low one is one code point;
 /// see LoneSurrogates for any other surrogate.
 std::string utf16_to_utf8(std::u16string_view utf16, LoneSurrogates lone = LoneSurrogates::replace);
