@@ -18,7 +18,8 @@ milink::sdk::StepSpec AvailabilityGroupStep::spec() {
   s.summary = "Creates the availability group for one database on SQL Server";
   s.doc =
       "CREATE AVAILABILITY GROUP [<name>] WITH (CLUSTER_TYPE = NONE) FOR DATABASE [<db>] REPLICA ON <@@SERVERNAME> "
-      "(SYNCHRONOUS_COMMIT, FAILOVER_MODE = MANUAL, SEEDING_MODE = AUTOMATIC). The database must be in the FULL "
+      "(SYNCHRONOUS_COMMIT, FAILOVER_MODE = MANUAL, SEEDING_MODE = AUTOMATIC); on SQL Server 2016, which has no "
+      "CLUSTER_TYPE, without the WITH (CLUSTER_TYPE = NONE) line (a failover cluster node). The database must be in the FULL "
       "recovery model with a full backup (error 1475): set_full_recovery and allow_full_backup let the step fix that, "
       "otherwise it stops and says what to run.";
   s.params = {
@@ -61,9 +62,11 @@ AvailabilityGroupStep::Config AvailabilityGroupStep::configure(const milink::sdk
 }
 
 std::string AvailabilityGroupStep::create_sql(const std::string& ag, const std::string& database,
-                                              const std::string& replica, const std::string& endpoint_url) {
+                                              const std::string& replica, const std::string& endpoint_url,
+                                              bool cluster_type_none) {
   return "USE master;\nIF NOT EXISTS (SELECT 1 FROM sys.availability_groups WHERE name = " + tsql::quote_literal(ag) +
-         ")\n    CREATE AVAILABILITY GROUP " + tsql::quote_identifier(ag) + "\n        WITH (CLUSTER_TYPE = NONE)\n        FOR DATABASE " +
+         ")\n    CREATE AVAILABILITY GROUP " + tsql::quote_identifier(ag) +
+         (cluster_type_none ? "\n        WITH (CLUSTER_TYPE = NONE)" : "") + "\n        FOR DATABASE " +
          tsql::quote_identifier(database) + "\n        REPLICA ON " + tsql::quote_literal(replica) +
          " WITH (\n            ENDPOINT_URL = " + tsql::quote_literal(endpoint_url) +
          ",\n            AVAILABILITY_MODE = SYNCHRONOUS_COMMIT,\n            FAILOVER_MODE = MANUAL,\n            SEEDING_MODE = AUTOMATIC\n        );";
@@ -91,6 +94,8 @@ AvailabilityGroupStep::Found AvailabilityGroupStep::inspect(const Config& c, mil
     f.server_name = v && !v->is_null() ? v->as_string() : std::string();
   }
   f.ag_name = expand_name(c.name_pattern, {{"db", c.database}, {"server", f.server_name}}, "name_pattern");
+  auto version = sql.scalar("SELECT CAST(SERVERPROPERTY('ProductVersion') AS nvarchar(128))");
+  f.sql_server_2016 = version && !version->is_null() && version->as_string().rfind("13.", 0) == 0;
   f.db = DatabaseReadiness::read(sql, c.database);
   auto ag = sql.query("SELECT is_distributed FROM master.sys.availability_groups WHERE name = ?",
                       {SqlValue::nvarchar(f.ag_name)});
@@ -153,7 +158,8 @@ milink::sdk::Plan AvailabilityGroupStep::plan(const Config& c, milink::sdk::Cont
                                                                      (found_ ? "" : " (when it has none)"),
                                                        backup_sql(c.database, c.backup_directory)));
   p.actions.push_back(milink::sdk::Action::sql_batch(c.target, "create availability group " + tsql::quote_identifier(ag),
-                                                     create_sql(ag, c.database, server, c.endpoint_url)));
+                                                     create_sql(ag, c.database, server, c.endpoint_url,
+                                                                !found_ || !found_->sql_server_2016)));
   return p;
 }
 
@@ -173,7 +179,8 @@ void AvailabilityGroupStep::apply(const Config& c, milink::sdk::Context& ctx) {
       ctx.info("took a full backup of " + tsql::quote_identifier(c.database));
     }
     ctx.progress("creating availability group " + tsql::quote_identifier(f.ag_name), 0.7);
-    sql.run(create_sql(f.ag_name, c.database, f.server_name, c.endpoint_url), {}, /*idempotent=*/true);  // guarded by IF NOT EXISTS
+    sql.run(create_sql(f.ag_name, c.database, f.server_name, c.endpoint_url, !f.sql_server_2016), {},
+            /*idempotent=*/true);  // guarded by IF NOT EXISTS
     ctx.info("created availability group " + tsql::quote_identifier(f.ag_name) + " for " + tsql::quote_identifier(c.database));
   }
   ctx.output("name", Value(f.ag_name));

@@ -9,8 +9,8 @@ TEST_CASE("the default scenario: a SQL Server ready for the link and a managed i
   const ServerState& s = w.sql_server;
   CHECK(s.personality == Personality::SqlServer);
   CHECK(s.name == "sqlbox1");
-  CHECK(s.version == "15.0.4198.2");
-  CHECK(s.update_level == "CU15");
+  CHECK(s.version == "15.0.4312.2");
+  CHECK(s.update_level == "CU20");
   CHECK(s.edition == "Developer Edition (64-bit)");
   CHECK(s.os == HostOs::Windows);
   CHECK(s.hadr_enabled);
