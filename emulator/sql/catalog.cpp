@@ -496,6 +496,161 @@ void add_agent_views(std::vector<CatalogView>& v) {
   };
 }
 
+/// sys.database_files, sys.filegroups, sys.dm_database_encryption_keys,
+/// sys.all_objects (the system procedures the engine knows) and
+/// sys.dm_hadr_cluster (sql-docs pages of each; documented columns the
+/// link's checks read, with their documented types).
+void add_storage_views(std::vector<CatalogView>& v) {
+  // sys.database_files: the data file (ROWS, in PRIMARY), the log files,
+  // and one container (type 2, FILESTREAM) per FILESTREAM or
+  // MEMORY_OPTIMIZED_DATA filegroup, as SQL Server lists both.
+  v.push_back(CatalogView{"sys", "database_files", "", true,
+                          cols({{"file_id", "int"},
+                                {"type", "tinyint"},
+                                {"type_desc", "nvarchar(60)"},
+                                {"data_space_id", "int"},
+                                {"name", "sysname"},
+                                {"physical_name", "nvarchar(260)"},
+                                {"state", "tinyint"},
+                                {"state_desc", "nvarchar(60)"},
+                                {"size", "int"},
+                                {"is_read_only", "bit"}}),
+                          {}});
+  v.back().rows = [cols = v.back().columns](const ServerState&, const Database& db) {
+    std::vector<CatalogRow> out;
+    const std::string dir = "C:\\Program Files\\Microsoft SQL Server\\MSSQL\\DATA\\";
+    auto file = [&](int id, int type, const char* type_desc, int space, const std::string& name,
+                    const std::string& physical, std::int64_t pages) {
+      Row r(cols);
+      r("file_id", id)("type", type)("type_desc", type_desc)("data_space_id", space)("name", name)(
+          "physical_name", physical)("state", 0)("state_desc", "ONLINE")("size", pages)("is_read_only", false);
+      out.push_back(r.done());
+    };
+    const std::int64_t data_pages = db.size_mb * 128;
+    file(1, 0, "ROWS", 1, db.name, dir + db.name + ".mdf", data_pages);
+    for (int i = 0; i < db.log_files; ++i) {
+      const std::string suffix = i == 0 ? std::string() : std::to_string(i + 1);
+      file(i == 0 ? 2 : 2 + i, 1, "LOG", 0, db.name + "_log" + suffix, dir + db.name + "_log" + suffix + ".ldf", 1024);
+    }
+    int next = db.log_files + 2, space = 2;
+    if (db.filestream) file(next++, 2, "FILESTREAM", space++, db.name + "_fs", dir + db.name + "_fs", 0);
+    if (db.memory_optimized) file(next++, 2, "FILESTREAM", space++, db.name + "_mod", dir + db.name + "_mod", 0);
+    return out;
+  };
+
+  v.push_back(CatalogView{"sys", "filegroups", "", true,
+                          cols({{"name", "sysname"},
+                                {"data_space_id", "int"},
+                                {"type", "char(2)"},
+                                {"type_desc", "nvarchar(60)"},
+                                {"is_default", "bit"},
+                                {"is_system", "bit"},
+                                {"is_read_only", "bit"}}),
+                          {}});
+  v.back().rows = [cols = v.back().columns](const ServerState&, const Database& db) {
+    std::vector<CatalogRow> out;
+    auto group = [&](const std::string& name, int space, const char* type, const char* type_desc, bool dflt) {
+      Row r(cols);
+      r("name", name)("data_space_id", space)("type", type)("type_desc", type_desc)("is_default", dflt)(
+          "is_system", false)("is_read_only", false);
+      out.push_back(r.done());
+    };
+    group("PRIMARY", 1, "FG", "ROWS_FILEGROUP", true);
+    int space = 2;
+    if (db.filestream) group(db.name + "_fs", space++, "FD", "FILESTREAM_DATA_FILEGROUP", false);
+    if (db.memory_optimized) group(db.name + "_mod", space++, "FX", "MEMORY_OPTIMIZED_DATA_FILEGROUP", false);
+    return out;
+  };
+
+  // sys.dm_database_encryption_keys: a row per TDE-encrypted database
+  // (encryption_state 3, encrypted by a certificate in master), and
+  // tempdb's, which SQL Server encrypts as soon as one database is.
+  v.push_back(CatalogView{"sys", "dm_database_encryption_keys", "", false,
+                          cols({{"database_id", "int"},
+                                {"encryption_state", "int"},
+                                {"create_date", "datetime"},
+                                {"key_algorithm", "nvarchar(32)"},
+                                {"key_length", "int"},
+                                {"encryptor_thumbprint", "varbinary(20)"},
+                                {"encryptor_type", "nvarchar(32)"}}),
+                          {}});
+  v.back().rows = [cols = v.back().columns](const ServerState& s, const Database&) {
+    std::vector<CatalogRow> out;
+    auto key = [&](const Database& db, const std::vector<std::uint8_t>& thumbprint, const char* type) {
+      Row r(cols);
+      r("database_id", db.database_id)("encryption_state", 3)("create_date", dt(db.create_date))(
+          "key_algorithm", "AES")("key_length", 256)("encryptor_thumbprint", thumbprint)("encryptor_type", type);
+      out.push_back(r.done());
+    };
+    bool any = false;
+    for (const auto& db : s.databases) {
+      if (db.tde_certificate.empty()) continue;
+      const Certificate* c = s.master().find_certificate(db.tde_certificate, true);
+      key(db, c ? c->x509.sha1 : std::vector<std::uint8_t>{}, "CERTIFICATE");
+      any = true;
+    }
+    if (any)
+      for (const auto& db : s.databases)
+        if (db.database_id == 2) key(db, {}, "ASYMMETRIC KEY");
+    return out;
+  };
+
+  // sys.all_objects: the system procedures this engine runs (schema sys).
+  // sp_get_endpoint_certificate and sp_certificate_add_issuer exist only on
+  // the builds that have them (ServerState::has_link_procedures).
+  v.push_back(CatalogView{"sys", "all_objects", "", false,
+                          cols({{"name", "sysname"},
+                                {"object_id", "int"},
+                                {"principal_id", "int"},
+                                {"schema_id", "int"},
+                                {"parent_object_id", "int"},
+                                {"type", "char(2)"},
+                                {"type_desc", "nvarchar(60)"},
+                                {"create_date", "datetime"},
+                                {"modify_date", "datetime"},
+                                {"is_ms_shipped", "bit"},
+                                {"is_published", "bit"},
+                                {"is_schema_published", "bit"}}),
+                          {}});
+  v.back().rows = [cols = v.back().columns](const ServerState& s, const Database&) {
+    std::vector<CatalogRow> out;
+    auto proc = [&](const char* name, int id, const char* type, const char* type_desc) {
+      Row r(cols);
+      r.null("principal_id");
+      r("name", name)("object_id", id)("schema_id", 4)("parent_object_id", 0)("type", type)("type_desc", type_desc)(
+          "create_date", dt(s.master().create_date))("modify_date", dt(s.master().create_date))("is_ms_shipped", true)(
+          "is_published", false)("is_schema_published", false);
+      out.push_back(r.done());
+    };
+    proc("sp_executesql", -1009, "X", "EXTENDED_STORED_PROCEDURE");
+    proc("sp_datatype_info", -1010, "P", "SQL_STORED_PROCEDURE");
+    proc("sp_datatype_info_100", -1011, "P", "SQL_STORED_PROCEDURE");
+    if (s.has_link_procedures()) {
+      proc("sp_get_endpoint_certificate", -1012, "P", "SQL_STORED_PROCEDURE");
+      proc("sp_certificate_add_issuer", -1013, "P", "SQL_STORED_PROCEDURE");
+    }
+    return out;
+  };
+
+  // sys.dm_hadr_cluster: one row on a Windows Server failover cluster node.
+  v.push_back(CatalogView{"sys", "dm_hadr_cluster", "", false,
+                          cols({{"cluster_name", "nvarchar(128)"},
+                                {"quorum_type", "tinyint"},
+                                {"quorum_type_desc", "nvarchar(50)"},
+                                {"quorum_state", "tinyint"},
+                                {"quorum_state_desc", "nvarchar(50)"}}),
+                          {}});
+  v.back().rows = [cols = v.back().columns](const ServerState& s, const Database&) {
+    std::vector<CatalogRow> out;
+    if (!s.wsfc_node) return out;
+    Row r(cols);
+    r("cluster_name", s.machine_name + "-wsfc")("quorum_type", 0)("quorum_type_desc", "NODE_MAJORITY")(
+        "quorum_state", 1)("quorum_state_desc", "NORMAL_QUORUM");
+    out.push_back(r.done());
+    return out;
+  };
+}
+
 std::vector<CatalogView> build_views() {
   std::vector<CatalogView> v;
 
@@ -1208,6 +1363,7 @@ std::vector<CatalogView> build_views() {
   };
 
   add_agent_views(v);
+  add_storage_views(v);
   return v;
 }
 

@@ -231,6 +231,10 @@ void Executor::do_create_availability_group(Frame& f, const CreateAvailabilityGr
   g.create_date = now_utc();
   for (const auto& [name, v] : s.with_options) {
     if (name == "CLUSTER_TYPE") {
+      // CLUSTER_TYPE came with SQL Server 2017; 2016 knows only WSFC groups
+      // (the link docs: "for SQL Server 2016, delete WITH (CLUSTER_TYPE =
+      // NONE)"). 102 near the option: inferred, needs a probe.
+      if (server_.major() <= 13) bad_option(name, v.line);
       if (iequals(v.text, "WSFC")) g.cluster_type = ClusterType::Wsfc;
       else if (iequals(v.text, "EXTERNAL")) g.cluster_type = ClusterType::External;
       else if (iequals(v.text, "NONE")) g.cluster_type = ClusterType::None;

@@ -33,12 +33,16 @@ const KnownBuild kBuilds[] = {
     {"16.0.4003.1", "CU1", "KB5022375"},
     {"16.0.4135.4", "CU14", "KB5038325"},
     {"12.0.2000.8", "", ""},
+    {"13.0.6300.2", "", "KB5003279"},    // 2016 SP3
+    {"13.0.7000.253", "", "KB5014242"},  // 2016 SP3 + Azure Connect pack
+    {"14.0.3456.2", "CU31", "KB5016884"},
+    {"14.0.3490.10", "CU31", ""},  // 2017 CU31 + Azure Connect pack
 };
 
 ServerSpec default_sql_server() {
   ServerSpec s;
   s.name = "sqlbox1";
-  s.version = "15.0.4198.2";
+  s.version = "15.0.4312.2";
   s.edition = "Developer Edition (64-bit)";
   s.os = HostOs::Windows;
   s.hadr_enabled = true;
@@ -184,7 +188,9 @@ void read_backups(const Reader& r, const Value& v, const std::string& p, Databas
 }
 
 DatabaseSpec read_database(const Reader& r, const Value& v, const std::string& p) {
-  const auto& o = r.object(v, p, {"name", "recovery", "size_mb", "state", "read_only", "backups", "workload"});
+  const auto& o = r.object(v, p,
+                           {"name", "recovery", "size_mb", "state", "read_only", "backups", "workload", "log_files",
+                            "filestream", "memory_optimized", "tde"});
   DatabaseSpec db;
   auto at = [&](const char* k) { return milink::sdk::json_pointer_join(p, k); };
   const Value* name = o.find("name");
@@ -210,6 +216,20 @@ DatabaseSpec read_database(const Reader& r, const Value& v, const std::string& p
     if (auto* rate = w.find("log_bytes_per_second"))
       db.workload_log_bytes_per_second =
           r.integer(*rate, milink::sdk::json_pointer_join(wp, "log_bytes_per_second"), 0, 1024LL * 1024 * 1024);
+  }
+  if (auto* x = o.find("log_files")) db.log_files = static_cast<int>(r.integer(*x, at("log_files"), 1, 16));
+  if (auto* x = o.find("filestream")) db.filestream = r.boolean(*x, at("filestream"));
+  if (auto* x = o.find("memory_optimized")) db.memory_optimized = r.boolean(*x, at("memory_optimized"));
+  if (auto* x = o.find("tde")) {
+    const std::string tp = at("tde");
+    const auto& t = r.object(*x, tp, {"certificate", "on_managed_instance"});
+    const Value* cert = t.find("certificate");
+    if (!cert) r.fail(tp, "missing \"certificate\" (the master certificate that protects the database key)");
+    db.tde_certificate = r.string(*cert, milink::sdk::json_pointer_join(tp, "certificate"));
+    if (db.tde_certificate.empty() || utf8_length(db.tde_certificate) > 128)
+      r.fail(milink::sdk::json_pointer_join(tp, "certificate"), "a certificate name has 1 to 128 characters");
+    if (auto* on = t.find("on_managed_instance"))
+      db.tde_certificate_on_instance = r.boolean(*on, milink::sdk::json_pointer_join(tp, "on_managed_instance"));
   }
   return db;
 }
@@ -703,6 +723,10 @@ void build_server_state(ServerState& st, const ServerSpec& spec, Personality per
     d.read_only = ds.read_only;
     d.workload_log_bytes_per_second = static_cast<double>(ds.workload_log_bytes_per_second);
     d.create_date = installed;
+    d.log_files = ds.log_files;
+    d.filestream = ds.filestream;
+    d.memory_optimized = ds.memory_optimized;
+    d.tde_certificate = ds.tde_certificate;
     std::string db_name = d.name;
     for (const auto& b : ds.backups) {
       Database* db = st.find_database(db_name);

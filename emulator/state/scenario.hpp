@@ -11,14 +11,14 @@
 ///   "sql_server": {
 ///     "name": "sqlbox1",                     // @@SERVERNAME (may be "host\\instance")
 ///     "machine_name": "sqlbox1",             // SERVERPROPERTY('MachineName'); default: name before '\'
-///     "version": "15.0.4198.2",              // SERVERPROPERTY('ProductVersion'): 2019 CU15, the link's minimum
+///     "version": "15.0.4312.2",              // SERVERPROPERTY('ProductVersion'): 2019 CU20, the link's minimum
 ///     "product_level": "RTM",                // SERVERPROPERTY('ProductLevel')
-///     "update_level": "CU15",                // SERVERPROPERTY('ProductUpdateLevel'); default from the build, "" = NULL
-///     "update_reference": "KB5008996",       // SERVERPROPERTY('ProductUpdateReference')
+///     "update_level": "CU20",                // SERVERPROPERTY('ProductUpdateLevel'); default from the build, "" = NULL
+///     "update_reference": "KB5024276",       // SERVERPROPERTY('ProductUpdateReference')
 ///     "edition": "Developer Edition (64-bit)",
 ///     "os": "windows",                       // "windows" | "linux": password policy errors 15116-15118 vs 33062-33064
 ///     "hadr_enabled": true,                  // SERVERPROPERTY('IsHadrEnabled'); false -> CREATE AVAILABILITY GROUP fails with 35221
-///     "wsfc_node": false,                    // true: CLUSTER_TYPE = WSFC is allowed (else 35220)
+///     "wsfc_node": false,                    // true: CLUSTER_TYPE = WSFC is allowed (else 35220); sys.dm_hadr_cluster has a row
 ///     "trace_flags": [1800, 9567],           // global trace flags (DBCC TRACESTATUS); the link docs recommend -T1800 and -T9567
 ///     "collation": "SQL_Latin1_General_CP1_CI_AS",
 ///     "logins": [ {"name": "sa", "password": "Emulator#Passw0rd", "sysadmin": true,
@@ -26,8 +26,13 @@
 ///     "databases": [                          // user databases (master, tempdb, model, msdb always exist)
 ///       {"name": "sales", "recovery": "FULL", "size_mb": 64, "state": "ONLINE", "read_only": false,
 ///        "backups": ["full"],                // "full" | "log" | "copy_only" | {"type": "full"|"log", "copy_only": bool}
-///        "workload": {"log_bytes_per_second": 0}},  // a write workload: log generated while the database is
+///        "workload": {"log_bytes_per_second": 0},   // a write workload: log generated while the database is
 ///                                            // writable (docs/emulator.md, "A link's life"); 0 = none
+///        "log_files": 1,                     // sys.database_files rows of type 1 (LOG)
+///        "filestream": false,                // a FILESTREAM filegroup and container (sys.database_files type 2)
+///        "memory_optimized": false,          // a MEMORY_OPTIMIZED_DATA filegroup (sys.filegroups type FX)
+///        "tde": {"certificate": "TDECert",   // encrypted with TDE by this master certificate (created if absent)
+///                "on_managed_instance": false}},  // true: the managed instance's master has the same certificate
 ///       {"name": "hr", "recovery": "SIMPLE", "size_mb": 32, "backups": []}
 ///     ],
 ///     "master_key": false,                   // true: master already has a database master key
@@ -111,6 +116,11 @@ struct DatabaseSpec {
   bool read_only = false;
   std::vector<BackupSpec> backups;
   std::int64_t workload_log_bytes_per_second = 0;  ///< "workload": {"log_bytes_per_second": N}
+  int log_files = 1;                               ///< "log_files": 2 (the link needs exactly one)
+  bool filestream = false;                         ///< "filestream": true
+  bool memory_optimized = false;                   ///< "memory_optimized": true (In-Memory OLTP filegroup)
+  std::string tde_certificate;                     ///< "tde": {"certificate": "TDECert"}
+  bool tde_certificate_on_instance = false;        ///< "tde": {..., "on_managed_instance": true}
 };
 
 struct LoginSpec {

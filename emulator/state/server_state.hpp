@@ -112,6 +112,12 @@ struct Database {
   /// Availability group membership (empty when not in one).
   std::string availability_group;
   std::string group_database_id;
+  /// Features the link does not carry (sys.database_files, sys.filegroups,
+  /// sys.dm_database_encryption_keys): the scenario sets them.
+  int log_files = 1;              ///< log files (sys.database_files type 1)
+  bool filestream = false;        ///< a FILESTREAM filegroup with one container (type 2)
+  bool memory_optimized = false;  ///< a MEMORY_OPTIMIZED_DATA filegroup (sys.filegroups type FX)
+  std::string tde_certificate;    ///< TDE: the master certificate protecting the database key; "" = not encrypted
 
   Certificate* find_certificate(std::string_view cert_name, bool ci);
   const Certificate* find_certificate(std::string_view cert_name, bool ci) const;

@@ -19,6 +19,35 @@ Certificate to_certificate(const GeneratedCertificate& g, const std::string& nam
   return c;
 }
 
+/// \p name in \p db, added (with the next certificate id) when absent.
+const Certificate& ensure_certificate(Database& db, const std::string& name, const Certificate& like) {
+  for (const auto& c : db.certificates)
+    if (c.name == name) return c;
+  Certificate c = like;
+  c.name = name;
+  c.certificate_id = db.next_certificate_id++;
+  db.certificates.push_back(std::move(c));
+  return db.certificates.back();
+}
+
+/// The scenario's TDE databases: their certificate in SQL Server's master
+/// (generated when absent) and, with on_managed_instance, the same
+/// certificate in the managed instance's master.
+void add_tde_certificates(const Scenario& scenario, ServerState& sql_server, ServerState& managed_instance) {
+  for (const auto& ds : scenario.sql_server.databases) {
+    if (ds.tde_certificate.empty()) continue;
+    CertificateRequest req;
+    req.subject_cn = ds.tde_certificate;
+    SqlDateTime now = now_utc();
+    now.nanosecond = 0;
+    req.not_before = add_days(now, -30);
+    req.not_after = add_years(now, 5);
+    const Certificate& c =
+        ensure_certificate(sql_server.master(), ds.tde_certificate, to_certificate(generate_certificate(req), ""));
+    if (ds.tde_certificate_on_instance) ensure_certificate(managed_instance.master(), ds.tde_certificate, c);
+  }
+}
+
 }  // namespace
 
 EmulatorWorld::EmulatorWorld(const Scenario& scenario) {
@@ -31,6 +60,7 @@ EmulatorWorld::EmulatorWorld(const Scenario& scenario) {
                                     {"SQL", "HadrPort", std::to_string(network.instance_hadr_port)},
                                     {"SQL", "NodeName", network.instance_node},
                                     {"SQL", "InstanceName", managed_instance.name}};
+  add_tde_certificates(scenario, sql_server, managed_instance);
 
   CertificateRequest ca;
   ca.subject_cn = "milink emulator root CA";

@@ -18,8 +18,9 @@ milink::sdk::StepSpec AvailabilityGroupStep::spec() {
   s.summary = "Creates the availability group for one database on SQL Server";
   s.doc =
       "CREATE AVAILABILITY GROUP [<name>] WITH (CLUSTER_TYPE = NONE) FOR DATABASE [<db>] REPLICA ON <@@SERVERNAME> "
-      "(SYNCHRONOUS_COMMIT, FAILOVER_MODE = MANUAL, SEEDING_MODE = AUTOMATIC). The database must be in the FULL "
-      "recovery model with its log chain started (error 1475): set_full_recovery and allow_full_backup let the step "
+      "(SYNCHRONOUS_COMMIT, FAILOVER_MODE = MANUAL, SEEDING_MODE = AUTOMATIC); on SQL Server 2016, which has no "
+      "CLUSTER_TYPE, without the WITH (CLUSTER_TYPE = NONE) line (a failover cluster node). The database must be in the "
+      "FULL recovery model with its log chain started (error 1475): set_full_recovery and allow_full_backup let the step "
       "fix that, otherwise it stops and says what to run. The backup keeps your differential chain where the docs allow "
       "it: a database that already has a full backup (not COPY_ONLY; e.g. taken in SIMPLE) gets a differential backup "
       "(WITH DIFFERENTIAL, CHECKSUM), which starts the log chain and leaves the differential base alone; only a "
@@ -66,9 +67,11 @@ AvailabilityGroupStep::Config AvailabilityGroupStep::configure(const milink::sdk
 }
 
 std::string AvailabilityGroupStep::create_sql(const std::string& ag, const std::string& database,
-                                              const std::string& replica, const std::string& endpoint_url) {
+                                              const std::string& replica, const std::string& endpoint_url,
+                                              bool cluster_type_none) {
   return "USE master;\nIF NOT EXISTS (SELECT 1 FROM sys.availability_groups WHERE name = " + tsql::quote_literal(ag) +
-         ")\n    CREATE AVAILABILITY GROUP " + tsql::quote_identifier(ag) + "\n        WITH (CLUSTER_TYPE = NONE)\n        FOR DATABASE " +
+         ")\n    CREATE AVAILABILITY GROUP " + tsql::quote_identifier(ag) +
+         (cluster_type_none ? "\n        WITH (CLUSTER_TYPE = NONE)" : "") + "\n        FOR DATABASE " +
          tsql::quote_identifier(database) + "\n        REPLICA ON " + tsql::quote_literal(replica) +
          " WITH (\n            ENDPOINT_URL = " + tsql::quote_literal(endpoint_url) +
          ",\n            AVAILABILITY_MODE = SYNCHRONOUS_COMMIT,\n            FAILOVER_MODE = MANUAL,\n            SEEDING_MODE = AUTOMATIC\n        );";
@@ -98,6 +101,8 @@ AvailabilityGroupStep::Found AvailabilityGroupStep::inspect(const Config& c, mil
     f.server_name = v && !v->is_null() ? v->as_string() : std::string();
   }
   f.ag_name = expand_name(c.name_pattern, {{"db", c.database}, {"server", f.server_name}}, "name_pattern");
+  auto version = sql.scalar("SELECT CAST(SERVERPROPERTY('ProductVersion') AS nvarchar(128))");
+  f.sql_server_2016 = version && !version->is_null() && version->as_string().rfind("13.", 0) == 0;
   f.db = DatabaseReadiness::read(sql, c.database);
   auto ag = sql.query("SELECT is_distributed FROM master.sys.availability_groups WHERE name = ?",
                       {SqlValue::nvarchar(f.ag_name)});
@@ -172,7 +177,8 @@ milink::sdk::Plan AvailabilityGroupStep::plan(const Config& c, milink::sdk::Cont
              : "take a full backup of " + tsql::quote_identifier(c.database) + (found_ ? "" : " (when its log chain has not started)"),
         backup_sql(c.database, c.backup_directory, diff)));
   p.actions.push_back(milink::sdk::Action::sql_batch(c.target, "create availability group " + tsql::quote_identifier(ag),
-                                                     create_sql(ag, c.database, server, c.endpoint_url)));
+                                                     create_sql(ag, c.database, server, c.endpoint_url,
+                                                                !found_ || !found_->sql_server_2016)));
   return p;
 }
 
@@ -203,7 +209,8 @@ void AvailabilityGroupStep::apply(const Config& c, milink::sdk::Context& ctx) {
       }
     }
     ctx.progress("creating availability group " + tsql::quote_identifier(f.ag_name), 0.7);
-    sql.run(create_sql(f.ag_name, c.database, f.server_name, c.endpoint_url), {}, /*idempotent=*/true);  // guarded by IF NOT EXISTS
+    sql.run(create_sql(f.ag_name, c.database, f.server_name, c.endpoint_url, !f.sql_server_2016), {},
+            /*idempotent=*/true);  // guarded by IF NOT EXISTS
     ctx.info("created availability group " + tsql::quote_identifier(f.ag_name) + " for " + tsql::quote_identifier(c.database));
   }
   ctx.output("name", Value(f.ag_name));

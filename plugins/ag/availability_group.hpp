@@ -44,8 +44,12 @@ public:
   milink::sdk::Plan plan(const Config& c, milink::sdk::Context& ctx);
   void apply(const Config& c, milink::sdk::Context& ctx);
 
+  /// The CREATE AVAILABILITY GROUP batch. \p cluster_type_none: `WITH
+  /// (CLUSTER_TYPE = NONE)`, for SQL Server 2017 and later; SQL Server 2016
+  /// has no CLUSTER_TYPE (its groups live on a failover cluster), and the
+  /// docs give its statement without that line.
   static std::string create_sql(const std::string& ag, const std::string& database, const std::string& replica,
-                                const std::string& endpoint_url);
+                                const std::string& endpoint_url, bool cluster_type_none = true);
   static std::string recovery_sql(const std::string& database);
   /// `BACKUP DATABASE [db] TO DISK = N'<dir>/<db>_milink_{full|diff}.bak'
   /// WITH [DIFFERENTIAL, ]CHECKSUM;`
@@ -56,6 +60,7 @@ private:
     std::string ag_name;
     std::string server_name;
     bool exists = false;
+    bool sql_server_2016 = false;  ///< ProductVersion 13.x: no CLUSTER_TYPE
     DatabaseReadiness db;
   };
   Found inspect(const Config& c, milink::sdk::Context& ctx);

@@ -2,6 +2,7 @@
 
 #include "azure_roots.hpp"
 
+#include <milink/link/link_procedures.hpp>
 #include <milink/link/names.hpp>
 #include <milink/link/results.hpp>
 
@@ -88,19 +89,7 @@ std::string MiCertImport::azure_root_sql(const std::string& name, const std::str
 namespace {
 
 bool has_add_issuer(milink::sdk::Sql& sql) {
-  auto v = sql.scalar("SELECT CAST(SERVERPROPERTY('ProductVersion') AS nvarchar(128))");
-  std::string text = v && !v->is_null() ? v->as_string() : std::string();
-  int part[4] = {0, 0, 0, 0};
-  std::size_t i = 0;
-  for (int k = 0; k < 4 && i <= text.size(); ++k) {
-    std::size_t dot = text.find('.', i);
-    std::string piece = text.substr(i, dot == std::string::npos ? std::string::npos : dot - i);
-    part[k] = piece.empty() ? 0 : std::atoi(piece.c_str());
-    if (dot == std::string::npos) break;
-    i = dot + 1;
-  }
-  if (part[0] >= 16) return true;
-  return part[0] == 15 && (part[2] > 4312 || (part[2] == 4312 && part[3] >= 2));
+  return milink::link::read_link_procedures(sql).certificate_add_issuer;  // the procedure, not the version number
 }
 
 }  // namespace
@@ -158,10 +147,12 @@ MiCertImport::State MiCertImport::inspect(const Config& c, milink::sdk::Context&
     }
     if (!s.missing_roots.empty() && !s.add_issuer_available) {
       if (c.roots == Roots::Yes)
-        throw StepError("trust_azure_roots is yes but SQL Server has no sp_certificate_add_issuer (it needs SQL Server "
-                        "2019 CU20 15.0.4312.2 or later, or 2022); update SQL Server, or set trust_azure_roots: auto");
+        throw StepError("trust_azure_roots is yes but SQL Server has no sp_certificate_add_issuer (SQL Server 2019 CU20 "
+                        "15.0.4312.2 or later, 2022 and 2025 have it, and 2016 SP3 / 2017 CU31 with the Azure Connect "
+                        "feature pack); update SQL Server or install the pack, or set trust_azure_roots: auto");
       if (warn)
-        ctx.warn("SQL Server has no sp_certificate_add_issuer (2019 before CU20): Azure's root CAs are not trusted; "
+        ctx.warn("SQL Server has no sp_certificate_add_issuer (no Azure Connect feature pack, or 2019 before CU20): "
+                 "Azure's root CAs are not trusted; "
                  "the link relies on the instance's own certificate, which must be re-imported when Azure rotates it");
       s.missing_roots.clear();
     }

@@ -26,7 +26,7 @@ bool service_unavailable(const milink::sdk::ArmError& e) {
 
 }  // namespace
 
-std::string check_arm(Report& report, const Config& cfg) {
+InstanceFacts check_arm(Report& report, const Config& cfg) {
   std::optional<milink::sdk::Arm> arm;
   try {
     arm.emplace(report.ctx().arm());
@@ -34,7 +34,7 @@ std::string check_arm(Report& report, const Config& cfg) {
     report.fail("arm", std::string("Azure Resource Manager is not available: ") + e.what(),
                 "set azure.subscription_id, azure.resource_group, azure.instance_name and azure.credential in the "
                 "config");
-    return "";
+    return {};
   }
   const milink::sdk::ArmCoordinates& at = arm->coordinates();
   const std::string where = "managed instance '" + at.instance_name + "' in resource group '" + at.resource_group +
@@ -47,26 +47,26 @@ std::string check_arm(Report& report, const Config& cfg) {
     if (service_unavailable(err)) {
       report.fail("arm", "Azure was unavailable while reading the " + where + ": " + e.what(),
                   "nothing to fix in the config or the credentials: run again later (milink already retried)");
-      return "";
+      return {};
     }
     if (err.status == 401 || err.status == 403 || credential_error(err)) {
       report.fail("arm",
                   std::string(err.status == 403 ? "not authorized to read the " : "could not authenticate to read the ") +
                       where + ": " + e.what(),
                   kSignInRemedy);
-      return "";
+      return {};
     }
     report.fail("arm", "could not read the " + where + ": " + e.what(),
                 "check azure.arm_endpoint, the network path to it, and api_version");
-    return "";
+    return {};
   } catch (const milink::sdk::StepError& e) {
     report.fail("arm", "could not read the " + where + ": " + e.what(), kSignInRemedy);
-    return "";
+    return {};
   }
   if (r.status == 404) {
     report.fail("arm", where + " not found (404" + (r.request_id.empty() ? "" : ", x-ms-request-id " + r.request_id) + ")",
                 "check azure.subscription_id, azure.resource_group and azure.instance_name in the config");
-    return "";
+    return {};
   }
   const milink::sdk::Value* props = r.body.get("properties");
   const milink::sdk::Value* sku = r.body.get("sku");
@@ -81,13 +81,13 @@ std::string check_arm(Report& report, const Config& cfg) {
   if (!sku_name.empty())
     extra += (extra.empty() ? "" : ", ") + std::string("sku ") + sku_name + (tier.empty() ? "" : " (" + tier + ")");
   if (!extra.empty()) detail += " (" + extra + ")";
-  std::string format = str(props ? props->get("databaseFormat") : nullptr);
+  InstanceFacts facts{str(props ? props->get("databaseFormat") : nullptr), tier};
   if (!state.empty() && state != "Ready") {
     report.warn("arm", detail, "the managed instance is not Ready; wait for its current operation to finish");
-    return format;
+    return facts;
   }
   report.pass("arm", detail);
-  return format;
+  return facts;
 }
 
 }  // namespace milink::preflight

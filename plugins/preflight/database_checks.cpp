@@ -163,7 +163,8 @@ void check_state(Report& report, const DatabaseRow& db, const std::string& q) {
   report.pass(check, "ONLINE, read-write");
 }
 
-void check_database(Report& report, const Config& cfg, milink::sdk::Sql& sql, const std::string& name) {
+void check_database(Report& report, const Config& cfg, milink::sdk::Sql& sql, const std::string& name,
+                    const InstanceFacts& instance) {
   const std::string q = milink::sdk::tsql::quote_identifier(name);
   const std::string check = "database " + q;
   if (is_system_database(name)) {
@@ -198,14 +199,17 @@ void check_database(Report& report, const Config& cfg, milink::sdk::Sql& sql, co
   check_backup(report, cfg, sql, db, q);
   check_availability_group(report, cfg, sql, db, q);
   check_state(report, db, q);
+  if (db.state != "ONLINE") return;  // its catalog cannot be read
+  check_database_features(report, cfg, sql, db.name, q, instance);
+  check_log_backup_jobs(report, sql, db.name, q);
 }
 
 }  // namespace
 
-void check_databases(Report& report, const Config& cfg, milink::sdk::Sql& sql) {
+void check_databases(Report& report, const Config& cfg, milink::sdk::Sql& sql, const InstanceFacts& instance) {
   for (const auto& name : cfg.databases) {
     if (report.ctx().cancelled()) throw milink::sdk::StepError("interrupted");
-    check_database(report, cfg, sql, name);
+    check_database(report, cfg, sql, name, instance);
   }
 }
 

@@ -1,9 +1,11 @@
-// The server-level checks on SQL Server: version, edition, HADR, the
+// The server-level checks on SQL Server: version (and the link's
+// procedures), edition, HADR, the failover cluster 2016 needs, the
 // recommended trace flags, the database master key and @@SERVERNAME.
 #include "checks.hpp"
 #include "sql_values.hpp"
 #include "version_check.hpp"
 
+#include <milink/link/link_procedures.hpp>
 #include <milink/link/names.hpp>
 
 #include <map>
@@ -110,11 +112,15 @@ ServerFacts check_server(Report& report, const Config& cfg, milink::sdk::Sql& sq
     facts.product_version = text_of(set.at(0, "product_version"));
     facts.collation = text_of(set.at(0, "collation"));
     facts.server_name = text_of(set.at(0, "server_name"));
-    report.add("version", evaluate_version(facts.product_version, text_of(set.at(0, "update_level"))));
+    const milink::link::LinkProcedures procs = milink::link::read_link_procedures(sql);
+    facts.link_procedures = procs.certificate_add_issuer && procs.get_endpoint_certificate;
+    report.add("version", evaluate_version(facts.product_version, text_of(set.at(0, "update_level")),
+                                           facts.link_procedures));
     report.add("edition", evaluate_edition(text_of(set.at(0, "edition"))));
     check_hadr(report, set.at(0, "is_hadr_enabled"));
     read = true;
   });
+  if (read) check_wsfc(report, sql, facts.product_version);
   check_trace_flags(report, sql);
   check_master_key(report, sql);
   if (read) check_server_name(report, cfg, facts.server_name);

@@ -12,11 +12,16 @@ milink::sdk::StepSpec PreflightStep::spec() {
   s.uses = "preflight";
   s.summary = "Checks the Managed Instance link's prerequisites before anything changes (changes nothing)";
   s.doc =
-      "Server checks: version and CU, edition, Always On (HADR), trace flags 1800/9567, database master key, "
+      "Server checks: version and CU (2019 from CU20; 2016 SP3 and 2017 CU31 with the Azure Connect pack, detected by "
+      "its procedures), edition, Always On (HADR), a failover cluster on 2016, trace flags 1800/9567, database master "
+      "key, "
       "@@SERVERNAME, collation against the managed instance, endpoint certificate expiry, DNS of the managed "
       "instance, the managed instance in ARM, and the link's failover mode: two-way (manual) when SQL Server is "
       "2022/2025 and the instance's update policy matches it, else one-way (none), the rule arm-link's auto uses. Per database: exists, user database, FULL recovery, a full backup "
-      "(not COPY_ONLY), not in an availability group, ONLINE, and (with check_arm) no other link on the managed "
+      "(not COPY_ONLY), not in an availability group, ONLINE, one log file, no FILESTREAM, no memory-optimized "
+      "filegroup unless the instance is Business Critical, TDE only with its certificate on the managed instance, no "
+      "scheduled log-backup job during seeding (unless trace flag 12381 is on), and (with check_arm) no other link on "
+      "the managed "
       "instance uses the instance-side availability group name its link would. Logs PASS/WARN/FAIL per check; any FAIL fails the "
       "step with every failure and its remedy.";
   s.params = spec_params();
@@ -29,6 +34,7 @@ milink::sdk::Observation PreflightStep::observe(const Config& c, milink::sdk::Co
   Report report(ctx);
   ServerFacts facts;
   std::string certificate, failover_mode;
+  InstanceFacts instance;
 
   std::optional<milink::sdk::Sql> sql = connect(report, "connection", c.sqlserver_target);
   if (c.server_checks) {
@@ -42,11 +48,12 @@ milink::sdk::Observation PreflightStep::observe(const Config& c, milink::sdk::Co
     }
     if (c.check_dns) check_dns(report, c);
     if (c.check_arm) {
-      std::string format = check_arm(report, c);
-      if (!facts.product_version.empty()) failover_mode = check_failover_mode(report, c, facts.product_version, format);
+      instance = check_arm(report, c);
+      if (!facts.product_version.empty())
+        failover_mode = check_failover_mode(report, c, facts.product_version, instance.database_format);
     }
   }
-  if (sql) check_databases(report, c, *sql);
+  if (sql) check_databases(report, c, *sql, instance);
   if (c.check_arm) check_instance_ag_names(report, c);
 
   if (report.count(Verdict::Fail) > 0) throw milink::sdk::StepError(report.failure_message());
@@ -68,7 +75,8 @@ milink::sdk::Plan PreflightStep::plan(const Config& c, milink::sdk::Context& ctx
   milink::sdk::Plan p;
   if (c.server_checks) {
     std::string sql_checks =
-        "preflight (read-only): version and CU, edition, HADR, trace flags 1800/9567, database master key";
+        "preflight (read-only): version and CU, the link's procedures, edition, HADR, failover cluster (2016), trace "
+        "flags 1800/9567, database master key";
     if (!c.server_name.empty()) sql_checks += ", @@SERVERNAME = " + c.server_name;
     sql_checks += ", certificate " +
                   (c.certificate_name.empty() ? std::string("Cert_<@@SERVERNAME>_endpoint") : c.certificate_name) +
@@ -99,7 +107,8 @@ milink::sdk::Plan PreflightStep::plan(const Config& c, milink::sdk::Context& ctx
     p.actions.push_back(milink::sdk::Action::note(
         c.sqlserver_target, "preflight (read-only): database " + db +
                                 " exists, is a user database, FULL recovery, full backup (not COPY_ONLY), not in an "
-                                "availability group, ONLINE" +
+                                "availability group, ONLINE, one log file, no FILESTREAM or memory-optimized "
+                                "filegroup, TDE certificate on the managed instance, no scheduled log-backup job" +
                                 (c.allow_prepare_database ? " (recovery/backup problems only warn)" : "")));
   if (c.check_arm && !c.databases.empty())
     p.actions.push_back(milink::sdk::Action::note(

@@ -18,7 +18,6 @@ bool starts_with(const std::string& s, const std::string& prefix) { return s.rfi
 
 const ProductVersion k2016Sp3{13, 0, 6300, 2};
 const ProductVersion k2017Cu31{14, 0, 3456, 2};
-const ProductVersion k2019Cu15{15, 0, 4198, 2};
 const ProductVersion k2019Cu20{15, 0, 4312, 2};
 const ProductVersion k2022Rtm{16, 0, 1000, 6};
 const ProductVersion k2025Rtm{17, 0, 1000, 7};
@@ -79,7 +78,7 @@ std::string release_name(int major) {
   }
 }
 
-Finding evaluate_version(const std::string& product_version, const std::string& update_level) {
+Finding evaluate_version(const std::string& product_version, const std::string& update_level, bool link_procedures) {
   auto v = ProductVersion::parse(product_version);
   if (!v)
     return fail("could not read the version: SERVERPROPERTY('ProductVersion') returned '" + product_version + "'",
@@ -89,29 +88,31 @@ Finding evaluate_version(const std::string& product_version, const std::string& 
                             product_version + ")";
   if (v->major <= 12)
     return fail(shown + " is not supported by the Managed Instance link", kUpgrade);
+  const std::string procedures = "sp_certificate_add_issuer and sp_get_endpoint_certificate";
   if (v->major == 13) {
     if (*v < k2016Sp3)
       return fail(shown + " is below SQL Server 2016 SP3 (13.0.6300.2), the oldest 2016 build the link supports",
                   "install SQL Server 2016 SP3 (KB5003279) and the Azure Connect feature pack (KB5014242), or " +
                       std::string(kUpgrade));
-    return warn(shown + " needs the SQL Server 2016 Azure Connect feature pack (KB5014242), which milink cannot detect",
-                "make sure KB5014242 is installed (sp_certificate_add_issuer must exist); SQL Server 2016 also needs "
-                "a Windows Server failover cluster to enable availability groups");
+    if (!link_procedures)
+      return fail(shown + " has no Azure Connect feature pack: " + procedures + " are missing",
+                  "install the SQL Server 2016 Azure Connect feature pack (KB5014242, 13.0.7000.253), or " +
+                      std::string(kUpgrade));
+    return pass(shown + " with the Azure Connect feature pack (" + procedures + " exist)");
   }
   if (v->major == 14) {
     if (*v < k2017Cu31)
       return fail(shown + " is not supported by the link; only SQL Server 2017 CU31 (14.0.3456.2) with the Azure "
                           "Connect feature pack is",
                   "install SQL Server 2017 CU31 and the 2017 Azure Connect feature pack, or " + std::string(kUpgrade));
-    return warn(shown + " needs the SQL Server 2017 Azure Connect feature pack, which milink cannot detect",
-                "make sure the Azure Connect feature pack is installed (sp_certificate_add_issuer must exist)");
+    if (!link_procedures)
+      return fail(shown + " has no Azure Connect feature pack: " + procedures + " are missing",
+                  "install the SQL Server 2017 Azure Connect feature pack (14.0.3490.10), or " + std::string(kUpgrade));
+    return pass(shown + " with the Azure Connect feature pack (" + procedures + " exist)");
   }
   if (v->major == 15) {
-    if (*v < k2019Cu15)
-      return fail(shown + " is below SQL Server 2019 CU15 (15.0.4198.2), the link's minimum",
-                  "install SQL Server 2019 CU20 (15.0.4312.2) or a later cumulative update");
     if (*v < k2019Cu20)
-      return warn(shown + " is below CU20 (15.0.4312.2): sp_get_endpoint_certificate/sp_certificate_add_issuer need CU20",
+      return fail(shown + " is below SQL Server 2019 CU20 (15.0.4312.2), the link's minimum",
                   "install SQL Server 2019 CU20 (KB5024276) or a later cumulative update");
     return pass(shown);
   }

@@ -5,9 +5,12 @@
 /// (mission-facts §2.1), as pure functions of what SERVERPROPERTY returns.
 ///
 ///   2014 and older          FAIL  not supported
-///   2016 (13.x)             FAIL  below SP3 13.0.6300.2; WARN from SP3 (needs the Azure Connect pack)
-///   2017 (14.x)             FAIL  below CU31 14.0.3456.2; WARN from CU31 (needs the Azure Connect pack)
-///   2019 (15.x)             FAIL  below CU15 15.0.4198.2; WARN below CU20 15.0.4312.2; PASS from CU20
+///   2016 (13.x)             FAIL  below SP3 13.0.6300.2, or without the Azure Connect pack; PASS with it
+///   2017 (14.x)             FAIL  below CU31 14.0.3456.2, or without the Azure Connect pack; PASS with it
+///   2019 (15.x)             FAIL  below CU20 15.0.4312.2; PASS from CU20
+///
+/// The Azure Connect pack is detected by its procedures
+/// (milink/link/link_procedures.hpp), not by a build number.
 ///   2022 (16.x)             FAIL  below RTM 16.0.1000.6 (pre-release); PASS
 ///   2025 (17.x)             FAIL  below RTM 17.0.1000.7 (pre-release); PASS
 ///   newer                   WARN  unknown to milink, assumed supported
@@ -40,8 +43,10 @@ struct ProductVersion {
 std::string release_name(int major);
 
 /// The version rule. \p update_level is SERVERPROPERTY('ProductUpdateLevel')
-/// ("CU15"; empty when NULL), used only for display.
-Finding evaluate_version(const std::string& product_version, const std::string& update_level);
+/// ("CU20"; empty when NULL), used only for display. \p link_procedures:
+/// sp_certificate_add_issuer and sp_get_endpoint_certificate both exist
+/// (on 2016 and 2017 they come with the Azure Connect feature pack).
+Finding evaluate_version(const std::string& product_version, const std::string& update_level, bool link_procedures);
 
 /// The edition rule, from SERVERPROPERTY('Edition').
 Finding evaluate_edition(const std::string& edition);

@@ -50,6 +50,26 @@ TEST_CASE("CREATE AVAILABILITY GROUP prerequisites: HADR (35221), master (35208)
   CHECK(fx.world.sql_server.availability_groups.empty());
 }
 
+TEST_CASE("SQL Server 2016 has no CLUSTER_TYPE (102); without it the group is a WSFC group on a cluster node", "[ag]") {
+  Scenario s = default_scenario();
+  s.sql_server.version = "13.0.7000.253";
+  s.sql_server.wsfc_node = true;
+  Fixture fx(s);
+  const Message& m = single_error(fx.run(ag_sql("AG_sales", "sales")));
+  CHECK(m.number == 102);
+  CHECK(m.text == "Incorrect syntax near 'CLUSTER_TYPE'.");
+  CHECK(fx.world.sql_server.availability_groups.empty());
+  CHECK(row_count(fx.ok("SELECT cluster_name FROM sys.dm_hadr_cluster")) == 1);
+  fx.ok("CREATE AVAILABILITY GROUP [AG_sales] FOR DATABASE sales REPLICA ON N'sqlbox1' WITH (ENDPOINT_URL = "
+        "'TCP://10.0.0.4:5022', AVAILABILITY_MODE = SYNCHRONOUS_COMMIT, FAILOVER_MODE = MANUAL, SEEDING_MODE = "
+        "AUTOMATIC)");
+  CHECK(scalar(fx.ok("SELECT cluster_type_desc FROM sys.availability_groups WHERE name = N'AG_sales'")).as_string() ==
+        "WSFC");
+  // Off a cluster: no row.
+  Fixture off;
+  CHECK(row_count(off.ok("SELECT cluster_name FROM sys.dm_hadr_cluster")) == 0);
+}
+
 TEST_CASE("CREATE AVAILABILITY GROUP database checks: 35238, 35249, 1465, 1475, 35244, 35234", "[ag]") {
   Fixture fx;
   const Message& missing = single_error(fx.run(ag_sql("AG_x", "[nosuch]")));

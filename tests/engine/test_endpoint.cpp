@@ -179,7 +179,9 @@ TEST_CASE("sp_get_endpoint_certificate: the managed instance's certificates, NUL
 }
 
 TEST_CASE("sp_get_endpoint_certificate on SQL Server: its endpoint's certificate on builds that have it", "[endpoint]") {
-  Fixture old;
+  Scenario cu15 = default_scenario();
+  cu15.sql_server.version = "15.0.4198.2";  // 2019 before CU20
+  Fixture old(cu15);
   CHECK(single_error(old.run("EXEC sp_get_endpoint_certificate @endpoint_type = 4")).number == 2812);
 
   Scenario s = default_scenario();

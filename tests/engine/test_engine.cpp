@@ -44,7 +44,7 @@ TEST_CASE("identity comes from the server state", "[engine]") {
   CHECK(id.name == "sqlbox1");
   CHECK(id.major == 15);
   CHECK(id.minor == 0);
-  CHECK(id.build == 4198);
+  CHECK(id.build == 4312);
   CHECK(id.lcid == 0x0409);
   CHECK(id.collation_flags == 0xD0);
   CHECK(id.sort_id == 52);

@@ -67,7 +67,7 @@ TEST_CASE("built-in functions: SERVERPROPERTY, @@ globals, DB_NAME, DB_ID, CERT_
       "SERVERPROPERTY('EngineEdition') AS ee, SERVERPROPERTY('IsHadrEnabled') AS hadr, SERVERPROPERTY('Collation') AS c, "
       "SERVERPROPERTY('ServerName') AS sn, SERVERPROPERTY('MachineName') AS mn, SERVERPROPERTY('ProductMajorVersion') AS mv, "
       "SERVERPROPERTY('ProductUpdateLevel') AS ul, SERVERPROPERTY('NoSuchProperty') AS nope"));
-  CHECK(cell(p, 0, "v").as_string() == "15.0.4198.2");
+  CHECK(cell(p, 0, "v").as_string() == "15.0.4312.2");
   CHECK(cell(p, 0, "l").as_string() == "RTM");
   CHECK(cell(p, 0, "e").as_string() == "Developer Edition (64-bit)");
   CHECK(cell(p, 0, "ee").as_int64() == 3);
@@ -76,7 +76,7 @@ TEST_CASE("built-in functions: SERVERPROPERTY, @@ globals, DB_NAME, DB_ID, CERT_
   CHECK(cell(p, 0, "sn").as_string() == "sqlbox1");
   CHECK(cell(p, 0, "mn").as_string() == "sqlbox1");
   CHECK(cell(p, 0, "mv").as_string() == "15");
-  CHECK(cell(p, 0, "ul").as_string() == "CU15");
+  CHECK(cell(p, 0, "ul").as_string() == "CU20");
   CHECK(cell(p, 0, "nope").is_null());
   CHECK(scalar(fx.ok("SELECT CASE WHEN SERVERPROPERTY('IsHadrEnabled') = 1 THEN 'on' ELSE 'off' END")).as_string() == "on");
   CHECK(scalar(fx.ok("SELECT CAST(SERVERPROPERTY('EngineEdition') AS int)")).as_int64() == 3);
@@ -84,7 +84,7 @@ TEST_CASE("built-in functions: SERVERPROPERTY, @@ globals, DB_NAME, DB_ID, CERT_
   // On a managed instance @@SERVERNAME is the full DNS name.
   CHECK(scalar(fx.ok_mi("SELECT @@SERVERNAME")).as_string() == "mi1.abc123def456.database.windows.net");
   std::string version = scalar(fx.ok("SELECT @@VERSION")).as_string();
-  CHECK(version.rfind("Microsoft SQL Server 2019 (RTM-CU15) (KB5008996) - 15.0.4198.2 (X64)", 0) == 0);
+  CHECK(version.rfind("Microsoft SQL Server 2019 (RTM-CU20) (KB5024276) - 15.0.4312.2 (X64)", 0) == 0);
   CHECK(version.find("Developer Edition (64-bit) on Windows") != std::string::npos);
   CHECK(scalar(fx.ok("SELECT @@SPID")).as_int64() == 51);
   CHECK(scalar(fx.ok("USE sales; SELECT DB_NAME()")).as_string() == "sales");

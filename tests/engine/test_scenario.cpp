@@ -9,8 +9,8 @@ TEST_CASE("the default scenario: a SQL Server ready for the link and a managed i
   const ServerState& s = w.sql_server;
   CHECK(s.personality == Personality::SqlServer);
   CHECK(s.name == "sqlbox1");
-  CHECK(s.version == "15.0.4198.2");
-  CHECK(s.update_level == "CU15");
+  CHECK(s.version == "15.0.4312.2");
+  CHECK(s.update_level == "CU20");
   CHECK(s.edition == "Developer Edition (64-bit)");
   CHECK(s.os == HostOs::Windows);
   CHECK(s.hadr_enabled);
@@ -129,5 +129,32 @@ TEST_CASE("the instance's endpoint certificates live endpoint_certificate_valid_
     FAIL("no error");
   } catch (const ScenarioError& e) {
     CHECK_THAT(e.what(), Catch::Contains("unknown key \"endpoint_certificate_valid_days\""));
+  }
+}
+
+TEST_CASE("scenario: the database features the link cannot carry show in the catalog", "[scenario]") {
+  Fixture fx(parse_scenario(R"({"sql_server": {"databases": [
+      {"name": "sales", "log_files": 2, "filestream": true, "memory_optimized": true,
+       "tde": {"certificate": "TDE_sales", "on_managed_instance": true}},
+      {"name": "hr", "tde": {"certificate": "TDE_hr"}}]}})",
+                            "s.json"));
+  CHECK(row_count(fx.ok("SELECT file_id FROM sales.sys.database_files WHERE type = 1")) == 2);
+  // FILESTREAM and memory-optimized containers are both type 2; their filegroups tell them apart.
+  CHECK(row_count(fx.ok("SELECT file_id FROM sales.sys.database_files WHERE type = 2")) == 2);
+  CHECK(row_count(fx.ok("SELECT name FROM sales.sys.filegroups WHERE type IN ('FD', 'FX')")) == 2);
+  CHECK(row_count(fx.ok("SELECT name FROM hr.sys.filegroups WHERE type IN ('FD', 'FX')")) == 0);
+  CHECK(row_count(fx.ok("SELECT file_id FROM hr.sys.database_files")) == 2);
+  // Both databases and tempdb are encrypted; the certificates are in master, sales's also on the instance.
+  CHECK(row_count(fx.ok("SELECT database_id FROM sys.dm_database_encryption_keys")) == 3);
+  CHECK(row_count(fx.ok("SELECT k.database_id FROM sys.dm_database_encryption_keys AS k JOIN master.sys.certificates "
+                        "AS c ON c.thumbprint = k.encryptor_thumbprint WHERE k.database_id = DB_ID(N'sales')")) == 1);
+  CHECK(row_count(fx.ok_mi("SELECT name FROM master.sys.certificates WHERE name = N'TDE_sales'")) == 1);
+  CHECK(row_count(fx.ok_mi("SELECT name FROM master.sys.certificates WHERE name = N'TDE_hr'")) == 0);
+
+  try {
+    parse_scenario(R"({"sql_server": {"databases": [{"name": "x", "tde": {"on_managed_instance": true}}]}})", "s.json");
+    FAIL("no error");
+  } catch (const ScenarioError& e) {
+    CHECK(std::string(e.what()).find("/sql_server/databases/0/tde: missing \"certificate\"") != std::string::npos);
   }
 }

@@ -200,7 +200,9 @@ TEST_CASE("DROP CERTIFICATE and DROP MASTER KEY: 15151, 15352, 15580", "[securit
 }
 
 TEST_CASE("sp_certificate_add_issuer: 2812 before 2019 CU20, then positional or named, bad id 15151", "[security]") {
-  Fixture old;
+  Scenario cu15 = default_scenario();
+  cu15.sql_server.version = "15.0.4198.2";
+  Fixture old(cu15);
   const Message& m = single_error(old.run("EXEC sp_certificate_add_issuer 1, N'*.database.windows.net'"));
   CHECK(m.number == 2812);
   CHECK(m.text == "Could not find stored procedure 'sp_certificate_add_issuer'.");
@@ -252,4 +254,27 @@ TEST_CASE("secrets never reach the statement log or the dump", "[security]") {
   CHECK(dump.find("Str0ng!Passw0rd#1") == std::string::npos);
   CHECK(dump.find(kDefaultSaPassword) == std::string::npos);
   CHECK(dump.find("PRIVATE KEY") == std::string::npos);
+}
+
+TEST_CASE("the link's procedures follow the Azure Connect pack on 2016 and 2017, and sys.all_objects lists them",
+          "[security]") {
+  auto listed = [](Fixture& fx) {
+    return row_count(fx.ok("SELECT name FROM master.sys.all_objects WHERE name IN (N'sp_certificate_add_issuer', "
+                           "N'sp_get_endpoint_certificate') AND schema_id = 4"));
+  };
+  for (const char* version : {"13.0.6300.2", "14.0.3456.2", "15.0.4198.2"}) {
+    INFO(version);
+    Scenario s = default_scenario();
+    s.sql_server.version = version;
+    Fixture fx(s);
+    CHECK(single_error(fx.run("EXEC sp_certificate_add_issuer 1, N'*.database.windows.net'")).number == 2812);
+    CHECK(listed(fx) == 0);
+  }
+  for (const char* version : {"13.0.7000.253", "14.0.3490.10", "15.0.4312.2", "16.0.1000.6"}) {
+    INFO(version);
+    Scenario s = default_scenario();
+    s.sql_server.version = version;
+    Fixture fx(s);
+    CHECK(listed(fx) == 2);
+  }
 }

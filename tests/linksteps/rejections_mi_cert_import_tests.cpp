@@ -118,13 +118,15 @@ TEST_CASE("linksteps: rejections: mi-cert-import refuses an instance certificate
 
 TEST_CASE("linksteps: rejections: mi-cert-import refuses trust_azure_roots yes without sp_certificate_add_issuer",
           "[linksteps][rejections]") {
-  linksteps::EmulatorRig rig("{}");  // SQL Server 2019 CU15 (15.0.4198.2): no sp_certificate_add_issuer
+  // SQL Server 2017 CU31 without the Azure Connect pack: no sp_certificate_add_issuer
+  linksteps::EmulatorRig rig(R"({"sql_server": {"version": "14.0.3456.2"}})");
   const auto before = rig.sql_server_statements().size();
   auto r = rejections::run(rig, import_step(rejections::hex(rejections::certificate_der("Cert_sqlbox1_endpoint")),
                                             Object{{"trust_azure_roots", Value("yes")}}));
   check_refused(r,
-                "observe: trust_azure_roots is yes but SQL Server has no sp_certificate_add_issuer (it needs SQL "
-                "Server 2019 CU20 15.0.4312.2 or later, or 2022); update SQL Server, or set trust_azure_roots: auto");
+                "observe: trust_azure_roots is yes but SQL Server has no sp_certificate_add_issuer (SQL Server 2019 "
+                "CU20 15.0.4312.2 or later, 2022 and 2025 have it, and 2016 SP3 / 2017 CU31 with the Azure Connect "
+                "feature pack); update SQL Server or install the pack, or set trust_azure_roots: auto");
   CHECK(rejections::azure_requests(rig, "PUT", "/").empty());
   CHECK(rejections::changes(rig, before).empty());
 }
@@ -184,7 +186,7 @@ TEST_CASE("linksteps: rejections: mi-cert-import passes on the key trusted under
 
 TEST_CASE("linksteps: rejections: mi-cert-import with trust_azure_roots auto warns on SQL Server 2019 before CU20",
           "[linksteps][rejections]") {
-  linksteps::EmulatorRig rig("{}");  // 15.0.4198.2
+  linksteps::EmulatorRig rig(R"({"sql_server": {"version": "15.0.4198.2"}})");  // 2019 CU15
   const auto before = rig.sql_server_statements().size();
   auto r = rejections::run(rig, import_step(rejections::hex(rejections::certificate_der("Cert_sqlbox1_endpoint")),
                                             Object{{"trust_azure_roots", Value("auto")}}));
@@ -192,8 +194,8 @@ TEST_CASE("linksteps: rejections: mi-cert-import with trust_azure_roots auto war
   CHECK(r.events.status(kStep) == "changed");
   // Once: observe() warns, apply() does not repeat it.
   CHECK(rejections::logged(r, "warning") ==
-        std::vector<std::string>{"SQL Server has no sp_certificate_add_issuer (2019 before CU20): Azure's root CAs are "
-                                 "not trusted; the link relies on the instance's own certificate, which must be "
+        std::vector<std::string>{"SQL Server has no sp_certificate_add_issuer (no Azure Connect feature pack, or 2019 "
+                                 "before CU20): Azure's root CAs are not trusted; the link relies on the instance's own certificate, which must be "
                                  "re-imported when Azure rotates it"});
   // The instance's certificate was installed; no root CA was.
   auto created = rejections::changes(rig, before);

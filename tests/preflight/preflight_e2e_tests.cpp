@@ -191,13 +191,18 @@ TEST_CASE("preflight passes on a server ready for the link and changes nothing",
       "PASS full_backup [sales]: last full backup",
       "PASS availability_group [sales]: [sales] is not in an availability group",
       "PASS state [sales]: ONLINE, read-write",
+      "PASS log_files [sales]: [sales] has one log file",
+      "PASS filestream [sales]: [sales] uses no FILESTREAM",
+      "PASS memory_optimized [sales]: [sales] has no memory-optimized filegroup",
+      "PASS tde [sales]: [sales] is not encrypted with TDE",
+      "PASS log_backup_jobs [sales]: no scheduled SQL Agent job backs up the log of [sales]",
       "PASS instance_ag_name [sales]: no other link on managed instance 'mi1' uses the availability group name "
       "'AG_sales_MI'",
   };
   REQUIRE(passes.size() == expected.size());
   for (std::size_t i = 0; i < expected.size(); ++i) CHECK(passes[i].rfind(expected[i], 0) == 0);
   CHECK(r.out.find("ok       preflight") != std::string::npos);
-  CHECK(r.out.find("16 checks passed, 1 warning") != std::string::npos);
+  CHECK(r.out.find("21 checks passed, 1 warning") != std::string::npos);
 
   // Nothing changed: only reads reached the servers, and their state is as before.
   auto statements = rig.statements();
@@ -244,16 +249,16 @@ TEST_CASE("preflight outputs the counts, the checks and what it learnt", "[prefl
   REQUIRE(server != nullptr);
   REQUIRE(db != nullptr);
   CHECK(server->find("server_name")->as_string() == "sqlbox1");
-  CHECK(server->find("product_version")->as_string() == "15.0.4198.2");
+  CHECK(server->find("product_version")->as_string() == "15.0.4312.2");
   CHECK(server->find("certificate_name")->as_string() == "Cert_sqlbox1_endpoint");
   CHECK(server->find("failover_mode")->as_string() == "none");
-  CHECK(server->find("passed")->as_int() == 10);
-  CHECK(server->find("warnings")->as_int() == 1);  // 15.0.4198.2 is below CU20
+  CHECK(server->find("passed")->as_int() == 11);
+  CHECK(server->find("warnings")->as_int() == 0);
   const auto& checks = server->find("checks")->as_array();
   REQUIRE(checks.size() == 11);
   CHECK(checks[0].get("check")->as_string() == "version");
-  CHECK(checks[0].get("status")->as_string() == "WARN");
-  CHECK(db->find("passed")->as_int() == 6);  // with instance_ag_name
+  CHECK(checks[0].get("status")->as_string() == "PASS");
+  CHECK(db->find("passed")->as_int() == 11);  // with the feature checks and instance_ag_name
   CHECK(db->find("server_name")->as_string().empty());
 }
 
@@ -307,7 +312,7 @@ TEST_CASE("preflight with allow_prepare_database only warns about recovery and b
                     "recovery and take a full backup (allow_prepare_database)");
   CHECK(warns[1] == "WARN full_backup [hr]: [hr] has no full backup; the ag step will take a full backup "
                     "(allow_prepare_database)");
-  CHECK(r.out.find("4 checks passed, 2 warnings") != std::string::npos);
+  CHECK(r.out.find("9 checks passed, 2 warnings") != std::string::npos);
 }
 
 TEST_CASE("preflight says which failover mode applies and why, by arm-link's auto rule", "[preflight]") {
@@ -346,11 +351,12 @@ TEST_CASE("preflight fails on SQL Server 2014", "[preflight]") {
                          "upgrade to SQL Server 2019 CU20 (15.0.4312.2) or later, or SQL Server 2022 or 2025");
 }
 
-TEST_CASE("preflight fails on SQL Server 2019 below CU15", "[preflight]") {
-  Rig rig(R"json({"sql_server": {"version": "15.0.2000.5"}})json");
+TEST_CASE("preflight fails on SQL Server 2019 below CU20", "[preflight]") {
+  // CU15 was the minimum in older docs; the current docs give CU20.
+  Rig rig(R"json({"sql_server": {"version": "15.0.4198.2"}})json");
   require_single_failure(rig.run(Rig::server_with()),
-                         "FAIL version: SQL Server 2019 (15.0.2000.5) is below SQL Server 2019 CU15 (15.0.4198.2), the "
-                         "link's minimum; install SQL Server 2019 CU20 (15.0.4312.2) or a later cumulative update");
+                         "FAIL version: SQL Server 2019 CU15 (15.0.4198.2) is below SQL Server 2019 CU20 (15.0.4312.2), "
+                         "the link's minimum; install SQL Server 2019 CU20 (KB5024276) or a later cumulative update");
 }
 
 TEST_CASE("preflight fails on Express edition", "[preflight]") {
@@ -475,7 +481,7 @@ TEST_CASE("preflight fails on the SIMPLE recovery model", "[preflight]") {
   CHECK(fails[1] == "FAIL full_backup [simple_db]: [simple_db] has only full backups taken in the SIMPLE recovery "
                     "model, which do not start the log chain; take a full backup without COPY_ONLY (error 1475) in the "
                     "FULL recovery model, e.g. BACKUP DATABASE [simple_db] TO DISK = N'<file>'");
-  CHECK(r.out.find("observe: 2 of 6 preflight checks failed: recovery_model [simple_db]: ") != std::string::npos);
+  CHECK(r.out.find("observe: 2 of 11 preflight checks failed: recovery_model [simple_db]: ") != std::string::npos);
 }
 
 TEST_CASE("preflight fails on a database without a full backup", "[preflight]") {
@@ -612,7 +618,7 @@ TEST_CASE("preflight lists every failure and stops the workflow before its next 
   CHECK(r.exit_code == 1);
   auto fails = Rig::logged(r, "FAIL");
   REQUIRE(fails.size() == 4);
-  CHECK(r.out.find("observe: 4 of 17 preflight checks failed: version: SQL Server 2019 (15.0.2000.5) is below") !=
+  CHECK(r.out.find("observe: 4 of 22 preflight checks failed: version: SQL Server 2019 (15.0.2000.5) is below") !=
         std::string::npos);
   CHECK(r.out.find(" | hadr: Always On availability groups are disabled (IsHadrEnabled = 0); enable Always On") !=
         std::string::npos);
@@ -631,7 +637,8 @@ TEST_CASE("milink plan describes the preflight checks without connecting", "[pre
   Rig rig;
   auto r = rig.run(Rig::server_with({{"databases", Value(Array{Value("sales")})}}), {"plan"});
   CHECK(r.exit_code == 0);
-  CHECK(r.out.find("preflight (read-only): version and CU, edition, HADR, trace flags 1800/9567, database master key, "
+  CHECK(r.out.find("preflight (read-only): version and CU, the link's procedures, edition, HADR, failover cluster "
+                   "(2016), trace flags 1800/9567, database master key, "
                    "@@SERVERNAME = sqlbox1, certificate Cert_<@@SERVERNAME>_endpoint not expired (warn within 30 days)") !=
         std::string::npos);
   CHECK(r.out.find("preflight (read-only): GET the managed instance https://127.0.0.1:") != std::string::npos);
@@ -645,7 +652,7 @@ TEST_CASE("preflight passes under --dry-run, where milink allows only reads", "[
   CHECK(r.exit_code == 0);
   CHECK(Rig::logged(r, "FAIL").empty());
   CHECK(r.out.find("ok       preflight") != std::string::npos);
-  CHECK(r.out.find("16 checks passed, 1 warning") != std::string::npos);
+  CHECK(r.out.find("22 checks passed, 0 warnings") != std::string::npos);
 }
 
 TEST_CASE("preflight rejects bad parameters before connecting", "[preflight]") {
@@ -674,4 +681,187 @@ TEST_CASE("preflight rejects bad parameters before connecting", "[preflight]") {
     CHECK(r.out.find(c.error) != std::string::npos);
   }
   CHECK(rig.statements().empty());
+}
+
+// --- versions decided by the link's procedures (the Azure Connect pack) -----------
+
+namespace {
+
+/// Runs \p with twice: the same single FAIL \p expected both times, only
+/// reads, and both servers' state unchanged (a re-run is a no-op).
+void require_refused_twice(Rig& rig, const Object& with, const std::string& expected) {
+  Value before = rig.state();
+  for (int run = 0; run < 2; ++run) {
+    INFO("run " << run + 1);
+    require_single_failure(rig.run(with), expected);
+  }
+  for (const auto& s : rig.statements()) {
+    INFO(s);
+    CHECK(reads_only(s));
+  }
+  CHECK(rig.state() == before);
+}
+
+bool passed(const testsupport::ProcessResult& r, const std::string& line) {
+  for (const auto& p : Rig::logged(r, "PASS"))
+    if (p.rfind(line, 0) == 0) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("preflight refuses SQL Server 2016 SP3 without the Azure Connect pack", "[preflight][versions]") {
+  Rig rig(R"json({"sql_server": {"version": "13.0.6300.2", "wsfc_node": true}})json");
+  require_refused_twice(rig, Rig::server_with(),
+                        "FAIL version: SQL Server 2016 (13.0.6300.2) has no Azure Connect feature pack: "
+                        "sp_certificate_add_issuer and sp_get_endpoint_certificate are missing; install the SQL Server "
+                        "2016 Azure Connect feature pack (KB5014242, 13.0.7000.253), or upgrade to SQL Server 2019 CU20 "
+                        "(15.0.4312.2) or later, or SQL Server 2022 or 2025");
+}
+
+TEST_CASE("preflight refuses SQL Server 2016 off a failover cluster, with the reason", "[preflight][versions]") {
+  Rig rig(R"json({"sql_server": {"version": "13.0.7000.253"}})json");
+  require_refused_twice(rig, Rig::server_with(),
+                        "FAIL wsfc: SQL Server 2016 is not a node of a Windows Server failover cluster: 2016 creates "
+                        "availability groups only on one (CLUSTER_TYPE = NONE came with SQL Server 2017); add the "
+                        "server to a Windows Server failover cluster and enable Always On availability groups (the "
+                        "link's WSFC preparation guide), or upgrade to SQL Server 2019 CU20 or later, 2022 or 2025");
+}
+
+TEST_CASE("preflight passes SQL Server 2016 SP3 with the Azure Connect pack on a failover cluster",
+          "[preflight][versions]") {
+  Rig rig(R"json({"sql_server": {"version": "13.0.7000.253", "wsfc_node": true}})json");
+  auto r = rig.run(Rig::server_with());
+  CHECK(r.exit_code == 0);
+  CHECK(Rig::logged(r, "FAIL").empty());
+  CHECK(passed(r, "PASS version: SQL Server 2016 (13.0.7000.253) with the Azure Connect feature pack "
+                  "(sp_certificate_add_issuer and sp_get_endpoint_certificate exist)"));
+  CHECK(passed(r, "PASS wsfc: a node of the Windows Server failover cluster sqlbox1-wsfc; the ag step creates the "
+                  "availability group without CLUSTER_TYPE, as SQL Server 2016 needs"));
+}
+
+TEST_CASE("preflight decides SQL Server 2017 CU31 by the Azure Connect pack's procedures", "[preflight][versions]") {
+  SECTION("without the pack: refused") {
+    Rig rig(R"json({"sql_server": {"version": "14.0.3456.2"}})json");
+    require_refused_twice(rig, Rig::server_with(),
+                          "FAIL version: SQL Server 2017 CU31 (14.0.3456.2) has no Azure Connect feature pack: "
+                          "sp_certificate_add_issuer and sp_get_endpoint_certificate are missing; install the SQL "
+                          "Server 2017 Azure Connect feature pack (14.0.3490.10), or upgrade to SQL Server 2019 CU20 "
+                          "(15.0.4312.2) or later, or SQL Server 2022 or 2025");
+  }
+  SECTION("with the pack: passes, and no failover cluster is asked for") {
+    Rig rig(R"json({"sql_server": {"version": "14.0.3490.10"}})json");
+    auto r = rig.run(Rig::server_with());
+    CHECK(r.exit_code == 0);
+    CHECK(passed(r, "PASS version: SQL Server 2017 CU31 (14.0.3490.10) with the Azure Connect feature pack "
+                    "(sp_certificate_add_issuer and sp_get_endpoint_certificate exist)"));
+    CHECK(r.out.find("wsfc") == std::string::npos);
+  }
+}
+
+// --- database features the link cannot carry, refused before any change ----------
+
+namespace {
+
+/// A scenario whose database sales has \p features (JSON members).
+std::string sales_with(const std::string& features, const std::string& extra = "") {
+  return R"json({"sql_server": {"databases": [{"name": "sales", "backups": ["full"], )json" + features + "}]" +
+         extra + "}}";
+}
+
+const Object kSales = Rig::databases_with(Array{Value("sales")});
+
+}  // namespace
+
+TEST_CASE("preflight refuses a database with two log files", "[preflight][features]") {
+  Rig rig(sales_with(R"("log_files": 2)"));
+  require_refused_twice(rig, kSales,
+                        "FAIL log_files [sales]: [sales] has 2 log files; the link replicates a database with a single "
+                        "log file only (ManagedInstanceLinkSourceDbHasMultipleLogFiles); empty and remove the extra log "
+                        "files (DBCC SHRINKFILE (<file>, EMPTYFILE) after a log backup, then ALTER DATABASE [sales] "
+                        "REMOVE FILE <file>; the names are in [sales].sys.database_files)");
+}
+
+TEST_CASE("preflight refuses a database with FILESTREAM", "[preflight][features]") {
+  Rig rig(sales_with(R"("filestream": true)"));
+  require_refused_twice(rig, kSales,
+                        "FAIL filestream [sales]: [sales] has the FILESTREAM filegroup [sales_fs]; the link cannot "
+                        "replicate FILESTREAM or FileTables (ManagedInstanceLinkSourceDbHasFilestream); move the "
+                        "FILESTREAM data (and FileTables) out of the database and remove the filegroup, or migrate the "
+                        "database another way");
+}
+
+TEST_CASE("preflight refuses a memory-optimized filegroup for a General Purpose instance", "[preflight][features]") {
+  Rig rig(sales_with(R"("memory_optimized": true)"));  // the emulated instance is GP_Gen5
+  require_refused_twice(rig, kSales,
+                        "FAIL memory_optimized [sales]: [sales] has the memory-optimized (In-Memory OLTP) filegroup "
+                        "[sales_mod]; on a GeneralPurpose managed instance it must be empty "
+                        "(ManagedInstanceLinkSourceDbHasHekatonFile); empty the memory-optimized filegroup on SQL Server "
+                        "(move or drop its memory-optimized tables), or use a Business Critical managed instance");
+  // Without ARM the tier is unknown: a warning, not a refusal.
+  auto r = rig.run(Rig::databases_with(Array{Value("sales")}, {{"check_arm", Value(false)}}));
+  CHECK(r.exit_code == 0);
+  auto warns = Rig::logged(r, "WARN");
+  REQUIRE(warns.size() == 1);
+  CHECK(warns[0].rfind("WARN memory_optimized [sales]: [sales] has the memory-optimized (In-Memory OLTP) filegroup "
+                       "[sales_mod]; it must be empty unless the managed instance is Business Critical",
+                       0) == 0);
+}
+
+TEST_CASE("preflight refuses a TDE database whose certificate the managed instance lacks", "[preflight][features]") {
+  Rig rig(sales_with(R"("tde": {"certificate": "TDE_sales"})"));
+  require_refused_twice(
+      rig, kSales,
+      "FAIL tde [sales]: [sales] is encrypted with TDE by [TDE_sales], which the managed instance does not have "
+      "(ManagedInstanceLinkTdeCertificateMissing); back up [TDE_sales] with its private key on SQL Server (BACKUP "
+      "CERTIFICATE ... WITH PRIVATE KEY) and upload it to the managed instance "
+      "(Add-AzSqlManagedInstanceTransparentDataEncryptionCertificate, or a customer-managed key in Azure Key Vault) "
+      "before linking");
+}
+
+TEST_CASE("preflight passes a TDE database whose certificate is on the managed instance", "[preflight][features]") {
+  Rig rig(sales_with(R"("tde": {"certificate": "TDE_sales", "on_managed_instance": true})"));
+  auto r = rig.run(kSales);
+  CHECK(r.exit_code == 0);
+  CHECK(passed(r, "PASS tde [sales]: [sales] is encrypted with TDE by [TDE_sales], which the managed instance has"));
+}
+
+TEST_CASE("preflight refuses a scheduled log-backup job that would run during seeding", "[preflight][features]") {
+  const std::string job =
+      R"json(, "agent": {"jobs": [{"name": "LogBackup sales", "steps": [{"name": "Back up the log",
+         "command": "BACKUP LOG [sales] TO DISK = N'C:\\Backup\\sales.trn'"}],
+         "schedules": [{"name": "Every 15 minutes"}]}]})json";
+  SECTION("refused, with the job to disable and the trace flag") {
+    Rig rig(sales_with(R"("log_files": 1)", job));
+    require_refused_twice(
+        rig, kSales,
+        "FAIL log_backup_jobs [sales]: the scheduled SQL Agent job [LogBackup sales] backs up the log of [sales]: a "
+        "log backup during seeding truncates the log and the link fails (errors 1408/1412, the link must then be "
+        "dropped and created again); disable the job until seeding has finished (EXEC msdb.dbo.sp_update_job "
+        "@job_name = N'LogBackup sales', @enabled = 0), or turn on trace flag 12381 for the seeding where the build "
+        "has it (DBCC TRACEON (12381, -1)); take the first log backup after the database is no longer restoring on "
+        "the managed instance");
+  }
+  SECTION("with trace flag 12381 on: a warning") {
+    Rig rig(sales_with(R"("log_files": 1)", job + R"(, "trace_flags": [1800, 9567, 12381])"));
+    auto r = rig.run(kSales);
+    CHECK(r.exit_code == 0);
+    auto warns = Rig::logged(r, "WARN");
+    REQUIRE(warns.size() == 1);
+    CHECK(warns[0] ==
+          "WARN log_backup_jobs [sales]: the scheduled SQL Agent job [LogBackup sales] backs up the log of [sales]; "
+          "trace flag 12381 is on, so seeding keeps the log it needs; watch the log's growth while seeding runs, and "
+          "turn trace flag 12381 off when it has finished");
+  }
+  SECTION("a disabled job, or one for another database, is no blocker") {
+    Rig rig(R"json({"sql_server": {"agent": {"jobs": [
+        {"name": "LogBackup hr", "steps": [{"name": "log", "command": "BACKUP LOG [hr] TO DISK = N'hr.trn'"}],
+         "schedules": [{"name": "s"}]},
+        {"name": "LogBackup sales (off)", "enabled": false,
+         "steps": [{"name": "log", "command": "BACKUP LOG [sales] TO DISK = N'sales.trn'"}],
+         "schedules": [{"name": "s"}]}]}}})json");
+    auto r = rig.run(kSales);
+    CHECK(r.exit_code == 0);
+    CHECK(passed(r, "PASS log_backup_jobs [sales]: no scheduled SQL Agent job backs up the log of [sales]"));
+  }
 }

@@ -10,7 +10,10 @@ using milink::preflight::ProductVersion;
 using milink::preflight::Verdict;
 
 namespace {
-Verdict version(const std::string& v) { return evaluate_version(v, "").verdict; }
+/// With the link's procedures present (2016/2017: the Azure Connect pack installed).
+Verdict version(const std::string& v) { return evaluate_version(v, "", true).verdict; }
+/// Without them.
+Verdict version_without_pack(const std::string& v) { return evaluate_version(v, "", false).verdict; }
 }  // namespace
 
 TEST_CASE("preflight parses SQL Server product versions", "[preflight]") {
@@ -30,18 +33,21 @@ TEST_CASE("preflight parses SQL Server product versions", "[preflight]") {
 TEST_CASE("preflight version rules from SQL Server 2014 to 2025", "[preflight]") {
   CHECK(version("10.50.6000.34") == Verdict::Fail);
   CHECK(version("12.0.6024.0") == Verdict::Fail);
-  // 2016: SP3 plus the Azure Connect pack (which cannot be detected: WARN)
+  // 2016: SP3 plus the Azure Connect pack, detected by its procedures
   CHECK(version("13.0.5026.0") == Verdict::Fail);
-  CHECK(version("13.0.6300.2") == Verdict::Warn);
-  CHECK(version("13.0.6435.1") == Verdict::Warn);
+  CHECK(version("13.0.6300.2") == Verdict::Pass);
+  CHECK(version_without_pack("13.0.6300.2") == Verdict::Fail);
+  CHECK(version("13.0.7000.253") == Verdict::Pass);
+  CHECK(version_without_pack("13.0.7000.253") == Verdict::Fail);
   // 2017: only CU31 with the Azure Connect pack
   CHECK(version("14.0.3451.2") == Verdict::Fail);
-  CHECK(version("14.0.3456.2") == Verdict::Warn);
-  // 2019: CU15 minimum, CU20 for sp_get_endpoint_certificate / sp_certificate_add_issuer
+  CHECK(version("14.0.3456.2") == Verdict::Pass);
+  CHECK(version_without_pack("14.0.3456.2") == Verdict::Fail);
+  // 2019: CU20 minimum (the current docs; CU15 in older ones)
   CHECK(version("15.0.2000.5") == Verdict::Fail);
   CHECK(version("15.0.4188.2") == Verdict::Fail);
-  CHECK(version("15.0.4198.2") == Verdict::Warn);
-  CHECK(version("15.0.4261.1") == Verdict::Warn);
+  CHECK(version("15.0.4198.2") == Verdict::Fail);
+  CHECK(version("15.0.4261.1") == Verdict::Fail);
   CHECK(version("15.0.4312.2") == Verdict::Pass);
   CHECK(version("15.0.4355.3") == Verdict::Pass);
   // 2022 and 2025 from RTM; earlier builds are previews
@@ -56,16 +62,14 @@ TEST_CASE("preflight version rules from SQL Server 2014 to 2025", "[preflight]")
 }
 
 TEST_CASE("preflight version findings name the release, the CU and the remedy", "[preflight]") {
-  auto cu15 = evaluate_version("15.0.4198.2", "CU15");
-  CHECK(cu15.detail ==
-        "SQL Server 2019 CU15 (15.0.4198.2) is below CU20 (15.0.4312.2): "
-        "sp_get_endpoint_certificate/sp_certificate_add_issuer need CU20");
+  auto cu15 = evaluate_version("15.0.4198.2", "CU15", true);
+  CHECK(cu15.detail == "SQL Server 2019 CU15 (15.0.4198.2) is below SQL Server 2019 CU20 (15.0.4312.2), the link's minimum");
   CHECK(cu15.remedy == "install SQL Server 2019 CU20 (KB5024276) or a later cumulative update");
-  auto rtm = evaluate_version("15.0.2000.5", "");
-  CHECK(rtm.detail == "SQL Server 2019 (15.0.2000.5) is below SQL Server 2019 CU15 (15.0.4198.2), the link's minimum");
-  auto sp3 = evaluate_version("13.0.6300.2", "");
-  CHECK(sp3.detail.find("KB5014242") != std::string::npos);
-  CHECK(evaluate_version("16.0.4003.1", "CU1").detail == "SQL Server 2022 CU1 (16.0.4003.1)");
+  auto sp3 = evaluate_version("13.0.6300.2", "", false);
+  CHECK(sp3.detail == "SQL Server 2016 (13.0.6300.2) has no Azure Connect feature pack: sp_certificate_add_issuer and "
+                      "sp_get_endpoint_certificate are missing");
+  CHECK(sp3.remedy.find("KB5014242") != std::string::npos);
+  CHECK(evaluate_version("16.0.4003.1", "CU1", true).detail == "SQL Server 2022 CU1 (16.0.4003.1)");
 }
 
 TEST_CASE("preflight edition rules", "[preflight]") {

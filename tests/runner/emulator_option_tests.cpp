@@ -214,8 +214,12 @@ TEST_CASE("the sample scenario is SQL Server 2022 with the link procedures and s
   CHECK(sql.update_level == "CU14");
   CHECK(sql.has_link_procedures());
   CHECK(sql.version_banner().find("Microsoft SQL Server 2022 (RTM-CU14)") == 0);
-  // The default world (2019 CU15) has not.
-  EmulatorWorld old_world(default_scenario());
+  // The default world (2019 CU20, the link's minimum) has them too; 2019 CU15 has not.
+  EmulatorWorld default_world(default_scenario());
+  CHECK(default_world.sql_server.has_link_procedures());
+  Scenario cu15 = default_scenario();
+  cu15.sql_server.version = "15.0.4198.2";
+  EmulatorWorld old_world(cu15);
   auto old_lock = old_world.lock();
   CHECK(!old_world.sql_server.has_link_procedures());
 

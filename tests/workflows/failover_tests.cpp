@@ -210,14 +210,14 @@ TEST_CASE("failover.json and failback.json refuse what the versions or the link 
     CHECK(instance_role(rig, "sales") == "Primary");
     CHECK(sql_role(rig, "sales") == "PRIMARY");  // SQL Server 2019 cannot be the instance's secondary
     CHECK(forced.out.find("split brain: both sides of link DAG_sales are primary (SQL Server PRIMARY, managed instance "
-                          "mi1 Primary); SQL Server 15.0.4198.2 is older than 2022 and cannot be the managed "
+                          "mi1 Primary); SQL Server 15.0.4312.2 is older than 2022 and cannot be the managed "
                           "instance's secondary: remove the link (workflows/remove-link.json) to end it") !=
           std::string::npos);
     CHECK(rig.statements("ALTER AVAILABILITY GROUP").empty());
     auto r = rig.run("failback.json", {"--yes"});
     CHECK(r.exit_code == 1);
     CHECK(Rig::reason_of(r.out, "per_db[sales].failback") ==
-          "observe: SQL Server 15.0.4198.2 is older than 2022: a link to it is one-way, and the managed instance "
+          "observe: SQL Server 15.0.4312.2 is older than 2022: a link to it is one-way, and the managed instance "
           "cannot fail back to it. Copy the data back another way (e.g. a backup of the instance's database)");
     CHECK(rig.arm_requests("POST", "/failover") == 1);  // only the forced one
   }

@@ -15,7 +15,7 @@ namespace linkrig {
 
 /// A scenario JSON text with \p databases (FULL recovery, one full backup,
 /// 8 MB each) on SQL Server, and \p sql_version as its version.
-std::string scenario_with(const std::vector<std::string>& databases, const std::string& sql_version = "15.0.4198.2");
+std::string scenario_with(const std::vector<std::string>& databases, const std::string& sql_version = "15.0.4312.2");
 
 /// Database names db01, db02, ... db<n>.
 std::vector<std::string> numbered(int n);

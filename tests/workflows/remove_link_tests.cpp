@@ -391,7 +391,7 @@ TEST_CASE("arm-link sends failoverMode Manual for SQL Server 2022 and None for 2
     rig.set_input("failover_mode", Value("auto"));
     auto r = rig.run("replicate-database.json");
     REQUIRE(r.exit_code == 0);
-    CHECK(r.out.find("failover_mode auto: failoverMode None, because SQL Server 15.0.4198.2 is older than 2022") !=
+    CHECK(r.out.find("failover_mode auto: failoverMode None, because SQL Server 15.0.4312.2 is older than 2022") !=
           std::string::npos);
     auto lock = rig.emulator.world().lock();
     CHECK(rig.emulator.world().azure.find_link("DAG_sales")->failover_mode == "None");

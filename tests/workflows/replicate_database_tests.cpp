@@ -113,16 +113,28 @@ TEST_CASE("replicate-database on SQL Server 2022 trusts the Azure root CAs and r
   CHECK(rig.arm_requests("GET", "/endpointCertificates/") == 0);
 }
 
-TEST_CASE("trust_azure_roots yes on a 2019 build without sp_certificate_add_issuer fails with the remedy", "[workflows]") {
-  Rig rig;
-  rig.set_input("trust_azure_roots", Value("yes"));
+TEST_CASE("SQL Server 2017 CU31 without the Azure Connect pack is refused by preflight before any change",
+          "[workflows]") {
+  Rig rig(linkrig::scenario_with({"sales"}, "14.0.3456.2"));
+  for (int run = 0; run < 2; ++run) {  // a second run refuses the same way and changes nothing either
+    auto r = rig.run("replicate-database.json");
+    CHECK(r.exit_code == 1);
+    CHECK(Rig::statuses(r.out)["preflight"] == "failed");
+    CHECK(r.out.find("FAIL version: SQL Server 2017 CU31 (14.0.3456.2) has no Azure Connect feature pack") !=
+          std::string::npos);
+    CHECK(creations(rig).empty());
+  }
+}
+
+TEST_CASE("SQL Server 2017 CU31 with the Azure Connect pack links, trusting Azure's root CAs", "[workflows]") {
+  Rig rig(linkrig::scenario_with({"sales"}, "14.0.3490.10"));
   auto r = rig.run("replicate-database.json");
-  CHECK(r.exit_code == 1);
-  CHECK(Rig::statuses(r.out)["trust"] == "failed");
-  CHECK(r.out.find("SQL Server has no sp_certificate_add_issuer (it needs SQL Server 2019 CU20 15.0.4312.2 or later") !=
-        std::string::npos);
-  // Nothing after the failure ran.
-  CHECK(rig.statements("CREATE ENDPOINT").empty());
+  REQUIRE(r.exit_code == 0);
+  // trust_azure_roots auto: the procedure exists, so the roots are trusted (the version number is not asked).
+  std::string issuers = rig.dump().get("sql_server")->get("trusted_issuers")->to_json();
+  CHECK(issuers.find("*.database.windows.net") != std::string::npos);
+  CHECK(rig.statements("CREATE AVAILABILITY GROUP [AG_sales]").size() == 1);
+  CHECK(rig.statements("CREATE AVAILABILITY GROUP [AG_sales]")[0].find("CLUSTER_TYPE = NONE") != std::string::npos);
 }
 
 TEST_CASE("prepare_database switches a SIMPLE database to FULL and backs it up before linking it", "[workflows]") {
@@ -202,4 +214,23 @@ TEST_CASE("verify diagnoses a link the managed instance cannot trust with the re
   CHECK(r.out.find("41973") != std::string::npos);
   CHECK(r.out.find("the managed instance does not trust SQL Server's endpoint certificate") != std::string::npos);
   CHECK(r.out.find("run the mi-cert-import step") != std::string::npos);
+}
+
+TEST_CASE("SQL Server 2016 SP3 with the Azure Connect pack on a failover cluster links without CLUSTER_TYPE",
+          "[workflows]") {
+  Value scenario = milink::sdk::parse_json(linkrig::scenario_with({"sales"}, "13.0.7000.253"));
+  scenario.mutable_object().find("sql_server")->mutable_object().set("wsfc_node", Value(true));
+  Rig rig(scenario.to_json());
+  auto r = rig.run("replicate-database.json");
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("PASS wsfc: a node of the Windows Server failover cluster") != std::string::npos);
+  // The docs' statement for 2016: no WITH (CLUSTER_TYPE = NONE), which 2016 would refuse.
+  auto ag = rig.statements("CREATE AVAILABILITY GROUP [AG_sales]");
+  REQUIRE(ag.size() == 1);
+  CHECK(ag[0].find("CLUSTER_TYPE") == std::string::npos);
+  // A second run is a no-op.
+  const auto before = creations(rig);
+  auto again = rig.run("replicate-database.json");
+  CHECK(again.exit_code == 0);
+  CHECK(creations(rig) == before);
 }
