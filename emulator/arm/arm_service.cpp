@@ -589,28 +589,6 @@ void ArmService::operation_status(http::Request& req, http::Response& resp) {
 
 // --- request bodies ----------------------------------------------------------------
 
-namespace {
-
-/// Parses the body; empty text is JSON null (what the RP's deserializer makes of it).
-bool parse_body(const http::Request& req, http::Response& resp, Value& body, SourceMap& map) {
-  if (trim(req.body).empty()) {
-    body = Value();
-    return true;
-  }
-  try {
-    body = milink::sdk::parse_json(req.body, "<request>", &map);
-  } catch (const milink::sdk::JsonError& e) {
-    resp.json(400, ArmService::error_body("InvalidRequestContent",
-                                          std::string(kInvalidContent) + e.message() + ". Path '', line " +
-                                              std::to_string(e.location().line) + ", position " +
-                                              std::to_string(e.location().column) + ".'."));
-    return false;
-  }
-  return true;
-}
-
-}  // namespace
-
 std::optional<std::unique_lock<std::mutex>> ArmService::enter(http::Request& req, http::Response& resp,
                                                               const std::vector<std::string>& supported,
                                                               const std::string& type, std::string& version) {
@@ -622,13 +600,31 @@ std::optional<std::unique_lock<std::mutex>> ArmService::enter(http::Request& req
   return lock;
 }
 
-bool ArmService::read_body(const http::Request& req, http::Response& resp, const std::string& operation_id,
+ArmService::ParsedBody ArmService::parse_body(const http::Request& req) {
+  ParsedBody p;
+  if (trim(req.body).empty()) return p;  // empty text is JSON null (what the RP's deserializer makes of it)
+  try {
+    p.body = milink::sdk::parse_json(req.body, "<request>", &p.map);
+  } catch (const milink::sdk::JsonError& e) {
+    p.ok = false;
+    p.error.json(400, ArmService::error_body("InvalidRequestContent",
+                                             std::string(kInvalidContent) + e.message() + ". Path '', line " +
+                                                 std::to_string(e.location().line) + ", position " +
+                                                 std::to_string(e.location().column) + ".'."));
+  }
+  return p;
+}
+
+bool ArmService::read_body(ParsedBody& parsed, http::Response& resp, const std::string& operation_id,
                            const std::string& version, Value& body) {
-  SourceMap map;
-  if (!parse_body(req, resp, body, map)) return false;
+  if (!parsed.ok) {
+    resp = std::move(parsed.error);
+    return false;
+  }
+  body = std::move(parsed.body);
   const ContractOperation* op = contract_.find(operation_id, version);
   if (op && !body.is_null()) {
-    if (auto issue = contract_.validate_body(*op, body, map, true)) {
+    if (auto issue = contract_.validate_body(*op, body, parsed.map, true)) {
       resp.json(400, error_body("InvalidRequestContent", issue->message));
       return false;
     }
@@ -716,12 +712,13 @@ void ArmService::trust_get(http::Request& req, http::Response& resp) {
 
 void ArmService::trust_put(http::Request& req, http::Response& resp) {
   std::string v;
+  ParsedBody parsed = parse_body(req);  // before the world lock: see ParsedBody
   auto lock = enter(req, resp, contract_.versions_for_operation("ServerTrustCertificates_CreateOrUpdate"),
                     kTrustsRoute, v);
   if (!lock) return;
   const std::string& name = req.params["certificateName"];
   Value body;
-  if (!read_body(req, resp, "ServerTrustCertificates_CreateOrUpdate", v, body)) return;
+  if (!read_body(parsed, resp, "ServerTrustCertificates_CreateOrUpdate", v, body)) return;
   if (trim(name).empty()) {
     rp_error(resp, "MissingCertificateName", {}, v);
     return;
@@ -846,12 +843,13 @@ void ArmService::dag_get(http::Request& req, http::Response& resp) {
 
 void ArmService::dag_put(http::Request& req, http::Response& resp) {
   std::string v;
+  ParsedBody parsed = parse_body(req);  // before the world lock: see ParsedBody
   auto lock = enter(req, resp, contract_.versions_for_operation("DistributedAvailabilityGroups_CreateOrUpdate"),
                     kDagsRoute, v);
   if (!lock) return;
   const std::string& name = req.params["distributedAvailabilityGroupName"];
   Value body;
-  if (!read_body(req, resp, "DistributedAvailabilityGroups_CreateOrUpdate", v, body)) return;
+  if (!read_body(parsed, resp, "DistributedAvailabilityGroups_CreateOrUpdate", v, body)) return;
 
   // The RP's own checks, with its codes from the spec (2025-01-01 and later
   // list them; for the 2021 body the same codes are used, mapped field by
@@ -970,11 +968,12 @@ void ArmService::dag_put(http::Request& req, http::Response& resp) {
 
 void ArmService::dag_patch(http::Request& req, http::Response& resp) {
   std::string v;
+  ParsedBody parsed = parse_body(req);  // before the world lock: see ParsedBody
   auto lock = enter(req, resp, contract_.versions_for_operation("DistributedAvailabilityGroups_Update"), kDagsRoute, v);
   if (!lock) return;
   const std::string& name = req.params["distributedAvailabilityGroupName"];
   Value body;
-  if (!read_body(req, resp, "DistributedAvailabilityGroups_Update", v, body)) return;
+  if (!read_body(parsed, resp, "DistributedAvailabilityGroups_Update", v, body)) return;
   LinkResource* l = world_.azure.find_link(name);
   if (!l) return not_found_child(resp, kDags, name);
   const Value* props = iget(&body, "properties");
@@ -1004,13 +1003,17 @@ void ArmService::dag_delete(http::Request& req, http::Response& resp) {
 
 void ArmService::dag_action(http::Request& req, http::Response& resp, const std::string& action) {
   std::string v;
+  ParsedBody parsed = parse_body(req);  // before the world lock: see ParsedBody
   std::string op_id = action == "failover" ? "DistributedAvailabilityGroups_Failover" : "DistributedAvailabilityGroups_SetRole";
   auto lock = enter(req, resp, contract_.versions_for_operation(op_id), std::string(kDagsRoute) + "/" + action, v);
   if (!lock) return;
   const std::string& name = req.params["distributedAvailabilityGroupName"];
-  Value body;
-  SourceMap map;
-  if (!parse_body(req, resp, body, map)) return;
+  if (!parsed.ok) {
+    resp = std::move(parsed.error);
+    return;
+  }
+  Value body = std::move(parsed.body);
+  const SourceMap& map = parsed.map;
   const ContractOperation* op = contract_.find(op_id, v);
   // Both actions document this code for an empty or invalid body.
   const std::string bad_request = "InvalidDistributedAvailabilityGroupFailoverRequest";

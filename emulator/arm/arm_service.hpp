@@ -108,11 +108,22 @@ private:
   std::optional<std::unique_lock<std::mutex>> enter(http::Request& req, http::Response& resp,
                                                     const std::vector<std::string>& supported,
                                                     const std::string& type, std::string& version);
-  /// Parses the request body (JSON null when empty) and validates a non-null
-  /// one against \p operation_id's spec at \p version. Returns false when it
-  /// answered 400.
-  bool read_body(const http::Request& req, http::Response& resp, const std::string& operation_id,
-                 const std::string& version, milink::sdk::Value& body);
+  /// A request body parsed before the world lock is taken, so a huge body
+  /// costs its own thread only and never holds up SQL sessions or other
+  /// requests. Its verdict is given after authentication, the api-version
+  /// and the scope were checked, in the order ARM answers them.
+  struct ParsedBody {
+    milink::sdk::Value body;     ///< JSON null when the body is empty
+    milink::sdk::SourceMap map;  ///< where each member is, for messages
+    http::Response error;        ///< the 400 to give when !ok
+    bool ok = true;
+  };
+  static ParsedBody parse_body(const http::Request& req);
+  /// Gives \p parsed's verdict: its 400 when it did not parse, else
+  /// validates a non-null body against \p operation_id's spec at \p version.
+  /// Returns false when it answered 400.
+  bool read_body(ParsedBody& parsed, http::Response& resp, const std::string& operation_id, const std::string& version,
+                 milink::sdk::Value& body);
   /// Starts a long-running operation and answers 202 Accepted with its headers.
   void accept(http::Request& req, http::Response& resp, const std::string& family, const std::string& method,
               const std::string& name, const std::string& action, const std::string& version);
