@@ -477,10 +477,13 @@ TEST_CASE("preflight fails on the SIMPLE recovery model", "[preflight]") {
   REQUIRE(fails.size() == 2);
   CHECK(fails[0] == "FAIL recovery_model [simple_db]: [simple_db] uses the SIMPLE recovery model, not FULL; run ALTER "
                     "DATABASE [simple_db] SET RECOVERY FULL, then take a full backup without COPY_ONLY (else error 1475)");
-  // Its full backup was taken in SIMPLE, so it does not start the log chain either.
+  // Its full backup was taken in SIMPLE, so it does not start the log chain
+  // either; it is the user's differential base, so the remedy that keeps it
+  // (a differential backup) comes first.
   CHECK(fails[1] == "FAIL full_backup [simple_db]: [simple_db] has only full backups taken in the SIMPLE recovery "
-                    "model, which do not start the log chain; take a full backup without COPY_ONLY (error 1475) in the "
-                    "FULL recovery model, e.g. BACKUP DATABASE [simple_db] TO DISK = N'<file>'");
+                    "model, which do not start the log chain; start the log chain in the FULL recovery model with a "
+                    "differential backup, which keeps your differential base (BACKUP DATABASE [simple_db] TO DISK = "
+                    "N'<file>' WITH DIFFERENTIAL), or a full backup without COPY_ONLY (error 1475 otherwise)");
   CHECK(r.out.find("observe: 2 of 11 preflight checks failed: recovery_model [simple_db]: ") != std::string::npos);
 }
 
