@@ -174,7 +174,7 @@ TEST_CASE("replicate-databases stops at the network check before any database's 
   check_nothing_changed(rig);
 }
 
-TEST_CASE("--skip-preflight skips the network check; the link then fails on the blocked port", "[workflows][network]") {
+TEST_CASE("network check skipped with --skip-preflight; the link then fails on the blocked port", "[workflows][network]") {
   Rig rig(blocked(R"({"from": "sql_server", "ports": "11000-11999"})"));
   auto r = rig.run("replicate-database.json", {"--skip-preflight"});
   INFO(r.out);
@@ -189,7 +189,7 @@ TEST_CASE("--skip-preflight skips the network check; the link then fails on the 
   check_clean(rig);
 }
 
-TEST_CASE("--dry-run creates nothing for the network check", "[workflows][network]") {
+TEST_CASE("network check under --dry-run creates nothing", "[workflows][network]") {
   Rig rig(R"({"sql_server": {"version": "16.0.4135.4"}})");
   auto r = rig.run("replicate-database.json", {"--dry-run"});
   INFO(r.out);
