@@ -29,6 +29,10 @@ const char* kJobsSql =
     "JOIN msdb.dbo.sysschedules AS sc ON sc.schedule_id = js.schedule_id\n"
     "WHERE j.enabled = 1 AND sc.enabled = 1 AND s.subsystem = N'TSQL'";
 
+const char* kGroupSql =
+    "SELECT ag.name FROM master.sys.availability_databases_cluster AS adc\n"
+    "JOIN master.sys.availability_groups AS ag ON ag.group_id = adc.group_id\n"
+    "WHERE adc.database_name = ? AND ag.is_distributed = 0";
 const char* kTraceFlagSql = "DBCC TRACESTATUS(12381) WITH NO_INFOMSGS";
 
 /// Upper case, whitespace runs as one blank, brackets and quotes dropped.
@@ -90,6 +94,18 @@ void check_log_backup_jobs(Report& report, milink::sdk::Sql& sql, const std::str
     }
     const std::string found = "the scheduled SQL Agent job" + std::string(jobs.size() == 1 ? " " : "s ") + names +
                               " back" + (jobs.size() == 1 ? "s" : "") + " up the log of " + q;
+    // Already in an availability group: the link was made by an earlier run.
+    // Once seeding has finished, log backups are what the link needs (the
+    // log grows without them), so a re-run must not refuse them.
+    milink::sdk::SqlResultSet grouped = sql.query(kGroupSql, {milink::sdk::SqlValue::nvarchar(db)});
+    if (!grouped.rows.empty()) {
+      report.warn(check,
+                  found + "; " + q + " is already in availability group " +
+                      milink::sdk::tsql::quote_identifier(text_of(grouped.rows.front().front())) +
+                      " (the link exists), where log backups are needed once seeding has finished",
+                  "if the link is still seeding, disable the job until it has (" + disable + ")");
+      return;
+    }
     if (trace_flag_12381_on(sql)) {
       report.warn(check, found + "; trace flag 12381 is on, so seeding keeps the log it needs",
                   "watch the log's growth while seeding runs, and turn trace flag 12381 off when it has finished");

@@ -152,6 +152,8 @@ TEST_CASE("linksteps: hostile database names: replicate-databases quotes every n
   CHECK_FALSE(any_contains(statements, "_db]; DROP DATABASE x; --]"));  // a ] that closed the identifier
   for (const auto& s : statements) {
     INFO(s);
+    // The network check drops its own temporary endpoint and certificate.
+    if (s.find("[milink_network_check]") != std::string::npos) continue;
     CHECK_FALSE(starts_with_drop(s));
   }
 
