@@ -18,13 +18,10 @@ PY
 echo "updated $doc"
 
 # docs/bundled-steps.md: each bundled step's own spec (`milink plugins describe
-# STEP --output markdown`), in the order the link workflow runs them, then the removal steps, then
-# the steps of a live link (link-sync, failover), then certificate rotation (cert-rotation).
+# STEP --output markdown`), in the order plugins/bundled-steps.txt gives.
 steps_doc="$here/bundled-steps.md"
 generated=""
-for step in preflight network-check sqlserver-cert mi-cert-import mirroring-endpoint ag dag arm-link verify remove-link remove-dag remove-trust \
-    replication-mode catch-up wait-first-backup failover cutover-state \
-    instance-cert-rotate sqlserver-cert-rotate endpoint-certificate-switch links-connected certificate-retire; do
+for step in $(grep -v '^#' "$here/../plugins/bundled-steps.txt"); do
   generated+="$("$milink" plugins describe "$step" --output markdown)"$'\n\n'
 done
 python3 - "$steps_doc" "$generated" <<'PY'

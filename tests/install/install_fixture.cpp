@@ -45,12 +45,7 @@ std::vector<std::pair<std::string, std::string>> listed_steps(const fs::path& mi
 }
 
 const std::vector<std::string>& bundled_steps() {
-  static const std::vector<std::string> steps{"preflight", "network-check", "sqlserver-cert", "mi-cert-import", "mirroring-endpoint",
-                                              "ag",        "dag",            "arm-link",       "verify",
-                                              "remove-link", "remove-dag",   "remove-trust",   "replication-mode",
-                                              "catch-up",  "wait-first-backup", "failover", "cutover-state",
-                                              "instance-cert-rotate", "sqlserver-cert-rotate",
-                                              "endpoint-certificate-switch", "links-connected", "certificate-retire"};
+  static const std::vector<std::string> steps = testsupport::read_list(MILINK_SOURCE_DIR "/plugins/bundled-steps.txt");
   return steps;
 }
 

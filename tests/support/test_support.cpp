@@ -44,6 +44,14 @@ std::string read_file(const fs::path& p) {
   return ss.str();
 }
 
+std::vector<std::string> read_list(const fs::path& p) {
+  std::vector<std::string> out;
+  std::istringstream in(read_file(p));
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty() && line.front() != '#') out.push_back(line);
+  return out;
+}
+
 std::vector<milink::sdk::Object> read_json_lines(const fs::path& p) {
   std::vector<milink::sdk::Object> out;
   std::ifstream in(p, std::ios::binary);

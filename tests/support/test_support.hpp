@@ -33,6 +33,9 @@ private:
 
 void write_file(const std::filesystem::path& p, const std::string& text);
 std::string read_file(const std::filesystem::path& p);
+/// The names in a list file: one per line, '#' comments and blank lines
+/// skipped (plugins/bundled-steps.txt).
+std::vector<std::string> read_list(const std::filesystem::path& p);
 /// Every line of a JSON-lines file, parsed.
 std::vector<milink::sdk::Object> read_json_lines(const std::filesystem::path& p);
 /// Every file under \p dir (recursively) concatenated, for "appears nowhere" checks.
