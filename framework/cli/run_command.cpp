@@ -3,6 +3,7 @@
 #include "cli/emulator_option.hpp"
 #include "cli/options.hpp"
 #include "cli/resume_hint.hpp"
+#include "cli/saved_plan.hpp"
 #include "run/exit_codes.hpp"
 #include "run/interrupt.hpp"
 #include "run/journal.hpp"
@@ -31,10 +32,14 @@ void announce_resume(const std::string& command, bool json) {
 }
 
 int run_workflow(const CommonOptions& opts, milink::run::RunOptions ro, bool dry_run, bool yes,
-                 EmbeddedEmulator* emulator) {
+                 const std::string& plan_dir, EmbeddedEmulator* emulator) {
   auto session = open_session(opts);
   if (!session) return kExitInvalidInput;
   if (emulator) emulator->announce(opts.json);
+  if (!plan_dir.empty()) {
+    int checked = check_saved_plan(*session, plan_dir, ro.skip_preflight, opts.json);
+    if (checked != kExitSuccess) return checked;
+  }
   if (!dry_run) {
     try {
       int confirmed = confirm_destructive(*session, ro, yes, opts.json);
@@ -52,7 +57,7 @@ int run_workflow(const CommonOptions& opts, milink::run::RunOptions ro, bool dry
     auto result = runner.run();
     sink->finish();
     if (dry_run && !opts.json) {
-      std::string plan = milink::run::render_plan_text(session->workflow.name, result, session->redactor);
+      std::string plan = milink::run::render_plan_text(result, session->redactor);
       if (plan != "(no actions)\n") std::cout << "\nWhat would change:\n" << plan;
     }
     if (!emulator && !result.run_dir.empty() &&
@@ -80,6 +85,7 @@ int run_command(const std::vector<std::string>& args) {
   bool yes = false;
   std::string resume;
   std::string log_file;
+  std::string plan_dir;
   int parallel = 4;
   EmulatorCliOptions emu;
   po::options_description desc("milink run options");
@@ -87,6 +93,9 @@ int run_command(const std::vector<std::string>& args) {
   desc.add_options()
     ("workflow", po::value<std::string>(&opts.workflow)->required(), "workflow file, or the name of a bundled workflow")
     ("dry-run", po::bool_switch(&dry_run), "connect read-only, observe, and show what each step would do")
+    ("plan", po::value<std::string>(&plan_dir)->value_name("DIR"),
+     "apply the plan that milink plan --out DIR saved, exactly: first make it again (read-only) and refuse, "
+     "changing nothing, when it differs (exit 4)")
     ("resume", po::value<std::string>(&resume)->implicit_value("")->value_name("RUN"),
      "continue the newest unfinished run of this workflow (or run RUN) without redoing finished steps")
     ("parallel", po::value<int>(&parallel)->value_name("N"),
@@ -106,7 +115,7 @@ int run_command(const std::vector<std::string>& args) {
   pos.add("workflow", 1);
   po::variables_map vm;
   int code = 0;
-  if (!parse_command("milink run WORKFLOW [-c CONFIG | --emulator] [--set k=v]... [--dry-run] [--resume[=RUN]] "
+  if (!parse_command("milink run WORKFLOW [-c CONFIG | --emulator] [--set k=v]... [--dry-run | --plan DIR] [--resume[=RUN]] "
                      "[--parallel N] [--skip-preflight] [--yes] [--output text|json]",
                      args, desc, pos, vm, code))
     return code;
@@ -119,7 +128,25 @@ int run_command(const std::vector<std::string>& args) {
     report_error("--dry-run and --resume cannot be combined: a dry run changes nothing to resume", opts.json);
     return kExitInvalidInput;
   }
+  if (vm.count("plan") && (dry_run || vm.count("resume"))) {
+    report_error(std::string("--plan cannot be combined with ") + (dry_run ? "--dry-run" : "--resume") +
+                     ": --plan applies a saved plan from its start (to preview it, read its files; to continue an "
+                     "interrupted run of it, use --resume without --plan)",
+                 opts.json);
+    return kExitInvalidInput;
+  }
+  if (vm.count("plan") && plan_dir.empty()) {
+    report_error("--plan needs the directory that milink plan --out DIR wrote", opts.json);
+    return kExitInvalidInput;
+  }
   if (!check_emulator_options(emu, vm, opts)) return kExitInvalidInput;
+  if (emu.enabled && vm.count("plan")) {
+    report_error("--plan cannot be combined with --emulator: each --emulator starts a fresh emulator (other ports, "
+                 "none of the earlier state), so no saved plan can match it. Run milink-emulator --write-config FILE "
+                 "and make and apply the plan with -c FILE",
+                 opts.json);
+    return kExitInvalidInput;
+  }
   if (emu.enabled && vm.count("resume")) {
     report_error("--resume cannot be combined with --emulator: a fresh emulator has none of the earlier run's state "
                  "(its servers, certificates and links are gone). Start a fresh run with --emulator, or resume "
@@ -147,7 +174,7 @@ int run_command(const std::vector<std::string>& args) {
   }
   // The session and the runner (with their SQL sessions and ARM clients)
   // end inside run_workflow, before the emulator stops.
-  code = run_workflow(opts, ro, dry_run, yes, emulator.get());
+  code = run_workflow(opts, ro, dry_run, yes, plan_dir, emulator.get());
   if (emulator) emulator->stop();
   return code;
 }

@@ -64,7 +64,7 @@ std::unique_ptr<Session> open_session(const CommonOptions& opts) {
   auto s = std::make_unique<Session>();
   if (!load_plugins(s->registry, opts.plugin_paths, opts.json)) return nullptr;
   try {
-    s->config = opts.config.empty() ? milink::workflow::empty_config() : milink::workflow::load_config(opts.config);
+    s->config = opts.config.empty() ? milink::workflow::empty_config() : milink::workflow::load_config(opts.config, opts.secrets);
     for (const auto& secret : s->config.secrets) s->redactor.add(secret);
     const std::string workflow_file = resolve_workflow(opts.workflow);
     std::error_code ec;

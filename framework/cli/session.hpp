@@ -26,6 +26,9 @@ struct CommonOptions {
   /// config.* references must resolve (run, plan); validate without -c
   /// checks them against the schema only.
   bool config_required = true;
+  /// The config's secrets are read (run, plan, validate), or left unread
+  /// (plan --offline, which uses none) as "<secret from ...>" text.
+  milink::workflow::SecretReading secrets = milink::workflow::SecretReading::Read;
 };
 
 /// Loaded plugins, workflow and config, validated. Members are declared in

@@ -1,5 +1,8 @@
 #include "run/plan_render.hpp"
 
+#include <algorithm>
+#include <regex>
+
 namespace milink::run {
 
 using milink::sdk::Action;
@@ -8,6 +11,8 @@ using milink::sdk::Object;
 using milink::sdk::Value;
 
 namespace {
+
+constexpr int kPlanFormat = 1;  ///< plan.json's layout; milink run --plan reads only this one
 
 struct Grouped {
   std::map<std::string, std::string> sql;   // target -> script
@@ -30,16 +35,13 @@ std::string comment_lines(const std::string& text) {
   return out;
 }
 
-Grouped group(const std::string& name, const RunResult& result) {
+Grouped group(const RunResult& result) {
   Grouped g;
   for (const auto& step : result.steps) {
     for (const Action& a : step.actions) {
       switch (a.kind) {
         case Action::Kind::Sql: {
           std::string& s = g.sql[a.target];
-          if (s.empty())
-            s = "-- milink plan for workflow \"" + name + "\", target " + a.target +
-                "\n-- Review before running. Nothing was executed to produce this file.\n\n";
           s += comment_lines((a.destructive ? "DESTRUCTIVE: step " : "step ") + step.key + ": " + a.description) + a.sql;
           if (a.sql.empty() || a.sql.back() != '\n') s += "\n";
           s += "GO\n\n";
@@ -47,7 +49,6 @@ Grouped group(const std::string& name, const RunResult& result) {
         }
         case Action::Kind::Http: {
           std::string& h = g.http[a.target];
-          if (h.empty()) h = "# milink plan for workflow \"" + name + "\", target " + a.target + "\n\n";
           h += std::string(a.destructive ? "### DESTRUCTIVE: step " : "### step ") + step.key + ": " + a.description + "\n" +
                a.method + " " + a.url + "\n";
           if (!a.body.is_null()) h += "Content-Type: application/json\n\n" + a.body.to_pretty_json() + "\n";
@@ -64,7 +65,7 @@ Grouped group(const std::string& name, const RunResult& result) {
   return g;
 }
 
-Value plan_json(const std::string& name, const RunResult& result) {
+Value plan_json(const std::string& name, const RunResult& result, const PlanInfo& info) {
   Array steps;
   for (const auto& step : result.steps) {
     Array actions;
@@ -81,30 +82,88 @@ Value plan_json(const std::string& name, const RunResult& result) {
       }
       actions.push_back(Value(std::move(o)));
     }
-    steps.push_back(Value(Object{{"step", Value(step.key)},
-                                 {"uses", Value(step.uses)},
-                                 {"status", Value(step.status)},
-                                 {"reason", Value(step.reason)},
-                                 {"actions", Value(std::move(actions))}}));
+    Object entry{{"step", Value(step.key)},
+                 {"uses", Value(step.uses)},
+                 {"status", Value(step.status)},
+                 {"reason", Value(step.reason)},
+                 {"actions", Value(std::move(actions))}};
+    if (step.would_change) entry.set("would_change", Value(true));
+    steps.push_back(Value(std::move(entry)));
   }
-  return Value(Object{{"workflow", Value(name)}, {"steps", Value(std::move(steps))}});
+  return Value(Object{{"format", Value(kPlanFormat)},
+                      {"workflow", Value(name)},
+                      {"made_at", Value(info.made_at)},
+                      {"source", Value(info.offline ? "offline" : "observed")},
+                      {"steps", Value(std::move(steps))}});
+}
+
+std::string joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
+  return out;
+}
+
+/// The sqlcmd variables ("$(NAME)") in \p text, each once, in order.
+std::vector<std::string> sqlcmd_variables_in(const std::string& text) {
+  static const std::regex variable("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)");
+  std::vector<std::string> out;
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), variable); it != std::sregex_iterator(); ++it)
+    if (std::find(out.begin(), out.end(), (*it)[1].str()) == out.end()) out.push_back((*it)[1].str());
+  return out;
+}
+
+/// The lines that open a plan file, each prefixed with \p mark ("--", "#").
+std::string header(const std::string& mark, const std::string& name, const std::string& target, const std::string& body,
+                   const PlanInfo& info) {
+  std::string h = mark + " milink plan for workflow \"" + name + "\", target " + target + ", made " + info.made_at + "\n";
+  auto open = placeholders_in(body);
+  if (info.offline)
+    h += mark + " OFFLINE plan (milink plan --offline): nothing was read to make it, so values in <angle brackets>\n" +
+         mark + " are placeholders for what a run reads or creates. It does not run as it is; review it, then\n" +
+         mark + " make a plan without --offline to get one that does.\n";
+  else
+    h += mark + " Made by reading the servers and Azure (read-only); nothing was changed. Review it, then apply it\n" +
+         mark + " with milink run --plan DIR (which refuses if what it observes has changed since).\n";
+  auto variables = sqlcmd_variables_in(body);
+  if (!variables.empty())
+    h += mark + " Needs sqlcmd variables (secrets are never written into plans): " + joined(variables) + "\n" + mark +
+         " e.g. sqlcmd -i FILE -v " + variables.front() + "=..., or :setvar in SSMS's SQLCMD mode.\n";
+  if (!info.offline && !open.empty())
+    h += mark + " NOT RUNNABLE AS IT IS: " + joined(open) + "\n" + mark +
+         " only exist once earlier changes of this plan are made; milink run --plan DIR fills them in.\n";
+  return h + "\n";
 }
 
 }  // namespace
 
+std::vector<std::string> placeholders_in(const std::string& text) {
+  // "<" a lower-case letter or "@" ... ">" on one line: what Value::unknown
+  // renders and what steps write for a value they could not read. T-SQL's
+  // own "<" and "<>" are followed by a space, a digit or ">".
+  static const std::regex placeholder("<[a-z@][^<>\n]{0,160}>");
+  std::vector<std::string> out;
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), placeholder); it != std::sregex_iterator(); ++it)
+    if (std::find(out.begin(), out.end(), it->str()) == out.end()) out.push_back(it->str());
+  return out;
+}
+
+Value plan_document(const std::string& name, const RunResult& result, const Redactor& redactor, const PlanInfo& info) {
+  return redactor.redact(plan_json(name, result, info));
+}
+
 std::map<std::string, std::string> render_plan(const std::string& name, const RunResult& result,
-                                               const Redactor& redactor) {
-  Grouped g = group(name, result);
+                                               const Redactor& redactor, const PlanInfo& info) {
+  Grouped g = group(result);
   std::map<std::string, std::string> files;
-  for (const auto& [target, text] : g.sql) files[target + ".sql"] = redactor.redact(text);
-  for (const auto& [target, text] : g.http) files[target + ".http"] = redactor.redact(text);
+  for (const auto& [target, text] : g.sql) files[target + ".sql"] = redactor.redact(header("--", name, target, text, info) + text);
+  for (const auto& [target, text] : g.http) files[target + ".http"] = redactor.redact(header("#", name, target, text, info) + text);
   if (!g.notes.empty()) files["notes.txt"] = redactor.redact(g.notes);
-  files["plan.json"] = redactor.redact(plan_json(name, result)).to_pretty_json() + "\n";
+  files["plan.json"] = plan_document(name, result, redactor, info).to_pretty_json() + "\n";
   return files;
 }
 
-std::string render_plan_text(const std::string& name, const RunResult& result, const Redactor& redactor) {
-  Grouped g = group(name, result);
+std::string render_plan_text(const RunResult& result, const Redactor& redactor) {
+  Grouped g = group(result);
   std::string out;
   for (const auto& [target, text] : g.sql) out += "==> " + target + ".sql <==\n" + text;
   for (const auto& [target, text] : g.http) out += "==> " + target + ".http <==\n" + text;

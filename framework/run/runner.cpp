@@ -654,7 +654,7 @@ private:
       o.would_change = true;
       o.reason = opts_.mode == Mode::Plan ? (conditional.empty() ? "planned" : "planned; " + conditional)
                                           : "would change; depends on values from earlier changes";
-      o.outputs = placeholders(spec, key);
+      o.outputs = planned_outputs(spec, key, ctx, !has_unknown);
       return done(false);
     }
 
@@ -691,7 +691,7 @@ private:
       o.would_change = st.ok;
       o.reason = st.ok ? "would change: " + obs.reason : "plan: " + st.message;
       o.actions = std::move(plan.actions);
-      o.outputs = placeholders(spec, key);
+      o.outputs = planned_outputs(spec, key, ctx, !has_unknown);
       return done(false);
     }
 
@@ -779,6 +779,20 @@ private:
   Object placeholders(const milink::sdk::StepSpec& spec, const std::string& key) const {
     Object out;
     for (const auto& o : spec.outputs) out.set(o.name, Value::unknown("steps." + key + ".outputs." + o.name));
+    return out;
+  }
+
+  /// The outputs later steps see of a step that would change (plan, dry
+  /// run): placeholders, except those its plan() set because it already
+  /// knows them (a name from the config, an existing endpoint's URL). Those
+  /// count only when none of its own inputs was a placeholder: a value
+  /// derived from a placeholder is no value.
+  Object planned_outputs(const milink::sdk::StepSpec& spec, const std::string& key, const StepContextImpl& ctx,
+                         bool inputs_known) const {
+    Object out = placeholders(spec, key);
+    if (!inputs_known) return out;
+    for (const auto& [name, val] : ctx.outputs())
+      if (out.find(name) != nullptr && !val.is_unknown()) out.set(name, val);
     return out;
   }
 

@@ -111,8 +111,8 @@ Value resolve_env(const Value& v, const std::string& pointer, Diagnostics& diags
 
 class SecretResolver {
 public:
-  SecretResolver(Config& cfg, Diagnostics& diags, std::filesystem::path base)
-      : cfg_(cfg), diags_(diags), base_(std::move(base)) {}
+  SecretResolver(Config& cfg, Diagnostics& diags, std::filesystem::path base, SecretReading reading)
+      : cfg_(cfg), diags_(diags), base_(std::move(base)), reading_(reading) {}
 
   Value resolve(const Value& v, const std::string& pointer) {
     if (is_secret_ref(v)) return resolve_ref(v.as_object(), pointer);
@@ -138,6 +138,7 @@ private:
         diags_.error(p, "from_env must name an environment variable");
         return Value();
       }
+      if (reading_ == SecretReading::Leave) return Value("<secret from environment variable " + env->as_string() + ">");
       const char* val = std::getenv(env->as_string().c_str());
       if (val == nullptr) {
         diags_.error(p, "environment variable " + env->as_string() + " is not set",
@@ -154,6 +155,7 @@ private:
     }
     std::filesystem::path path(file->as_string());
     if (path.is_relative()) path = base_ / path;
+    if (reading_ == SecretReading::Leave) return Value("<secret from file " + path.string() + ">");
     std::string text;
     try {
       text = milink::sdk::read_regular_file(path.string());
@@ -175,6 +177,7 @@ private:
   Config& cfg_;
   Diagnostics& diags_;
   std::filesystem::path base_;
+  SecretReading reading_;
 };
 
 void check_sections(const Object& top, Diagnostics& diags) {
@@ -203,7 +206,7 @@ void check_sections(const Object& top, Diagnostics& diags) {
 
 }  // namespace
 
-Config load_config_text(const std::string& text, const std::string& file) {
+Config load_config_text(const std::string& text, const std::string& file, SecretReading reading) {
   Config cfg;
   cfg.file = file;
   cfg.sha256 = sha256_hex(text);
@@ -215,7 +218,7 @@ Config load_config_text(const std::string& text, const std::string& file) {
   }
   doc = resolve_env(doc, "", diags);
   check_sections(doc.as_object(), diags);
-  SecretResolver resolver(cfg, diags, std::filesystem::path(file).parent_path());
+  SecretResolver resolver(cfg, diags, std::filesystem::path(file).parent_path(), reading);
   cfg.root = resolver.resolve(doc, "");
   // The documented default, filled in so workflows can read it as any other
   // value: SQL Server's mirroring endpoint listens on 5022 unless told.
@@ -241,7 +244,9 @@ Config load_config_text(const std::string& text, const std::string& file) {
   return cfg;
 }
 
-Config load_config(const std::string& path) { return load_config_text(read_file(path), path); }
+Config load_config(const std::string& path, SecretReading reading) {
+  return load_config_text(read_file(path), path, reading);
+}
 
 Config empty_config() {
   Config cfg;

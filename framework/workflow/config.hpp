@@ -40,11 +40,17 @@ struct Config {
   milink::sdk::Object inputs() const;
 };
 
+/// Whether a config's secrets ({"from_env": ...}, {"from_file": ...}) are read.
+enum class SecretReading {
+  Read,   ///< read each; an unset variable or unreadable file is an error
+  Leave,  ///< read none (milink plan --offline): each is the text "<secret from ...>"
+};
+
 /// Loads and checks \p path. Throws InvalidInput listing every problem:
 /// unknown keys (with suggestions), wrong types, unset environment
-/// variables, unreadable secret files.
-Config load_config(const std::string& path);
-Config load_config_text(const std::string& text, const std::string& file);
+/// variables, unreadable secret files (those only with SecretReading::Read).
+Config load_config(const std::string& path, SecretReading reading = SecretReading::Read);
+Config load_config_text(const std::string& text, const std::string& file, SecretReading reading = SecretReading::Read);
 
 /// A config with nothing in it, for runs without -c.
 Config empty_config();

@@ -179,6 +179,10 @@ milink::sdk::Plan AvailabilityGroupStep::plan(const Config& c, milink::sdk::Cont
   p.actions.push_back(milink::sdk::Action::sql_batch(c.target, "create availability group " + tsql::quote_identifier(ag),
                                                      create_sql(ag, c.database, server, c.endpoint_url,
                                                                 !found_ || !found_->sql_server_2016)));
+  if (found_) {  // observed: the group's name is known, for the plan's DAG
+    ctx.output("name", Value(ag));
+    ctx.output("database", Value(c.database));
+  }
   return p;
 }
 

@@ -150,6 +150,9 @@ milink::sdk::Plan DistributedAvailabilityGroupStep::plan(const Config& c, milink
   milink::sdk::Plan p;
   p.actions.push_back(milink::sdk::Action::sql_batch(c.target, "create distributed availability group " + tsql::quote_identifier(dag),
                                                      create_sql(c, dag)));
+  // What apply() will set, for the plan's link in Azure.
+  ctx.output("name", Value(dag));
+  ctx.output("instance_ag_name", Value(c.instance_ag_name));
   return p;
 }
 

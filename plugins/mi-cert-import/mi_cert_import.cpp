@@ -138,8 +138,14 @@ MiCertImport::State MiCertImport::inspect(const Config& c, milink::sdk::Context&
       ctx.warn("SQL Server still holds an earlier certificate of the managed instance beside the current one; the "
                "rotate-certificates workflow drops it once the links use the current one");
   }
+  read_roots(c, ctx, s, warn);
+  return s;
+}
+
+void MiCertImport::read_roots(const Config& c, milink::sdk::Context& ctx, State& s, bool warn) {
   // 3. Azure's roots.
   if (c.roots != Roots::No) {
+    auto sql = ctx.sql(c.sqlserver_target);
     s.add_issuer_available = has_add_issuer(sql);
     for (const auto& root : azure_roots()) {
       auto n = sql.scalar("SELECT COUNT(*) FROM master.sys.certificates WHERE name = ?", {SqlValue::nvarchar(root.name)});
@@ -157,7 +163,6 @@ MiCertImport::State MiCertImport::inspect(const Config& c, milink::sdk::Context&
       s.missing_roots.clear();
     }
   }
-  return s;
 }
 
 void MiCertImport::set_outputs(const Config& c, milink::sdk::Context& ctx, const State& s) {
@@ -186,6 +191,28 @@ milink::sdk::Observation MiCertImport::observe(const Config& c, milink::sdk::Con
 
 milink::sdk::Plan MiCertImport::plan(const Config& c, milink::sdk::Context& ctx) {
   milink::sdk::Plan p;
+  // Not observed (the certificate to trust is only made by an earlier step):
+  // a plan that may read (milink plan, --dry-run) still reads the instance's
+  // certificate and SQL Server's roots, so its script runs as it is. When
+  // nothing can be read (milink plan --offline) both stay open: a
+  // placeholder, and roots "when the server has sp_certificate_add_issuer".
+  std::string read_blob;
+  std::optional<State> roots_seen;
+  if (!state_) {
+    try {
+      read_blob = fetch_instance_certificate(c.source, ctx, c.mi_target, c.api_version);
+    } catch (const std::exception&) {
+      read_blob.clear();
+    }
+    try {
+      State s;
+      read_roots(c, ctx, s, false);
+      roots_seen = s;
+    } catch (const std::exception&) {
+      roots_seen.reset();
+    }
+  }
+  const std::optional<State>& roots = state_ ? state_ : roots_seen;
   bool upload = !state_ || !state_->trusted_on_instance;
   bool install = !state_ || !state_->instance_cert_on_sqlserver;
   if (upload) {
@@ -197,7 +224,9 @@ milink::sdk::Plan MiCertImport::plan(const Config& c, milink::sdk::Context& ctx)
         "trust SQL Server's certificate " + tsql::quote_identifier(c.certificate_name) + " on the managed instance"));
   }
   if (install) {
-    std::string blob = state_ && !state_->instance_blob.empty() ? state_->instance_blob : std::string("<instance endpoint certificate>");
+    std::string blob = state_ && !state_->instance_blob.empty() ? state_->instance_blob
+                       : !read_blob.empty()                      ? read_blob
+                                                                 : std::string("<instance endpoint certificate>");
     if (c.source == InstanceCertificateSource::Tsql) {
       p.actions.push_back(milink::sdk::Action::sql_batch(c.mi_target, "read the instance's endpoint certificate",
                                                          "EXEC sp_get_endpoint_certificate @endpoint_type = 4;"));
@@ -213,14 +242,14 @@ milink::sdk::Plan MiCertImport::plan(const Config& c, milink::sdk::Context& ctx)
   }
   if (c.roots != Roots::No) {
     for (const auto& root : azure_roots()) {
-      bool missing = !state_;
-      if (state_)
-        for (const auto& m : state_->missing_roots) missing |= m == root.name;
+      bool missing = !roots;
+      if (roots)
+        for (const auto& m : roots->missing_roots) missing |= m == root.name;
       if (missing)
         p.actions.push_back(milink::sdk::Action::sql_batch(
             c.sqlserver_target,
             std::string("trust ") + root.subject + " for " + kAzureIssuerPattern +
-                (c.roots == Roots::Auto && !state_ ? " (when the server has sp_certificate_add_issuer)" : ""),
+                (c.roots == Roots::Auto && !roots ? " (when the server has sp_certificate_add_issuer)" : ""),
             azure_root_sql(root.name, root.blob)));
     }
   }

@@ -61,6 +61,8 @@ private:
   /// Warns that Azure's roots cannot be trusted when \p warn (observe() does;
   /// apply() runs after it and does not repeat it).
   State inspect(const Config& c, milink::sdk::Context& ctx, bool warn = true);
+  /// Which of Azure's roots SQL Server lacks (and whether it can trust them), into \p s.
+  static void read_roots(const Config& c, milink::sdk::Context& ctx, State& s, bool warn);
   void set_outputs(const Config& c, milink::sdk::Context& ctx, const State& s);
   std::optional<State> state_;
 };

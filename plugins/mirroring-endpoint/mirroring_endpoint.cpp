@@ -118,6 +118,9 @@ milink::sdk::Plan MirroringEndpoint::plan(const Config& c, milink::sdk::Context&
         c.target, "create endpoint " + tsql::quote_identifier(c.endpoint_name) + " on port " + std::to_string(c.port) +
                       (observed_ ? "" : " (when SQL Server has none; an existing one is checked instead)"),
         create_sql(c)));
+  // Observed: the endpoint apply() leaves (the existing one, altered, or the
+  // new one) is known, so a plan's availability groups can name its URL.
+  if (observed_) set_outputs(c, ctx, existing_ ? existing_->name : c.endpoint_name, existing_ ? existing_->port : c.port);
   return p;
 }
 

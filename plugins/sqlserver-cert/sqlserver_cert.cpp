@@ -171,11 +171,17 @@ milink::sdk::Plan SqlServerCert::plan(const Config& c, milink::sdk::Context& ctx
                                        : default_certificate_name(c.server_name.empty() ? "<@@SERVERNAME>" : c.server_name);
   std::string subject = c.subject.empty() ? "Certificate for " + name : c.subject;
   bool need_key = found_ ? !found_->master_key : true;
+  // The password is a secret: a plan names it as a sqlcmd variable (set with
+  // sqlcmd -v, or :setvar in SSMS's SQLCMD mode), so the script runs as it
+  // is without holding it.
   if (need_key && c.master_key_password)
     p.actions.push_back(milink::sdk::Action::sql_batch(c.target, "create the database master key in master (when missing)",
-                                                       master_key_sql(*c.master_key_password)));
+                                                       master_key_sql("$(MILINK_MASTER_KEY_PASSWORD)")));
   p.actions.push_back(milink::sdk::Action::sql_batch(c.target, "create the endpoint certificate " + tsql::quote_identifier(name),
                                                      certificate_sql(name, subject, c.expiry)));
+  // Observed: the name is known (the public key only once it exists), so
+  // a plan's later statements can name the certificate.
+  if (found_) ctx.output("name", Value(name));
   return p;
 }
 

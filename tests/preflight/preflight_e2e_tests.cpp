@@ -636,9 +636,9 @@ TEST_CASE("preflight lists every failure and stops the workflow before its next 
   CHECK(rig.state() == before);
 }
 
-TEST_CASE("milink plan describes the preflight checks without connecting", "[preflight]") {
+TEST_CASE("milink plan --offline describes the preflight checks without connecting", "[preflight]") {
   Rig rig;
-  auto r = rig.run(Rig::server_with({{"databases", Value(Array{Value("sales")})}}), {"plan"});
+  auto r = rig.run(Rig::server_with({{"databases", Value(Array{Value("sales")})}}), {"plan", "--offline"});
   CHECK(r.exit_code == 0);
   CHECK(r.out.find("preflight (read-only): version and CU, the link's procedures, edition, HADR, failover cluster "
                    "(2016), trace flags 1800/9567, database master key, "

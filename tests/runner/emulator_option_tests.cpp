@@ -170,7 +170,7 @@ TEST_CASE("milink run --emulator refuses -c and --resume and bad emulator option
 
 TEST_CASE("milink plan and validate accept --emulator", "[runner][emulator]") {
   Sandbox sb;
-  auto plan = sb.milink({"plan", kHello, "--emulator", "--emulator-profile", "fast", "--output", "json"});
+  auto plan = sb.milink({"plan", kHello, "--offline", "--emulator", "--emulator-profile", "fast", "--output", "json"});
   REQUIRE(plan.exit_code == 0);
   // stdout is the plan, built from the emulator's config; the emulator's block is on stderr.
   Value p = milink::sdk::parse_json(plan.out, "stdout");
@@ -181,11 +181,11 @@ TEST_CASE("milink plan and validate accept --emulator", "[runner][emulator]") {
   CHECK(plan.err.find("milink: emulator running (profile fast)") != std::string::npos);
   CHECK(plan.err.find("  SQL Server        sqlbox1 (16.0.4135.4) on 127.0.0.1:") != std::string::npos);
   CHECK(fs::exists(sb / ".milink" / "emulator" / "config.json"));
-  // A plan connects nowhere and changes nothing.
+  // An offline plan connects nowhere and changes nothing.
   CHECK(sb.records().empty());
   CHECK(sb.run_dirs().empty());
 
-  auto text = sb.milink({"plan", kHello, "--emulator", "--emulator-profile", "fast", "--state-dir", "st"});
+  auto text = sb.milink({"plan", kHello, "--offline", "--emulator", "--emulator-profile", "fast", "--state-dir", "st"});
   REQUIRE(text.exit_code == 0);
   CHECK(text.out.find("-- step first: record hello from sqlbox1\n") != std::string::npos);
   CHECK(fs::exists(sb / "st" / "emulator" / "config.json"));

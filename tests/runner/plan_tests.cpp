@@ -1,6 +1,8 @@
 // milink plan and milink run --dry-run change nothing.
 #include "runner_fixture.hpp"
 
+#include <regex>
+
 using namespace runnertest;
 
 namespace {
@@ -16,18 +18,26 @@ const char* kTwoSteps = R"({
 
 }  // namespace
 
-TEST_CASE("plan --out writes reviewable SQL and HTTP and JSON and applies nothing", "[runner]") {
+/// The "made <time>" of a plan's header, for comparison.
+std::string without_time(std::string text) {
+  static const std::regex time("made [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z");
+  return std::regex_replace(text, time, "made <time>");
+}
+
+TEST_CASE("plan --offline --out writes reviewable SQL and HTTP and JSON and applies nothing", "[runner]") {
   Sandbox sb;
   sb.write("wf.json", kTwoSteps);
-  auto r = sb.milink({"plan", "wf.json", "--out", "planned"});
+  auto r = sb.milink({"plan", "wf.json", "--offline", "--out", "planned"});
   REQUIRE(r.exit_code == 0);
   fs::path out = sb / "planned";
   CHECK(r.out.find("wrote " + (fs::path("planned") / "sqlserver.sql").string()) != std::string::npos);
 
   std::string sql = testsupport::read_file(out / "sqlserver.sql");
-  CHECK(sql ==
-        "-- milink plan for workflow \"review_me\", target sqlserver\n"
-        "-- Review before running. Nothing was executed to produce this file.\n"
+  CHECK(without_time(sql) ==
+        "-- milink plan for workflow \"review_me\", target sqlserver, made <time>\n"
+        "-- OFFLINE plan (milink plan --offline): nothing was read to make it, so values in <angle brackets>\n"
+        "-- are placeholders for what a run reads or creates. It does not run as it is; review it, then\n"
+        "-- make a plan without --offline to get one that does.\n"
         "\n"
         "-- step one: record alpha\n"
         "SELECT N'alpha' AS message;\n"
@@ -46,6 +56,8 @@ TEST_CASE("plan --out writes reviewable SQL and HTTP and JSON and applies nothin
   REQUIRE(fs::exists(out / "plan.json"));
   Value plan = milink::sdk::parse_json(testsupport::read_file(out / "plan.json"), "plan.json");
   CHECK(plan.get("workflow")->as_string() == "review_me");
+  CHECK(plan.get("source")->as_string() == "offline");
+  CHECK(plan.get("format")->as_int() == 1);
   const Array& steps = plan.get("steps")->as_array();
   REQUIRE(steps.size() == 2);
   CHECK(steps[0].get("step")->as_string() == "one");
@@ -66,11 +78,42 @@ TEST_CASE("plan --out writes reviewable SQL and HTTP and JSON and applies nothin
   CHECK(!fs::exists(sb / ".milink"));
 
   // Without --out the plan goes to the console.
-  auto console = sb.milink({"plan", "wf.json"});
+  auto console = sb.milink({"plan", "wf.json", "--offline"});
   REQUIRE(console.exit_code == 0);
-  CHECK(console.out.find("==> sqlserver.sql <==\n" + sql) != std::string::npos);
+  CHECK(console.out.find("OFFLINE plan: nothing was read; values in <angle brackets> are placeholders\n") == 0);
+  CHECK(console.out.find("==> sqlserver.sql <==\n" + sql.substr(sql.find("-- step one"))) != std::string::npos);
   CHECK(console.out.find("==> arm.http <==") != std::string::npos);
   CHECK(sb.records().empty());
+}
+
+TEST_CASE("plan observes read-only: a step already done has no action, and the open values are named", "[runner]") {
+  Sandbox sb;
+  sb.write("wf.json", kTwoSteps);
+  auto r = sb.milink({"plan", "wf.json", "--out", "planned"});
+  REQUIRE(r.exit_code == 0);
+  std::string sql = testsupport::read_file(sb / "planned" / "sqlserver.sql");
+  CHECK(without_time(sql).find("-- milink plan for workflow \"review_me\", target sqlserver, made <time>\n"
+                               "-- Made by reading the servers and Azure (read-only); nothing was changed. Review it, "
+                               "then apply it\n-- with milink run --plan DIR (which refuses if what it observes has "
+                               "changed since).\n"
+                               "-- NOT RUNNABLE AS IT IS: <steps.one.outputs.echo>\n") == 0);
+  Value plan = milink::sdk::parse_json(testsupport::read_file(sb / "planned" / "plan.json"), "plan.json");
+  CHECK(plan.get("source")->as_string() == "observed");
+  const Array& steps = plan.get("steps")->as_array();
+  REQUIRE(steps.size() == 2);
+  CHECK(steps[0].get("would_change")->as_bool());
+  CHECK(sb.count("observe", "one") == 1);  // observed, not applied
+  CHECK(sb.count("apply_start") == 0);
+  CHECK(sb.markers().empty());
+
+  // Once step one is done, a plan has nothing for it and knows its output.
+  REQUIRE(sb.milink({"run", "wf.json"}).exit_code == 0);
+  auto again = sb.milink({"plan", "wf.json", "--out", "again"});
+  REQUIRE(again.exit_code == 0);
+  Value plan2 = milink::sdk::parse_json(testsupport::read_file(sb / "again" / "plan.json"), "plan.json");
+  const Array& steps2 = plan2.get("steps")->as_array();
+  CHECK(steps2[0].get("status")->as_string() == "ok");
+  CHECK(steps2[0].get("actions")->as_array().empty());
 }
 
 TEST_CASE("plan of a for_each over an earlier step's output plans one placeholder branch", "[runner]") {
@@ -83,7 +126,7 @@ TEST_CASE("plan of a for_each over an earlier step's output plans one placeholde
     { "id": "per", "uses": "test.record", "for_each": "${{ steps.list.outputs.items }}", "with": { "message": "m ${{ item }}" } }
   ]
 })");
-  auto r = sb.milink({"plan", "wf.json", "--output", "json"});
+  auto r = sb.milink({"plan", "wf.json", "--offline", "--output", "json"});
   REQUIRE(r.exit_code == 0);
   Value plan = milink::sdk::parse_json(r.out, "stdout");
   const Array& steps = plan.get("steps")->as_array();

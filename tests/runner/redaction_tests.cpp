@@ -81,7 +81,9 @@ TEST_CASE("secrets from the config and from secret inputs are redacted everywher
   REQUIRE(fs::is_directory(sb / ".milink"));
   check_clean(".milink tree", testsupport::read_tree(sb / ".milink"), secrets);
 
-  // Plans: files and console.
+  // Plans: files and console (fresh plugin state: a plan of steps already
+  // done has no actions to show).
+  sb.env["MILINK_TEST_STATE"] = (sb / "state3").string();
   auto plan = sb.milink(with({"plan"}, {"--out", "plan"}));
   REQUIRE(plan.exit_code == 0);
   check_clean("plan --out stdout+stderr", plan.out + plan.err, secrets);

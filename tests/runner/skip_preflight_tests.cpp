@@ -115,7 +115,7 @@ TEST_CASE("a passing preflight check is ok and sets its outputs", "[runner]") {
 TEST_CASE("milink plan --skip-preflight leaves the preflight checks out with a warning", "[runner]") {
   Sandbox sb;
   sb.write("wf.json", checked_workflow(false));
-  auto with = sb.milink({"plan", "wf.json", "--output", "json"});
+  auto with = sb.milink({"plan", "wf.json", "--offline", "--output", "json"});
   REQUIRE(with.exit_code == 0);
   Value plan = milink::sdk::parse_json(with.out, "stdout");
   const Array& steps = plan.get("steps")->as_array();
@@ -125,7 +125,7 @@ TEST_CASE("milink plan --skip-preflight leaves the preflight checks out with a w
   CHECK(steps[0].get("actions")->as_array().size() == 1);
   CHECK(with.err.empty());
 
-  auto without = sb.milink({"plan", "wf.json", "--skip-preflight", "--output", "json"});
+  auto without = sb.milink({"plan", "wf.json", "--offline", "--skip-preflight", "--output", "json"});
   REQUIRE(without.exit_code == 0);
   Value p2 = milink::sdk::parse_json(without.out, "stdout");
   const Array& s2 = p2.get("steps")->as_array();

@@ -354,8 +354,8 @@ TEST_CASE("plan and --dry-run mark the removal's destructive actions", "[workflo
   CHECK(link_exists(rig, "DAG_sales"));  // a dry run changes nothing
 
   auto plan = testsupport::run({testsupport::milink_binary().string(), "plan",
-                                std::string(MILINK_WORKFLOWS_DIR) + "/remove-link.json", "-c", "config.json", "--out",
-                                "plan", "--set", "drop_ag=true"},
+                                std::string(MILINK_WORKFLOWS_DIR) + "/remove-link.json", "-c", "config.json", "--offline",
+                                "--out", "plan", "--set", "drop_ag=true"},
                                rig.dir.path());
   REQUIRE(plan.exit_code == 0);
   std::string sql = testsupport::read_file(rig.dir / "plan" / "sqlserver.sql");

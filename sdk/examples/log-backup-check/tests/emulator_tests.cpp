@@ -220,10 +220,10 @@ TEST_CASE("end to end: replicate-database with log backups - the job waits for s
   CHECK(at("sp_update_job @job_name") > at("CREATE AVAILABILITY GROUP"));
 }
 
-TEST_CASE("plan: milink plan shows the job's T-SQL with its literals, connecting nowhere", "[emulator]") {
+TEST_CASE("plan: milink plan --offline shows the job's T-SQL with its literals, connecting nowhere", "[emulator]") {
   TempDir dir;
   Emulator emulator(dir.path(), "{}");  // only for its config file
-  Run r = run_milink({"plan", kCheck, "-c", "milink.json", "--plugin-path", ACME_PLUGIN_DIR, "--set", "create_job=true",
+  Run r = run_milink({"plan", kCheck, "-c", "milink.json", "--offline", "--plugin-path", ACME_PLUGIN_DIR, "--set", "create_job=true",
                   "--set", "backup_directory=D:\\Backup", "--out", "plan"},
                  dir.path());
   REQUIRE(r.exit_code == 0);

@@ -35,10 +35,17 @@ public:
   /// output (later steps read them). Must not change anything.
   virtual Status observe(StepContext& ctx, Observation& out) noexcept = 0;
 
-  /// Required. The exact actions apply() would take, for review. Must not
-  /// connect anywhere unless ctx.read_only() and the caller allowed it
-  /// (`--dry-run`); under `milink plan` values only known at run time arrive
-  /// as Value::unknown placeholders.
+  /// Required. The exact actions apply() would take, for review. Called
+  /// after observe() said NeedsChange (`milink plan`, `--dry-run`: both read
+  /// only), or without observe() when an input is a placeholder or under
+  /// `milink plan --offline`, where ctx.sql()/ctx.arm() calls fail: values
+  /// only known at run time arrive as Value::unknown placeholders, and what
+  /// the step would read itself should then be shown as one ("<...>").
+  /// Reading (never changing) is allowed whenever it succeeds.
+  /// Optional: it may set the outputs it already knows (ctx.output(), e.g.
+  /// a name from the config or from observe()); they must be what apply()
+  /// will set. milink gives them to later steps' plans instead of
+  /// placeholders, unless one of this step's own inputs was a placeholder.
   virtual Status plan(StepContext& ctx, Plan& out) noexcept = 0;
 
   /// Required. Makes the change and sets every declared output. Must be

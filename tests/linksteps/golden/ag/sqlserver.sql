@@ -1,5 +1,7 @@
--- milink plan for workflow "golden-ag", target sqlserver
--- Review before running. Nothing was executed to produce this file.
+-- milink plan for workflow "golden-ag", target sqlserver, made <made at>
+-- OFFLINE plan (milink plan --offline): nothing was read to make it, so values in <angle brackets>
+-- are placeholders for what a run reads or creates. It does not run as it is; review it, then
+-- make a plan without --offline to get one that does.
 
 -- step ag: create availability group [AG_sales]
 USE master;
