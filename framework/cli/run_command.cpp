@@ -34,6 +34,8 @@ int run_workflow(const CommonOptions& opts, milink::run::RunOptions ro, bool dry
                  EmbeddedEmulator* emulator) {
   auto session = open_session(opts);
   if (!session) return kExitInvalidInput;
+  // The config sections the steps use, before the first step connects.
+  if (!check_config(*session, opts.json, /*start_credential=*/true)) return kExitInvalidInput;
   if (emulator) emulator->announce(opts.json);
   if (!dry_run) {
     try {
