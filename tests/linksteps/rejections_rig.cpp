@@ -37,10 +37,20 @@ Offline::Offline() {
                                  {"user", Value("sa")},
                                  {"password", Value(Object{{"from_file", Value("sql-password")}})},
                                  {"endpoint_port", Value(5022)}})},
-      {"managed_instance", Value(Object{{"name", Value(kInstance)}, {"fqdn", Value(kInstanceFqdn)}})},
+      {"managed_instance", Value(Object{{"name", Value(kInstance)},
+                                        {"fqdn", Value(kInstanceFqdn)},
+                                        {"host", Value("127.0.0.1")},
+                                        {"port", Value(1)},
+                                        {"user", Value("sa")},
+                                        {"password", Value(Object{{"from_file", Value("sql-password")}})}})},
+      // Complete, as `milink run` checks the sections its steps use before the
+      // first one; the token file is read only if a step asks for a token.
       {"azure", Value(Object{{"subscription_id", Value("00000000-0000-0000-0000-000000000000")},
                              {"resource_group", Value("rg")},
-                             {"instance_name", Value(kInstance)}})},
+                             {"instance_name", Value(kInstance)},
+                             {"credential", Value("offline")}})},
+      {"providers", Value(Object{{"offline", Value(Object{{"use", Value("static-token")},
+                                                          {"with", Value(Object{{"file", Value("token")}})}})}})},
       {"inputs", Value(Object{{"master_key_password", Value(Object{{"from_file", Value("master-key-password")}})}})}});
   testsupport::write_file(dir / "milink.json", config.to_pretty_json() + "\n");
   testsupport::write_file(dir / "sql-password", "Sql#Passw0rd-never-used\n");
