@@ -2,6 +2,9 @@
 
 #include <milink/sdk/base64.hpp>
 
+#include <Poco/DateTime.h>
+#include <Poco/DateTimeFormatter.h>
+#include <Poco/Timestamp.h>
 #include <Poco/UUIDGenerator.h>
 
 #include <cctype>
@@ -19,11 +22,8 @@ int hex_value(char c) {
   return -1;
 }
 
-std::tm utc_tm(std::int64_t unix_seconds) {
-  std::time_t t = static_cast<std::time_t>(unix_seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  return tm;
+Poco::DateTime utc(std::int64_t unix_seconds) {
+  return Poco::DateTime(Poco::Timestamp::fromEpochTime(static_cast<std::time_t>(unix_seconds)));
 }
 
 }  // namespace
@@ -148,38 +148,33 @@ std::int64_t unix_now() {
 }
 
 std::string iso8601_utc(std::int64_t unix_seconds) {
-  std::tm tm = utc_tm(unix_seconds);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
+  return Poco::DateTimeFormatter::format(utc(unix_seconds), "%Y-%m-%dT%H:%M:%SZ");
 }
 
 std::string iso8601_utc_7(std::chrono::system_clock::time_point t) {
   auto since = t.time_since_epoch();
   auto secs = std::chrono::duration_cast<std::chrono::seconds>(since);
   auto ticks = std::chrono::duration_cast<std::chrono::nanoseconds>(since - secs).count() / 100;
-  std::tm tm = utc_tm(secs.count());
-  char buf[48];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  char out[96];
-  std::snprintf(out, sizeof out, "%s.%07lldZ", buf, static_cast<long long>(ticks % 10000000));
-  return out;
+  // Poco keeps microseconds; Entra prints 100 ns ticks.
+  char fraction[16];
+  std::snprintf(fraction, sizeof fraction, ".%07lldZ", static_cast<long long>(ticks % 10000000));
+  return Poco::DateTimeFormatter::format(utc(secs.count()), "%Y-%m-%dT%H:%M:%S") + fraction;
 }
 
 std::string entra_timestamp(std::int64_t unix_seconds) {
-  std::tm tm = utc_tm(unix_seconds);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%SZ", &tm);
-  return buf;
+  return Poco::DateTimeFormatter::format(utc(unix_seconds), "%Y-%m-%d %H:%M:%SZ");
+}
+
+std::string entra_key_time(std::int64_t unix_seconds) {
+  return Poco::DateTimeFormatter::format(utc(unix_seconds), "%m/%d/%Y %H:%M:%S");
 }
 
 std::string dotnet_general_time(std::int64_t unix_seconds) {
-  std::tm tm = utc_tm(unix_seconds);
-  int hour12 = tm.tm_hour % 12 == 0 ? 12 : tm.tm_hour % 12;
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%d/%d/%d %d:%02d:%02d %s", tm.tm_mon + 1, tm.tm_mday, tm.tm_year + 1900, hour12,
-                tm.tm_min, tm.tm_sec, tm.tm_hour < 12 ? "AM" : "PM");
-  return buf;
+  const Poco::DateTime t = utc(unix_seconds);
+  // .NET's "G": month, day and hour without leading zeros, which Poco's
+  // formatter cannot leave out of the hour.
+  return Poco::DateTimeFormatter::format(t, "%n/%e/%Y ") + std::to_string(t.hourAMPM()) +
+         Poco::DateTimeFormatter::format(t, ":%M:%S %A");
 }
 
 bool iequals(std::string_view a, std::string_view b) {

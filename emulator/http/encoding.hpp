@@ -56,6 +56,8 @@ std::string iso8601_utc(std::int64_t unix_seconds);
 std::string iso8601_utc_7(std::chrono::system_clock::time_point t);
 /// "2025-08-01 10:20:30Z" (Entra's "Timestamp:" line and "timestamp" member).
 std::string entra_timestamp(std::int64_t unix_seconds);
+/// "08/01/2025 10:20:30" (Entra's "Found key 'Start=..., End=...'").
+std::string entra_key_time(std::int64_t unix_seconds);
 /// "8/1/2025 10:20:30 AM" (.NET's invariant G format, as ARM prints token expiry times).
 std::string dotnet_general_time(std::int64_t unix_seconds);
 

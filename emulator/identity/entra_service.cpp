@@ -49,16 +49,6 @@ std::string graph_hint(const std::string& client_id) {
          client_id + "'";
 }
 
-/// "MM/dd/yyyy HH:mm:ss" (the "Found key 'Start=..., End=...'" format).
-std::string found_key_time(std::int64_t unix_seconds) {
-  std::time_t t = static_cast<std::time_t>(unix_seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%m/%d/%Y %H:%M:%S", &tm);
-  return buf;
-}
-
 std::vector<std::string> audiences_of(const Jwt& jwt) {
   std::vector<std::string> out;
   const Value* aud = jwt.claims.find("aud");
@@ -265,8 +255,8 @@ std::optional<EntraError> EntraService::check_assertion(const http::Request& req
     return EntraError{401, "invalid_client", 700027,
                       "Client assertion contains an invalid signature. [Reason - Key was found, but use of the key to "
                       "verify the signature failed., Thumbprint of key used by client: '" +
-                          thumb + "', Found key 'Start=" + found_key_time(cert->not_before) +
-                          ", End=" + found_key_time(cert->not_after) + "', " + graph_hint(sp.client_id) + "]"};
+                          thumb + "', Found key 'Start=" + http::entra_key_time(cert->not_before) +
+                          ", End=" + http::entra_key_time(cert->not_after) + "', " + graph_hint(sp.client_id) + "]"};
   if (!http::iequals(sub, sp.client_id))
     // AADSTS700021 (inferred wording).
     return EntraError{401, "invalid_client", 700021,

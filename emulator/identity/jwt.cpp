@@ -159,11 +159,12 @@ std::optional<Jwt> parse_jwt(const std::string& token, std::string* error) {
   return jwt;
 }
 
-std::string sign_jwt(const milink::sdk::Object& header, const milink::sdk::Object& claims, const RsaKey& key) {
-  const milink::sdk::Value* alg = header.find("alg");
+std::string sign_jwt(const milink::sdk::Object& header, const milink::sdk::Object& claims, const RsaKey& key,
+                     const std::string& alg) {
+  const milink::sdk::Value* named = header.find("alg");
   std::string input = http::base64url_encode(milink::sdk::Value(header).to_json()) + "." +
                       http::base64url_encode(milink::sdk::Value(claims).to_json());
-  Bytes sig = key.sign(alg && alg->is_string() ? alg->as_string() : "RS256", input);
+  Bytes sig = key.sign(!alg.empty() ? alg : named && named->is_string() ? named->as_string() : "RS256", input);
   return input + "." + http::base64url_encode(sig);
 }
 

@@ -5,6 +5,9 @@
 /// (RSASSA-PKCS1-v1_5 with SHA-256) and PS256 (RSASSA-PSS with SHA-256, MGF1
 /// SHA-256, salt length 32), the two algorithms Entra ID accepts for client
 /// assertions. The emulator signs its access tokens with RS256, as Entra does.
+/// milink itself reads and signs JWTs with Poco::JWT; the emulator has this
+/// module because Poco::JWT has no PS256, which Entra ID accepts. The tests
+/// of the emulator's identity side sign and read tokens with it too.
 ///
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -63,8 +66,10 @@ struct Jwt {
 /// three base64url parts whose first two are JSON objects.
 std::optional<Jwt> parse_jwt(const std::string& token, std::string* error = nullptr);
 
-/// "<b64url(header)>.<b64url(claims)>.<b64url(signature)>", signed with the
-/// algorithm named by header.alg.
-std::string sign_jwt(const milink::sdk::Object& header, const milink::sdk::Object& claims, const RsaKey& key);
+/// "<b64url(header)>.<b64url(claims)>.<b64url(signature)>", signed with
+/// \p alg, or when empty the algorithm named by header.alg (tests pass
+/// another to forge a token whose header lies).
+std::string sign_jwt(const milink::sdk::Object& header, const milink::sdk::Object& claims, const RsaKey& key,
+                     const std::string& alg = "");
 
 }  // namespace milink::emulator::identity

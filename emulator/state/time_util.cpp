@@ -2,6 +2,8 @@
 
 #include "tds/type_codec.hpp"
 
+#include <Poco/DateTime.h>
+
 #include <cctype>
 #include <chrono>
 #include <cstdio>
@@ -16,16 +18,10 @@ namespace {
 // them from 1970-01-01.
 std::int64_t unix_epoch_days() { return tds::days_since_0001(1970, 1, 1); }
 
-int days_in_month(int y, int m) {
-  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (m == 2) return (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)) ? 29 : 28;
-  return days[m - 1];
-}
-
 }  // namespace
 
 bool valid_date(int year, int month, int day) {
-  return year >= 1 && year <= 9999 && month >= 1 && month <= 12 && day >= 1 && day <= days_in_month(year, month);
+  return year >= 1 && Poco::DateTime::isValid(year, month, day);
 }
 
 SqlDateTime now_utc() {

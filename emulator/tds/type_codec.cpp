@@ -3,6 +3,9 @@
 #include "tds/login7.hpp"
 #include "tds/protocol_error.hpp"
 
+#include <Poco/DateTime.h>
+#include <Poco/Timespan.h>
+
 #include <cmath>
 #include <cstring>
 #include <cstdio>
@@ -17,33 +20,22 @@ using namespace tds_type;
 // Dates
 
 namespace {
-// Howard Hinnant's days_from_civil / civil_from_days: the emulator's only
-// calendar arithmetic (state/time_util uses it through days_since_0001).
-// constexpr, so that the epochs below are constants, not dynamic initialisers.
-constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+// Calendar arithmetic is Poco's (proleptic Gregorian, years 0 to 9999):
+// the emulator's only one (state/time_util uses it through days_since_0001).
+const Poco::DateTime& day_0001() {
+  static const Poco::DateTime d(1, 1, 1);
+  return d;
 }
 
-constexpr void civil_from_days(std::int64_t z, int& year, int& month, int& day) {
-  z += 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  year = static_cast<int>(y + (month <= 2));
+/// Days from 0001-01-01 to 1900-01-01, where DATETIME counts from.
+std::int64_t epoch_1900() {
+  static const std::int64_t days = (Poco::DateTime(1900, 1, 1) - day_0001()).days();
+  return days;
 }
 
-constexpr std::int64_t kEpoch0001 = days_from_civil(1, 1, 1);
-constexpr std::int64_t kEpoch1900 = days_from_civil(1900, 1, 1);
+/// DATETIME's range, 1753-01-01 to 9999-12-31, in days from 1900-01-01.
+constexpr std::int64_t kFirstDateTimeDay = -53690;
+constexpr std::int64_t kLastDateTimeDay = 2958463;
 
 std::uint64_t read_uint_le(const std::uint8_t* p, std::size_t n) {
   std::uint64_t v = 0;
@@ -71,13 +63,15 @@ void set_time(SqlDateTime& dt, std::uint64_t ticks, std::uint8_t scale) {
 SqlDateTime from_days_0001(std::uint64_t days) {
   SqlDateTime dt;
   if (days > 3652058) throw ProtocolError("date beyond 9999-12-31");
-  civil_from_days(static_cast<std::int64_t>(days) + kEpoch0001, dt.year, dt.month, dt.day);
+  date_from_days_since_0001(static_cast<std::int64_t>(days), dt.year, dt.month, dt.day);
   return dt;
 }
 
 SqlDateTime from_datetime(std::int32_t days_since_1900, std::uint32_t ticks300) {
   SqlDateTime dt;
-  civil_from_days(kEpoch1900 + days_since_1900, dt.year, dt.month, dt.day);
+  if (days_since_1900 < kFirstDateTimeDay || days_since_1900 > kLastDateTimeDay)
+    throw ProtocolError("datetime outside 1753-01-01 to 9999-12-31");
+  date_from_days_since_0001(epoch_1900() + days_since_1900, dt.year, dt.month, dt.day);
   // 1/300 s ticks to 100 ns units, rounded.
   std::uint64_t units = (std::uint64_t(ticks300) * 100000 + 1) / 3;
   set_time(dt, units, 7);
@@ -136,11 +130,14 @@ Bytes read_plp(ByteReader& r, bool& is_null) {
 }  // namespace
 
 std::int64_t days_since_0001(int year, int month, int day) {
-  return days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) - kEpoch0001;
+  return (Poco::DateTime(year, month, day) - day_0001()).days();
 }
 
 void date_from_days_since_0001(std::int64_t days, int& year, int& month, int& day) {
-  civil_from_days(days + kEpoch0001, year, month, day);
+  const Poco::DateTime d = day_0001() + Poco::Timespan(static_cast<int>(days), 0, 0, 0, 0);
+  year = d.year();
+  month = d.month();
+  day = d.day();
 }
 
 std::string type_name(std::uint8_t type) {
@@ -288,7 +285,8 @@ SqlValue read_value(ByteReader& r, const TypeInfo& ti, const Collation& dflt) {
       case kDateTime: case kDateTim4: case kDateTimN:
         if (len == 4) {
           SqlDateTime dt;
-          civil_from_days(kEpoch1900 + static_cast<std::int64_t>(read_uint_le(p, 2)), dt.year, dt.month, dt.day);
+          date_from_days_since_0001(epoch_1900() + static_cast<std::int64_t>(read_uint_le(p, 2)), dt.year, dt.month,
+                                    dt.day);
           std::uint64_t minutes = read_uint_le(p + 2, 2);
           set_time(dt, minutes * 60, 0);
           return SqlValue::datetime2(dt);

@@ -136,6 +136,7 @@ int describe(const milink::host::Registry& reg, const std::string& name, bool js
     if (spec.destructive)
       std::cout << "  destructive: it deletes or drops things; `milink run` lists them and asks for confirmation "
                    "(or --yes) first\n";
+    if (std::string needs = config_needs_text(spec); !needs.empty()) std::cout << "  " << needs << "\n";
     if (!spec.doc.empty()) std::cout << "\n" << spec.doc << "\n";
     std::cout << "\nparameters (with):\n";
     print_params(std::cout, spec.params);

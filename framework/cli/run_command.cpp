@@ -35,6 +35,8 @@ int run_workflow(const CommonOptions& opts, milink::run::RunOptions ro, bool dry
                  const std::string& plan_dir, EmbeddedEmulator* emulator) {
   auto session = open_session(opts);
   if (!session) return kExitInvalidInput;
+  // The config sections the steps use, before the first step connects.
+  if (!check_config(*session, opts.json, /*start_credential=*/true)) return kExitInvalidInput;
   if (emulator) emulator->announce(opts.json);
   if (!plan_dir.empty()) {
     int checked = check_saved_plan(*session, plan_dir, ro.skip_preflight, opts.json);

@@ -1,5 +1,6 @@
 #include "cli/session.hpp"
 #include "cli/workflow_lookup.hpp"
+#include "run/config_check.hpp"
 #include "run/journal.hpp"
 
 #include <milink/sdk/value.hpp>
@@ -34,7 +35,6 @@ bool load_plugins(milink::host::Registry& registry, const std::vector<std::strin
   }
 }
 
-namespace {
 void report_invalid(const milink::workflow::InvalidInput& e, bool json, const milink::run::Redactor& redactor) {
   Array list;
   for (const auto& d : e.diagnostics()) {
@@ -58,7 +58,17 @@ void report_invalid(const milink::workflow::InvalidInput& e, bool json, const mi
     std::fflush(stdout);
   }
 }
-}  // namespace
+
+bool check_config(Session& session, bool json, bool start_credential) {
+  try {
+    milink::run::check_config_requirements(session.validated, milink::run::config_requirements(session.validated),
+                                           session.registry, session.redactor, start_credential);
+    return true;
+  } catch (const milink::workflow::InvalidInput& e) {
+    report_invalid(e, json, session.redactor);
+    return false;
+  }
+}
 
 std::unique_ptr<Session> open_session(const CommonOptions& opts) {
   auto s = std::make_unique<Session>();

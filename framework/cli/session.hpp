@@ -50,6 +50,15 @@ bool load_plugins(milink::host::Registry& registry, const std::vector<std::strin
 /// (stderr, and a JSON event on stdout with --output json) and returns null.
 std::unique_ptr<Session> open_session(const CommonOptions& opts);
 
+/// Prints every diagnostic of \p e (stderr, and a JSON event on stdout
+/// with --output json), ending with "nothing was run".
+void report_invalid(const milink::workflow::InvalidInput& e, bool json, const milink::run::Redactor& redactor);
+
+/// The config sections \p session's workflow needs (run/config_check.hpp),
+/// checked before anything connects; prints the problems and returns false.
+/// \p start_credential: `milink run` (see check_config_requirements).
+bool check_config(Session& session, bool json, bool start_credential);
+
 /// Prints an error line to stderr ("milink: error: ...") and, with json, an
 /// {"event":"error"} line to stdout.
 void report_error(const std::string& message, bool json, const milink::run::Redactor* redactor = nullptr);

@@ -19,6 +19,17 @@ std::string cell(const std::string& text) {
 
 }  // namespace
 
+std::string config_needs_text(const milink::sdk::StepSpec& spec) {
+  std::string targets;
+  for (const auto& t : spec.sql_targets)
+    targets += (targets.empty() ? "" : ", ") + ("`" + t.param + "`") +
+               (t.when_param.empty() ? std::string() : " (when `" + t.when_param + "` is `" + t.when_value + "`)");
+  std::string out;
+  if (!targets.empty()) out = "the SQL targets named by " + targets;
+  if (spec.arm) out += (out.empty() ? "" : ", and ") + std::string("the `azure` section and its credential");
+  return out.empty() ? out : "Needs from the config (checked by `milink validate -c` and before a run's first change): " + out + ".";
+}
+
 std::string step_markdown(const milink::sdk::StepSpec& spec, const std::string& plugin_name,
                           const std::string& plugin_version) {
   std::ostringstream md;
@@ -29,6 +40,7 @@ std::string step_markdown(const milink::sdk::StepSpec& spec, const std::string& 
   if (spec.destructive)
     md << "**Destructive**: it deletes or drops things; `milink run` lists them and asks for confirmation (or "
           "`--yes`) before the run changes anything.\n\n";
+  if (std::string needs = config_needs_text(spec); !needs.empty()) md << needs << "\n\n";
   if (!spec.doc.empty()) md << spec.doc << "\n\n";
   md << "| parameter | type | default | meaning |\n|---|---|---|---|\n";
   for (const auto& p : spec.params) {

@@ -14,6 +14,10 @@
 
 namespace milink::cli {
 
+/// What \p spec needs from the config (StepSpec::sql_targets, StepSpec::arm)
+/// as one sentence in Markdown, or "" when nothing.
+std::string config_needs_text(const milink::sdk::StepSpec& spec);
+
 /// "### `uses`", the summary and doc, then tables of parameters and outputs.
 std::string step_markdown(const milink::sdk::StepSpec& spec, const std::string& plugin_name,
                           const std::string& plugin_version);

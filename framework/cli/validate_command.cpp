@@ -1,6 +1,7 @@
 #include "cli/commands.hpp"
 #include "cli/emulator_option.hpp"
 #include "cli/options.hpp"
+#include "run/config_check.hpp"
 #include "run/exit_codes.hpp"
 #include "workflow/parallelism.hpp"
 
@@ -43,6 +44,11 @@ int validate_command(const std::vector<std::string>& args) {
   }
   auto session = open_session(opts);
   if (!session) return kExitInvalidInput;
+  // With a config: the sections the steps use are there and valid, as `run`
+  // checks before its first step (which also starts the credential provider:
+  // validate may run on another machine). Without one: what a config must provide.
+  if (!opts.config.empty() && !check_config(*session, opts.json, /*start_credential=*/false)) return kExitInvalidInput;
+  const auto sections = milink::run::config_requirements(session->validated).describe();
   std::size_t n = 0;
   std::function<void(const std::vector<milink::workflow::StepDef>&)> count =
       [&](const std::vector<milink::workflow::StepDef>& steps) {
@@ -72,19 +78,22 @@ int validate_command(const std::vector<std::string>& args) {
       milink::sdk::Array list;
       for (const auto& k : needs) list.push_back(milink::sdk::Value(k));
       ev.set("config_needs", milink::sdk::Value(std::move(list)));
+      milink::sdk::Array sect;
+      for (const auto& k : sections) sect.push_back(milink::sdk::Value(k));
+      ev.set("config_sections", milink::sdk::Value(std::move(sect)));
     }
     std::cout << milink::sdk::Value(std::move(ev)).to_json() << "\n";
   } else {
     std::cout << opts.workflow << ": valid (" << n << " steps" << (opts.config.empty() ? "" : ", config " + opts.config)
               << ")\n";
     // Without -c, say what a config for this workflow must hold.
-    if (opts.config.empty() && !needs.empty()) {
+    if (opts.config.empty() && (!needs.empty() || !sections.empty())) {
       std::string list;
       for (const auto& k : needs) list += (list.empty() ? "" : ", ") + k;
-      std::cout << "a config for it must provide: " << list
-                << " (read by the workflow); also the connection settings of each SQL target its steps use and, "
-                   "for steps that call Azure, azure.subscription_id, azure.resource_group and azure.credential "
-                   "with its provider (docs/real-azure.md); check a config with -c CONFIG\n";
+      std::cout << "a config for it must provide:\n";
+      if (!list.empty()) std::cout << "  " << list << " (read by the workflow)\n";
+      for (const auto& line : sections) std::cout << "  " << line << "\n";
+      std::cout << "(docs/real-azure.md has a sample for each credential provider); check a config with -c CONFIG\n";
     }
   }
   return kExitSuccess;

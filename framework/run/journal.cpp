@@ -2,6 +2,9 @@
 
 #include <milink/sdk/json.hpp>
 
+#include <Poco/DateTimeFormatter.h>
+#include <Poco/Timestamp.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstring>
@@ -22,18 +25,7 @@ using milink::sdk::Value;
 
 namespace fs = std::filesystem;
 
-std::string now_iso8601() {
-  auto now = std::chrono::system_clock::now();
-  std::time_t t = std::chrono::system_clock::to_time_t(now);
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  char out[48];
-  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms));
-  return out;
-}
+std::string now_iso8601() { return Poco::DateTimeFormatter::format(Poco::Timestamp(), "%Y-%m-%dT%H:%M:%S.%iZ"); }
 
 Value RunMeta::to_value() const {
   return Value(Object{{"run_id", Value(run_id)},

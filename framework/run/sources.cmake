@@ -2,6 +2,7 @@
 list(APPEND MILINK_FRAMEWORK_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/audit_log.cpp
   ${CMAKE_CURRENT_LIST_DIR}/concurrency.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/config_check.cpp
   ${CMAKE_CURRENT_LIST_DIR}/interrupt.cpp
   ${CMAKE_CURRENT_LIST_DIR}/journal.cpp
   ${CMAKE_CURRENT_LIST_DIR}/json_sink.cpp

@@ -44,6 +44,7 @@ milink::sdk::StepSpec AvailabilityGroupStep::spec() {
   };
   s.outputs = {{"name", ValueType::String, "The availability group's name", false},
                {"database", ValueType::String, "The database in it", false}};
+  s.sql_targets = {{"target"}};
   return s;
 }
 

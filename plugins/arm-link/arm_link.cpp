@@ -50,6 +50,8 @@ milink::sdk::StepSpec ArmLink::spec() {
   s.outputs = {{"name", ValueType::String, "The link's name", false},
                {"resource_id", ValueType::String, "The link's ARM resource path", false},
                {"provisioning_state", ValueType::String, "provisioningState (or linkState for old api-versions)", false}};
+  s.arm = true;
+  s.sql_targets = {{"sql_target"}};
   return s;
 }
 

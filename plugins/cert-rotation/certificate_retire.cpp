@@ -36,6 +36,8 @@ milink::sdk::StepSpec CertificateRetire::spec() {
   s.destructive = true;
   s.params = InstanceSide::params();
   s.outputs = {{"retired", ValueType::Integer, "How many certificates and trust certificates were removed", false}};
+  s.arm = true;
+  s.sql_targets = {{"sqlserver_target"}, {"mi_target", "instance_certificate_source", "tsql"}};
   return s;
 }
 

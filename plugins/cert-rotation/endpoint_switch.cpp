@@ -30,6 +30,7 @@ milink::sdk::StepSpec EndpointCertificateSwitch::spec() {
       {"api_version", ValueType::String, false, Value(kDefaultLinkApiVersion), "ARM api-version for serverTrustCertificates", false, {}},
   };
   s.outputs = {{"certificate_name", ValueType::String, "The certificate the endpoint authenticates with", false}};
+  s.sql_targets = {{"target"}};
   return s;
 }
 

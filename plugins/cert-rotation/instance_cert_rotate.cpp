@@ -27,6 +27,8 @@ milink::sdk::StepSpec InstanceCertRotate::spec() {
   s.params.push_back(
       {"warn_days", ValueType::Integer, false, Value(30), "Warn when the instance's certificate expires within this many days", false, {}});
   s.outputs = {{"instance_certificate_name", ValueType::String, "The instance's current certificate on SQL Server", false}};
+  s.arm = true;
+  s.sql_targets = {{"sqlserver_target"}, {"mi_target", "instance_certificate_source", "tsql"}};
   return s;
 }
 

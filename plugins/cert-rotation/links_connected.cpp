@@ -30,6 +30,7 @@ milink::sdk::StepSpec LinksConnected::spec() {
       {"poll_interval_ms", ValueType::Integer, false, Value(2000), "How often to look", false, {}},
   };
   s.outputs = {{"links", ValueType::Integer, "How many links there are (all connected)", false}};
+  s.sql_targets = {{"target"}};
   return s;
 }
 

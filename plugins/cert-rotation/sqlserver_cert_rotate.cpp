@@ -34,6 +34,7 @@ milink::sdk::StepSpec SqlServerCertRotate::spec() {
                {"previous_certificate", ValueType::String,
                 "The certificate the endpoint used before this rotation (\"\" when none is under way)", false},
                {"rotating", ValueType::Boolean, "A rotation is under way (a new certificate the endpoint does not use yet)", false}};
+  s.sql_targets = {{"target"}};
   return s;
 }
 

@@ -3,6 +3,10 @@
 #include "process.hpp"
 #include "providers.hpp"
 
+#include <Poco/DateTime.h>
+#include <Poco/DateTimeParser.h>
+#include <Poco/LocalDateTime.h>
+
 #include <cctype>
 #include <cstdio>
 #include <ctime>
@@ -40,19 +44,12 @@ namespace {
 
 /// "YYYY-MM-DD HH:MM:SS[.ffffff]" in local time (older az) to Unix time.
 std::optional<std::int64_t> parse_local_time(const std::string& text) {
-  std::tm tm{};
-  int y, mo, d, h, mi, s;
-  if (std::sscanf(text.c_str(), "%4d-%2d-%2d %2d:%2d:%2d", &y, &mo, &d, &h, &mi, &s) != 6) return std::nullopt;
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = h;
-  tm.tm_min = mi;
-  tm.tm_sec = s;
-  tm.tm_isdst = -1;
-  std::time_t t = std::mktime(&tm);
-  if (t == static_cast<std::time_t>(-1)) return std::nullopt;
-  return static_cast<std::int64_t>(t);
+  Poco::DateTime t;
+  int tzd = 0;
+  if (!Poco::DateTimeParser::tryParse("%Y-%m-%d %H:%M:%S", text.substr(0, 19), t, tzd)) return std::nullopt;
+  // The zone's offset on that date (daylight saving included), as mktime.
+  const Poco::LocalDateTime local(t.year(), t.month(), t.day(), t.hour(), t.minute(), t.second());
+  return static_cast<std::int64_t>(local.timestamp().epochTime());
 }
 
 /// The line of az's stderr that says what went wrong: the first "ERROR:"

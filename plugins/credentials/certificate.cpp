@@ -5,6 +5,13 @@
 #include <milink/sdk/base64.hpp>
 #include <milink/sdk/value.hpp>
 
+#include <Poco/Crypto/EVPPKey.h>
+#include <Poco/Crypto/RSAKey.h>
+#include <Poco/Exception.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/JWT/Signer.h>
+#include <Poco/JWT/Token.h>
+
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -129,25 +136,6 @@ Loaded load_pkcs12(const std::string& data, const std::string& path, const std::
   return out;
 }
 
-std::string sign_rs256(EVP_PKEY* key, const std::string& input) {
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  if (ctx == nullptr) throw CredentialError("out of memory while signing the client assertion");
-  std::string sig;
-  std::size_t len = 0;
-  bool ok = EVP_DigestSignInit(ctx, nullptr, EVP_sha256(), nullptr, key) == 1 &&
-            EVP_DigestSign(ctx, nullptr, &len, reinterpret_cast<const unsigned char*>(input.data()), input.size()) == 1;
-  if (ok) {
-    sig.resize(len);
-    ok = EVP_DigestSign(ctx, reinterpret_cast<unsigned char*>(&sig[0]), &len,
-                        reinterpret_cast<const unsigned char*>(input.data()), input.size()) == 1;
-    sig.resize(len);
-  }
-  EVP_MD_CTX_free(ctx);
-  ERR_clear_error();
-  if (!ok) throw CredentialError("signing the client assertion with the certificate's private key failed");
-  return sig;
-}
-
 }  // namespace
 
 ClientCertificate load_client_certificate(const std::string& path, const std::string& password) {
@@ -183,26 +171,33 @@ ClientCertificate load_client_certificate(const std::string& path, const std::st
 
 std::string make_client_assertion(const ClientCertificate& cert, const std::string& audience,
                                   const std::string& client_id, bool send_chain, std::int64_t now) {
-  sdk::Object header{{"alg", sdk::Value("RS256")},
-                     {"typ", sdk::Value("JWT")},
-                     {"x5t", sdk::Value(cert.x5t)},
-                     {"x5t#S256", sdk::Value(cert.x5t_s256)}};
+  Poco::JWT::Token token;
+  token.setType("JWT");
+  token.header().set("x5t", cert.x5t);
+  token.header().set("x5t#S256", cert.x5t_s256);
   if (send_chain) {
-    sdk::Array x5c;
-    for (const auto& der : cert.chain_der) x5c.emplace_back(sdk::base64::encode(der));
-    header.set("x5c", sdk::Value(std::move(x5c)));
+    Poco::JSON::Array::Ptr x5c = new Poco::JSON::Array;
+    for (const auto& der : cert.chain_der) x5c->add(sdk::base64::encode(der));
+    token.header().set("x5c", x5c);
   }
-  sdk::Object claims{{"aud", sdk::Value(audience)},
-                     {"iss", sdk::Value(client_id)},
-                     {"sub", sdk::Value(client_id)},
-                     {"jti", sdk::Value(random_guid())},
-                     {"nbf", sdk::Value(now)},
-                     {"iat", sdk::Value(now)},
-                     {"exp", sdk::Value(now + kAssertionLifetimeSeconds)}};
-  const std::string input =
-      sdk::base64::encode(sdk::Value(std::move(header)).to_json(), kUrl) + "." +
-      sdk::base64::encode(sdk::Value(std::move(claims)).to_json(), kUrl);
-  return input + "." + sdk::base64::encode(sign_rs256(cert.key.get(), input), kUrl);
+  // Whole seconds, as integers (Token's own time setters write fractions).
+  Poco::JSON::Object& claims = token.payload();
+  claims.set("aud", audience);
+  claims.set("iss", client_id);
+  claims.set("sub", client_id);
+  claims.set("jti", random_guid());
+  claims.set("nbf", static_cast<Poco::Int64>(now));
+  claims.set("iat", static_cast<Poco::Int64>(now));
+  claims.set("exp", static_cast<Poco::Int64>(now + kAssertionLifetimeSeconds));
+  try {
+    // EVPPKey copies the key; the certificate keeps its own.
+    Poco::SharedPtr<Poco::Crypto::RSAKey> key(new Poco::Crypto::RSAKey(Poco::Crypto::EVPPKey(cert.key.get())));
+    Poco::JWT::Signer signer(key);
+    signer.setAlgorithms({Poco::JWT::Signer::ALGO_RS256});
+    return signer.sign(token, Poco::JWT::Signer::ALGO_RS256);
+  } catch (const Poco::Exception&) {
+    throw CredentialError("signing the client assertion with the certificate's private key failed");
+  }
 }
 
 }  // namespace milink::credentials

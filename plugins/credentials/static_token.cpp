@@ -3,8 +3,10 @@
 // expires_in_seconds from when it was read.
 #include "providers.hpp"
 
-#include <milink/sdk/base64.hpp>
-#include <milink/sdk/json.hpp>
+#include <Poco/DateTimeFormatter.h>
+#include <Poco/Exception.h>
+#include <Poco/JWT/Token.h>
+#include <Poco/Timestamp.h>
 
 #include <ctime>
 
@@ -14,27 +16,21 @@ namespace {
 constexpr std::size_t kMaxTokenFile = 64 * 1024;
 
 std::string utc(std::int64_t t) {
-  std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
+  return Poco::DateTimeFormatter::format(Poco::Timestamp::fromEpochTime(static_cast<std::time_t>(t)),
+                                         "%Y-%m-%dT%H:%M:%SZ");
 }
 }  // namespace
 
 std::optional<std::int64_t> jwt_expiry(const std::string& token) {
-  std::size_t a = token.find('.');
-  if (a == std::string::npos) return std::nullopt;
-  std::size_t b = token.find('.', a + 1);
-  if (b == std::string::npos || token.find('.', b + 1) != std::string::npos) return std::nullopt;
-  auto payload = sdk::base64::decode(token.substr(a + 1, b - a - 1), sdk::base64::Alphabet::url);
-  if (!payload) return std::nullopt;
-  auto obj = parse_object(*payload);
-  if (!obj) return std::nullopt;
-  auto exp = seconds_value(obj->find("exp"));
-  if (!exp || *exp <= 0) return std::nullopt;
-  return exp;
+  try {
+    const Poco::JWT::Token jwt(token);  // reads header and claims; the signature is Entra's business
+    if (!jwt.payload().has(Poco::JWT::Token::CLAIM_EXPIRATION)) return std::nullopt;
+    const std::int64_t exp = jwt.getExpiration().epochTime();
+    if (exp <= 0) return std::nullopt;
+    return exp;
+  } catch (const Poco::Exception&) {
+    return std::nullopt;  // not a JWT: an opaque token
+  }
 }
 
 sdk::ProviderSpec StaticTokenCredential::spec() {

@@ -39,6 +39,7 @@ milink::sdk::StepSpec DistributedAvailabilityGroupStep::spec() {
   };
   s.outputs = {{"name", ValueType::String, "The distributed availability group's name (= the link's name)", false},
                {"instance_ag_name", ValueType::String, "Its second member: the link's instanceAvailabilityGroupName", false}};
+  s.sql_targets = {{"target"}};
   return s;
 }
 

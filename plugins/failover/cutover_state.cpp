@@ -78,6 +78,8 @@ milink::sdk::StepSpec CutoverStateStep::spec() {
       {"cut_over", ValueType::Boolean, "True when the managed instance already holds the primary copy (failed_over or removed)",
        false},
   };
+  s.arm = true;
+  s.sql_targets = {{"target"}, {"instance_target"}};
   return s;
 }
 

@@ -73,6 +73,8 @@ milink::sdk::StepSpec FailoverStep::spec() {
        "\"\": not measured, or no failover was needed)",
        false},
   };
+  s.arm = true;
+  s.sql_targets = {{"target"}};
   return s;
 }
 

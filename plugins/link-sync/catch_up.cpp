@@ -64,6 +64,7 @@ milink::sdk::StepSpec CatchUpStep::spec() {
   s.params.push_back({"poll_interval_ms", ValueType::Integer, false, Value(2000), "Time between two looks", false, {}});
   s.outputs = {{"lsn", ValueType::String, "The last hardened LSN both sides share", false},
                {"waited_seconds", ValueType::Number, "How long the step waited", false}};
+  s.sql_targets = {{"target"}, {"instance_target"}};
   return s;
 }
 

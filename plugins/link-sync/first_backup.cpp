@@ -31,6 +31,7 @@ milink::sdk::StepSpec WaitFirstBackupStep::spec() {
   s.params.push_back({"timeout_seconds", ValueType::Integer, false, Value(1800), "How long to wait in all", false, {}});
   s.params.push_back({"poll_interval_ms", ValueType::Integer, false, Value(5000), "Time between two looks", false, {}});
   s.outputs = {{"backup_finish_date", ValueType::String, "When the first full backup finished", false}};
+  s.sql_targets = {{"instance_target"}};
   return s;
 }
 

@@ -42,6 +42,8 @@ milink::sdk::StepSpec ReplicationModeStep::spec() {
                               {"sync", "async"}};
   s.params.insert(s.params.begin() + 1, mode);
   s.outputs = {{"mode", ValueType::String, "The link's replication mode now: sync or async", false}};
+  s.arm = true;
+  s.sql_targets = {{"target"}};
   return s;
 }
 

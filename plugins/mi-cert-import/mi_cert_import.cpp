@@ -46,6 +46,8 @@ milink::sdk::StepSpec MiCertImport::spec() {
   };
   s.outputs = {{"trust_certificate_name", ValueType::String, "The serverTrustCertificate holding SQL Server's key", false},
                {"instance_certificate_name", ValueType::String, "The instance's certificate on SQL Server (its FQDN)", false}};
+  s.arm = true;
+  s.sql_targets = {{"sqlserver_target"}, {"mi_target", "instance_certificate_source", "tsql"}};
   return s;
 }
 

@@ -38,6 +38,7 @@ milink::sdk::StepSpec MirroringEndpoint::spec() {
                {"certificate_name", ValueType::String, "The certificate the endpoint authenticates with", false},
                {"url", ValueType::String, "TCP://host:port, for the AG, the DAG and the link", false},
                {"port", ValueType::Integer, "The endpoint's port", false}};
+  s.sql_targets = {{"target"}};
   return s;
 }
 

@@ -216,6 +216,7 @@ milink::sdk::StepSpec NetworkCheckStep::spec() {
   s.params = spec_params();
   s.outputs = spec_outputs();
   s.preflight = true;
+  s.sql_targets = {{"sqlserver_target"}, {"mi_target"}};
   return s;
 }
 

@@ -3,6 +3,8 @@
 #include "checks.hpp"
 #include "sql_values.hpp"
 
+#include <milink/link/dates.hpp>
+
 #include <milink/sdk/quote.hpp>
 
 namespace milink::preflight {
@@ -26,7 +28,7 @@ void check_certificate(Report& report, const Config& cfg, milink::sdk::Sql& sql,
     auto now = datetime_of(set.at(0, "now_utc"));
     if (!expiry || !now) throw milink::sdk::StepError("sys.certificates returned no expiry_date for " + quoted);
     const std::int64_t left = epoch_seconds(*expiry) - epoch_seconds(*now);
-    const std::string when = date_text(*expiry) + " UTC";
+    const std::string when = milink::link::Date::of(*expiry).iso() + " UTC";
     const std::string rotate =
         "rotate it: create a new certificate, switch the mirroring endpoint to it and upload it to the managed "
         "instance (or, if nothing uses it yet, DROP CERTIFICATE " + quoted + " in master and let the "

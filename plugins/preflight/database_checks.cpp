@@ -6,6 +6,8 @@
 #include "checks.hpp"
 #include "sql_values.hpp"
 
+#include <milink/link/dates.hpp>
+
 #include <milink/link/names.hpp>
 #include <milink/link/results.hpp>
 #include <milink/sdk/quote.hpp>
@@ -94,7 +96,7 @@ void check_backup(Report& report, const Config& cfg, milink::sdk::Sql& sql, cons
       last = datetime_of(set.at(0, "last_backup"));
     }
     if (chain > 0) {
-      report.pass(check, "last full backup " + (last ? date_text(*last) : std::string("recorded")) + " (" +
+      report.pass(check, "last full backup " + (last ? milink::link::Date::of(*last).iso() : std::string("recorded")) + " (" +
                              std::to_string(chain) + " in msdb.dbo.backupset)");
       return;
     }

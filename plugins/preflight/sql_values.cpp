@@ -1,5 +1,7 @@
 #include "sql_values.hpp"
 
+#include <Poco/DateTime.h>
+
 #include <cstdio>
 #include <cstdlib>
 
@@ -43,21 +45,7 @@ std::optional<SqlDateTime> datetime_of(const SqlValue& v) {
 }
 
 std::int64_t epoch_seconds(const SqlDateTime& t) {
-  // Days from civil (Howard Hinnant's algorithm), valid for the proleptic Gregorian calendar.
-  std::int64_t y = t.year - (t.month <= 2 ? 1 : 0);
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const std::int64_t yoe = y - era * 400;
-  const std::int64_t mp = (t.month + 9) % 12;
-  const std::int64_t doy = (153 * mp + 2) / 5 + t.day - 1;
-  const std::int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  const std::int64_t days = era * 146097 + doe - 719468;
-  return days * 86400 + t.hour * 3600 + t.minute * 60 + t.second;
-}
-
-std::string date_text(const SqlDateTime& t) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", t.year, t.month, t.day);
-  return buf;
+  return Poco::DateTime(t.year, t.month, t.day, t.hour, t.minute, t.second).timestamp().epochTime();
 }
 
 }  // namespace milink::preflight

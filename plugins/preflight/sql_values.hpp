@@ -25,7 +25,5 @@ std::optional<milink::sdk::SqlDateTime> datetime_of(const milink::sdk::SqlValue&
 
 /// Seconds since 1970-01-01 of \p t, read as UTC.
 std::int64_t epoch_seconds(const milink::sdk::SqlDateTime& t);
-/// "2026-11-26" (the date part).
-std::string date_text(const milink::sdk::SqlDateTime& t);
 
 }  // namespace milink::preflight

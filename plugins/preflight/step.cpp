@@ -27,6 +27,8 @@ milink::sdk::StepSpec PreflightStep::spec() {
   s.params = spec_params();
   s.outputs = spec_outputs();
   s.preflight = true;
+  s.arm = true;
+  s.sql_targets = {{"sqlserver_target"}, {"mi_target"}};
   return s;
 }
 

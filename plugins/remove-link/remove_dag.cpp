@@ -31,6 +31,7 @@ milink::sdk::StepSpec RemoveDagStep::spec() {
        "The database's availability group; default: the DAG's member that is an availability group here", false, {}},
   };
   s.outputs = {{"name", ValueType::String, "The distributed availability group's name", false}};
+  s.sql_targets = {{"target"}};
   return s;
 }
 

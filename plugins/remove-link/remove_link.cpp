@@ -23,6 +23,7 @@ milink::sdk::StepSpec RemoveLinkStep::spec() {
       {"api_version", ValueType::String, false, Value(kDefaultLinkApiVersion), "ARM api-version", false, {}},
   };
   s.outputs = {{"name", ValueType::String, "The link's name", false}};
+  s.arm = true;
   return s;
 }
 

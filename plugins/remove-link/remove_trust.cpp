@@ -45,6 +45,8 @@ milink::sdk::StepSpec RemoveTrustStep::spec() {
       {"link_name_pattern", ValueType::String, false, Value("DAG_{db}"),
        "The name of a database's link and DAG; {db} is replaced", false, {}},
   };
+  s.arm = true;
+  s.sql_targets = {{"target"}};
   return s;
 }
 

@@ -49,6 +49,7 @@ milink::sdk::StepSpec SqlServerCert::spec() {
                {"thumbprint", ValueType::String, "SHA-1 thumbprint, 0x hex", false},
                {"expiry", ValueType::String, "Expiry date, YYYY-MM-DD", false},
                {"server_name", ValueType::String, "@@SERVERNAME", false}};
+  s.sql_targets = {{"target"}};
   return s;
 }
 

@@ -43,6 +43,8 @@ milink::sdk::StepSpec VerifyLink::spec() {
                {"synchronization_health", ValueType::String, "Its synchronization health", false},
                {"seeded", ValueType::Boolean, "Whether seeding completed", false},
                {"waited_seconds", ValueType::Number, "How long the step waited", false}};
+  s.arm = true;
+  s.sql_targets = {{"target"}};
   return s;
 }
 

@@ -101,6 +101,13 @@ std::string check_spec(const StepSpec& spec) {
     if (!is_snake_case(o.name)) return "step '" + spec.uses + "': output name '" + o.name + "' is not snake_case";
     if (!seen.insert(o.name).second) return "step '" + spec.uses + "': output '" + o.name + "' is declared twice";
   }
+  for (const auto& t : spec.sql_targets) {
+    const ParamSpec* p = spec.param(t.param);
+    if (p == nullptr || p->type != ValueType::String)
+      return "step '" + spec.uses + "': sql_targets names '" + t.param + "', which is not a string parameter";
+    if (!t.when_param.empty() && spec.param(t.when_param) == nullptr)
+      return "step '" + spec.uses + "': sql_targets' condition names '" + t.when_param + "', which is not a parameter";
+  }
   return {};
 }
 

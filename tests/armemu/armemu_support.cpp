@@ -1,5 +1,6 @@
 #include "armemu_support.hpp"
 
+#include "identity/jwt.hpp"
 #include "state/time_util.hpp"
 #include "state/x509.hpp"
 
@@ -17,7 +18,6 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
-#include <openssl/rsa.h>
 #include <openssl/sha.h>
 #include <openssl/x509.h>
 
@@ -190,26 +190,9 @@ std::vector<unsigned char> pem_certificate_der(const std::string& pem) {
 
 std::string sign_jwt(const Object& header, const Object& claims, const std::string& private_key_pem,
                      const std::string& alg) {
-  std::string input = base64url(Value(header).to_json()) + "." + base64url(Value(claims).to_json());
-  BIO* bio = BIO_new_mem_buf(private_key_pem.data(), static_cast<int>(private_key_pem.size()));
-  EVP_PKEY* key = PEM_read_bio_PrivateKey(bio, nullptr, nullptr, nullptr);
-  BIO_free(bio);
-  REQUIRE(key);
-  EVP_MD_CTX* md = EVP_MD_CTX_new();
-  EVP_PKEY_CTX* pctx = nullptr;
-  REQUIRE(EVP_DigestSignInit(md, &pctx, EVP_sha256(), nullptr, key) == 1);
-  if (alg == "PS256") {
-    REQUIRE(EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) > 0);
-    REQUIRE(EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) > 0);
-  }
-  std::size_t len = 0;
-  REQUIRE(EVP_DigestSign(md, nullptr, &len, reinterpret_cast<const unsigned char*>(input.data()), input.size()) == 1);
-  std::vector<unsigned char> sig(len);
-  REQUIRE(EVP_DigestSign(md, sig.data(), &len, reinterpret_cast<const unsigned char*>(input.data()), input.size()) == 1);
-  sig.resize(len);
-  EVP_MD_CTX_free(md);
-  EVP_PKEY_free(key);
-  return input + "." + base64url(sig);
+  const auto key = milink::emulator::identity::RsaKey::from_private_pem(private_key_pem);
+  REQUIRE(key.valid());
+  return milink::emulator::identity::sign_jwt(header, claims, key, alg);
 }
 
 std::int64_t now_s() {
@@ -217,22 +200,9 @@ std::int64_t now_s() {
 }
 
 Value jwt_part(const std::string& token, int index) {
-  std::size_t start = 0;
-  for (int i = 0; i < index; ++i) start = token.find('.', start) + 1;
-  std::string part = token.substr(start, token.find('.', start) - start);
-  static const std::string a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  unsigned acc = 0;
-  int bits = 0;
-  for (char c : part) {
-    acc = (acc << 6) | static_cast<unsigned>(a.find(c));
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((acc >> bits) & 0xFF);
-    }
-  }
-  return milink::sdk::parse_json(out, "<jwt>");
+  auto jwt = milink::emulator::identity::parse_jwt(token);
+  REQUIRE(jwt);
+  return Value(index == 0 ? jwt->header : jwt->claims);
 }
 
 std::vector<unsigned char> public_key_der(const std::vector<unsigned char>& cert_der) {

@@ -65,7 +65,8 @@ std::string base64url(const std::vector<unsigned char>& bytes);
 std::string sha1_b64url(const std::vector<unsigned char>& der);
 std::string sha256_b64url(const std::vector<unsigned char>& der);
 std::vector<unsigned char> pem_certificate_der(const std::string& pem);
-/// Signs header.claims with \p private_key_pem using \p alg ("RS256" | "PS256"), with OpenSSL.
+/// Signs header.claims with \p private_key_pem using \p alg ("RS256" | "PS256"), whatever header.alg says
+/// (identity/jwt.hpp).
 std::string sign_jwt(const Object& header, const Object& claims, const std::string& private_key_pem,
                      const std::string& alg);
 std::int64_t now_s();

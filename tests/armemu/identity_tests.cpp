@@ -3,12 +3,14 @@
 // App Service, Azure Arc), each token then used on ARM.
 #include "armemu_support.hpp"
 
+#include "identity/jwt.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <Poco/Base64Decoder.h>
 
+
 #include <openssl/evp.h>
-#include <openssl/x509.h>
 
 #include <filesystem>
 #include <regex>
@@ -22,29 +24,16 @@ namespace {
 const std::string kArmScope = "https://management.azure.com/.default";
 const char* kJwtBearer = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
-std::string b64url_to_text(std::string s) {
-  for (auto& c : s) c = c == '-' ? '+' : c == '_' ? '/' : c;
-  while (s.size() % 4) s += '=';
-  std::istringstream in(s);
-  Poco::Base64Decoder dec(in);
-  return std::string(std::istreambuf_iterator<char>(dec), {});
-}
-
+/// A token read with the emulator's JWT module (identity/jwt.hpp).
 struct Decoded {
   Value header, claims;
-  std::string input, signature;
+  milink::emulator::identity::Jwt jwt;
 };
 
-Decoded decode(const std::string& jwt) {
-  auto d1 = jwt.find('.'), d2 = jwt.find('.', d1 + 1);
-  REQUIRE(d1 != std::string::npos);
-  REQUIRE(d2 != std::string::npos);
-  Decoded out;
-  out.header = milink::sdk::parse_json(b64url_to_text(jwt.substr(0, d1)));
-  out.claims = milink::sdk::parse_json(b64url_to_text(jwt.substr(d1 + 1, d2 - d1 - 1)));
-  out.input = jwt.substr(0, d2);
-  out.signature = b64url_to_text(jwt.substr(d2 + 1));
-  return out;
+Decoded decode(const std::string& token) {
+  auto jwt = milink::emulator::identity::parse_jwt(token);
+  REQUIRE(jwt);
+  return Decoded{Value(jwt->header), Value(jwt->claims), *jwt};
 }
 
 std::string claim(const Decoded& d, const std::string& name) {
@@ -64,15 +53,10 @@ bool verifies_with_jwks(Env& e, const std::string& jwt) {
   std::istringstream in(b64);
   Poco::Base64Decoder dec(in);
   std::string der(std::istreambuf_iterator<char>(dec), {});
-  const unsigned char* p = reinterpret_cast<const unsigned char*>(der.data());
-  X509* x = d2i_X509(nullptr, &p, static_cast<long>(der.size()));
-  REQUIRE(x);
-  EVP_MD_CTX* md = EVP_MD_CTX_new();
-  bool ok = EVP_DigestVerifyInit(md, nullptr, EVP_sha256(), nullptr, X509_get0_pubkey(x)) == 1 &&
-            EVP_DigestVerify(md, reinterpret_cast<const unsigned char*>(d.signature.data()), d.signature.size(),
-                             reinterpret_cast<const unsigned char*>(d.input.data()), d.input.size()) == 1;
-  EVP_MD_CTX_free(md);
-  X509_free(x);
+  const auto cert_key = milink::emulator::identity::RsaKey::from_certificate_der(
+      milink::emulator::http::Bytes(der.begin(), der.end()));
+  REQUIRE(cert_key.valid());
+  const bool ok = cert_key.verify("RS256", d.jwt.signing_input, d.jwt.signature);
   return ok;
 }
 

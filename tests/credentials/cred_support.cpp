@@ -4,6 +4,12 @@
 
 #include <milink/sdk/json.hpp>
 
+#include <Poco/Crypto/RSAKey.h>
+#include <Poco/Crypto/X509Certificate.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/JWT/Signer.h>
+#include <Poco/JWT/Token.h>
+
 #include <openssl/bn.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -14,6 +20,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <sstream>
 #include <stdexcept>
 #include <sys/stat.h>
 
@@ -361,35 +368,43 @@ std::string unb64url(const std::string& text) {
   return out;
 }
 
+namespace {
+Object object_of(const Poco::JSON::Object& o) {
+  std::ostringstream text;
+  o.stringify(text);
+  return milink::sdk::parse_json(text.str(), "<jwt>").as_object();
+}
+}  // namespace
+
 Jwt decode_jwt(const std::string& token) {
-  std::size_t a = token.find('.');
-  std::size_t b = token.find('.', a + 1);
-  if (a == std::string::npos || b == std::string::npos) throw std::runtime_error("not a JWT");
+  const Poco::JWT::Token t(token);
   Jwt j;
-  j.header = milink::sdk::parse_json(unb64url(token.substr(0, a)), "<jwt header>").as_object();
-  j.claims = milink::sdk::parse_json(unb64url(token.substr(a + 1, b - a - 1)), "<jwt claims>").as_object();
-  j.signing_input = token.substr(0, b);
-  j.signature = unb64url(token.substr(b + 1));
+  j.header = object_of(t.header());
+  j.claims = object_of(t.payload());
+  j.token = token;
+  j.signature = unb64url(t.signature());
   return j;
 }
 
-bool verify_rs256(const std::string& cert_der, const std::string& input, const std::string& sig) {
+bool verify_rs256(const std::string& cert_der, const std::string& token) {
   const unsigned char* p = reinterpret_cast<const unsigned char*>(cert_der.data());
   X509* x = d2i_X509(nullptr, &p, static_cast<long>(cert_der.size()));
   if (x == nullptr) return false;
-  EVP_PKEY* pub = X509_get0_pubkey(x);
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  bool ok = EVP_DigestVerifyInit(ctx, nullptr, EVP_sha256(), nullptr, pub) == 1 &&
-            EVP_DigestVerify(ctx, reinterpret_cast<const unsigned char*>(sig.data()), sig.size(),
-                             reinterpret_cast<const unsigned char*>(input.data()), input.size()) == 1;
-  EVP_MD_CTX_free(ctx);
-  X509_free(x);
-  return ok;
+  const Poco::Crypto::X509Certificate cert(x);  // owns x
+  Poco::JWT::Signer signer(Poco::SharedPtr<Poco::Crypto::RSAKey>(new Poco::Crypto::RSAKey(cert)));
+  signer.setAlgorithms({Poco::JWT::Signer::ALGO_RS256});
+  Poco::JWT::Token verified;
+  return signer.tryVerify(token, verified);
 }
 
 std::string make_unsigned_jwt(const Object& claims) {
-  return b64url(Value(Object{{"alg", Value("none")}, {"typ", Value("JWT")}}).to_json()) + "." +
-         b64url(Value(claims).to_json()) + "." + b64url("not-a-real-signature");
+  Poco::JWT::Token t;
+  t.setType("JWT");
+  Poco::JSON::Parser parser;
+  const auto parsed = parser.parse(Value(claims).to_json()).extract<Poco::JSON::Object::Ptr>();
+  for (const auto& [name, value] : *parsed) t.payload().set(name, value);
+  t.setAlgorithm(Poco::JWT::Signer::ALGO_NONE);
+  return t.toString();  // Signer does not sign "none": header.payload. with an empty signature
 }
 
 void write_script(const std::filesystem::path& p, const std::string& text) {

@@ -147,17 +147,17 @@ std::string b64url(const std::string& data);
 std::string b64(const std::string& data);
 std::string unb64url(const std::string& text);
 
-/// A decoded JWT.
+/// A JWT read with Poco::JWT.
 struct Jwt {
   Object header;
   Object claims;
-  std::string signing_input;  ///< header.payload as sent
-  std::string signature;      ///< raw bytes
+  std::string token;      ///< as sent
+  std::string signature;  ///< raw bytes
 };
 Jwt decode_jwt(const std::string& token);
-/// Whether \p sig is a valid RS256 signature of \p input by \p cert_der's key.
-bool verify_rs256(const std::string& cert_der, const std::string& input, const std::string& sig);
-/// An unsigned JWT with the given claims (for static-token).
+/// Whether \p token carries a valid RS256 signature by \p cert_der's key (Poco::JWT).
+bool verify_rs256(const std::string& cert_der, const std::string& token);
+/// An unsigned JWT ("alg": "none") with the given claims (for static-token).
 std::string make_unsigned_jwt(const Object& claims);
 
 /// Writes an executable shell script.

@@ -192,8 +192,8 @@ Jwt check_assertion_request(const HttpRequest& r, const std::string& endpoint, c
   CHECK(nbf <= now());
   CHECK(j.claims.find("exp")->as_int() == nbf + 600);
   CHECK(j.signature.size() == 256);  // RSA-2048
-  CHECK(verify_rs256(cert.der, j.signing_input, j.signature));
-  CHECK_FALSE(verify_rs256(ca_cert().der, j.signing_input, j.signature));
+  CHECK(verify_rs256(cert.der, j.token));
+  CHECK_FALSE(verify_rs256(ca_cert().der, j.token));
   return j;
 }
 
@@ -352,7 +352,7 @@ TEST_CASE("client-certificate serves several threads at once", "[credentials][cl
   std::set<std::string> jtis;
   for (const auto& r : http.requests()) {
     Jwt j = decode_jwt(form_map(r.body)["client_assertion"]);
-    CHECK(verify_rs256(leaf_cert().der, j.signing_input, j.signature));
+    CHECK(verify_rs256(leaf_cert().der, j.token));
     jtis.insert(j.claims.find("jti")->as_string());
   }
   CHECK(jtis.size() == static_cast<std::size_t>(kThreads * kEach));

@@ -70,7 +70,7 @@ TEST_CASE("environment: AZURE_CLIENT_CERTIFICATE_PATH selects the client certifi
   CHECK(j.header.find("x5t")->as_string() == b64url(sha1(leaf_cert().der)));
   REQUIRE(j.header.find("x5c") != nullptr);
   CHECK(j.header.find("x5c")->as_array().size() == 1);
-  CHECK(verify_rs256(leaf_cert().der, j.signing_input, j.signature));
+  CHECK(verify_rs256(leaf_cert().der, j.token));
 
   env.set("AZURE_CLIENT_CERTIFICATE_PASSWORD", "not-the-password");
   Cred wrong = make("environment");

@@ -2,6 +2,7 @@
 
 #include "state/x509.hpp"
 
+#include <milink/link/dates.hpp>
 #include <milink/sdk/json.hpp>
 
 #include <catch2/catch.hpp>
@@ -36,10 +37,20 @@ Offline::Offline() {
                                  {"user", Value("sa")},
                                  {"password", Value(Object{{"from_file", Value("sql-password")}})},
                                  {"endpoint_port", Value(5022)}})},
-      {"managed_instance", Value(Object{{"name", Value(kInstance)}, {"fqdn", Value(kInstanceFqdn)}})},
+      {"managed_instance", Value(Object{{"name", Value(kInstance)},
+                                        {"fqdn", Value(kInstanceFqdn)},
+                                        {"host", Value("127.0.0.1")},
+                                        {"port", Value(1)},
+                                        {"user", Value("sa")},
+                                        {"password", Value(Object{{"from_file", Value("sql-password")}})}})},
+      // Complete, as `milink run` checks the sections its steps use before the
+      // first one; the token file is read only if a step asks for a token.
       {"azure", Value(Object{{"subscription_id", Value("00000000-0000-0000-0000-000000000000")},
                              {"resource_group", Value("rg")},
-                             {"instance_name", Value(kInstance)}})},
+                             {"instance_name", Value(kInstance)},
+                             {"credential", Value("offline")}})},
+      {"providers", Value(Object{{"offline", Value(Object{{"use", Value("static-token")},
+                                                          {"with", Value(Object{{"file", Value("token")}})}})}})},
       {"inputs", Value(Object{{"master_key_password", Value(Object{{"from_file", Value("master-key-password")}})}})}});
   testsupport::write_file(dir / "milink.json", config.to_pretty_json() + "\n");
   testsupport::write_file(dir / "sql-password", "Sql#Passw0rd-never-used\n");
@@ -143,26 +154,17 @@ std::string hex(const std::vector<std::uint8_t>& bytes) {
 std::vector<std::uint8_t> certificate_der(const std::string& cn) {
   milink::emulator::CertificateRequest req;
   req.subject_cn = cn;
-  std::time_t now = std::time(nullptr);
-  std::tm t{};
-  gmtime_r(&now, &t);
-  req.not_before = milink::sdk::SqlDateTime{t.tm_year + 1900, t.tm_mon + 1, t.tm_mday, 0, 0, 0, 0};
-  req.not_after = milink::sdk::SqlDateTime{t.tm_year + 1901, t.tm_mon + 1, std::min(t.tm_mday, 28), 0, 0, 0, 0};
+  const auto today = milink::link::Date::today();
+  req.not_before = milink::sdk::SqlDateTime{today.year, today.month, today.day, 0, 0, 0, 0};
+  req.not_after = milink::sdk::SqlDateTime{today.year + 1, today.month, std::min(today.day, 28), 0, 0, 0, 0};
   return milink::emulator::generate_certificate(req).info.der;
 }
 
 namespace {
-std::string format_date(long long days, const char* format) {
-  std::time_t when = std::time(nullptr) + static_cast<std::time_t>(days) * 86400;
-  std::tm t{};
-  gmtime_r(&when, &t);
-  char buf[32];
-  std::strftime(buf, sizeof buf, format, &t);
-  return buf;
-}
+milink::link::Date in_days(long long days) { return milink::link::Date::from_days(milink::link::Date::today().days() + days); }
 }  // namespace
 
-std::string iso_date(long long days_from_today) { return format_date(days_from_today, "%Y-%m-%d"); }
-std::string compact_date(long long days_from_today) { return format_date(days_from_today, "%Y%m%d"); }
+std::string iso_date(long long days_from_today) { return in_days(days_from_today).iso(); }
+std::string compact_date(long long days_from_today) { return in_days(days_from_today).compact(); }
 
 }  // namespace rejections

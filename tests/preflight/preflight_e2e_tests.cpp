@@ -9,6 +9,10 @@
 
 #include <milink/sdk/json.hpp>
 
+#include <Poco/DateTime.h>
+#include <Poco/DateTimeFormatter.h>
+#include <Poco/Timespan.h>
+
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -33,12 +37,7 @@ std::vector<std::string> lines_of(const std::string& text) {
 
 /// "YYYY-MM-DD", \p days from today (UTC).
 std::string date_in_days(int days) {
-  std::time_t t = std::time(nullptr) + static_cast<std::time_t>(days) * 86400;
-  std::tm tm{};
-  ::gmtime_r(&t, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
+  return Poco::DateTimeFormatter::format(Poco::DateTime() + Poco::Timespan(days, 0, 0, 0, 0), "%Y-%m-%d");
 }
 
 bool reads_only(const std::string& statement) {

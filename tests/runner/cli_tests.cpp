@@ -217,15 +217,25 @@ TEST_CASE("validate without a config says what a config for the workflow must pr
   Sandbox sb;
   auto r = sb.milink({"validate", "replicate-database"});
   CHECK(r.exit_code == 0);
-  CHECK(r.out.find("a config for it must provide: databases, managed_instance.fqdn, managed_instance.name, "
-                   "sqlserver.endpoint_port, sqlserver.fqdn, sqlserver.name (read by the workflow); also the "
-                   "connection settings") != std::string::npos);
+  CHECK(r.out.find("a config for it must provide:\n  databases, managed_instance.fqdn, managed_instance.name, "
+                   "sqlserver.endpoint_port, sqlserver.fqdn, sqlserver.name (read by the workflow)\n") !=
+        std::string::npos);
+  // The sections its steps use, from their specs: both SQL targets and Azure.
+  CHECK(r.out.find("\n  managed_instance: host, user, password (and port, encryption...) to connect with T-SQL; "
+                   "used by preflight (preflight, mi_target)\n") != std::string::npos);
+  CHECK(r.out.find("\n  sqlserver: host, user, password (and port, encryption...) to connect with T-SQL; used by "
+                   "preflight (preflight, sqlserver_target)\n") != std::string::npos);
+  CHECK(r.out.find("\n  azure: subscription_id, resource_group, instance_name and credential (a credential provider "
+                   "instance under providers, with its parameters); used by preflight (preflight)\n") !=
+        std::string::npos);
   auto j = sb.milink({"validate", "replicate-database", "--output", "json"});
   CHECK(j.exit_code == 0);
   Value ev = milink::sdk::parse_json(j.out, "stdout");
   REQUIRE(ev.get("config_needs") != nullptr);
   CHECK(ev.get("config_needs")->as_array().size() == 6);
   CHECK(ev.get("config_needs")->as_array()[0].as_string() == "databases");
+  REQUIRE(ev.get("config_sections") != nullptr);
+  CHECK(ev.get("config_sections")->as_array().size() == 3);
 }
 
 TEST_CASE("an input with choices given a wrong value is refused by validate and before a run changes anything",

@@ -192,6 +192,18 @@ TEST_CASE("check_spec rejects bad steps with exact messages", "[spec][check]") {
     CHECK(check_spec(s) ==
           "step name '' is invalid: use lowercase letters, digits, '-', '.' or '_', starting with a letter");
   }
+  SECTION("sql_targets naming what is not a string parameter") {
+    StepSpec s = good_step();
+    s.sql_targets = {{"database"}, {"database", "mode", "sync"}};
+    CHECK(check_spec(s) == "");
+    s.sql_targets = {{"target"}};
+    CHECK(check_spec(s) == "step 'sqlserver-cert': sql_targets names 'target', which is not a string parameter");
+    s.sql_targets = {{"port"}};
+    CHECK(check_spec(s) == "step 'sqlserver-cert': sql_targets names 'port', which is not a string parameter");
+    s.sql_targets = {{"database", "source", "tsql"}};
+    CHECK(check_spec(s) ==
+          "step 'sqlserver-cert': sql_targets' condition names 'source', which is not a parameter");
+  }
   SECTION("no summary") {
     StepSpec s = good_step();
     s.summary.clear();

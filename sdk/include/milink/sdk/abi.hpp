@@ -25,7 +25,7 @@
 #include <Poco/Version.h>
 
 /// The SDK ABI. Bump on every change to an exported class layout or vtable.
-#define MILINK_SDK_ABI 5
+#define MILINK_SDK_ABI 6
 
 #define MILINK_SDK_STR2(x) #x
 #define MILINK_SDK_STR(x) MILINK_SDK_STR2(x)

@@ -47,6 +47,16 @@ struct OutputSpec {
   bool secret = false;
 };
 
+/// A SQL target a step connects to (Context::sql()): the parameter whose
+/// value names the config section of the target ("sqlserver",
+/// "managed_instance"), and optionally the only case in which the step
+/// connects to it.
+struct SqlTargetUse {
+  std::string param;       ///< a String parameter of the step naming the target
+  std::string when_param;  ///< empty: always; else only when this parameter...
+  std::string when_value;  ///< ...has this value (e.g. "instance_certificate_source" = "tsql")
+};
+
 struct StepSpec {
   std::string uses;     ///< lowercase, dotted or dashed: "sqlserver-cert"
   std::string summary;  ///< one line
@@ -67,6 +77,19 @@ struct StepSpec {
   /// whose actions were not confirmed that way is not applied: it fails.
   /// Default false.
   bool destructive = false;
+  /// The step calls Azure Resource Manager (Context::arm()). Before a run
+  /// makes its first change, and in `milink validate -c CONFIG`, milink
+  /// checks the config's azure section and starts the credential provider
+  /// it names when any step of the workflow declares this, so that a missing
+  /// subscription or a wrong credential stops the run before it begins, not
+  /// half-way. A step that calls Context::arm() without declaring it still
+  /// works, but is only checked when it gets there. Default false.
+  bool arm = false;
+  /// The SQL targets the step connects to, checked like `arm`: the config
+  /// section each names must exist and hold valid connection settings.
+  /// Targets given by an expression that only a run can evaluate (a step's
+  /// output, a loop variable) are checked when the step connects.
+  std::vector<SqlTargetUse> sql_targets;
 
   const ParamSpec* param(const std::string& name) const;
   const OutputSpec* output(const std::string& name) const;
