@@ -1,5 +1,7 @@
 #include <milink/link/dates.hpp>
 
+#include <milink/sdk/context.hpp>
+
 #include <chrono>
 #include <cstdio>
 
@@ -58,5 +60,11 @@ std::string Date::compact() const {
 }
 
 long long days_until(const Date& expiry) { return expiry.days() - Date::today().days(); }
+
+Date server_today(milink::sdk::Sql& sql) {
+  auto now = sql.scalar("SELECT SYSUTCDATETIME()");
+  if (!now || now->is_null()) return Date::today();
+  return Date::of(now->as_datetime());
+}
 
 }  // namespace milink::link
