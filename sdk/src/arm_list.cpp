@@ -10,7 +10,8 @@ namespace {
 
 /// True when \p url is \p endpoint itself or a path under it (scheme and
 /// host compared without regard to case).
-bool under_endpoint(const std::string& url, const std::string& endpoint) {
+bool under_endpoint(const std::string& url, std::string endpoint) {
+  while (!endpoint.empty() && endpoint.back() == '/') endpoint.pop_back();
   if (endpoint.empty() || url.size() <= endpoint.size()) return false;
   for (std::size_t i = 0; i < endpoint.size(); ++i)
     if (std::tolower(static_cast<unsigned char>(url[i])) != std::tolower(static_cast<unsigned char>(endpoint[i])))
@@ -25,7 +26,7 @@ bool list_all(ArmClient& client, const std::string& path, const std::string& api
   try {
     std::set<std::string> seen;
     std::string next = path;
-    while (true) {
+    for (int pages = 1;; ++pages) {
       ArmResponse page;
       if (!client.call("GET", next, api_version, Value(), false, page, error)) return false;
       const Value* value = page.body.get("value");
@@ -48,7 +49,7 @@ bool list_all(ArmClient& client, const std::string& path, const std::string& api
         error.status = page.status;
         error.request_id = page.request_id;
         error.message = "the list's nextLink \"" + next + "\" came back a second time; stopped after " +
-                        std::to_string(seen.size()) + " pages instead of reading the list forever";
+                        std::to_string(pages) + " pages instead of reading the list forever";
         return false;
       }
     }
