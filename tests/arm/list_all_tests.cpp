@@ -64,7 +64,7 @@ TEST_CASE("list_all refuses a nextLink outside the ARM endpoint, one that comes 
     ArmError err;
     CHECK_FALSE(milink::sdk::list_all(*c, kList, kApi, items, err));
     CHECK(err.message == "the list's nextLink \"" + second + "\" is not under the ARM endpoint " + base +
-                             "/; milink follows only links to the configured ARM endpoint");
+                             "; milink follows only links to the configured ARM endpoint");
     CHECK(items.size() == 1);
     CHECK(rig.arm.requests().size() == 1);
   }
@@ -84,6 +84,6 @@ TEST_CASE("list_all refuses a nextLink outside the ARM endpoint, one that comes 
     CHECK_FALSE(milink::sdk::list_all(*c, kList, kApi, items, err));
     CHECK(err.status == 500);
     CHECK(err.code == "InternalServerError");
-    CHECK(err.message == "page two broke");
+    CHECK_THAT(err.message, Catch::StartsWith("page two broke (Azure Resource Manager unavailable: retried"));
   }
 }
