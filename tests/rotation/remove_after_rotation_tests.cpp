@@ -9,7 +9,6 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
-#include <ctime>
 
 using linkrig::Rig;
 using milink::sdk::Value;
@@ -18,14 +17,7 @@ namespace {
 
 const char* kInstanceCert = "mi1.abc123def456.database.windows.net";
 
-std::string today_compact() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y%m%d", &tm);
-  return buf;
-}
+std::string today_compact() { return linkrig::date_in(0, true); }
 
 bool has(const std::vector<std::string>& v, const std::string& x) { return std::find(v.begin(), v.end(), x) != v.end(); }
 

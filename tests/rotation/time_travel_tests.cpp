@@ -9,23 +9,13 @@
 
 #include <catch2/catch.hpp>
 
-#include <ctime>
 
+using linkrig::date_in;
 using linkrig::Rig;
 using milink::sdk::Object;
 using milink::sdk::Value;
 
 namespace {
-
-/// Today + \p days (UTC, the real clock) as YYYY-MM-DD, or YYYYMMDD with \p compact.
-std::string date_in(int days, bool compact = false) {
-  std::time_t t = std::time(nullptr) + static_cast<std::time_t>(days) * 86400;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, compact ? "%Y%m%d" : "%Y-%m-%d", &tm);
-  return buf;
-}
 
 /// `milink status --output json`: the report and the exit code.
 Value status(Rig& rig, int& exit_code) {
