@@ -2,7 +2,9 @@
 
 #include "faults/fault_plan.hpp"
 #include "http/encoding.hpp"
+#include "state/time_util.hpp"
 
+#include <milink/sdk/http.hpp>
 #include <milink/sdk/json.hpp>
 
 #include <algorithm>
@@ -158,6 +160,7 @@ void ArmService::add_routes(http::Router& r) {
   r.add("GET", "/_emulator/faults", bind(&ArmService::faults_get));
   r.add("POST", "/_emulator/workload", bind(&ArmService::workload_post));
   r.add("POST", "/_emulator/endpoint-certificate", bind(&ArmService::endpoint_certificate_post));
+  r.add("POST", "/_emulator/clock", bind(&ArmService::clock_post));
 }
 
 std::vector<Operation> ArmService::operations() const {
@@ -698,7 +701,7 @@ void ArmService::trust_list(http::Request& req, http::Response& resp) {
   if (!lock) return;
   Array value;
   for (const auto& c : world_.azure.server_trust_certificates) value.push_back(render_trust(c));
-  resp.json(200, Value(Object{{"value", Value(std::move(value))}}));
+  answer_list(req, resp, std::move(value));
 }
 
 void ArmService::trust_get(http::Request& req, http::Response& resp) {
@@ -806,7 +809,7 @@ void ArmService::endpoint_list(http::Request& req, http::Response& resp) {
   Array value;
   for (const char* t : {"DATABASE_MIRRORING", "SERVICE_BROKER"})
     if (const Certificate* c = endpoint_certificate(t)) value.push_back(render_endpoint(t, *c));
-  resp.json(200, Value(Object{{"value", Value(std::move(value))}}));
+  answer_list(req, resp, std::move(value));
 }
 
 void ArmService::endpoint_get(http::Request& req, http::Response& resp) {
@@ -829,7 +832,7 @@ void ArmService::dag_list(http::Request& req, http::Response& resp) {
   if (!lock) return;
   Array value;
   for (const auto& l : world_.azure.links) value.push_back(render_link(l, v));
-  resp.json(200, Value(Object{{"value", Value(std::move(value))}}));
+  answer_list(req, resp, std::move(value));
 }
 
 void ArmService::dag_get(http::Request& req, http::Response& resp) {
@@ -1086,6 +1089,40 @@ void ArmService::dag_action(http::Request& req, http::Response& resp, const std:
   accept(req, resp, kDags, "POST", l->name, action, v);
 }
 
+// --- list pages -------------------------------------------------------------------------
+
+void ArmService::answer_list(http::Request& req, http::Response& resp, Array items) {
+  const std::size_t size = static_cast<std::size_t>(world_.azure.list_page_size);
+  std::size_t skip = 0;
+  if (const std::string* token = req.query_param("$skiptoken")) {
+    // The emulator's own token: the offset of the page. Inferred: ARM's are
+    // opaque, and a client only ever sends back the nextLink it was given.
+    bool digits = !token->empty() && token->size() < 10;
+    for (char ch : *token) digits = digits && ch >= '0' && ch <= '9';
+    if (!digits || std::stoul(*token) > items.size()) {
+      resp.json(400, error_body("InvalidSkipToken", "The skip token '" + *token + "' is not valid."));
+      return;
+    }
+    skip = std::stoul(*token);
+  }
+  if (size == 0 && skip == 0) {
+    resp.json(200, Value(Object{{"value", Value(std::move(items))}}));
+    return;
+  }
+  const std::size_t end = size == 0 ? items.size() : std::min(items.size(), skip + size);
+  Array page(std::make_move_iterator(items.begin() + static_cast<std::ptrdiff_t>(skip)),
+             std::make_move_iterator(items.begin() + static_cast<std::ptrdiff_t>(end)));
+  Object body{{"value", Value(std::move(page))}};
+  if (end < items.size()) {
+    std::string query;
+    for (const auto& [k, v] : req.query)
+      if (!iequals(k, "$skiptoken")) query += (query.empty() ? "" : "&") + milink::sdk::url_encode(k) + "=" + milink::sdk::url_encode(v);
+    body.set("nextLink", Value(req.base_url() + req.raw_path + "?" + query + (query.empty() ? "" : "&") +
+                               "%24skiptoken=" + std::to_string(end)));
+  }
+  resp.json(200, Value(std::move(body)));
+}
+
 // --- emulator control -------------------------------------------------------------------
 
 void ArmService::faults_post(http::Request& req, http::Response& resp) {
@@ -1180,6 +1217,38 @@ void ArmService::endpoint_certificate_post(http::Request& req, http::Response& r
   resp.json(200, Value(Object{{"endpoint_type", Value("DATABASE_MIRRORING")},
                               {"thumbprint", Value("0x" + http::hex_upper(c.x509.sha1))},
                               {"not_after", Value(c.x509.not_after.to_iso())}}));
+}
+
+void ArmService::clock_post(http::Request& req, http::Response& resp) {
+  if (!req.from_loopback()) {
+    resp.json(403, error_body("Forbidden", "The emulator's control routes answer loopback clients only."));
+    return;
+  }
+  const char* usage = "Expected {\"advance_days\": N} or {\"advance_seconds\": N} (0 to 36500 days ahead in all).";
+  Value body;
+  try {
+    body = milink::sdk::parse_json(req.body, "<clock>");
+  } catch (const std::exception& e) {
+    resp.json(400, error_body("InvalidClockRequest", std::string("The body is not JSON: ") + e.what() + ". " + usage));
+    return;
+  }
+  const Value* days = body.is_object() ? body.get("advance_days") : nullptr;
+  const Value* secs = body.is_object() ? body.get("advance_seconds") : nullptr;
+  if ((days == nullptr) == (secs == nullptr) || (days && !days->is_int()) || (secs && !secs->is_int())) {
+    resp.json(400, error_body("InvalidClockRequest", usage));
+    return;
+  }
+  const std::int64_t by = days ? days->as_int() * 86400 : secs->as_int();
+  auto lock = world_.lock();
+  advance_locked();  // the link's state up to now, before the clock moves
+  const std::int64_t lead = clock_offset_seconds() + by;
+  if (by < 0 || lead > 36500LL * 86400) {
+    resp.json(400, error_body("InvalidClockRequest", "The clock moves forward only, and at most 36500 days ahead. " +
+                                                         std::string(usage)));
+    return;
+  }
+  world_.advance_clock(by);
+  resp.json(200, Value(Object{{"offset_seconds", Value(lead)}, {"now", Value(now_utc().to_iso())}}));
 }
 
 void ArmService::faults_get(http::Request& req, http::Response& resp) {

@@ -148,6 +148,12 @@ private:
   /// POST /_emulator/endpoint-certificate {"valid_days": N}: Azure rotates
   /// the instance's DATABASE_MIRRORING certificate (loopback only).
   void endpoint_certificate_post(http::Request& req, http::Response& resp);
+  /// POST /_emulator/clock {"advance_days": N} or {"advance_seconds": N}:
+  /// scenario time travel (EmulatorWorld::advance_clock; loopback only).
+  void clock_post(http::Request& req, http::Response& resp);
+  /// Answers a list operation with \p items: all of them, or (scenario
+  /// arm.page_size) the page $skiptoken selects with a nextLink to the next.
+  void answer_list(http::Request& req, http::Response& resp, milink::sdk::Array items);
 
   // Helpers (world lock held).
   std::string instance_id() const;

@@ -22,7 +22,7 @@ GeneratedCertificate self_signed(const std::string& cn) {
   CertificateRequest req;
   req.subject_cn = cn;
   req.extra_subject = {{"O", "milink emulator"}};
-  SqlDateTime now = now_utc();
+  SqlDateTime now = add_seconds(now_utc(), -clock_offset_seconds());  // the real clock: clients check it
   now.nanosecond = 0;
   req.not_before = add_days(now, -1);
   req.not_after = add_years(now, 5);

@@ -80,6 +80,8 @@ struct AzureState {
   std::string tenant_id = "11111111-1111-1111-1111-111111111111";
   std::vector<ServerTrustCertificate> server_trust_certificates;
   std::vector<LinkResource> links;
+  /// Items per page of a list operation (scenario "arm.page_size"); 0: one page.
+  int list_page_size = 0;
 
   ServerTrustCertificate* find_trust_certificate(const std::string& name);
   LinkResource* find_link(const std::string& name);

@@ -601,8 +601,16 @@ Scenario sample_scenario() {
 Scenario parse_scenario_value(const Value& value, const std::string& source, const SourceMap* map) {
   Reader r(source, map);
   Scenario s = default_scenario();
-  const auto& o = r.object(value, "", {"sql_server", "managed_instance", "network"});
+  const auto& o = r.object(value, "", {"sql_server", "managed_instance", "network", "arm", "clock"});
   if (auto* x = o.find("network")) s.network = read_network(r, *x, "/network");
+  if (auto* x = o.find("arm")) {
+    const auto& a = r.object(*x, "/arm", {"page_size"});
+    if (auto* n = a.find("page_size")) s.arm_page_size = static_cast<int>(r.integer(*n, "/arm/page_size", 0, 1000));
+  }
+  if (auto* x = o.find("clock")) {
+    const auto& c = r.object(*x, "/clock", {"offset_days"});
+    if (auto* n = c.find("offset_days")) s.clock_offset_seconds = r.integer(*n, "/clock/offset_days", -36500, 36500) * 86400;
+  }
   if (auto* x = o.find("sql_server")) read_server(r, *x, "/sql_server", s.sql_server, false);
   if (auto* x = o.find("managed_instance")) read_server(r, *x, "/managed_instance", s.managed_instance, true);
   for (const ServerSpec* spec : {&s.sql_server, &s.managed_instance}) {

@@ -78,7 +78,11 @@
 ///     "instance_node": "DB12C",              // that node's name; its FQDN is <node>.<cluster>
 ///     "instance_cluster": "tr4321.westeurope1-a.worker.database.windows.net",
 ///     "connect_timeout_ms": 0                // a test to a blocked port takes this long (the job runs meanwhile)
-///   }
+///   },
+///   "arm": {"page_size": 0},                 // list operations answer at most this many items per page, with a
+///                                            // nextLink to the rest (1-1000); 0: every item in one page
+///   "clock": {"offset_days": 0}              // the emulated servers' clock runs this many days ahead of the real
+///                                            // one (-36500..36500); moved on at run time: POST /_emulator/clock
 /// }
 /// \endcode
 ///
@@ -94,6 +98,7 @@
 #include <milink/sdk/json.hpp>
 #include <milink/sdk/value.hpp>
 
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -198,6 +203,8 @@ struct Scenario {
   ServerSpec sql_server;
   ServerSpec managed_instance;
   NetworkModel network;  ///< "network": blocked ports per direction, unresolvable names
+  int arm_page_size = 0;                ///< "arm.page_size": items per page of an ARM list; 0: one page
+  std::int64_t clock_offset_seconds = 0;  ///< "clock.offset_days", in seconds: the emulated clock's lead
 };
 
 /// A scenario that is not valid: what() reads

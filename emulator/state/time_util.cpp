@@ -4,6 +4,7 @@
 
 #include <Poco/DateTime.h>
 
+#include <atomic>
 #include <cctype>
 #include <chrono>
 #include <cstdio>
@@ -24,9 +25,16 @@ bool valid_date(int year, int month, int day) {
   return year >= 1 && Poco::DateTime::isValid(year, month, day);
 }
 
+namespace {
+std::atomic<std::int64_t> g_clock_offset_seconds{0};
+}  // namespace
+
+std::int64_t clock_offset_seconds() { return g_clock_offset_seconds.load(); }
+void set_clock_offset_seconds(std::int64_t seconds) { g_clock_offset_seconds.store(seconds); }
+
 SqlDateTime now_utc() {
   using namespace std::chrono;
-  auto now = system_clock::now();
+  auto now = system_clock::now() + seconds(g_clock_offset_seconds.load());
   auto ticks = duration_cast<nanoseconds>(now.time_since_epoch()).count();
   std::int64_t secs = ticks / 1000000000;
   std::int64_t ns = ticks % 1000000000;

@@ -19,8 +19,19 @@ namespace milink::emulator {
 
 using milink::sdk::SqlDateTime;
 
-/// The current UTC time, to 100 ns.
+/// The emulated servers' current UTC time, to 100 ns: the real clock plus
+/// the emulated clock's lead (clock_offset_seconds()).
 SqlDateTime now_utc();
+
+/// How far the emulated clock runs ahead of the real one, in seconds (0
+/// unless a scenario's `clock.offset_days` or EmulatorWorld::advance_clock
+/// moved it). One clock per process: every EmulatorWorld sets it when it is
+/// built. Everything the servers show or decide by date reads it through
+/// now_utc() (GETDATE(), SYSUTCDATETIME(), certificate dates, the link's
+/// times, Agent history); the HTTPS and TDS certificates and Entra ID's
+/// tokens keep the real clock, which the clients check them against.
+std::int64_t clock_offset_seconds();
+void set_clock_offset_seconds(std::int64_t seconds);
 
 /// Seconds since 1970-01-01T00:00:00 (sub-second part ignored), and back.
 std::int64_t to_unix_seconds(const SqlDateTime& t);

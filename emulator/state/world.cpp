@@ -51,6 +51,8 @@ void add_tde_certificates(const Scenario& scenario, ServerState& sql_server, Ser
 }  // namespace
 
 EmulatorWorld::EmulatorWorld(const Scenario& scenario) {
+  set_clock_offset_seconds(scenario.clock_offset_seconds);
+  azure.list_page_size = scenario.arm_page_size;
   build_server_state(sql_server, scenario.sql_server, Personality::SqlServer);
   build_server_state(managed_instance, scenario.managed_instance, Personality::ManagedInstance);
   network = scenario.network;
@@ -89,6 +91,12 @@ Certificate EmulatorWorld::issue_instance_certificate(const std::string& label, 
   // Valid from a day before start, or (already expired) a year before it ends.
   req.not_before = add_days(now, valid_days > 0 ? -1 : valid_days - 365);
   return to_certificate(generate_certificate(req, &root_ca), label);
+}
+
+std::int64_t EmulatorWorld::advance_clock(std::int64_t seconds) {
+  set_clock_offset_seconds(clock_offset_seconds() + seconds);
+  changed = true;  // the link conditions and every date the servers show read the clock
+  return clock_offset_seconds();
 }
 
 const Certificate& EmulatorWorld::rotate_instance_certificate(int valid_days) {

@@ -100,6 +100,11 @@ public:
   /// sp_get_endpoint_certificate and the link present from now on). Call with
   /// the mutex held. Returns the new certificate.
   const Certificate& rotate_instance_certificate(int valid_days);
+  /// Scenario time travel: moves the emulated clock (now_utc(), see
+  /// time_util.hpp) \p seconds further ahead of the real one, so dates,
+  /// certificate expiry and the link's times read as that much later. Call
+  /// with the mutex held. Returns the clock's new lead in seconds.
+  std::int64_t advance_clock(std::int64_t seconds);
 };
 
 }  // namespace milink::emulator

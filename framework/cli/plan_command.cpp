@@ -16,6 +16,8 @@ namespace {
 int plan_workflow(const CommonOptions& opts, const std::string& out_dir, bool skip_preflight, bool offline) {
   auto session = open_session(opts);
   if (!session) return kExitInvalidInput;
+  // A plan that reads connects as a run does: the same sections, checked first.
+  if (!offline && !check_config(*session, opts.json, /*start_credential=*/true)) return kExitInvalidInput;
 
   MadePlan made = make_plan(*session, offline, skip_preflight);
   const auto& result = made.result;

@@ -37,15 +37,11 @@ std::string string_at(const Value& o, const char* key) {
   return v != nullptr && v->is_string() ? v->as_string() : std::string();
 }
 
-/// Every item of a list's first page.
+/// Every item of a list, every page.
 std::vector<Value> list(milink::sdk::ArmClient& arm, const std::string& path, const std::string& api_version) {
   std::vector<Value> out;
-  milink::sdk::ArmResponse r;
   milink::sdk::ArmError e;
-  if (!arm.call("GET", path, api_version, Value(), false, r, e)) throw std::runtime_error(e.describe("GET", path));
-  const Value* items = r.body.get("value");
-  if (items != nullptr && items->is_array())
-    for (const auto& v : items->as_array()) out.push_back(v);
+  if (!milink::sdk::list_all(arm, path, api_version, out, e)) throw std::runtime_error(e.describe("GET", path));
   return out;
 }
 

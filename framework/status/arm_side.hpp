@@ -40,8 +40,8 @@ struct ArmSide {
 /// DER certificate); nullopt when it is not a certificate.
 std::optional<milink::link::Date> certificate_expiry(const std::string& public_blob);
 
-/// Reads Azure's side with three GET requests (lists; a nextLink is not
-/// followed: the emulator and the lists seen so far answer in one page).
+/// Reads Azure's side with three list operations, each followed through
+/// its nextLink pages (milink::sdk::list_all): one GET per page.
 /// Throws std::runtime_error with ARM's error when one fails.
 ArmSide read_arm_side(milink::sdk::ArmClient& arm, const std::string& api_version);
 

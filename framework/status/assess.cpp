@@ -100,7 +100,7 @@ void judge(LinkRow& row, const Thresholds& t, bool sql_known, bool arm_known) {
 }
 
 CertificateStatus judge_certificate(std::string kind, std::string name, const std::optional<milink::link::Date>& expiry,
-                                    const Thresholds& t, const std::string& remedy) {
+                                    const milink::link::Date& today, const Thresholds& t, const std::string& remedy) {
   CertificateStatus c;
   c.kind = std::move(kind);
   c.name = std::move(name);
@@ -110,7 +110,7 @@ CertificateStatus judge_certificate(std::string kind, std::string name, const st
     return c;
   }
   c.expiry = expiry->iso();
-  c.days_left = milink::link::days_until(*expiry);
+  c.days_left = expiry->days() - today.days();
   if (*c.days_left < 0) {
     c.severity = Severity::Critical;
     c.message = "expired on " + c.expiry + ": links using it cannot connect; " + remedy;
@@ -174,6 +174,8 @@ Report assess(const std::optional<SqlSide>& sql, const std::optional<ArmSide>& a
     return a.database != b.database ? a.database < b.database : a.name < b.name;
   });
   const bool any_link = !r.links.empty();
+  // Expiry counts from SQL Server's clock, the one that decides; this machine's when SQL Server was not read.
+  const milink::link::Date today = sql && sql->today ? *sql->today : milink::link::Date::today();
 
   if (sql) {
     r.endpoint = sql->endpoint;
@@ -188,22 +190,22 @@ Report assess(const std::optional<SqlSide>& sql, const std::optional<ArmSide>& a
     for (const auto& c : sql->certificates) {
       if (r.endpoint.exists && c.certificate_id == r.endpoint.certificate_id)
         r.certificates.push_back(judge_certificate(
-            "sql_server_endpoint", c.name, c.expiry, t,
-            "rotate SQL Server's endpoint certificate and upload the new one to the instance"));
+            "sql_server_endpoint", c.name, c.expiry, today, t,
+            "rotate SQL Server's endpoint certificate and upload the new one to the instance (milink run rotate-certificates)"));
       else if (!c.has_private_key)
         r.certificates.push_back(judge_certificate(
-            "trusted_by_sql_server", c.name, c.expiry, t,
+            "trusted_by_sql_server", c.name, c.expiry, today, t,
             "install the instance's current endpoint certificate on SQL Server (the mi-cert-import step)"));
     }
   }
   if (arm) {
     if (arm->endpoint_certificate)
       r.certificates.push_back(judge_certificate(
-          "instance_endpoint", arm->endpoint_certificate->name, arm->endpoint_certificate->expiry, t,
+          "instance_endpoint", arm->endpoint_certificate->name, arm->endpoint_certificate->expiry, today, t,
           "Azure renews it; install the new one on SQL Server when it does (the mi-cert-import step)"));
     for (const auto& c : arm->trust_certificates)
       r.certificates.push_back(judge_certificate(
-          "trusted_by_instance", c.name, c.expiry, t,
+          "trusted_by_instance", c.name, c.expiry, today, t,
           "upload SQL Server's new endpoint certificate to the instance (serverTrustCertificates)"));
   }
   r.severity = Severity::Ok;

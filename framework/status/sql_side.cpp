@@ -40,7 +40,9 @@ const std::string& sql_side_batch() {
       "SELECT name, state_desc, connection_auth_desc, certificate_id FROM master.sys.database_mirroring_endpoints;\n"
       // 5: master's certificates
       "SELECT certificate_id, name, pvt_key_encryption_type, expiry_date FROM master.sys.certificates "
-      "WHERE name NOT LIKE '##%';";
+      "WHERE name NOT LIKE '##%';\n"
+      // 6: SQL Server's clock, which decides whether its certificates have expired
+      "SELECT SYSUTCDATETIME() AS now_utc;";
   return batch;
 }
 
@@ -64,15 +66,16 @@ SqlSide read_sql_side(milink::sdk::SqlSession& session) {
   milink::sdk::SqlError error;
   if (!session.execute(sql_side_batch(), {}, /*idempotent=*/true, result, error))
     throw std::runtime_error("SQL Server: " + error.message);
-  if (result.sets.size() != 6)
+  if (result.sets.size() != 7)
     throw std::runtime_error("SQL Server answered the status batch with " + std::to_string(result.sets.size()) +
-                             " result sets, not 6");
+                             " result sets, not 7");
   const SqlResultSet& members = result.sets[0];
   const SqlResultSet& dbstates = result.sets[1];
   const SqlResultSet& agdbs = result.sets[2];
   const SqlResultSet& seeding = result.sets[3];
   const SqlResultSet& endpoints = result.sets[4];
   const SqlResultSet& certs = result.sets[5];
+  const SqlResultSet& clock = result.sets[6];
 
   std::map<std::string, std::string> ag_database;  // local AG -> its (first) database
   for (std::size_t i = 0; i < agdbs.rows.size(); ++i) {
@@ -158,6 +161,8 @@ SqlSide read_sql_side(milink::sdk::SqlSession& session) {
     if (!expiry.is_null()) c.expiry = milink::link::Date::of(expiry.as_datetime());
     side.certificates.push_back(std::move(c));
   }
+  if (!clock.rows.empty() && !clock.at(0, "now_utc").is_null())
+    side.today = milink::link::Date::of(clock.at(0, "now_utc").as_datetime());
   return side;
 }
 

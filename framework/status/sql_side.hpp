@@ -4,7 +4,7 @@
 /// One batch, whatever the number of links: set-based queries over the
 /// catalog views and the HADR DMVs (every DAG with its members' states, the
 /// databases' replica states, the AGs' databases, seeding, the mirroring
-/// endpoint and master's certificates).
+/// endpoint and master's certificates) and SQL Server's clock.
 ///
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -32,6 +32,8 @@ struct SqlSide {
   std::vector<SqlLink> links;  ///< one per DAG, in name order
   EndpointStatus endpoint;     ///< severity not yet judged
   std::vector<SqlCertificate> certificates;
+  /// SQL Server's date (SYSUTCDATETIME()): certificate expiry is counted from it.
+  std::optional<milink::link::Date> today;
 };
 
 /// The batch read_sql_side sends (for tests and docs).

@@ -6,6 +6,8 @@
 #include <milink/link/names.hpp>
 #include <milink/link/results.hpp>
 
+#include <algorithm>
+
 namespace milink::link {
 
 using milink::sdk::StepError;
@@ -50,8 +52,13 @@ CertificateRetire::Found CertificateRetire::inspect(const Config& c, milink::sdk
   auto trust = read_trust(ctx, c.api_version);
   for (const auto& old : g.older) {
     f.sqlserver_to_drop.push_back(old.name);
+    // By key, whatever name it was uploaded under, or by the old certificate's name; never the trust of the
+    // key the endpoint presents, nor of the one a rotation under way is about to switch it to.
     for (const auto& t : trust)
-      if (t.blob != g.current.blob && (t.blob == old.blob || iequals(t.name, old.name))) f.trust_to_delete.push_back(t.name);
+      if (t.blob != g.current.blob && (!g.newer || t.blob != g.newer->blob) &&
+          (t.blob == old.blob || iequals(t.name, old.name)) &&
+          std::find(f.trust_to_delete.begin(), f.trust_to_delete.end(), t.name) == f.trust_to_delete.end())
+        f.trust_to_delete.push_back(t.name);
   }
   std::string current = fetch_instance_certificate(c.source, ctx, c.mi_target, c.api_version);
   bool holds_current = false;

@@ -60,7 +60,7 @@ std::string InstanceCertRotate::install_name(const Config& c, milink::sdk::Conte
                         {milink::sdk::SqlValue::nvarchar(c.instance_fqdn)});
     if (!n || n->as_int64() == 0) return c.instance_fqdn;
   }
-  std::string first = c.instance_fqdn + "_" + Date::today().compact();
+  std::string first = c.instance_fqdn + "_" + server_today(sql).compact();
   for (int i = 1; i < 1000; ++i) {
     std::string name = i == 1 ? first : first + "_" + std::to_string(i);
     auto n = sql.scalar("SELECT COUNT(*) FROM master.sys.certificates WHERE name = ?", {milink::sdk::SqlValue::nvarchar(name)});
@@ -77,12 +77,13 @@ milink::sdk::Observation InstanceCertRotate::observe(const Config& c, milink::sd
   if (name_.empty()) {
     ctx.output("instance_certificate_name", Value(held_as));
     auto sql = ctx.sql(c.sqlserver_target);
+    const Date today = server_today(sql);
     for (const auto& h : instance_certificates_on_sqlserver(sql, c.instance_fqdn)) {
       if (h.blob != blob_) continue;
       auto d = Date::parse(h.expiry);
-      if (d && days_until(*d) <= c.warn_days)
+      if (d && days_until(*d, today) <= c.warn_days)
         ctx.warn("the managed instance's endpoint certificate expires on " + d->iso() + " (in " +
-                 std::to_string(days_until(*d)) + " days); Azure renews it, and the next run of this workflow "
+                 std::to_string(days_until(*d, today)) + " days); Azure renews it, and the next run of this workflow "
                  "installs the new one");
     }
     return milink::sdk::Observation::satisfied("SQL Server holds the instance's current certificate as " +

@@ -132,33 +132,6 @@ std::string next_generation_name(milink::sdk::Sql& sql, const CertificateGenerat
   throw StepError("no free certificate name after " + first);
 }
 
-std::vector<TrustEntry> read_trust(milink::sdk::Context& ctx, const std::string& api_version) {
-  auto arm = ctx.arm();
-  auto list = arm.get(arm.coordinates().instance_path() + "/serverTrustCertificates", api_version);
-  std::vector<TrustEntry> out;
-  const Value* items = list.body.get("value");
-  if (items == nullptr || !items->is_array()) return out;
-  for (const auto& item : items->as_array()) {
-    const Value* n = item.get("name");
-    const Value* props = item.get("properties");
-    const Value* blob = props != nullptr ? props->get("publicBlob") : nullptr;
-    out.push_back({n != nullptr && n->is_string() ? n->as_string() : std::string(),
-                   blob != nullptr && blob->is_string() ? normalize_blob(blob->as_string()) : std::string()});
-  }
-  return out;
-}
-
-std::string trust_path(milink::sdk::Context& ctx, const std::string& name) {
-  auto arm = ctx.arm();
-  return arm.coordinates().instance_path() + "/serverTrustCertificates/" + milink::sdk::url_encode(name);
-}
-
-bool trusts(const std::vector<TrustEntry>& trust, const std::string& blob) {
-  for (const auto& t : trust)
-    if (!blob.empty() && t.blob == blob) return true;
-  return false;
-}
-
 std::vector<LinkConnection> read_links(milink::sdk::Sql& sql, const std::string& instance_fqdn) {
   auto rs = sql.query(
       "SELECT ag.name, r.endpoint_url, rs.connected_state_desc, rs.last_connect_error_number, "

@@ -18,6 +18,7 @@
 #include <milink/link/dates.hpp>
 #include <milink/link/endpoint_state.hpp>
 #include <milink/link/instance_certificate.hpp>
+#include <milink/link/trust_certificates.hpp>
 #include <milink/sdk/sdk.hpp>
 
 #include <optional>
@@ -69,18 +70,6 @@ CertificateGenerations read_generations(milink::sdk::Sql& sql);
 /// The name of a new generation for today: `<base>_<yyyymmdd>`, or
 /// `_<n>` after it when that name is taken.
 std::string next_generation_name(milink::sdk::Sql& sql, const CertificateGenerations& g, const Date& today);
-
-/// A trust certificate of the managed instance.
-struct TrustEntry {
-  std::string name;
-  std::string blob;  ///< normalized
-};
-/// GET .../serverTrustCertificates.
-std::vector<TrustEntry> read_trust(milink::sdk::Context& ctx, const std::string& api_version);
-/// The ARM path of one trust certificate.
-std::string trust_path(milink::sdk::Context& ctx, const std::string& name);
-/// Whether \p trust holds \p blob.
-bool trusts(const std::vector<TrustEntry>& trust, const std::string& blob);
 
 /// A link as SQL Server sees it: a distributed AG whose remote member is the
 /// instance (its endpoint URL names \p instance_fqdn).

@@ -61,13 +61,13 @@ std::string SqlServerCertRotate::create_sql(const std::string& name, const Date&
          tsql::quote_literal("Certificate for " + name) + ",\n        EXPIRY_DATE = '" + expiry.compact() + "';";
 }
 
-bool SqlServerCertRotate::due(const Config& c, const CertificateGenerations& g, std::string& why) {
-  const long long left = days_until(g.current.expiry);
+bool SqlServerCertRotate::due(const Config& c, const CertificateGenerations& g, const Date& today, std::string& why) {
+  const long long left = days_until(g.current.expiry, today);
   const std::string cert = tsql::quote_identifier(g.current.name);
   const std::string when = "certificate " + cert + " expires on " + g.current.expiry.iso() + " (in " +
                            std::to_string(left) + " days)";
   if (c.force) {
-    if (g.current.generation_day == std::stoll(Date::today().compact())) {
+    if (g.current.generation_day == std::stoll(today.compact())) {
       why = cert + " was created by today's rotation; force rotates at most once a day";
       return false;
     }
@@ -101,22 +101,24 @@ milink::sdk::Observation SqlServerCertRotate::observe(const Config& c, milink::s
     return milink::sdk::Observation::satisfied("rotation under way: " + tsql::quote_identifier(g.newer->name) +
                                                " exists, the endpoint still uses " + tsql::quote_identifier(g.current.name));
   }
+  today_ = server_today(sql);
   std::string why;
-  if (!due(c, g, why)) {
+  if (!due(c, g, *today_, why)) {
     set_outputs(ctx, g.current, g, false);
     return milink::sdk::Observation::satisfied(why);
   }
-  new_name_ = next_generation_name(sql, g, Date::today());
+  new_name_ = next_generation_name(sql, g, *today_);
   return milink::sdk::Observation::needs_change(why + "; creating " + tsql::quote_identifier(new_name_));
 }
 
 milink::sdk::Plan SqlServerCertRotate::plan(const Config& c, milink::sdk::Context& ctx) {
   (void)ctx;
   milink::sdk::Plan p;
-  std::string name = new_name_.empty() ? "<endpoint certificate>_" + Date::today().compact() : new_name_;
+  const Date today = today_.value_or(Date::today());  // milink plan connects nowhere
+  std::string name = new_name_.empty() ? "<endpoint certificate>_" + today.compact() : new_name_;
   p.actions.push_back(milink::sdk::Action::sql_batch(
       c.target, "create the endpoint's next certificate " + tsql::quote_identifier(name),
-      create_sql(name, Date::from_days(Date::today().days() + c.validity_days))));
+      create_sql(name, Date::from_days(today.days() + c.validity_days))));
   return p;
 }
 
@@ -124,13 +126,14 @@ void SqlServerCertRotate::apply(const Config& c, milink::sdk::Context& ctx) {
   auto sql = ctx.sql(c.target);
   auto g = read_generations(sql);  // again: a resumed run may find it done
   if (!g.newer) {
+    const Date today = server_today(sql);
     std::string why;
-    if (!due(c, g, why)) {
+    if (!due(c, g, today, why)) {
       set_outputs(ctx, g.current, g, false);
       return;
     }
-    std::string name = next_generation_name(sql, g, Date::today());
-    Date expiry = Date::from_days(Date::today().days() + c.validity_days);
+    std::string name = next_generation_name(sql, g, today);
+    Date expiry = Date::from_days(today.days() + c.validity_days);
     ctx.progress("creating certificate " + tsql::quote_identifier(name), 0.5);
     sql.run(create_sql(name, expiry), {}, /*idempotent=*/true);  // guarded by IF NOT EXISTS
     ctx.info("created certificate " + tsql::quote_identifier(name) + " expiring " + expiry.iso() + " to replace " +

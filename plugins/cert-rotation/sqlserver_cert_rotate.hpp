@@ -42,11 +42,13 @@ public:
   static std::string create_sql(const std::string& name, const Date& expiry);
 
 private:
-  /// Whether \p g's current certificate is due for rotation; \p why says so or not.
-  static bool due(const Config& c, const CertificateGenerations& g, std::string& why);
+  /// Whether \p g's current certificate is due for rotation on \p today
+  /// (SQL Server's date); \p why says so or not.
+  static bool due(const Config& c, const CertificateGenerations& g, const Date& today, std::string& why);
   void set_outputs(milink::sdk::Context& ctx, const OwnedCertificate& use, const CertificateGenerations& g, bool rotating);
   std::optional<CertificateGenerations> seen_;
   std::string new_name_;
+  std::optional<Date> today_;  ///< SQL Server's date, as observe() read it
 };
 
 }  // namespace milink::link

@@ -101,23 +101,19 @@ MiCertImport::State MiCertImport::inspect(const Config& c, milink::sdk::Context&
   // 1. The instance's trust certificates: the same key under any name, else
   // the same name (holding another key: refused), whatever the listing order.
   auto arm = ctx.arm();
-  auto list = arm.get(arm.coordinates().instance_path() + "/serverTrustCertificates", c.api_version);
-  const Value* items = list.body.get("value");
   std::string same_name;  ///< a trust certificate named trust_certificate_name holding another key
-  if (items != nullptr && items->is_array()) {
-    for (const auto& item : items->as_array()) {
-      const Value* n = item.get("name");
-      const Value* props = item.get("properties");
-      const Value* blob = props != nullptr ? props->get("publicBlob") : nullptr;
-      std::string name = n != nullptr && n->is_string() ? n->as_string() : std::string();
-      std::string key = blob != nullptr && blob->is_string() ? normalize_blob(blob->as_string()) : std::string();
-      if (key == c.public_key) {
-        s.trusted_on_instance = true;
-        s.trusted_as = name;
-        break;
-      }
-      if (same_name.empty() && iequals(name, c.trust_certificate_name)) same_name = name;
+  for (const auto& item : arm.list(arm.coordinates().instance_path() + "/serverTrustCertificates", c.api_version)) {
+    const Value* n = item.get("name");
+    const Value* props = item.get("properties");
+    const Value* blob = props != nullptr ? props->get("publicBlob") : nullptr;
+    std::string name = n != nullptr && n->is_string() ? n->as_string() : std::string();
+    std::string key = blob != nullptr && blob->is_string() ? normalize_blob(blob->as_string()) : std::string();
+    if (key == c.public_key) {
+      s.trusted_on_instance = true;
+      s.trusted_as = name;
+      break;
     }
+    if (same_name.empty() && iequals(name, c.trust_certificate_name)) same_name = name;
   }
   if (!s.trusted_on_instance && !same_name.empty())
     throw StepError("the managed instance already has a server trust certificate named \"" + same_name +

@@ -33,9 +33,15 @@ void check_instance_ag_names(Report& report, const Config& cfg) {
     return;
   }
   const std::string list_path = arm->coordinates().instance_path() + "/distributedAvailabilityGroups";
-  milink::sdk::ArmResponse r;
+  std::vector<milink::sdk::Value> items;
   try {
-    r = arm->get(list_path, cfg.api_version);
+    items = arm->list(list_path, cfg.api_version);
+  } catch (const milink::sdk::ArmException& e) {
+    if (e.error().status != 404) {
+      report.fail(check, std::string("could not list the managed instance's links: ") + e.what(),
+                  "check azure.credential and its role on the managed instance, or set check_arm to false");
+      return;
+    }
   } catch (const std::exception& e) {
     report.fail(check, std::string("could not list the managed instance's links: ") + e.what(),
                 "check azure.credential and its role on the managed instance, or set check_arm to false");
@@ -46,9 +52,7 @@ void check_instance_ag_names(Report& report, const Config& cfg) {
     milink::link::LinkView view;
   };
   std::vector<Existing> links;
-  const milink::sdk::Value* value = r.status == 404 ? nullptr : r.body.get("value");
-  if (value != nullptr && value->is_array())
-    for (const auto& item : value->as_array()) links.push_back({str(item.get("name")), milink::link::read_link(item)});
+  for (const auto& item : items) links.push_back({str(item.get("name")), milink::link::read_link(item)});
 
   for (const auto& db : cfg.databases) {
     const std::string name = check + " " + milink::sdk::tsql::quote_identifier(db);

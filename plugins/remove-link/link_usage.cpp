@@ -56,11 +56,14 @@ Names dags_to_instance(milink::sdk::Sql& sql, const std::string& fqdn, const Nam
 Names links_from_this_server(milink::sdk::Arm& arm, milink::sdk::Sql& sql, const Names& except,
                              const std::string& api_version) {
   Names out;
-  auto r = arm.get(arm.coordinates().instance_path() + "/distributedAvailabilityGroups", api_version);
-  if (r.status == 404) return out;
-  const milink::sdk::Value* list = r.body.get("value");
-  if (list == nullptr || !list->is_array()) return out;
-  for (const auto& item : list->as_array()) {
+  std::vector<milink::sdk::Value> list;
+  try {
+    list = arm.list(arm.coordinates().instance_path() + "/distributedAvailabilityGroups", api_version);
+  } catch (const milink::sdk::ArmException& e) {
+    if (e.error().status == 404) return out;
+    throw;
+  }
+  for (const auto& item : list) {
     const milink::sdk::Value* n = item.get("name");
     std::string name = n != nullptr && n->is_string() ? n->as_string() : std::string();
     if (contains(except, name)) continue;

@@ -3,9 +3,13 @@
 /// \file
 /// `remove-trust`: with `drop_trust_certificate`, deletes SQL Server's
 /// certificate from the managed instance's trust
-/// (`serverTrustCertificates/<name>`); with `drop_instance_certificate`,
-/// drops the instance's certificate on SQL Server (named like the
-/// instance's FQDN). Each only when nothing else uses it: no distributed
+/// (`serverTrustCertificates/<name>`): the entries holding the public key
+/// of the certificate SQL Server's endpoint authenticates with, whatever
+/// name they were uploaded under (after rotate-certificates,
+/// `<base>_<yyyymmdd>`), and one named `Cert_<server>_endpoint`; or only
+/// `certificate_name` when given. With `drop_instance_certificate`, drops
+/// the instance's certificates on SQL Server (named like the instance's
+/// FQDN, or `<FQDN>_<yyyymmdd>` after a rotation). Each only when nothing else uses it: no distributed
 /// availability group on SQL Server still points at the instance, no other
 /// link on the instance comes from this SQL Server, and (for the instance's
 /// certificate) no endpoint authenticates with it. Both default false.
@@ -48,16 +52,17 @@ public:
 private:
   struct Found {
     std::string server;
-    std::string certificate_name;
-    bool trust = false;                  ///< the serverTrustCertificates entry exists
-    bool instance_certificate = false;   ///< the instance's certificate exists on SQL Server
+    std::string certificate_name;            ///< what the messages call SQL Server's certificate
+    std::vector<std::string> trust_names;    ///< the serverTrustCertificates entries holding it
+    std::vector<std::string> instance_certificates;  ///< the instance's certificates on SQL Server
     std::vector<std::string> trust_users;     ///< what still uses the trust
     std::vector<std::string> certificate_users;  ///< what still uses the instance's certificate
-    bool drop_trust() const { return trust && trust_users.empty(); }
-    bool drop_certificate() const { return instance_certificate && certificate_users.empty(); }
+    bool trust() const { return !trust_names.empty(); }
+    bool instance_certificate() const { return !instance_certificates.empty(); }
+    bool drop_trust() const { return trust() && trust_users.empty(); }
+    bool drop_certificate() const { return instance_certificate() && certificate_users.empty(); }
   };
   Found inspect(const Config& c, milink::sdk::Context& ctx) const;
-  std::string trust_path(milink::sdk::Arm& arm, const std::string& name) const;
   std::optional<Found> found_;
 };
 

@@ -158,3 +158,36 @@ TEST_CASE("scenario: the database features the link cannot carry show in the cat
     CHECK(std::string(e.what()).find("/sql_server/databases/0/tde: missing \"certificate\"") != std::string::npos);
   }
 }
+
+TEST_CASE("scenario arm.page_size and clock.offset_days: read, bounded, and refused by name", "[scenario]") {
+  Scenario s = parse_scenario(R"({"arm": {"page_size": 3}, "clock": {"offset_days": 360}})", "s.json");
+  CHECK(s.arm_page_size == 3);
+  CHECK(s.clock_offset_seconds == 360LL * 86400);
+  {
+    // The world takes both: its lists page, its clock runs 360 days ahead.
+    EmulatorWorld w(s);
+    CHECK(w.azure.list_page_size == 3);
+    CHECK(clock_offset_seconds() == 360LL * 86400);
+  }
+  {
+    EmulatorWorld w(parse_scenario("{}", "s.json"));  // a new world starts its own clock
+    CHECK(clock_offset_seconds() == 0);
+    CHECK(w.azure.list_page_size == 0);
+  }
+  const std::pair<const char*, const char*> bad[] = {
+      {R"({"arm": {"page_size": 1001}})", "/arm/page_size: must be between 0 and 1000"},
+      {R"({"arm": {"page_size": "3"}})", "/arm/page_size: expected an integer, found string"},
+      {R"({"arm": {"pagesize": 3}})", "unknown key \"pagesize\""},
+      {R"({"clock": {"offset_days": 40000}})", "/clock/offset_days: must be between -36500 and 36500"},
+      {R"({"clock": {"offset": 1}})", "unknown key \"offset\""},
+  };
+  for (const auto& [text, message] : bad) {
+    INFO(text);
+    try {
+      parse_scenario(text, "s.json");
+      FAIL("no error");
+    } catch (const ScenarioError& e) {
+      CHECK_THAT(e.what(), Catch::Contains(message));
+    }
+  }
+}

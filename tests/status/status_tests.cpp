@@ -177,13 +177,14 @@ TEST_CASE("status costs one SQL batch and three ARM requests, with 1 link or 6",
   Cost one = cost(1);
   Cost six = cost(6);
   // One connection running the session's settings and the status batch's
-  // six queries; Azure: a token and three lists. The same for 6 links as for 1.
+  // seven queries (the last reads SQL Server's clock); Azure: a token and
+  // three lists. The same for 6 links as for 1.
   CHECK(one.spids.size() == 1);
   CHECK(six.spids.size() == 1);
-  CHECK(one.selects == 6);
-  CHECK(six.selects == 6);
+  CHECK(one.selects == 7);
+  CHECK(six.selects == 7);
   CHECK(one.statements == six.statements);
-  CHECK(one.statements <= 7);
+  CHECK(one.statements <= 8);
   CHECK(one.arm_gets == 3);
   CHECK(six.arm_gets == 3);
   CHECK(one.arm_requests == six.arm_requests);
@@ -443,4 +444,86 @@ TEST_CASE("status --emulator reads the embedded emulator's sample world", "[stat
   CHECK_THAT(r.out, Catch::Contains("no links") && Catch::Contains("instance_endpoint DATABASE_MIRRORING") &&
                         Catch::Contains("status: ok (exit code 0)"));
   CHECK_THAT(r.err, Catch::Contains("emulator"));
+}
+
+TEST_CASE("status follows nextLink: 7 links listed in pages of 3 are all shown, one GET per page", "[status][paging]") {
+  auto dbs = linkrig::numbered(7);
+  Value scenario = milink::sdk::parse_json(linkrig::scenario_with(dbs), "scenario");
+  scenario.mutable_object().set("arm", Value(Object{{"page_size", Value(3)}}));
+  linkrig::Rig rig(scenario.to_json());
+  link_all(rig, dbs);  // the workflow's own lists (preflight's, mi-cert-import's) page too
+  const std::size_t arm0 = arm_requests(rig);
+
+  Value report = status_json(rig);
+  CHECK(report.get("exit_code")->as_int() == 0);
+  REQUIRE(report.get("links")->as_array().size() == 7);
+  for (const auto& db : dbs) {
+    const Value& l = link_of(report, db);
+    CHECK(str(l, "state") == "healthy");
+    CHECK(l.get("in_azure")->as_bool());
+    CHECK(l.get("on_sql_server")->as_bool());
+  }
+
+  // Azure: the links in 3 pages (3 + 3 + 1), the one trust certificate and the two endpoint certificates in one page each.
+  Value d = rig.dump();
+  const auto& reqs = d.get("azure_requests")->as_array();
+  std::map<std::string, int> gets;
+  for (std::size_t i = arm0; i < reqs.size(); ++i) {
+    if (reqs[i].get("method")->as_string() != "GET") continue;
+    std::string path = reqs[i].get("path")->as_string();
+    gets[path.substr(path.rfind('/') + 1)]++;
+  }
+  CHECK(gets["distributedAvailabilityGroups"] == 3);
+  CHECK(gets["serverTrustCertificates"] == 1);
+  CHECK(gets["endpointCertificates"] == 1);
+  CHECK(gets.size() == 3);
+}
+
+TEST_CASE("a link made with api-version 2023-02-01-preview (old names on PUT, new names on GET) is created, verified "
+          "and shown by status",
+          "[status][api-version]") {
+  linkrig::Rig rig(linkrig::scenario_with({"sales"}));
+  rig.set_input("api_version", Value("2023-02-01-preview"));
+  rig.config.mutable_object().find("azure")->mutable_object().set("api_version", Value("2023-02-01-preview"));
+  rig.save();
+
+  auto r = rig.run("replicate-database.json");
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  auto st = linkrig::Rig::statuses(r.out);
+  CHECK(st["link"] == "changed");
+  CHECK((st["verify"] == "changed" || st["verify"] == "ok"));
+  {
+    auto lock = rig.emulator.world().lock();
+    const auto* link = rig.emulator.world().azure.find_link("DAG_sales");
+    REQUIRE(link != nullptr);
+    CHECK(link->created_with_api_version == "2023-02-01-preview");
+    CHECK(link->partner_availability_group_name == "AG_sales");
+    CHECK(link->instance_availability_group_name == "AG_sales_MI");
+  }
+  // The PUT used the old names, which is all that version takes.
+  Value d = rig.dump();
+  bool put_seen = false;
+  for (const auto& q : d.get("azure_requests")->as_array())
+    if (q.get("method")->as_string() == "PUT" && q.get("path")->as_string().find("/DAG_sales") != std::string::npos)
+      put_seen = q.get("status")->as_int() < 300;
+  CHECK(put_seen);
+
+  // A second run reads the link back in the new names and finds it as wanted.
+  auto again = rig.run("replicate-database.json");
+  INFO(again.out << again.err);
+  REQUIRE(again.exit_code == 0);
+  CHECK(linkrig::Rig::statuses(again.out)["link"] == "ok");
+  CHECK(rig.arm_requests("PUT", "/distributedAvailabilityGroups/DAG_sales") == 1);
+
+  linkrig::wait_healthy(rig, {"sales"});
+  Value report = status_json(rig);
+  CHECK(report.get("exit_code")->as_int() == 0);
+  const Value& l = link_of(report, "sales");
+  CHECK(str(l, "state") == "healthy");
+  CHECK(l.get("in_azure")->as_bool());
+  CHECK(str(l, "link") == "DAG_sales");
+  CHECK(str(l, "replica_state") == "LinkSynchronizing");
+  CHECK(str(l, "connected_state") == "CONNECTED");
+  CHECK(str(l, "synchronization_health") == "HEALTHY");
 }

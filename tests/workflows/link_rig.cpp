@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <sstream>
 
@@ -23,6 +24,15 @@ std::string scenario_with(const std::vector<std::string>& databases, const std::
                                {"backups", Value(Array{Value("full")})}}));
   return Value(Object{{"sql_server", Value(Object{{"version", Value(sql_version)}, {"databases", Value(dbs)}})}})
       .to_json();
+}
+
+std::string date_in(int days, bool compact) {
+  std::time_t t = std::time(nullptr) + static_cast<std::time_t>(days) * 86400;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, compact ? "%Y%m%d" : "%Y-%m-%d", &tm);
+  return buf;
 }
 
 std::vector<std::string> numbered(int n) {

@@ -17,6 +17,10 @@ namespace linkrig {
 /// 8 MB each) on SQL Server, and \p sql_version as its version.
 std::string scenario_with(const std::vector<std::string>& databases, const std::string& sql_version = "15.0.4312.2");
 
+/// Today + \p days (UTC, the real clock) as YYYY-MM-DD, or YYYYMMDD with
+/// \p compact (the date suffix a certificate rotation gives).
+std::string date_in(int days, bool compact = false);
+
 /// Database names db01, db02, ... db<n>.
 std::vector<std::string> numbered(int n);
 

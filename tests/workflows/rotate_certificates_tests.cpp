@@ -13,8 +13,8 @@
 
 #include <algorithm>
 #include <csignal>
-#include <ctime>
 
+using linkrig::date_in;
 using linkrig::Rig;
 using milink::sdk::Array;
 using milink::sdk::Object;
@@ -25,16 +25,6 @@ namespace {
 const char* kInstanceCert = "mi1.abc123def456.database.windows.net";
 
 bool has(const std::vector<std::string>& v, const std::string& x) { return std::find(v.begin(), v.end(), x) != v.end(); }
-
-/// Today + \p days (UTC) as YYYY-MM-DD, or YYYYMMDD with \p compact.
-std::string date_in(int days, bool compact = false) {
-  std::time_t t = std::time(nullptr) + static_cast<std::time_t>(days) * 86400;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, compact ? "%Y%m%d" : "%Y-%m-%d", &tm);
-  return buf;
-}
 
 bool trusted_as(Rig& rig, const std::string& name) {
   auto lock = rig.emulator.world().lock();

@@ -4,6 +4,7 @@
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/DateTimeParser.h>
 #include <Poco/Timespan.h>
+#include <milink/sdk/context.hpp>
 
 namespace milink::link {
 
@@ -38,5 +39,11 @@ std::string Date::iso() const { return Poco::DateTimeFormatter::format(to_poco(*
 std::string Date::compact() const { return Poco::DateTimeFormatter::format(to_poco(*this), "%Y%m%d"); }
 
 long long days_until(const Date& expiry) { return expiry.days() - Date::today().days(); }
+
+Date server_today(milink::sdk::Sql& sql) {
+  auto now = sql.scalar("SELECT SYSUTCDATETIME()");
+  if (!now || now->is_null()) return Date::today();
+  return Date::of(now->as_datetime());
+}
 
 }  // namespace milink::link

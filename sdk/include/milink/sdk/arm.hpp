@@ -68,4 +68,16 @@ public:
                     const Value& body, bool wait, ArmResponse& out, ArmError& error) noexcept = 0;
 };
 
+/// Every item of an ARM list operation (GET of a collection such as
+/// `.../distributedAvailabilityGroups`): the `value` array of the first page
+/// and of every page its `nextLink` leads to, in order, until a page has no
+/// `nextLink` (or an empty one). A `nextLink` is followed only when it is
+/// under the ARM endpoint of \p client (so the bearer token never leaves
+/// it), and at most once (a repeated link is an error, not a loop). On
+/// failure returns false with \p error (\p items then holds the pages read
+/// so far); a 404 of the first page is such a failure (status 404).
+/// Thread safety: as ArmClient::call.
+bool list_all(ArmClient& client, const std::string& path, const std::string& api_version, std::vector<Value>& items,
+              ArmError& error) noexcept;
+
 }  // namespace milink::sdk

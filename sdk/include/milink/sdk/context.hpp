@@ -105,6 +105,15 @@ public:
     }
     return out;
   }
+  /// Every item of a list operation (GET of a collection), following
+  /// `nextLink` to the last page (list_all). Throws ArmException on failure,
+  /// a 404 included.
+  std::vector<Value> list(const std::string& path, const std::string& api_version) {
+    std::vector<Value> items;
+    ArmError err;
+    if (!list_all(client_, path, api_version, items, err)) throw ArmException(std::move(err), "GET", path);
+    return items;
+  }
   /// PUT, waiting for a long-running operation to finish.
   ArmResponse put(const std::string& path, const std::string& api_version, const Value& body) {
     return send("PUT", path, api_version, body);

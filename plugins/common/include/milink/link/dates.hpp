@@ -6,6 +6,10 @@
 #include <optional>
 #include <string>
 
+namespace milink::sdk {
+class Sql;
+}
+
 namespace milink::link {
 
 /// A calendar date (UTC).
@@ -27,5 +31,13 @@ struct Date {
 
 /// Whole days from today until \p expiry (negative when it has passed).
 long long days_until(const Date& expiry);
+/// Whole days from \p today until \p expiry.
+inline long long days_until(const Date& expiry, const Date& today) { return expiry.days() - today.days(); }
+
+/// The server's date (SELECT SYSUTCDATETIME()): the clock that decides
+/// whether its certificates have expired, so expiry thresholds and the
+/// dates of new certificates count from it rather than from this machine's.
+/// Throws what Sql::scalar throws; this machine's date when it answers NULL.
+Date server_today(milink::sdk::Sql& sql);
 
 }  // namespace milink::link

@@ -5,8 +5,11 @@
 /// before it, a link names targetDatabase/sourceEndpoint/
 /// primaryAvailabilityGroupName/secondaryAvailabilityGroupName (the seed's
 /// 2021-05-01-preview); from it on, databases[]/partnerEndpoint/
-/// partnerAvailabilityGroupName/instanceAvailabilityGroupName. This file
-/// builds request bodies and reads responses in either shape.
+/// partnerAvailabilityGroupName/instanceAvailabilityGroupName. Between
+/// them, 2023-02-01-preview is mixed: its PUT takes the old names, its GET
+/// and list answer the new ones. So the shape of a request body follows the
+/// api-version (legacy_link_shape: the PUT), while a response is read in
+/// whichever shape it comes (read_link), never by its api-version.
 ///
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -23,7 +26,8 @@ inline constexpr const char* kDefaultLinkApiVersion = "2025-01-01";
 
 /// True for "YYYY-MM-DD" or "YYYY-MM-DD-preview".
 bool is_api_version(const std::string& v);
-/// True when \p api_version uses the pre-2023-05-01-preview body.
+/// True when \p api_version's PUT takes the pre-2023-05-01-preview body
+/// (2023-02-01-preview included, although it answers in the new names).
 bool legacy_link_shape(const std::string& api_version);
 
 /// What milink asks ARM for.
@@ -41,7 +45,8 @@ struct LinkRequest {
 /// has both.
 milink::sdk::Value link_body(const LinkRequest& r, const std::string& api_version);
 
-/// What a GET shows, in either shape (missing fields are empty).
+/// What a GET shows, in either shape whatever the api-version (missing
+/// fields are empty).
 struct LinkView {
   std::string database;
   std::string partner_availability_group;
