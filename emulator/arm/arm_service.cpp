@@ -922,6 +922,14 @@ void ArmService::dag_put(http::Request& req, http::Response& resp) {
   for (const auto& l : world_.azure.links)
     if (iequals(l.instance_availability_group_name, rq.instance_ag))
       return fail("CloudLifterChimeraMIAgNameIsAlreadyUsed", {rq.instance_ag, world_.managed_instance.name});
+  if (rq.link_mode == "MultiDatabase" && !std::regex_match(name, std::regex("[a-z0-9]([a-z0-9-]*[a-z0-9])?")))
+    return fail("InvalidMultiDbDistributedAvailabilityGroupName");
+  // A database another link carries (versions with linkMode; inferred: ManagedDatabaseNameInUse before).
+  if (contract_.documents("InvalidOperationForDatabaseInReplicationRelationship", v))
+    for (const auto& db : rq.databases)
+      for (const auto& l : world_.azure.links)
+        for (const auto& d : l.databases)
+          if (iequals(d.name, db)) return fail("InvalidOperationForDatabaseInReplicationRelationship");
   if (rq.instance_role == "Secondary")
     for (const auto& db : rq.databases) {
       bool taken = world_.managed_instance.find_database(db) != nullptr;
@@ -980,6 +988,7 @@ void ArmService::dag_patch(http::Request& req, http::Response& resp) {
   LinkResource* l = world_.azure.find_link(name);
   if (!l) return not_found_child(resp, kDags, name);
   const Value* props = iget(&body, "properties");
+  if (!patch_link_databases(resp, *l, props, v)) return;
   std::string mode = istr(props, "replicationMode");
   if (!mode.empty()) l->replication_mode = canonical(mode, {"Async", "Sync"}, l->replication_mode);
   if (simulator_) simulator_->replication_mode_changed(l->name);
@@ -1002,6 +1011,66 @@ void ArmService::dag_delete(http::Request& req, http::Response& resp) {
   links.erase(it);
   link_modes_.erase(http::to_lower(stored));
   accept(req, resp, kDags, "DELETE", stored, "", v);
+}
+
+bool ArmService::patch_link_databases(http::Response& resp, LinkResource& l, const Value* props, const std::string& v) {
+  const Value* dbs = iget(props, "databases");
+  if (!dbs) return true;
+  const bool has_mode = find_field(link_put_properties(contract_, v), "linkMode") != nullptr;
+  auto fail = [&](const std::string& code, const std::vector<std::string>& args = {}) {
+    rp_error(resp, code, args, v);
+    return false;
+  };
+  const std::string invalid = has_mode ? "InvalidMultiDbDistributedAvailabilityGroupDatabasesRequest"
+                                       : "InvalidDistributedAvailabilityGroupsCreateOrUpdateRequestDatabases";
+  if (!dbs->is_array() || dbs->as_array().empty()) return fail(invalid);
+  std::vector<std::string> wanted;
+  for (const auto& d : dbs->as_array()) {
+    std::string n = trim(istr(&d, "databaseName"));
+    if (n.empty()) return fail(invalid);
+    for (const auto& seen : wanted)
+      if (iequals(seen, n)) return fail(invalid);
+    wanted.push_back(n);
+  }
+  auto listed = [](const std::vector<std::string>& names, const std::string& n) {
+    return std::any_of(names.begin(), names.end(), [&](const std::string& x) { return iequals(x, n); });
+  };
+  std::vector<std::string> current, added, removed;
+  for (const auto& d : l.databases) current.push_back(d.name);
+  for (const auto& n : wanted)
+    if (!listed(current, n)) added.push_back(n);
+  for (const auto& n : current)
+    if (!listed(wanted, n)) removed.push_back(n);
+  if (added.empty() && removed.empty()) return true;
+  // Inferred: only a MultiDatabase link, through a version that has linkMode, changes its databases.
+  auto it = link_modes_.find(http::to_lower(l.name));
+  if (!has_mode || it == link_modes_.end() || it->second != "MultiDatabase")
+    return fail("ManagedInstanceLinkForProvidedAvailabilityGroupsAlreadyExists");
+  for (const auto& n : added) {
+    for (const auto& other : world_.azure.links)
+      if (&other != &l)
+        for (const auto& d : other.databases)
+          if (iequals(d.name, n)) return fail("InvalidOperationForDatabaseInReplicationRelationship");
+    if (l.instance_link_role == "Secondary" && world_.managed_instance.find_database(n))
+      return fail("ManagedDatabaseNameInUse", {n});
+  }
+  l.databases.erase(std::remove_if(l.databases.begin(), l.databases.end(),
+                                   [&](const LinkDatabase& d) { return listed(removed, d.name); }),
+                    l.databases.end());
+  for (const auto& n : added) {
+    LinkDatabase d;
+    d.name = n;
+    d.replica_state = "CreatingLink";
+    if (!l.databases.empty()) {  // the link's replicas: the same ids for every database
+      d.instance_replica_id = l.databases.front().instance_replica_id;
+      d.partner_replica_id = l.databases.front().partner_replica_id;
+    }
+    if (d.instance_replica_id.empty()) d.instance_replica_id = http::new_guid_lower();
+    if (d.partner_replica_id.empty()) d.partner_replica_id = http::new_guid_lower();
+    l.databases.push_back(d);
+  }
+  if (simulator_) simulator_->databases_changed(l.name, added, removed);
+  return true;
 }
 
 void ArmService::dag_action(http::Request& req, http::Response& resp, const std::string& action) {

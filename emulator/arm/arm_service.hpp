@@ -140,6 +140,12 @@ private:
   void dag_put(http::Request& req, http::Response& resp);
   void dag_patch(http::Request& req, http::Response& resp);
   void dag_delete(http::Request& req, http::Response& resp);
+  /// PATCH's databases[] (the full list the link is to carry): adds and
+  /// removes databases of a MultiDatabase link through a version with
+  /// linkMode, telling the simulator; answers the RP's error and returns false
+  /// when the request cannot be done; true (nothing answered) when it was
+  /// done, or there is no databases[], or it lists what the link has.
+  bool patch_link_databases(http::Response& resp, LinkResource& l, const milink::sdk::Value* props, const std::string& v);
   void dag_action(http::Request& req, http::Response& resp, const std::string& action);
   void operation_status(http::Request& req, http::Response& resp);
   void faults_post(http::Request& req, http::Response& resp);

@@ -794,10 +794,21 @@ public:
     bool all_seeded = std::all_of(t.dbs.begin(), t.dbs.end(), [](const DbRun& d) { return d.seeded_at.has_value(); });
     if (!all_seeded) {
       l.link_state = "Seeding";  // inferred
+      // A multi-database link: the databases already seeded keep replicating
+      // while the others (added later) seed.
+      std::optional<TimePoint> seeded_base;
+      for (const auto& d : t.dbs)
+        if (d.seeded_at) seeded_base = std::max(seeded_base.value_or(*t.connected_at), *d.seeded_at);
+      if (seeded_base) replicate(t, l, now, now >= *seeded_base + p_.catch_up);
       for (auto& ldb : l.databases) {
+        bool seeded = false;
+        for (const auto& d : t.dbs)
+          if (names_match(d.name, ldb.name) && d.seeded_at) seeded = true;
+        if (seeded) continue;
         ldb.replica_state = "CreatingLink";
         ldb.synchronization_health = "NOT_HEALTHY";
       }
+      set_health(t, false);
       return;
     }
     l.link_state = "Catchup";
@@ -891,6 +902,7 @@ public:
         std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(std::chrono::duration<double>(lag).count())));
     bool all_healthy = true;
     for (auto& d : t.dbs) {
+      if (!d.seeded_at) continue;  // still seeding (a database added to a running link)
       Database* s = db_of(sql(), d.name);
       Database* m = db_of(mi(), d.name);
       std::int64_t queue = 0, behind_seconds = 0;
@@ -1165,6 +1177,64 @@ public:
     }
   }
 
+  /// Databases joined a running multi-database link (ARM PATCH databases[]):
+  /// they seed now when the link is connected, else when it connects.
+  void add_databases(Tracked& t, const std::vector<std::string>& added, TimePoint now) {
+    for (const auto& db : added) {
+      bool known = false;
+      for (const auto& d : t.dbs)
+        if (names_match(d.name, db)) known = true;
+      if (known) continue;
+      DbRun run;
+      run.name = db;
+      t.dbs.push_back(run);
+      if (t.connected) start_seeding(t, t.dbs.back(), now);
+    }
+    t.due = TimePoint{};
+  }
+
+  /// Databases left a running link (ARM PATCH databases[]): on the managed
+  /// instance as when the whole link goes (a seeded database stays, read-write
+  /// and out of the AG; one still seeding is dropped -- inferred), and out of
+  /// both servers' replica states of the link.
+  void remove_databases(Tracked& t, const std::vector<std::string>& removed, TimePoint now) {
+    ServerState& m = mi();
+    AvailabilityGroup* ag = find_ag(m, t.instance_ag, false);
+    for (const auto& db : removed) {
+      auto run = std::find_if(t.dbs.begin(), t.dbs.end(), [&](const DbRun& d) { return names_match(d.name, db); });
+      if (run == t.dbs.end()) continue;
+      erase_seeding_rows(*run);
+      Database* d = db_of(m, run->name);
+      if (d && names_match(d->availability_group, t.instance_ag)) {
+        if (d->state == DatabaseState::Restoring) {
+          m.remove_database(d->name);
+          forget_db_cache();
+        } else {
+          d->read_only = false;
+          d->availability_group.clear();
+          d->group_database_id.clear();
+          schedule_first_backup(d->name, now);
+        }
+      }
+      auto drop_rows = [&](AgReplica& r) {
+        r.databases.erase(std::remove_if(r.databases.begin(), r.databases.end(),
+                                         [&](const DatabaseReplicaRuntime& x) { return names_match(x.database_name, db); }),
+                          r.databases.end());
+      };
+      if (ag) {
+        ag->databases.erase(std::remove_if(ag->databases.begin(), ag->databases.end(),
+                                           [&](const std::string& n) { return m.names_equal(n, db); }),
+                            ag->databases.end());
+        for (auto& r : ag->replicas) drop_rows(r);
+      }
+      for (ServerState* s : {&sql(), &m})
+        if (AvailabilityGroup* dag = find_ag(*s, t.name, true))
+          for (auto& r : dag->replicas) drop_rows(r);
+      t.dbs.erase(run);
+    }
+    t.due = TimePoint{};
+  }
+
 private:
   EmulatorWorld& w_;
   const TimingProfile& p_;
@@ -1403,6 +1473,18 @@ LinkHooks::Result LinkSimulator::sql_set_secondary(const std::string& dag) {
 }
 
 #undef MILINK_LINK_OR_RETURN
+
+void LinkSimulator::databases_changed(const std::string& link_name, const std::vector<std::string>& added,
+                                      const std::vector<std::string>& removed) {
+  Tracked* t = state_->find(link_name);
+  if (!t) return;
+  const TimePoint now = std::max(Clock::now(), state_->last_now);
+  state_->last_now = now;
+  Sim sim(world_, profile_, state_->data);
+  sim.remove_databases(*t, removed, now);
+  sim.add_databases(*t, added, now);
+  world_.changed = true;
+}
 
 std::optional<LinkResult> LinkSimulator::operation_outcome(const std::string& link_name) const {
   const Tracked* t = state_->find(link_name);

@@ -71,6 +71,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace milink::emulator {
 
@@ -174,6 +175,16 @@ public:
   RoleChangeError arm_set_role(const std::string& link_name, bool primary, bool forced);
   /// ARM PATCH replicationMode: the managed instance's side of the DAG.
   void replication_mode_changed(const std::string& link_name);
+  /// ARM PATCH databases[] of a running multi-database link, already applied
+  /// to the resource's databases[]: each of \p added seeds (now when the link
+  /// is connected, else when it connects; the link's conditions then include
+  /// it being in SQL Server's AG) and is reported per database while the
+  /// others replicate; each of \p removed leaves the link as when the whole
+  /// link is removed (a seeded copy stays on the managed instance, read-write;
+  /// one still seeding is dropped: inferred) and leaves both servers' replica
+  /// states. Unknown names are ignored.
+  void databases_changed(const std::string& link_name, const std::vector<std::string>& added,
+                         const std::vector<std::string>& removed);
   /// Changes a database's write workload at run time (0 stops it).
   /// Returns false when the server has no such database.
   bool set_workload(Personality server, const std::string& database, double log_bytes_per_second);

@@ -629,6 +629,7 @@ void add_storage_views(std::vector<CatalogView>& v) {
       proc("sp_get_endpoint_certificate", -1012, "P", "SQL_STORED_PROCEDURE");
       proc("sp_certificate_add_issuer", -1013, "P", "SQL_STORED_PROCEDURE");
     }
+    if (s.has_multidb_milink()) proc("sp_multidb_milink", -1014, "P", "SQL_STORED_PROCEDURE");
     return out;
   };
 

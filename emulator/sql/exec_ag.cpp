@@ -391,7 +391,7 @@ void Executor::create_distributed_availability_group(Frame& f, const CreateAvail
     }
     dag.replicas.push_back(std::move(r));
   }
-  if (remote_is_mi && local_ag->databases.size() > 1)
+  if (remote_is_mi && local_ag->databases.size() > 1 && !server_.multidb_milink)
     throw SqlError(err::dag_local_ag_multiple_databases(s.name, local_ag->name));
   dag.sequence_number = server_.next_ag_sequence++;
   server_.availability_groups.push_back(std::move(dag));

@@ -170,7 +170,8 @@ void Executor::call_procedure(Frame& f, const std::vector<std::string>& parts, s
   bool known = agent || (schema_ok && db_ok && server_ok &&
                          (name == "sp_executesql" || name == "sp_datatype_info_100" || name == "sp_datatype_info" ||
                           ((name == "sp_get_endpoint_certificate" || name == "sp_certificate_add_issuer") &&
-                           server_.has_link_procedures())));
+                           server_.has_link_procedures()) ||
+                          (name == "sp_multidb_milink" && server_.has_multidb_milink())));
   if (!known) throw SqlError(err::procedure_not_found(joined(parts)));
 
   if (agent) {
@@ -187,6 +188,7 @@ void Executor::call_procedure(Frame& f, const std::vector<std::string>& parts, s
     else if (name == "sp_datatype_info_100" || name == "sp_datatype_info") proc_datatype_info(f, args, name);
     else if (name == "sp_get_endpoint_certificate") proc_get_endpoint_certificate(f, args);
     else if (name == "sp_certificate_add_issuer") proc_certificate_add_issuer(f, args);
+    else if (name == "sp_multidb_milink") proc_multidb_milink(f, args);
   } catch (SqlError& e) {
     if (name != "sp_executesql") set_procedure(e, name);
     throw;
@@ -346,6 +348,14 @@ void Executor::proc_certificate_add_issuer(Frame& f, std::vector<CallArg>& args)
     if (t.certificate_id == cert->certificate_id && collate_equal(t.dns_pattern, pattern, true)) return;
   if (describe_mode_) return;
   server_.trusted_issuers.push_back(TrustedIssuer{cert->certificate_id, cert->name, pattern});
+}
+
+void Executor::proc_multidb_milink(Frame& f, std::vector<CallArg>& args) {
+  (void)f;
+  // EXEC sys.sp_multidb_milink 1 (the extend-AG doc passes it positionally; the parameter name is inferred).
+  auto bound = bind_procedure_arguments("sp_multidb_milink", {{"@enable", TypeSpec::of(BaseType::Int), true}}, args, ci());
+  if (describe_mode_) return;
+  server_.multidb_milink = !bound[0].is_null() && bound[0].value.as_int64() != 0;
 }
 
 }  // namespace milink::emulator::sql

@@ -182,6 +182,7 @@ private:
   void proc_datatype_info(Frame& f, std::vector<CallArg>& args, const std::string& name);
   void proc_get_endpoint_certificate(Frame& f, std::vector<CallArg>& args);
   void proc_certificate_add_issuer(Frame& f, std::vector<CallArg>& args);
+  void proc_multidb_milink(Frame& f, std::vector<CallArg>& args);
 
   // msdb's SQL Server Agent procedures (exec_agent.cpp). Each raises its
   // errors as msdb's own procedure does (RAISERROR, then RETURN(1)): the

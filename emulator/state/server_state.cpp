@@ -222,6 +222,10 @@ std::string ServerState::version_banner() const {
          std::to_string(m >= 16 ? 2022 : 2019) + " Microsoft Corporation\n\t" + edition + " on " + host + "\n";
 }
 
+bool ServerState::has_multidb_milink() const {
+  return personality == Personality::SqlServer && major() >= 16;
+}
+
 bool ServerState::has_link_procedures() const {
   if (personality == Personality::ManagedInstance) return true;
   int m = major(), b = build();

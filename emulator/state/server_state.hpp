@@ -328,6 +328,10 @@ public:
   std::vector<Endpoint> endpoints;
   std::vector<AvailabilityGroup> availability_groups;
   std::vector<TrustedIssuer> trusted_issuers;
+  /// EXEC sys.sp_multidb_milink 1 was run: a distributed AG to a managed
+  /// instance may be built on an AG of several databases (the multi-database
+  /// link); without it CREATE AVAILABILITY GROUP ... DISTRIBUTED answers 47502.
+  bool multidb_milink = false;
   std::vector<BackupRecord> backups;
   std::vector<SeedingStats> seeding;
   /// SQL Server Agent: its service (sys.dm_server_services) and msdb's jobs.
@@ -360,6 +364,11 @@ public:
   /// managed instance. Inferred from the MI-link prerequisites: older builds
   /// answer 2812.
   bool has_link_procedures() const;
+  /// True when this build has sys.sp_multidb_milink (the multi-database
+  /// link): SQL Server 2022 and later. The docs name 2022 CU27+ and 2025
+  /// CU9+; their build numbers are not at hand, so the emulator does not
+  /// check the CU (inferred).
+  bool has_multidb_milink() const;
 
   const CollationInfo& collation_info() const;
   /// collation_info()'s answer for collation_cache_key_ (every name comparison asks).

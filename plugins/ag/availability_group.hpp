@@ -13,6 +13,11 @@
 /// chain without moving the differential base; only a database without any
 /// full backup gets a full one.
 ///
+/// With `databases`, one AG holds several databases (a multi-database
+/// link): created FOR DATABASE with all of them, or, when it exists, those
+/// not in it yet join it (ALTER AVAILABILITY GROUP ... ADD DATABASE), after
+/// the same checks for each.
+///
 //===----------------------------------------------------------------------===//
 #pragma once
 
@@ -22,6 +27,8 @@
 
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace milink::link {
 
@@ -29,7 +36,8 @@ class AvailabilityGroupStep {
 public:
   struct Config {
     std::string target;
-    std::string database;
+    std::string database;                ///< the first of databases
+    std::vector<std::string> databases;  ///< every database of the AG (a multi-database link); {database} by default
     std::string name_pattern;
     std::string server_name;   ///< replica name; "" = @@SERVERNAME
     std::string endpoint_url;
@@ -50,6 +58,13 @@ public:
   /// docs give its statement without that line.
   static std::string create_sql(const std::string& ag, const std::string& database, const std::string& replica,
                                 const std::string& endpoint_url, bool cluster_type_none = true);
+  /// The same FOR DATABASE \p databases (in that order).
+  static std::string create_sql(const std::string& ag, const std::vector<std::string>& databases,
+                                const std::string& replica, const std::string& endpoint_url, bool cluster_type_none = true);
+  /// `ALTER AVAILABILITY GROUP [ag] ADD DATABASE [db];`: a database joins an
+  /// existing AG (the managed instance seeds it through the DAG once the
+  /// link lists it: link-databases).
+  static std::string add_database_sql(const std::string& ag, const std::string& database);
   static std::string recovery_sql(const std::string& database);
   /// `BACKUP DATABASE [db] TO DISK = N'<dir>/<db>_milink_{full|diff}.bak'
   /// WITH [DIFFERENTIAL, ]CHECKSUM;`
@@ -61,15 +76,21 @@ private:
     std::string server_name;
     bool exists = false;
     bool sql_server_2016 = false;  ///< ProductVersion 13.x: no CLUSTER_TYPE
-    DatabaseReadiness db;
+    DatabaseReadiness db;  ///< the first database
+    std::vector<std::pair<std::string, DatabaseReadiness>> dbs;  ///< every database, in Config order
+    /// The databases not in the AG yet (every one when it does not exist).
+    std::vector<std::string> missing() const;
   };
   Found inspect(const Config& c, milink::sdk::Context& ctx);
   /// The database needs a backup to start its log chain (before the AG).
-  static bool backup_needed(const Found& f);
+  static bool backup_needed(const DatabaseReadiness& f);
   /// That backup is a differential one: a full backup to build on exists.
-  static bool differential(const Found& f);
-  /// Throws unless the database can be put in the AG (given what is allowed).
+  static bool differential(const DatabaseReadiness& f);
+  /// Throws unless every database still to join can be put in the AG (given what is allowed).
   void check_database(const Config& c, const Found& f) const;
+  void check_one(const Config& c, const std::string& ag, const std::string& database, const DatabaseReadiness& r) const;
+  /// FULL recovery and the log chain for \p database (what is allowed).
+  void prepare(const Config& c, milink::sdk::Context& ctx, const std::string& database, DatabaseReadiness r) const;
   std::optional<Found> found_;
 };
 

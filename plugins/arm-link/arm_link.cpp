@@ -26,7 +26,16 @@ milink::sdk::StepSpec ArmLink::spec() {
       "again.";
   s.params = {
       {"name", ValueType::String, true, Value(), "The link's name: the DAG's name on SQL Server (dag's name)", false, {}},
-      {"database", ValueType::String, true, Value(), "The database to replicate", false, {}},
+      {"database", ValueType::String, false, Value(""),
+       "The database to replicate (a single-database link); with databases, leave it out or give the first", false, {}},
+      {"databases", ValueType::Array, false, Value(milink::sdk::Array{}),
+       "The databases of a multi-database link (link_mode MultiDatabase), all in ag_name. Only the creation uses "
+       "them: an existing link's databases are changed by the link-databases step",
+       false, {}},
+      {"link_mode", ValueType::String, false, Value(""),
+       "linkMode: SingleDatabase or MultiDatabase (one link for every database of the AG); only with an api_version "
+       "that has it (2025-02-01-preview or later, e.g. 2025-08-01-preview). Empty: not sent (a single-database link)",
+       false, {}},
       {"ag_name", ValueType::String, true, Value(), "SQL Server's availability group (ag's name)", false, {}},
       {"instance_ag_name", ValueType::String, false, Value(""),
        "The instance's availability group name (the DAG's second member, dag's instance_ag_name); default "
@@ -60,6 +69,9 @@ ArmLink::Config ArmLink::configure(const milink::sdk::Params& p) {
   c.name = p.string("name");
   check_sysname(c.name, "name");
   c.request.database = p.string("database");
+  c.request.databases = p.strings("databases");
+  for (const auto& d : c.request.databases) check_sysname(d, "databases");
+  if (c.request.database.empty() && !c.request.databases.empty()) c.request.database = c.request.databases.front();
   check_sysname(c.request.database, "database");
   c.request.partner_availability_group = p.string("ag_name");
   check_sysname(c.request.partner_availability_group, "ag_name");
@@ -75,6 +87,24 @@ ArmLink::Config ArmLink::configure(const milink::sdk::Params& p) {
   c.failover_mode = fm == "manual" ? "Manual" : fm == "none" ? "None" : "auto";
   c.request.replication_mode = p.string("replication_mode") == "sync" ? "Sync" : "Async";
   c.sql_target = p.string("sql_target");
+  c.request.link_mode = p.string("link_mode");
+  if (!c.request.link_mode.empty() && c.request.link_mode != "SingleDatabase" && c.request.link_mode != "MultiDatabase")
+    throw ConfigError("link_mode", "\"" + c.request.link_mode + "\" is not a link mode; write SingleDatabase or MultiDatabase");
+  if (!c.request.link_mode.empty() && !has_link_mode(c.api_version))
+    throw ConfigError("link_mode", "api-version " + c.api_version +
+                                       " has no linkMode (it came with 2025-02-01-preview); set api_version to "
+                                       "2025-08-01-preview, or leave link_mode out for a single-database link");
+  const bool multi = c.request.link_mode == "MultiDatabase";
+  if (!multi && c.request.databases.size() > 1)
+    throw ConfigError("databases", "a link carries one database unless link_mode is MultiDatabase; set link_mode: "
+                                   "MultiDatabase (with api_version 2025-08-01-preview) or give one database");
+  if (multi && c.request.databases.empty()) c.request.databases.push_back(c.request.database);
+  if (multi && !c.request.databases.empty() && !iequals(c.request.databases.front(), c.request.database))
+    throw ConfigError("database", "\"" + c.request.database + "\" is not the first of databases; leave database out");
+  if (multi && c.name.front() != '<' && !multi_database_link_name(c.name))
+    throw ConfigError("name", "\"" + c.name +
+                                  "\" cannot name a multi-database link: Azure takes only lower-case letters a-z, "
+                                  "digits and hyphens (not first or last); name the DAG e.g. \"link-sales\"");
   if (c.failover_mode == "Manual" && legacy_link_shape(c.api_version))
     throw ConfigError("failover_mode", "manual needs api_version 2023-05-01-preview or later (api-version " +
                                            c.api_version + " has no failoverMode); set api_version to 2025-01-01");
@@ -114,6 +144,8 @@ std::optional<LinkView> ArmLink::inspect(const Config& c, milink::sdk::Context& 
   LinkView v = read_link(r.body);
   LinkRequest want = request(c, arm);
   if (c.failover_mode == "auto" && !v.failover_mode.empty()) want.failover_mode = v.failover_mode;  // auto keeps a link's mode
+  // A multi-database link's databases change (link-databases): not a difference.
+  if (iequals(v.link_mode, "MultiDatabase") && !v.database.empty()) want.database = v.database;
   std::string diff = link_difference(v, want);
   if (!diff.empty())
     throw StepError("a link named \"" + c.name + "\" already exists on managed instance " + arm.coordinates().instance_name +

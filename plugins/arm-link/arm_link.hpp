@@ -16,6 +16,13 @@
 /// LinkCreationError or LinkInitError) is not taken as done: the step fails
 /// and says to remove it (workflows/remove-link.json) and create it again.
 ///
+/// `link_mode` MultiDatabase with `databases`: one link for several
+/// databases (all in `ag_name`), only with an api-version that has linkMode
+/// (2025-02-01-preview and later; configure refuses the combination
+/// otherwise); the name must be lower-case letters, digits and hyphens.
+/// Such a link's databases are changed by `link-databases`, so a different
+/// databases[] on an existing MultiDatabase link is not a difference here.
+///
 //===----------------------------------------------------------------------===//
 #pragma once
 

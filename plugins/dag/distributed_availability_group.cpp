@@ -36,6 +36,12 @@ milink::sdk::StepSpec DistributedAvailabilityGroupStep::spec() {
        false, {}},
       {"instance_fqdn", ValueType::String, true, Value(), "The managed instance's FQDN", false, {}},
       {"instance_port", ValueType::Integer, false, Value(5022), "The instance's mirroring port (always 5022 in Azure)", false, {}},
+      {"multi_database", ValueType::Boolean, false, Value(false),
+       "For a multi-database link (arm-link's link_mode MultiDatabase): before creating the DAG, EXEC "
+       "sys.sp_multidb_milink 1, which lets SQL Server 2022 CU27+ / 2025 CU9+ build a DAG to the instance on an AG "
+       "of several databases (without it: error 47502). The name must then be lower-case letters, digits and "
+       "hyphens, as Azure requires of a multi-database link",
+       false, {}},
   };
   s.outputs = {{"name", ValueType::String, "The distributed availability group's name (= the link's name)", false},
                {"instance_ag_name", ValueType::String, "Its second member: the link's instanceAvailabilityGroupName", false}};
@@ -66,6 +72,15 @@ DistributedAvailabilityGroupStep::Config DistributedAvailabilityGroupStep::confi
   c.instance_fqdn = p.string("instance_fqdn");
   if (c.instance_fqdn.empty() || c.instance_fqdn.find_first_of(" /:;'\"[]") != std::string::npos)
     throw ConfigError("instance_fqdn", "\"" + c.instance_fqdn + "\" is not a host name; set managed_instance.fqdn in the config");
+  c.multi_database = p.boolean("multi_database");
+  if (c.multi_database) {
+    std::string name = expand_name(c.name_pattern, {{"db", c.database}, {"instance", c.instance_name}}, "name_pattern");
+    if (!multi_database_link_name(name))
+      throw ConfigError("name_pattern", "\"" + name +
+                                            "\" cannot name a multi-database link: Azure takes only lower-case letters "
+                                            "a-z, digits and hyphens (not first or last); set name_pattern to e.g. "
+                                            "\"link-sales\"");
+  }
   c.instance_port = p.integer("instance_port");
   if (c.instance_port < 1 || c.instance_port > 65535)
     throw ConfigError("instance_port", std::to_string(c.instance_port) + " is not a TCP port (1-65535)");
@@ -135,6 +150,8 @@ std::optional<std::string> DistributedAvailabilityGroupStep::inspect(const Confi
                   ") if it is left over, or set name_pattern to another name");
 }
 
+std::string DistributedAvailabilityGroupStep::multidb_sql() { return "EXEC sys.sp_multidb_milink 1;"; }
+
 milink::sdk::Observation DistributedAvailabilityGroupStep::observe(const Config& c, milink::sdk::Context& ctx) {
   std::string dag = dag_name(c);
   if (auto member = inspect(c, ctx, dag)) {
@@ -149,6 +166,8 @@ milink::sdk::Observation DistributedAvailabilityGroupStep::observe(const Config&
 milink::sdk::Plan DistributedAvailabilityGroupStep::plan(const Config& c, milink::sdk::Context& ctx) {
   std::string dag = dag_name(c);
   milink::sdk::Plan p;
+  if (c.multi_database)
+    p.actions.push_back(milink::sdk::Action::sql_batch(c.target, "enable the multi-database link", multidb_sql()));
   p.actions.push_back(milink::sdk::Action::sql_batch(c.target, "create distributed availability group " + tsql::quote_identifier(dag),
                                                      create_sql(c, dag)));
   // What apply() will set, for the plan's link in Azure.
@@ -161,6 +180,10 @@ void DistributedAvailabilityGroupStep::apply(const Config& c, milink::sdk::Conte
   std::string dag = dag_name(c);
   auto member = inspect(c, ctx, dag);
   if (!member) {
+    if (c.multi_database) {
+      ctx.progress("enabling the multi-database link on SQL Server (sys.sp_multidb_milink)", 0.3);
+      ctx.sql(c.target).run(multidb_sql(), {}, /*idempotent=*/true);
+    }
     ctx.progress("creating distributed availability group " + tsql::quote_identifier(dag), 0.5);
     ctx.sql(c.target).run(create_sql(c, dag), {}, /*idempotent=*/true);  // guarded by IF NOT EXISTS
     member = inspect(c, ctx, dag);

@@ -34,6 +34,7 @@ public:
     bool instance_ag_name_given = false;  ///< set by the workflow (else an existing DAG's member name is adopted)
     std::string instance_fqdn;
     long long instance_port = 5022;
+    bool multi_database = false;  ///< EXEC sys.sp_multidb_milink 1 before CREATE (a multi-database link)
   };
 
   static milink::sdk::StepSpec spec();
@@ -44,6 +45,8 @@ public:
 
   static std::string instance_listener_url(const Config& c);
   static std::string create_sql(const Config& c, const std::string& dag);
+  /// `EXEC sys.sp_multidb_milink 1;`: a DAG to the instance on an AG of several databases.
+  static std::string multidb_sql();
 
 private:
   std::string dag_name(const Config& c) const;

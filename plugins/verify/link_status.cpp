@@ -95,7 +95,19 @@ LinkStatus read_link_status(const LinkTarget& t, milink::sdk::Context& ctx) {
   if (t.check_arm) {
     auto arm = ctx.arm();
     auto r = arm.get(link_path(arm.coordinates(), t.link_name), t.api_version);
-    if (r.status != 404) s.arm = read_link(r.body);
+    if (r.status != 404) {
+      s.arm = read_link(r.body);
+      // A multi-database link: this database's item of databases[].
+      for (const auto& d : s.arm->databases)
+        if (iequals(d.name, t.database)) {
+          s.arm->database = d.name;
+          s.arm->replica_state = d.replica_state;
+          s.arm->connected_state = d.connected_state;
+          s.arm->synchronization_health = d.synchronization_health;
+          s.arm->seeding_progress = d.seeding_progress;
+          s.arm->most_recent_link_error = d.most_recent_link_error;
+        }
+    }
   }
   return s;
 }

@@ -29,7 +29,11 @@ milink::sdk::StepSpec VerifyLink::spec() {
   s.params = {
       {"target", ValueType::String, false, Value("sqlserver"), "SQL target of SQL Server", false, {}},
       {"dag_name", ValueType::String, true, Value(), "The DAG on SQL Server (dag's name)", false, {}},
-      {"database", ValueType::String, true, Value(), "The replicated database", false, {}},
+      {"database", ValueType::String, false, Value(""), "The replicated database (or give databases)", false, {}},
+      {"databases", ValueType::Array, false, Value(milink::sdk::Array{}),
+       "Every database of a multi-database link: each is waited for in turn and its seeding shown per database "
+       "(SQL Server's seeding stats and the link's databases[] item in ARM)",
+       false, {}},
       {"instance_name", ValueType::String, true, Value(), "The DAG's remote member: the instance's availability group (dag's instance_ag_name)", false, {}},
       {"link_name", ValueType::String, false, Value(""), "The link in ARM; default dag_name", false, {}},
       {"api_version", ValueType::String, false, Value(kDefaultLinkApiVersion), "ARM api-version for reading the link", false, {}},
@@ -54,7 +58,11 @@ VerifyLink::Config VerifyLink::configure(const milink::sdk::Params& p) {
   c.target.dag_name = p.string("dag_name");
   check_sysname(c.target.dag_name, "dag_name");
   c.target.database = p.string("database");
+  c.databases = p.strings("databases");
+  for (const auto& d : c.databases) check_sysname(d, "databases");
+  if (c.target.database.empty() && !c.databases.empty()) c.target.database = c.databases.front();
   check_sysname(c.target.database, "database");
+  if (c.databases.empty()) c.databases.push_back(c.target.database);
   c.target.instance_name = p.string("instance_name");
   check_sysname(c.target.instance_name, "instance_name");
   c.target.link_name = p.string("link_name");
@@ -77,12 +85,21 @@ void VerifyLink::set_outputs(milink::sdk::Context& ctx, const LinkStatus& s, dou
 }
 
 milink::sdk::Observation VerifyLink::observe(const Config& c, milink::sdk::Context& ctx) {
-  LinkStatus s = read_link_status(c.target, ctx);
-  if (s.connected() && s.seeded()) {
-    set_outputs(ctx, s, 0.0);
-    return milink::sdk::Observation::satisfied("the link " + tsql::quote_identifier(c.target.dag_name) + " is " + s.describe());
+  LinkStatus s;
+  for (const auto& db : c.databases) {
+    LinkTarget t = c.target;
+    t.database = db;
+    s = read_link_status(t, ctx);
+    if (!(s.connected() && s.seeded()))
+      return milink::sdk::Observation::needs_change(
+          (c.databases.size() > 1 ? tsql::quote_identifier(db) + ": " : std::string()) + s.describe());
   }
-  return milink::sdk::Observation::needs_change(s.describe());
+  set_outputs(ctx, s, 0.0);
+  if (c.databases.size() > 1)
+    return milink::sdk::Observation::satisfied("the link " + tsql::quote_identifier(c.target.dag_name) + " is " +
+                                               s.describe() + " for each of its " + std::to_string(c.databases.size()) +
+                                               " databases");
+  return milink::sdk::Observation::satisfied("the link " + tsql::quote_identifier(c.target.dag_name) + " is " + s.describe());
 }
 
 milink::sdk::Plan VerifyLink::plan(const Config& c, milink::sdk::Context& ctx) {
@@ -95,6 +112,22 @@ milink::sdk::Plan VerifyLink::plan(const Config& c, milink::sdk::Context& ctx) {
 }
 
 void VerifyLink::apply(const Config& c, milink::sdk::Context& ctx) {
+  double waited = 0;
+  LinkStatus s;
+  for (const auto& db : c.databases) {
+    LinkTarget t = c.target;
+    t.database = db;
+    double w = 0;
+    s = wait_for(c, t, ctx, w);
+    waited += w;
+    if (c.databases.size() > 1)
+      ctx.info(tsql::quote_identifier(db) + ": " + s.describe() +
+               (s.arm && !s.arm->replica_state.empty() ? " (Azure: " + s.arm->replica_state + ")" : ""));
+  }
+  set_outputs(ctx, s, waited);
+}
+
+LinkStatus VerifyLink::wait_for(const Config& c, const LinkTarget& target, milink::sdk::Context& ctx, double& waited_out) {
   using clock = std::chrono::steady_clock;
   const auto start = clock::now();
   // timeout_seconds bounds a stall, not the whole wait: every change in what
@@ -106,25 +139,25 @@ void VerifyLink::apply(const Config& c, milink::sdk::Context& ctx) {
   LinkStatus s;
   std::string last;
   for (;;) {
-    s = read_link_status(c.target, ctx);
+    s = read_link_status(target, ctx);
     double waited = std::chrono::duration<double>(clock::now() - start).count();
     if (s.connected() && s.seeded()) {
       char after[32];
       std::snprintf(after, sizeof after, "%.1f", waited);
       // The last progress at 100% is the step's end message (see Context::progress).
-      ctx.progress("the link " + tsql::quote_identifier(c.target.dag_name) + " is " + s.describe() + ", after waiting " +
+      ctx.progress("the link " + tsql::quote_identifier(target.dag_name) + " is " + s.describe() + ", after waiting " +
                        after + " s",
                    1.0);
-      set_outputs(ctx, s, waited);
-      ctx.info("the link " + tsql::quote_identifier(c.target.dag_name) + " is connected and " +
-               tsql::quote_identifier(c.target.database) + " has seeded");
-      return;
+      ctx.info("the link " + tsql::quote_identifier(target.dag_name) + " is connected and " +
+               tsql::quote_identifier(target.database) + " has seeded");
+      waited_out = waited;
+      return s;
     }
-    std::string line = s.describe();
+    std::string line = (c.databases.size() > 1 ? tsql::quote_identifier(target.database) + ": " : std::string()) + s.describe();
     if (line != last || s.database_bytes > 0) ctx.progress(line, s.connected() ? s.fraction() : -1);
     last = line;
     if (s.failed_for_good())
-      throw StepError("the link " + tsql::quote_identifier(c.target.dag_name) + " failed:" + diagnose_status(s, c.target));
+      throw StepError("the link " + tsql::quote_identifier(target.dag_name) + " failed:" + diagnose_status(s, target));
     std::string fingerprint = s.connected_state + "|" + s.seeding_state + "|" + std::to_string(s.transferred_bytes) +
                               "|" + std::to_string(s.database_bytes) + "|" + (s.arm ? s.arm->replica_state : "") + "|" +
                               std::to_string(s.last_error_number);
@@ -132,8 +165,8 @@ void VerifyLink::apply(const Config& c, milink::sdk::Context& ctx) {
       last_fingerprint = fingerprint;
       last_moved = clock::now();
     } else if (clock::now() - last_moved >= std::chrono::seconds(c.timeout_seconds)) {
-      throw StepError("the link " + tsql::quote_identifier(c.target.dag_name) + " made no progress for " +
-                      std::to_string(c.timeout_seconds) + " s (" + s.describe() + "):" + diagnose_status(s, c.target));
+      throw StepError("the link " + tsql::quote_identifier(target.dag_name) + " made no progress for " +
+                      std::to_string(c.timeout_seconds) + " s (" + s.describe() + "):" + diagnose_status(s, target));
     }
     pause(ctx, c.poll_interval_ms, "waiting for the link (" + s.describe() + ")");
   }

@@ -9,6 +9,10 @@
 /// a remedy (certificate trust, endpoint, ports 5022 and 11000-11999, name
 /// casing and collation, log backups during seeding).
 ///
+/// With `databases` (a multi-database link) each database is waited for in
+/// turn, and its seeding is shown per database (SQL Server's seeding stats
+/// and the link's databases[] item in ARM).
+///
 //===----------------------------------------------------------------------===//
 #pragma once
 
@@ -22,6 +26,7 @@ class VerifyLink {
 public:
   struct Config {
     LinkTarget target;
+    std::vector<std::string> databases;  ///< a multi-database link's databases; {target.database} otherwise
     long long timeout_seconds = 1800;
     long long poll_interval_ms = 2000;
   };
@@ -34,6 +39,8 @@ public:
 
 private:
   void set_outputs(milink::sdk::Context& ctx, const LinkStatus& s, double waited_seconds);
+  /// Waits for one database (\p t.database) to connect and seed.
+  LinkStatus wait_for(const Config& c, const LinkTarget& t, milink::sdk::Context& ctx, double& waited);
 };
 
 }  // namespace milink::link

@@ -211,6 +211,38 @@ TEST_CASE("distributed AG checks: 19501, 19509, 19499, 47502, 19497, 19498", "[a
   CHECK(fx.world.sql_server.availability_groups.size() == 4);
 }
 
+TEST_CASE("sys.sp_multidb_milink 1 lets a DAG to the instance carry an AG of several databases (2022+; 2812 before)",
+          "[ag][multidb]") {
+  Scenario s2019 = default_scenario();
+  s2019.sql_server.version = "15.0.4312.2";
+  Fixture old(s2019);
+  const Message& missing = single_error(old.run("EXEC sys.sp_multidb_milink 1"));
+  CHECK(missing.number == 2812);
+  CHECK(missing.text == "Could not find stored procedure 'sys.sp_multidb_milink'.");
+
+  Scenario s = default_scenario();
+  s.sql_server.version = "16.0.4175.1";
+  Fixture fx(s);
+  fx.ok("ALTER DATABASE hr SET RECOVERY FULL; BACKUP DATABASE hr TO DISK = 'hr.bak'");
+  fx.ok(ag_sql("AG_two", "sales, hr"));
+  CHECK(single_error(fx.run(dag_sql("link-two", "AG_two", kMiUrl))).number == 47502);
+  fx.ok("EXEC sys.sp_multidb_milink 1");
+  CHECK(fx.world.sql_server.multidb_milink);
+  fx.ok(dag_sql("link-two", "AG_two", kMiUrl));
+  // A database joins and leaves the AG under the DAG.
+  fx.ok("CREATE DATABASE third; BACKUP DATABASE third TO DISK = 't.bak'");
+  fx.ok("ALTER AVAILABILITY GROUP [AG_two] ADD DATABASE [third]");
+  fx.ok("ALTER AVAILABILITY GROUP [AG_two] REMOVE DATABASE [hr]");
+  const AvailabilityGroup* ag = nullptr;
+  for (const auto& g : fx.world.sql_server.availability_groups)
+    if (g.name == "AG_two") ag = &g;
+  REQUIRE(ag != nullptr);
+  CHECK(ag->databases == std::vector<std::string>{"sales", "third"});
+  // Listed among the system procedures of the builds that have it.
+  Response r = fx.ok("SELECT name FROM sys.all_objects WHERE name = 'sp_multidb_milink'");
+  CHECK(row_count(r) == 1);
+}
+
 TEST_CASE("LISTENER_URL ,Server=[...] needs a build with the link (19499 on 2019 before CU15)", "[ag]") {
   Scenario s = default_scenario();
   s.sql_server.version = "15.0.4153.1";

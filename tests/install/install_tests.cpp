@@ -92,7 +92,8 @@ TEST_CASE("every installed workflow validates as shipped and is found by its nam
   CHECK(missing.exit_code == 2);
   CHECK(missing.err.find("replicate-databse: no such file, and no bundled workflow of that name (check the path, or "
                          "name a bundled workflow (") != std::string::npos);
-  CHECK(missing.err.find("remove-links, replicate-database, replicate-databases, rotate-certificates)") !=
+  CHECK(missing.err.find("remove-links, replicate-database, replicate-databases, replicate-databases-one-link, "
+                         "rotate-certificates)") !=
         std::string::npos);
 }
 

@@ -205,7 +205,8 @@ TEST_CASE("a bundled workflow is found by its name; a file of the user's wins; a
   CHECK(wrong.exit_code == 2);
   CHECK(wrong.err.find("remove-lnks: no such file, and no bundled workflow of that name (check the path, or name "
                        "a bundled workflow (") != std::string::npos);
-  CHECK(wrong.err.find("remove-link, remove-links, replicate-database, replicate-databases, rotate-certificates)") !=
+  CHECK(wrong.err.find("remove-link, remove-links, replicate-database, replicate-databases, "
+                       "replicate-databases-one-link, rotate-certificates)") !=
         std::string::npos);
   // A path that climbs out of the directory is never looked up among the bundled ones.
   auto climbing = sb.milink({"validate", "../remove-links.json"});

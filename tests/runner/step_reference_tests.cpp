@@ -36,7 +36,9 @@ TEST_CASE("docs/bundled-steps.md carries every bundled step spec as milink descr
 TEST_CASE("plugins describe --output markdown renders a step and refuses anything else", "[runner]") {
   auto r = run_milink({"plugins", "describe", "ag", "--output", "markdown"});
   REQUIRE(r.exit_code == 0);
-  CHECK(r.out.find("| `database` | string | required | The database to replicate |") != std::string::npos);
+  CHECK(r.out.find("| `endpoint_url` | string | required | The mirroring endpoint's URL (mirroring-endpoint's url) |") !=
+        std::string::npos);
+  CHECK(r.out.find("| `database` | string | `\"\"` | The database to replicate (or give databases) |") != std::string::npos);
   CHECK(r.out.find("| `name_pattern` | string | `\"AG_{db}\"` |") != std::string::npos);
   auto pre = run_milink({"plugins", "describe", "preflight", "--output", "markdown"});
   CHECK(pre.out.find("A preflight check: it only verifies prerequisites") != std::string::npos);

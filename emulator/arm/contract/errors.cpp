@@ -42,6 +42,23 @@ std::vector<ContractError> error_contracts() {
        "Managed Instance link cannot be created because Managed Instance side AG name '{0}' is already used on "
        "Managed Instance '{1}'. Choose different name and retry to create link.",
        dag, "2023-08-01", ""},
+      {"ManagedInstanceLinkForProvidedAvailabilityGroupsAlreadyExists", 400,
+       "It is not possible to add an additional database to an existing Managed Instance link as a single link can "
+       "contain only one database. Please use a different distributed availability group name and try again.",
+       dag, "2021-05-01-preview", ""},
+      // The multi-database link (linkMode MultiDatabase; the add/remove-databases request came with
+      // 2025-02-01-preview, whose spec is not at hand: 2025-08-01-preview lists these).
+      {"InvalidMultiDbDistributedAvailabilityGroupDatabasesRequest", 400,
+       "Multi-database Distributed Availability Group Add or Remove databases request body has empty or Invalid "
+       "Databases.",
+       dag, "2025-02-01-preview", ""},
+      {"InvalidMultiDbDistributedAvailabilityGroupName", 400,
+       "Multi-database Distributed Availability Group name can only be made up of lowercase letters 'a'-'z', the "
+       "numbers 0-9 and the hyphen. The hyphen may not lead or trail in the name.",
+       dag, "2025-02-01-preview", ""},
+      {"InvalidOperationForDatabaseInReplicationRelationship", 409,
+       "A replication seeding operation was performed on a database that is already in a replication relationship.",
+       dag, "2025-02-01-preview", ""},
       // failover and setRole.
       {"InvalidDistributedAvailabilityGroupFailoverRequest", 400,
        "Distributed Availability Group Failover request body is empty or invalid.", dag, "2023-08-01", ""},

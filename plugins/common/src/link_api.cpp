@@ -27,6 +27,22 @@ bool legacy_link_shape(const std::string& api_version) {
   return false;  // 2023-05-01-preview introduced the current shape
 }
 
+bool has_link_mode(const std::string& api_version) { return api_version.substr(0, 10) >= "2025-02-01"; }
+
+namespace {
+
+Value database_items(const std::vector<std::string>& databases) {
+  Array dbs;
+  for (const auto& d : databases) dbs.push_back(Value(Object{{"databaseName", Value(d)}}));
+  return Value(std::move(dbs));
+}
+
+}  // namespace
+
+Value link_databases_body(const std::vector<std::string>& databases) {
+  return Value(Object{{"properties", Value(Object{{"databases", database_items(databases)}})}});
+}
+
 Value link_body(const LinkRequest& r, const std::string& api_version) {
   Object props;
   if (legacy_link_shape(api_version)) {
@@ -36,7 +52,8 @@ Value link_body(const LinkRequest& r, const std::string& api_version) {
     props.set("secondaryAvailabilityGroupName", Value(r.instance_availability_group));
     props.set("replicationMode", Value(r.replication_mode));
   } else {
-    props.set("databases", Value(Array{Value(Object{{"databaseName", Value(r.database)}})}));
+    props.set("databases", database_items(r.databases.empty() ? std::vector<std::string>{r.database} : r.databases));
+    if (!r.link_mode.empty()) props.set("linkMode", Value(r.link_mode));
     props.set("partnerAvailabilityGroupName", Value(r.partner_availability_group));
     props.set("instanceAvailabilityGroupName", Value(r.instance_availability_group));
     props.set("partnerEndpoint", Value(r.partner_endpoint));
@@ -89,7 +106,14 @@ LinkView read_link(const Value& body) {
   l.instance_link_role = field(p, "instanceLinkRole");
   l.partner_link_role = field(p, "partnerLinkRole");
   l.last_hardened_lsn = field(p, "lastHardenedLsn");
+  l.link_mode = field(p, "linkMode");
   const Value* dbs = member(p, "databases");
+  if (dbs != nullptr && dbs->is_array())
+    for (const auto& d : dbs->as_array())
+      l.databases.push_back(LinkDatabaseView{field(&d, "databaseName"), field(&d, "replicaState"),
+                                             field(&d, "connectedState"), field(&d, "synchronizationHealth"),
+                                             field(&d, "seedingProgress"), field(&d, "lastHardenedLsn"),
+                                             field(&d, "mostRecentLinkError")});
   if (dbs != nullptr && dbs->is_array() && !dbs->as_array().empty()) {
     const Value& d = dbs->as_array().front();
     if (l.database.empty()) l.database = field(&d, "databaseName");
@@ -120,7 +144,9 @@ std::string link_difference(const LinkView& have, const LinkRequest& want) {
                  differ("the instance availability group", have.instance_availability_group,
                         want.instance_availability_group),
                  differ("the partner endpoint", have.partner_endpoint, want.partner_endpoint),
-                 have.failover_mode.empty() ? std::string() : differ("failoverMode", have.failover_mode, want.failover_mode)})
+                 have.failover_mode.empty() ? std::string() : differ("failoverMode", have.failover_mode, want.failover_mode),
+                 have.link_mode.empty() || want.link_mode.empty() ? std::string()
+                                                                   : differ("linkMode", have.link_mode, want.link_mode)})
     if (!d.empty()) return d;
   return {};
 }

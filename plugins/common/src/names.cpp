@@ -53,6 +53,13 @@ void check_sysname(const std::string& name, const std::string& field) {
     throw milink::sdk::ConfigError(field, "the name \"" + name + "\" is longer than 128 characters (sysname)");
 }
 
+bool multi_database_link_name(const std::string& name) {
+  if (name.empty() || name.front() == '-' || name.back() == '-') return false;
+  for (char ch : name)
+    if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-')) return false;
+  return true;
+}
+
 void check_pattern(const std::string& pattern, const std::string& field) {
   walk(pattern, field, [](const std::string&) { return std::string("x"); });
 }

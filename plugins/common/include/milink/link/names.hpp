@@ -39,6 +39,11 @@ std::string default_certificate_name(const std::string& server_name);
 /// step uses this one default so they recognise each other's links.
 std::string default_instance_ag_name(const std::string& database);
 
+/// True when \p name can name a multi-database link in Azure: lower-case
+/// letters a-z, digits and hyphens, neither first nor last a hyphen (the RP's
+/// InvalidMultiDbDistributedAvailabilityGroupName).
+bool multi_database_link_name(const std::string& name);
+
 /// "TCP://host:port" — the endpoint URL form AGs, DAGs and ARM use.
 std::string endpoint_url(const std::string& host, long long port);
 

@@ -1,0 +1,240 @@
+#include "link_databases.hpp"
+
+#include <milink/link/names.hpp>
+#include <milink/link/results.hpp>
+
+#include <algorithm>
+
+namespace milink::link {
+
+using milink::sdk::ConfigError;
+using milink::sdk::SqlValue;
+using milink::sdk::StepError;
+using milink::sdk::Value;
+using milink::sdk::ValueType;
+namespace tsql = milink::sdk::tsql;
+
+namespace {
+
+bool contains(const std::vector<std::string>& names, const std::string& n) {
+  return std::any_of(names.begin(), names.end(), [&](const std::string& x) { return iequals(x, n); });
+}
+
+std::string listed(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + tsql::quote_identifier(n);
+  return out;
+}
+
+std::vector<std::string> checked_list(const milink::sdk::Params& p, const char* field) {
+  std::vector<std::string> out;
+  for (const auto& d : p.strings(field)) {
+    check_sysname(d, field);
+    if (contains(out, d)) throw ConfigError(field, "\"" + d + "\" is listed twice");
+    out.push_back(d);
+  }
+  return out;
+}
+
+}  // namespace
+
+milink::sdk::StepSpec LinkDatabasesStep::spec() {
+  milink::sdk::StepSpec s;
+  s.uses = "link-databases";
+  s.summary = "Adds databases to and removes them from a running multi-database link, on both sides";
+  s.doc =
+      "For a link in linkMode MultiDatabase: each database in remove leaves the link in Azure (PATCH "
+      ".../distributedAvailabilityGroups/<name> with databases[] without it) and then SQL Server's AG (ALTER "
+      "AVAILABILITY GROUP [<ag>] REMOVE DATABASE); its copy on the managed instance stays, on its own. Each database "
+      "in add joins SQL Server's AG (ALTER AVAILABILITY GROUP [<ag>] ADD DATABASE; FULL recovery and a full backup "
+      "first, error 1475 otherwise) and then the link (PATCH databases[] with it), which seeds it on the managed "
+      "instance; verify with databases follows the seeding. Both sides are read first, so what is already done is "
+      "left alone.";
+  s.params = {
+      {"name", ValueType::String, true, Value(), "The link's name (the DAG's name on SQL Server)", false, {}},
+      {"ag_name", ValueType::String, true, Value(), "SQL Server's availability group under the DAG", false, {}},
+      {"add", ValueType::Array, false, Value(milink::sdk::Array{}), "Databases to add to the link", false, {}},
+      {"remove", ValueType::Array, false, Value(milink::sdk::Array{}), "Databases to remove from the link", false, {}},
+      {"api_version", ValueType::String, false, Value("2025-08-01-preview"),
+       "ARM api-version; one with linkMode (2025-02-01-preview or later)", false, {}},
+      {"target", ValueType::String, false, Value("sqlserver"), "SQL target of SQL Server", false, {}},
+  };
+  s.outputs = {{"databases", ValueType::Array, "The link's databases afterwards", false}};
+  return s;
+}
+
+LinkDatabasesStep::Config LinkDatabasesStep::configure(const milink::sdk::Params& p) {
+  Config c;
+  c.name = p.string("name");
+  check_sysname(c.name, "name");
+  c.ag_name = p.string("ag_name");
+  check_sysname(c.ag_name, "ag_name");
+  c.add = checked_list(p, "add");
+  c.remove = checked_list(p, "remove");
+  for (const auto& d : c.add)
+    if (contains(c.remove, d))
+      throw ConfigError("remove", "\"" + d + "\" is both in add and in remove; list it in one of them");
+  c.api_version = p.string("api_version");
+  if (!is_api_version(c.api_version))
+    throw ConfigError("api_version", "\"" + c.api_version + "\" is not an api-version; write e.g. 2025-08-01-preview");
+  if (!has_link_mode(c.api_version))
+    throw ConfigError("api_version", "api-version " + c.api_version +
+                                         " has no multi-database links (linkMode came with 2025-02-01-preview); set "
+                                         "api_version to 2025-08-01-preview");
+  c.target = p.string("target");
+  return c;
+}
+
+std::string LinkDatabasesStep::add_sql(const std::string& ag, const std::string& database) {
+  return "ALTER AVAILABILITY GROUP " + tsql::quote_identifier(ag) + " ADD DATABASE " + tsql::quote_identifier(database) + ";";
+}
+
+std::string LinkDatabasesStep::remove_sql(const std::string& ag, const std::string& database) {
+  return "ALTER AVAILABILITY GROUP " + tsql::quote_identifier(ag) + " REMOVE DATABASE " +
+         tsql::quote_identifier(database) + ";";
+}
+
+LinkDatabasesStep::Todo LinkDatabasesStep::inspect(const Config& c, milink::sdk::Context& ctx) {
+  auto arm = ctx.arm();
+  std::string path = link_path(arm.coordinates(), c.name);
+  auto r = arm.get(path, c.api_version);
+  if (r.status == 404)
+    throw StepError("managed instance " + arm.coordinates().instance_name + " has no link named \"" + c.name +
+                    "\"; create it first (workflows/replicate-databases-one-link.json)");
+  LinkView v = read_link(r.body);
+  if (!iequals(v.link_mode, "MultiDatabase"))
+    throw StepError("the link \"" + c.name + "\" is a " + (v.link_mode.empty() ? "single-database" : v.link_mode) +
+                    " link; databases can be added to and removed from a MultiDatabase link only (create one with "
+                    "workflows/replicate-databases-one-link.json)");
+  auto sql = ctx.sql(c.target);
+  auto ag = sql.query("SELECT is_distributed FROM master.sys.availability_groups WHERE name = ?",
+                      {SqlValue::nvarchar(c.ag_name)});
+  if (ag.rows.empty() || integer(ag, 0, "is_distributed") != 0)
+    throw StepError("SQL Server has no availability group " + tsql::quote_identifier(c.ag_name) +
+                    "; ag_name must be the AG the link's DAG is built on");
+  auto members = sql.query(
+      "SELECT d.database_name FROM master.sys.availability_databases_cluster AS d "
+      "JOIN master.sys.availability_groups AS ag ON ag.group_id = d.group_id WHERE ag.name = ?",
+      {SqlValue::nvarchar(c.ag_name)});
+  std::vector<std::string> in_ag;
+  for (std::size_t i = 0; i < members.rows.size(); ++i) in_ag.push_back(text(members, i, "database_name"));
+  Todo t;
+  for (const auto& d : v.databases) t.link.push_back(d.name);
+  for (const auto& d : c.remove) {
+    if (contains(t.link, d)) t.arm_remove.push_back(d);
+    if (contains(in_ag, d)) t.sql_remove.push_back(d);
+  }
+  for (const auto& d : c.add) {
+    if (!contains(in_ag, d)) t.sql_add.push_back(d);
+    if (!contains(t.link, d)) t.arm_add.push_back(d);
+  }
+  if (!t.arm_add.empty()) {  // a database another link carries: refused before any change
+    auto all = arm.get(arm.coordinates().instance_path() + "/distributedAvailabilityGroups", c.api_version);
+    const Value* list = all.status == 200 ? all.body.get("value") : nullptr;
+    if (list && list->is_array())
+      for (const auto& other : list->as_array()) {
+        const Value* n = other.get("name");
+        std::string other_name = n && n->is_string() ? n->as_string() : "";
+        if (iequals(other_name, c.name)) continue;
+        for (const auto& d : read_link(other).databases)
+          if (contains(t.arm_add, d.name))
+            throw StepError("database " + tsql::quote_identifier(d.name) + " is already in the link \"" + other_name +
+                            "\"; a database can be in one link only. Remove it from that link first "
+                            "(workflows/remove-link.json), or leave it out of add");
+      }
+  }
+  return t;
+}
+
+milink::sdk::Observation LinkDatabasesStep::observe(const Config& c, milink::sdk::Context& ctx) {
+  Todo t = inspect(c, ctx);
+  milink::sdk::Array now;
+  for (const auto& d : t.link) now.push_back(Value(d));
+  ctx.output("databases", Value(std::move(now)));
+  if (t.empty())
+    return milink::sdk::Observation::satisfied("the link \"" + c.name + "\" carries " + listed(t.link));
+  std::string what;
+  if (!t.arm_add.empty() || !t.sql_add.empty())
+    what += "to add: " + listed(c.add);
+  if (!t.arm_remove.empty() || !t.sql_remove.empty())
+    what += (what.empty() ? "" : "; ") + std::string("to remove: ") + listed(c.remove);
+  return milink::sdk::Observation::needs_change("the link \"" + c.name + "\" carries " + listed(t.link) + " (" + what + ")");
+}
+
+milink::sdk::Plan LinkDatabasesStep::plan(const Config& c, milink::sdk::Context& ctx) {
+  milink::sdk::Plan p;
+  auto arm = ctx.arm();
+  std::string url = arm.url(link_path(arm.coordinates(), c.name), c.api_version);
+  Todo t;
+  try {
+    t = inspect(c, ctx);
+  } catch (const StepError&) {  // planned before the link exists: everything
+    t.arm_remove = t.sql_remove = c.remove;
+    t.sql_add = t.arm_add = c.add;
+  }
+  std::vector<std::string> dbs = t.link;
+  if (!t.arm_remove.empty()) {
+    dbs.erase(std::remove_if(dbs.begin(), dbs.end(), [&](const std::string& d) { return contains(t.arm_remove, d); }),
+              dbs.end());
+    p.actions.push_back(milink::sdk::Action::http("PATCH", url, link_databases_body(dbs),
+                                                  "remove " + listed(t.arm_remove) + " from the link \"" + c.name + "\""));
+  }
+  for (const auto& d : t.sql_remove)
+    p.actions.push_back(milink::sdk::Action::sql_batch(c.target, "remove " + tsql::quote_identifier(d) + " from " +
+                                                                     tsql::quote_identifier(c.ag_name),
+                                                       remove_sql(c.ag_name, d)));
+  for (const auto& d : t.sql_add)
+    p.actions.push_back(milink::sdk::Action::sql_batch(c.target, "add " + tsql::quote_identifier(d) + " to " +
+                                                                     tsql::quote_identifier(c.ag_name),
+                                                       add_sql(c.ag_name, d)));
+  if (!t.arm_add.empty()) {
+    dbs.insert(dbs.end(), t.arm_add.begin(), t.arm_add.end());
+    p.actions.push_back(milink::sdk::Action::http("PATCH", url, link_databases_body(dbs),
+                                                  "add " + listed(t.arm_add) + " to the link \"" + c.name + "\""));
+  }
+  return p;
+}
+
+void LinkDatabasesStep::patch(const Config& c, milink::sdk::Context& ctx, const std::vector<std::string>& databases) {
+  std::string error;
+  milink::sdk::ArmClient* client = ctx.raw().services().arm(error);
+  if (!client) throw StepError(error);
+  std::string path = link_path(client->coordinates(), c.name);
+  milink::sdk::ArmResponse out;
+  milink::sdk::ArmError err;
+  if (!client->call("PATCH", path, c.api_version, link_databases_body(databases), true, out, err))
+    throw milink::sdk::ArmException(std::move(err), "PATCH", path);
+}
+
+void LinkDatabasesStep::apply(const Config& c, milink::sdk::Context& ctx) {
+  Todo t = inspect(c, ctx);  // again: a resumed run may find part of it done
+  auto sql = ctx.sql(c.target);
+  std::vector<std::string> dbs = t.link;
+  if (!t.arm_remove.empty()) {
+    dbs.erase(std::remove_if(dbs.begin(), dbs.end(), [&](const std::string& d) { return contains(t.arm_remove, d); }),
+              dbs.end());
+    ctx.progress("removing " + listed(t.arm_remove) + " from the link \"" + c.name + "\"", 0.2);
+    patch(c, ctx, dbs);
+    ctx.info("removed " + listed(t.arm_remove) + " from the link \"" + c.name +
+             "\"; the copies on the managed instance stay, on their own");
+  }
+  for (const auto& d : t.sql_remove) {
+    ctx.progress("removing " + tsql::quote_identifier(d) + " from " + tsql::quote_identifier(c.ag_name), 0.4);
+    sql.run(remove_sql(c.ag_name, d));
+  }
+  for (const auto& d : t.sql_add) {
+    ctx.progress("adding " + tsql::quote_identifier(d) + " to " + tsql::quote_identifier(c.ag_name), 0.6);
+    sql.run(add_sql(c.ag_name, d));
+  }
+  if (!t.arm_add.empty()) {
+    dbs.insert(dbs.end(), t.arm_add.begin(), t.arm_add.end());
+    ctx.progress("adding " + listed(t.arm_add) + " to the link \"" + c.name + "\"", 0.8);
+    patch(c, ctx, dbs);
+    ctx.info("added " + listed(t.arm_add) + " to the link \"" + c.name + "\"; the managed instance seeds them now");
+  }
+  milink::sdk::Array now;
+  for (const auto& d : dbs) now.push_back(Value(d));
+  ctx.output("databases", Value(std::move(now)));
+}
+
+}  // namespace milink::link

@@ -1,0 +1,63 @@
+//===- plugins/arm-link/link_databases.hpp - Step link-databases ----*- C++ -*-===//
+///
+/// \file
+/// `link-databases`: adds databases to and removes them from a running
+/// multi-database link (linkMode MultiDatabase), on both sides and in the
+/// order that keeps the link healthy:
+///
+///  1. removed databases leave the link in Azure first (PATCH databases[]
+///     without them, waiting for the operation), then SQL Server's AG
+///     (ALTER AVAILABILITY GROUP ... REMOVE DATABASE). The copy on the
+///     managed instance stays there, on its own (not dropped);
+///  2. added databases join SQL Server's AG first (ALTER AVAILABILITY GROUP
+///     ... ADD DATABASE; the database must be in the FULL recovery model with
+///     its log chain started, as for `ag`), then the link (PATCH databases[]
+///     with them), which seeds them on the managed instance; `verify` with
+///     `databases` follows the seeding per database.
+///
+/// It observes both sides first: a database already where it should be is
+/// left alone, so a second run (or a resumed one) changes nothing.
+///
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include <milink/link/link_api.hpp>
+#include <milink/sdk/sdk.hpp>
+
+#include <string>
+#include <vector>
+
+namespace milink::link {
+
+class LinkDatabasesStep {
+public:
+  struct Config {
+    std::string name;     ///< the link (= the DAG on SQL Server)
+    std::string ag_name;  ///< SQL Server's AG under the DAG
+    std::vector<std::string> add, remove;
+    std::string api_version;
+    std::string target;  ///< SQL target of SQL Server
+  };
+
+  static milink::sdk::StepSpec spec();
+  static Config configure(const milink::sdk::Params& p);
+  milink::sdk::Observation observe(const Config& c, milink::sdk::Context& ctx);
+  milink::sdk::Plan plan(const Config& c, milink::sdk::Context& ctx);
+  void apply(const Config& c, milink::sdk::Context& ctx);
+
+  static std::string add_sql(const std::string& ag, const std::string& database);
+  static std::string remove_sql(const std::string& ag, const std::string& database);
+
+private:
+  /// What is still to do on each side.
+  struct Todo {
+    std::vector<std::string> link;      ///< the link's databases now
+    std::vector<std::string> arm_remove, sql_remove, sql_add, arm_add;
+    bool empty() const { return arm_remove.empty() && sql_remove.empty() && sql_add.empty() && arm_add.empty(); }
+  };
+  Todo inspect(const Config& c, milink::sdk::Context& ctx);
+  /// PATCH the link's databases[] to \p databases and wait for the operation.
+  void patch(const Config& c, milink::sdk::Context& ctx, const std::vector<std::string>& databases);
+};
+
+}  // namespace milink::link
