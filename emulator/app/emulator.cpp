@@ -204,9 +204,11 @@ Value Emulator::dump() const {
   }
   out.set("statement_log", Value(std::move(logs)));
   Array requests;
-  for (const auto& r : azure_->request_log())
-    requests.push_back(Value(Object{{"method", Value(r.method)}, {"path", Value(r.path)},
-                                    {"status", Value(static_cast<std::int64_t>(r.status))}}));
+  for (const auto& r : azure_->request_log()) {
+    Object o{{"method", Value(r.method)}, {"path", Value(r.path)}, {"status", Value(static_cast<std::int64_t>(r.status))}};
+    if (!r.body.empty()) o.set("body", Value(r.body));  // ARM's only (ServerOptions::log_bodies)
+    requests.push_back(Value(std::move(o)));
+  }
   out.set("azure_requests", Value(std::move(requests)));
   return Value(std::move(out));
 }

@@ -85,7 +85,9 @@ public:
   void write_ca(const std::filesystem::path& file) const { azure_->write_ca(file); }
 
   /// The world (both servers), every statement each ran (statement_log),
-  /// and the listeners' ports, as JSON.
+  /// every request the Azure listeners answered (azure_requests: method,
+  /// path, status, and for ARM the request body), and the listeners' ports,
+  /// as JSON.
   milink::sdk::Value dump() const;
 
 private:

@@ -70,9 +70,11 @@ const std::vector<Field>& link_properties(const Contract& c, const std::string& 
   return properties_of(t ? &t->resource : nullptr);
 }
 
-/// What a PUT of the link takes at \p api_version (2023-02-01-preview: not the resource's shape).
-const std::vector<Field>& link_put_properties(const Contract& c, const std::string& api_version) {
-  const ContractOperation* op = c.find("DistributedAvailabilityGroups_CreateOrUpdate", api_version);
+/// The link's properties as \p operation_id's body takes them at \p api_version
+/// (2023-02-01-preview's PUT: not the resource's shape).
+const std::vector<Field>& link_body_properties(const Contract& c, const std::string& operation_id,
+                                               const std::string& api_version) {
+  const ContractOperation* op = c.find(operation_id, api_version);
   return properties_of(op ? c.body_schema(*op) : nullptr);
 }
 
@@ -107,6 +109,88 @@ struct LinkRequest {
               replication_mode = "Async", link_mode = "SingleDatabase";
   std::vector<std::string> databases;
 };
+
+/// What \p l was created with, as a request (the start of a PATCH's merge).
+LinkRequest request_of(const LinkResource& l, const std::string& link_mode) {
+  LinkRequest r;
+  r.partner_endpoint = l.partner_endpoint;
+  r.partner_ag = l.partner_availability_group_name;
+  r.instance_ag = l.instance_availability_group_name;
+  r.instance_role = l.instance_link_role;
+  r.failover_mode = l.failover_mode;
+  r.seeding_mode = l.seeding_mode;
+  r.replication_mode = l.replication_mode;
+  r.link_mode = link_mode;
+  for (const auto& d : l.databases) r.databases.push_back(d.name);
+  return r;
+}
+
+/// Overlays on \p rq the link properties \p props sends that \p takes (the
+/// operation's body at its api-version) lets a client write; members \p takes
+/// marks read-only are ignored, as the body validator does. Returns the RP's
+/// error code for an invalid database list, "" otherwise. A PUT overlays a
+/// default LinkRequest (what it omits is empty or the default), a PATCH the
+/// link's own definition (what it omits stays as it is).
+std::string overlay_request(const Value* props, const std::vector<Field>& takes, LinkRequest& rq) {
+  auto sent = [&](const char* name) -> const Value* {
+    const Field* f = find_field(takes, name);
+    return f && !f->read_only ? iget(props, name) : nullptr;
+  };
+  auto text = [&](const char* name, std::string& into) {
+    if (const Value* v = sent(name)) into = trim(v->is_string() ? v->as_string() : std::string());
+  };
+  const char* bad_databases = "InvalidDistributedAvailabilityGroupsCreateOrUpdateRequestDatabases";
+  if (old_names(takes)) {
+    if (const Value* v = sent("targetDatabase")) {
+      std::string db = trim(v->is_string() ? v->as_string() : std::string());
+      if (db.empty()) return bad_databases;
+      rq.databases = {db};
+    }
+    text("sourceEndpoint", rq.partner_endpoint);
+    text("primaryAvailabilityGroupName", rq.partner_ag);
+    text("secondaryAvailabilityGroupName", rq.instance_ag);
+    rq.link_mode = "SingleDatabase";
+  } else {
+    if (const Value* dbs = sent("databases")) {
+      if (!dbs->is_array() || dbs->as_array().empty()) return bad_databases;
+      rq.databases.clear();
+      for (const auto& d : dbs->as_array()) {
+        std::string n = trim(istr(&d, "databaseName"));
+        if (n.empty()) return bad_databases;
+        for (const auto& seen : rq.databases)
+          if (iequals(seen, n)) return bad_databases;
+        rq.databases.push_back(n);
+      }
+    }
+    if (sent("linkMode")) rq.link_mode = canonical(istr(props, "linkMode"), {"SingleDatabase", "MultiDatabase"}, rq.link_mode);
+    text("partnerEndpoint", rq.partner_endpoint);
+    text("partnerAvailabilityGroupName", rq.partner_ag);
+    text("instanceAvailabilityGroupName", rq.instance_ag);
+    if (sent("instanceLinkRole")) rq.instance_role = canonical(istr(props, "instanceLinkRole"), {"Primary", "Secondary"}, rq.instance_role);
+    if (sent("failoverMode")) rq.failover_mode = canonical(istr(props, "failoverMode"), {"None", "Manual"}, rq.failover_mode);
+    if (sent("seedingMode")) rq.seeding_mode = canonical(istr(props, "seedingMode"), {"Automatic", "Manual"}, rq.seeding_mode);
+  }
+  if (sent("replicationMode")) rq.replication_mode = canonical(istr(props, "replicationMode"), {"Async", "Sync"}, rq.replication_mode);
+  return "";
+}
+
+/// The RP's checks of a whole request, with its codes (2025-01-01 and later
+/// list them; for the 2021 body the same codes are used, mapped field by
+/// field -- inferred); "" when it passes.
+std::string check_request(const LinkRequest& rq) {
+  if (rq.databases.empty()) return "InvalidDistributedAvailabilityGroupsCreateOrUpdateRequestDatabases";
+  // Inferred: a single-database link carries exactly one database.
+  if (rq.link_mode == "SingleDatabase" && rq.databases.size() > 1)
+    return "InvalidDistributedAvailabilityGroupsCreateOrUpdateRequestDatabases";
+  if (rq.partner_ag.empty()) return "InvalidDistributedAvailabilityGroupsCreateOrUpdateRequestPartnerAvailabilityGroupName";
+  if (rq.instance_ag.empty()) return "InvalidDistributedAvailabilityGroupsCreateOrUpdateRequestInstanceAvailabilityGroupName";
+  if (!valid_endpoint(rq.partner_endpoint)) return "InvalidDistributedAvailabilityGroupsCreateOrUpdateRequestPartnerEndpoint";
+  // Inferred: seeding into the managed instance (instance secondary) is automatic only.
+  if (rq.seeding_mode == "Manual" && rq.instance_role == "Secondary")
+    return "InvalidDistributedAvailabilityGroupsCreateOrUpdateRequestSeedingMode";
+  if (iequals(rq.partner_ag, rq.instance_ag)) return "InstanceAvailabilityGroupNamePartnerAvailabilityGroupNameMatch";
+  return "";
+}
 
 bool same_request(const LinkRequest& r, const LinkResource& l, const std::string& link_mode, bool ignore_replication) {
   if (!iequals(r.partner_endpoint, l.partner_endpoint) || !iequals(r.partner_ag, l.partner_availability_group_name) ||
@@ -678,8 +762,11 @@ void ArmService::get_instance(http::Request& req, http::Response& resp) {
                {"currentBackupStorageRedundancy", Value("Geo")},
                {"requestedBackupStorageRedundancy", Value("Geo")},
                {"zoneRedundant", Value(false)},
-               {"databaseFormat", Value("SQLServer2022")},
                {"hybridSecondaryUsage", Value("Active")}};
+  // The update policy, in the versions that have it (contract/certificates.cpp).
+  const TypeContract* t = contract_.type("managedInstances", v);
+  if (find_field(properties_of(t ? &t->resource : nullptr), "databaseFormat"))
+    props.set("databaseFormat", Value(mi.database_format));
   resp.json(200, Value(Object{{"sku", Value(Object{{"name", Value("GP_Gen5")},
                                                    {"tier", Value("GeneralPurpose")},
                                                    {"family", Value("Gen5")},
@@ -854,54 +941,15 @@ void ArmService::dag_put(http::Request& req, http::Response& resp) {
   Value body;
   if (!read_body(parsed, resp, "DistributedAvailabilityGroups_CreateOrUpdate", v, body)) return;
 
-  // The RP's own checks, with its codes from the spec (2025-01-01 and later
-  // list them; for the 2021 body the same codes are used, mapped field by
-  // field -- inferred).
   auto fail = [&](const std::string& code, const std::vector<std::string>& args = {}) { rp_error(resp, code, args, v); };
   const Value* props = iget(&body, "properties");
   if (!props || !props->is_object() || props->as_object().empty())
     return fail("InvalidDistributedAvailabilityGroupsCreateOrUpdateRequest");
   LinkRequest rq;
-  const std::vector<Field>& takes = link_put_properties(contract_, v);
-  if (old_names(takes)) {
-    std::string db = trim(istr(props, "targetDatabase"));
-    if (db.empty()) return fail("InvalidDistributedAvailabilityGroupsCreateOrUpdateRequestDatabases");
-    rq.databases.push_back(db);
-    rq.partner_endpoint = trim(istr(props, "sourceEndpoint"));
-    rq.partner_ag = trim(istr(props, "primaryAvailabilityGroupName"));
-    rq.instance_ag = trim(istr(props, "secondaryAvailabilityGroupName"));
-    rq.link_mode = "SingleDatabase";
-  } else {
-    const Value* dbs = iget(props, "databases");
-    if (!dbs || !dbs->is_array() || dbs->as_array().empty())
-      return fail("InvalidDistributedAvailabilityGroupsCreateOrUpdateRequestDatabases");
-    for (const auto& d : dbs->as_array()) {
-      std::string n = trim(istr(&d, "databaseName"));
-      if (n.empty()) return fail("InvalidDistributedAvailabilityGroupsCreateOrUpdateRequestDatabases");
-      for (const auto& seen : rq.databases)
-        if (iequals(seen, n)) return fail("InvalidDistributedAvailabilityGroupsCreateOrUpdateRequestDatabases");
-      rq.databases.push_back(n);
-    }
-    if (find_field(takes, "linkMode"))
-      rq.link_mode = canonical(istr(props, "linkMode"), {"SingleDatabase", "MultiDatabase"}, "SingleDatabase");
-    // Inferred: a single-database link carries exactly one database.
-    if (rq.link_mode == "SingleDatabase" && rq.databases.size() > 1)
-      return fail("InvalidDistributedAvailabilityGroupsCreateOrUpdateRequestDatabases");
-    rq.partner_endpoint = trim(istr(props, "partnerEndpoint"));
-    rq.partner_ag = trim(istr(props, "partnerAvailabilityGroupName"));
-    rq.instance_ag = trim(istr(props, "instanceAvailabilityGroupName"));
-    rq.instance_role = canonical(istr(props, "instanceLinkRole"), {"Primary", "Secondary"}, "Secondary");
-    rq.failover_mode = canonical(istr(props, "failoverMode"), {"None", "Manual"}, "None");
-    rq.seeding_mode = canonical(istr(props, "seedingMode"), {"Automatic", "Manual"}, "Automatic");
-  }
-  rq.replication_mode = canonical(istr(props, "replicationMode"), {"Async", "Sync"}, "Async");
-  if (rq.partner_ag.empty()) return fail("InvalidDistributedAvailabilityGroupsCreateOrUpdateRequestPartnerAvailabilityGroupName");
-  if (rq.instance_ag.empty()) return fail("InvalidDistributedAvailabilityGroupsCreateOrUpdateRequestInstanceAvailabilityGroupName");
-  if (!valid_endpoint(rq.partner_endpoint)) return fail("InvalidDistributedAvailabilityGroupsCreateOrUpdateRequestPartnerEndpoint");
-  // Inferred: seeding into the managed instance (instance secondary) is automatic only.
-  if (rq.seeding_mode == "Manual" && rq.instance_role == "Secondary")
-    return fail("InvalidDistributedAvailabilityGroupsCreateOrUpdateRequestSeedingMode");
-  if (iequals(rq.partner_ag, rq.instance_ag)) return fail("InstanceAvailabilityGroupNamePartnerAvailabilityGroupNameMatch");
+  std::string problem =
+      overlay_request(props, link_body_properties(contract_, "DistributedAvailabilityGroups_CreateOrUpdate", v), rq);
+  if (problem.empty()) problem = check_request(rq);
+  if (!problem.empty()) return fail(problem);
 
   if (LinkResource* existing = world_.azure.find_link(name)) {
     auto it = link_modes_.find(http::to_lower(existing->name));
@@ -987,11 +1035,40 @@ void ArmService::dag_patch(http::Request& req, http::Response& resp) {
   if (!read_body(parsed, resp, "DistributedAvailabilityGroups_Update", v, body)) return;
   LinkResource* l = world_.azure.find_link(name);
   if (!l) return not_found_child(resp, kDags, name);
+  // Merge semantics: the members sent change, the rest stays. The RP's
+  // answers are the PUT's (inferred): a body without properties is empty or
+  // invalid, the merged definition must pass the PUT's checks, and only
+  // replicationMode of an existing link can change; read-only members are
+  // ignored, as in a PUT.
+  auto fail = [&](const std::string& code) { rp_error(resp, code, {}, v); };
   const Value* props = iget(&body, "properties");
+  if (!props || !props->is_object() || props->as_object().empty())
+    return fail("InvalidDistributedAvailabilityGroupsCreateOrUpdateRequest");
+  auto it = link_modes_.find(http::to_lower(l->name));
+  const std::string mode = it != link_modes_.end() ? it->second : "SingleDatabase";
+  // databases[] is checked and applied by patch_link_databases (a
+  // multi-database link's databases change); everything else must keep the
+  // link's definition but replicationMode.
+  Value others = *props;
+  for (const auto& [k, unused] : props->as_object())
+    if (http::to_lower(k) == "databases") others.mutable_object().erase(k);
+  LinkRequest rq = request_of(*l, mode);
+  std::string problem = overlay_request(&others, link_body_properties(contract_, "DistributedAvailabilityGroups_Update", v), rq);
+  if (problem.empty()) problem = check_request(rq);
+  if (problem.empty() && !same_request(rq, *l, mode, true)) problem = "InvalidDistributedAvailabilityGroupsCreateOrUpdateRequest";
+  if (!problem.empty()) return fail(problem);
+  std::vector<std::string> before;
+  for (const auto& d : l->databases) before.push_back(d.name);
   if (!patch_link_databases(resp, *l, props, v)) return;
-  std::string mode = istr(props, "replicationMode");
-  if (!mode.empty()) l->replication_mode = canonical(mode, {"Async", "Sync"}, l->replication_mode);
-  if (simulator_) simulator_->replication_mode_changed(l->name);
+  std::vector<std::string> after;
+  for (const auto& d : l->databases) after.push_back(d.name);
+  if (rq.replication_mode == l->replication_mode && before == after) {
+    resp.json(200, render_link(*l, v));  // nothing to change, as an identical re-PUT
+    return;
+  }
+  const bool mode_changed = rq.replication_mode != l->replication_mode;
+  l->replication_mode = rq.replication_mode;
+  if (simulator_ && mode_changed) simulator_->replication_mode_changed(l->name);
   accept(req, resp, kDags, "PATCH", l->name, "update", v);
 }
 

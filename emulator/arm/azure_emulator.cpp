@@ -176,7 +176,9 @@ void AzureEmulator::build() {
 
   so.name = "arm";
   so.port = options_.arm_port;
+  so.log_bodies = true;  // ARM's bodies carry no secrets (the token is a header); tests read what was sent
   arm_server_ = std::make_unique<http::HttpServer>(so, std::move(arm_router), log_);
+  so.log_bodies = false;
   arm_server_->set_before([this](http::Request& q, http::Response& r) {
     if (q.path.rfind("/_emulator/", 0) == 0) return false;  // the control route is never faulted
     return apply_faults(faults_, Service::Arm, q, r);

@@ -259,6 +259,7 @@ public:
     entry.path = req.path;
     entry.unix_time = unix_now();
     if (const std::string* id = resp.header("x-ms-request-id")) entry.request_id = *id;
+    if (server_.options().log_bodies) entry.body = req.body;
 
     // Logged before answering: a client that got its answer finds it in the log.
     entry.status = resp.drop ? 0 : resp.status;

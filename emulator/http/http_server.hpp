@@ -106,6 +106,7 @@ struct LogEntry {
   std::string request_id;  ///< x-ms-request-id, when the response had one
   std::int64_t unix_time = 0;
   double milliseconds = 0;
+  std::string body;        ///< the request body, when the server keeps them (ServerOptions::log_bodies)
 };
 
 struct ServerOptions {
@@ -129,6 +130,9 @@ struct ServerOptions {
   std::chrono::milliseconds io_timeout{10000};
   std::chrono::milliseconds keep_alive_timeout{5000};
   std::size_t max_waiting = 1024;
+  /// Keep each request's body in the log. Only for a listener whose bodies
+  /// carry no secrets: ARM's (tokens travel in headers), not Entra's.
+  bool log_bodies = false;
 };
 
 class RequestLog {

@@ -383,6 +383,7 @@ void read_server(const Reader& r, const Value& v, const std::string& p, ServerSp
     allowed.push_back("fqdn");
     allowed.push_back("encryption");
     allowed.push_back("endpoint_certificate_valid_days");
+    allowed.push_back("database_format");
   }
   const auto& o = r.object(v, p, allowed);
   auto at = [&](const char* k) { return milink::sdk::json_pointer_join(p, k); };
@@ -468,6 +469,10 @@ void read_server(const Reader& r, const Value& v, const std::string& p, ServerSp
     if (auto* x = o.find("endpoint_certificate_valid_days"))
       s.endpoint_certificate_valid_days =
           static_cast<int>(r.integer(*x, at("endpoint_certificate_valid_days"), -3650, 36500));
+    if (auto* x = o.find("database_format"))
+      s.database_format = r.choice<std::string>(*x, at("database_format"), {{"SQLServer2022", "SQLServer2022"},
+                                                                           {"SQLServer2025", "SQLServer2025"},
+                                                                           {"AlwaysUpToDate", "AlwaysUpToDate"}});
   }
 }
 
@@ -683,6 +688,7 @@ void build_server_state(ServerState& st, const ServerSpec& spec, Personality per
   }
   st.encryption = spec.encryption;
   st.endpoint_certificate_valid_days = spec.endpoint_certificate_valid_days;
+  st.database_format = spec.database_format;
   st.init_sql = spec.init_sql;
   st.init_done = spec.init_sql.empty();
 

@@ -64,6 +64,8 @@
 ///     "endpoint_certificate_valid_days": 365, // the instance's endpoint certificates (DATABASE_MIRRORING,
 ///                                            // SERVICE_BROKER) expire this many days after start; a few days
 ///                                            // (or a negative number: already expired) for certificate monitoring
+///     "database_format": "SQLServer2022",    // the update policy (ARM's properties.databaseFormat): SQLServer2022 |
+///                                            // SQLServer2025 | AlwaysUpToDate; two-way links need it to match SQL Server
 ///     "hadr_enabled": true, "trace_flags": [], "logins": [...], "databases": [], "master_key": false,
 ///     "agent": {"jobs": [...]},              // jobs only: a managed instance's Agent always runs
 ///     "init_sql": []
@@ -197,6 +199,7 @@ struct ServerSpec {
   std::string fqdn;
   std::string encryption = "off";
   int endpoint_certificate_valid_days = 365;  ///< the instance's endpoint certificates expire this many days from start
+  std::string database_format = "SQLServer2022";  ///< the update policy: SQLServer2022 | SQLServer2025 | AlwaysUpToDate
 };
 
 struct Scenario {

@@ -316,6 +316,7 @@ public:
   std::string dns_zone;          ///< "abc123def456"
   std::string encryption = "off";  ///< TDS PRELOGIN: "off", "on", "required", "not_supported"
   int endpoint_certificate_valid_days = 365;  ///< lifetime of the certificates issue_instance_certificate makes
+  std::string database_format = "SQLServer2022";  ///< the update policy (ARM's databaseFormat): SQLServer2022 | SQLServer2025 | AlwaysUpToDate
   std::optional<Certificate> endpoint_certificate;        ///< DATABASE_MIRRORING (endpoint type 4)
   std::optional<Certificate> service_broker_certificate;  ///< SERVICE_BROKER (endpoint type 3)
   /// sys.dm_hadr_fabric_config_parameters: {section_name, parameter_name,

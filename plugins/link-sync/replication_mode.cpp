@@ -31,9 +31,10 @@ milink::sdk::StepSpec ReplicationModeStep::spec() {
       "Reads SQL Server's DAG members (sys.availability_replicas.availability_mode_desc) and the link's "
       "replicationMode in Azure, then changes only what differs, in the failover how-to's order: first SQL Server, "
       "ALTER AVAILABILITY GROUP [<dag>] MODIFY AVAILABILITY GROUP ON '<ag>' WITH (AVAILABILITY_MODE = "
-      "SYNCHRONOUS_COMMIT | ASYNCHRONOUS_COMMIT), '<instance ag>' WITH (...); then Azure, PUT "
-      ".../distributedAvailabilityGroups/<link> with the link's own definition and replicationMode Sync | Async (a "
-      "long-running operation; every api-version of the link has replicationMode). The link is synchronous only when "
+      "SYNCHRONOUS_COMMIT | ASYNCHRONOUS_COMMIT), '<instance ag>' WITH (...); then Azure, PATCH "
+      ".../distributedAvailabilityGroups/<link> with only properties.replicationMode Sync | Async (a long-running "
+      "operation; every api-version of the link has it; nothing else of the link is sent, so nothing else changes). "
+      "The link is synchronous only when "
       "both sides say so. Sync is what a planned failover needs; synchronous commit over a long distance slows the "
       "primary's transactions, so switch back to async when the link stays.";
   s.params = link_ref_params(kParts);
@@ -78,15 +79,9 @@ ReplicationModeStep::Sides ReplicationModeStep::inspect(const Config& c, milink:
   return s;
 }
 
-milink::sdk::Value ReplicationModeStep::put_body(const Config& c, const Sides& s) {
-  LinkRequest r;
-  r.database = s.link.database;
-  r.partner_availability_group = s.link.partner_availability_group;
-  r.instance_availability_group = s.link.instance_availability_group;
-  r.partner_endpoint = s.link.partner_endpoint;
-  r.failover_mode = s.link.failover_mode.empty() ? "None" : s.link.failover_mode;
-  r.replication_mode = c.arm_mode;
-  return link_body(r, c.link.api_version);
+milink::sdk::Value ReplicationModeStep::patch_body(const Config& c) {
+  using milink::sdk::Object;
+  return Value(Object{{"properties", Value(Object{{"replicationMode", Value(c.arm_mode)}})}});
 }
 
 std::string ReplicationModeStep::alter_sql(const Config& c, const Sides& s) {
@@ -125,8 +120,8 @@ milink::sdk::Plan ReplicationModeStep::plan(const Config& c, milink::sdk::Contex
   if (!seen_.arm_done(c)) {
     auto arm = ctx.arm();
     p.actions.push_back(milink::sdk::Action::http(
-        "PUT", arm.url(link_path(arm.coordinates(), c.link.link_name), c.link.api_version), put_body(c, seen_),
-        "set the link \"" + c.link.link_name + "\"'s replicationMode to " + c.arm_mode + " (its definition unchanged)"));
+        "PATCH", arm.url(link_path(arm.coordinates(), c.link.link_name), c.link.api_version), patch_body(c),
+        "set the link \"" + c.link.link_name + "\"'s replicationMode to " + c.arm_mode + " (nothing else of it changes)"));
   }
   return p;
 }
@@ -140,7 +135,7 @@ void ReplicationModeStep::apply(const Config& c, milink::sdk::Context& ctx) {
   if (!s.arm_done(c)) {
     ctx.progress("setting the link \"" + c.link.link_name + "\" to replicationMode " + c.arm_mode + " (waiting for Azure)", 0.6);
     auto arm = ctx.arm();
-    arm.put(link_path(arm.coordinates(), c.link.link_name), c.link.api_version, put_body(c, s));
+    arm.patch(link_path(arm.coordinates(), c.link.link_name), c.link.api_version, patch_body(c));
   }
   s = inspect(c, ctx);
   if (!s.sql_done(c) || !s.arm_done(c))

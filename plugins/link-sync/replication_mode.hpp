@@ -6,8 +6,9 @@
 /// failover: first SQL Server (ALTER AVAILABILITY GROUP [dag] MODIFY
 /// AVAILABILITY GROUP ON '<ag>' WITH (AVAILABILITY_MODE = ...), '<instance
 /// ag>' WITH (...)), then the link in Azure (replicationMode, which every
-/// api-version of the link has: a PUT of the link's own definition with the
-/// new mode, long-running, as the creation makes it). It reads
+/// api-version of the link has: a PATCH of that one property, long-running;
+/// the rest of the link's definition is not sent, so nothing else can
+/// change). It reads
 /// both first and changes only the side that differs, so a second run, or
 /// a resumed one, changes nothing.
 ///
@@ -48,8 +49,8 @@ public:
   void apply(const Config& c, milink::sdk::Context& ctx);
 
   static std::string alter_sql(const Config& c, const Sides& s);
-  /// The link's own definition (as \p s shows it) with replicationMode = the wanted one.
-  static milink::sdk::Value put_body(const Config& c, const Sides& s);
+  /// The PATCH body: {"properties": {"replicationMode": "Sync" | "Async"}} and nothing else.
+  static milink::sdk::Value patch_body(const Config& c);
 
 private:
   /// Reads both sides; throws when the DAG or the link is missing.

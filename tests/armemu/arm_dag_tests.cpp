@@ -350,6 +350,92 @@ TEST_CASE("DAG re-PUT, PATCH and DELETE", "[armemu][arm][dag]") {
   CHECK(e.arm("DELETE", path, "2025-01-01").status == 204);
 }
 
+TEST_CASE("DAG PATCH merges: only the members sent change, the rest is refused as an existing link's PUT is",
+          "[armemu][arm][dag][patch]") {
+  Env& e = dag_env();
+  const std::string path = dag_path(e, "link-patch");
+  Value before = put_and_wait(e, "link-patch", "2025-01-01",
+                              new_body("patched", "mi-ag-patch", R"(,"failoverMode":"Manual")"));
+  auto unchanged = [&](const Value& after) {
+    for (const char* p : {"distributedAvailabilityGroupId", "partnerEndpoint", "partnerAvailabilityGroupName",
+                          "instanceAvailabilityGroupName", "instanceLinkRole", "failoverMode", "seedingMode"}) {
+      INFO(p);
+      CHECK(prop(after, p) == prop(before, p));
+    }
+    CHECK(prop(after, "databases").as_array().at(0).get("databaseName")->as_string() == "patched");
+  };
+
+  // Only replicationMode: a long-running update; nothing else moves.
+  Reply sync = e.arm("PATCH", path, "2025-01-01", R"({"properties":{"replicationMode":"Sync"}})");
+  INFO(sync.body);
+  REQUIRE(sync.status == 202);
+  CHECK(e.poll_async(sync.header("Azure-AsyncOperation")).get("status")->as_string() == "Succeeded");
+  Value after = e.poll_location(sync.header("Location")).json();
+  CHECK(prop(after, "replicationMode").as_string() == "Sync");
+  CHECK(prop(before, "replicationMode").as_string() == "Async");
+  unchanged(after);
+
+  // The same value again: 200 with the resource, no operation.
+  Reply same = e.arm("PATCH", path, "2025-01-01", R"({"properties":{"replicationMode":"sync"}})");
+  CHECK(same.status == 200);
+  CHECK_FALSE(same.has_header("Azure-AsyncOperation"));
+  CHECK(prop(same.json(), "replicationMode").as_string() == "Sync");
+
+  // A member the link was created with, sent unchanged, is fine; changed, it is
+  // refused as a PUT of the existing link is, and nothing changes (not even
+  // the replicationMode sent with it).
+  Reply same_endpoint = e.arm("PATCH", path, "2025-01-01",
+                              R"({"properties":{"partnerEndpoint":"TCP://sqlbox1.contoso.com:5022"}})");
+  CHECK(same_endpoint.status == 200);
+  const std::string refused = "Distributed Availability Group Create or Update request body is empty or invalid.";
+  for (const char* body : {R"({"properties":{"partnerEndpoint":"TCP://other.contoso.com:5022","replicationMode":"Async"}})",
+                           R"({"properties":{"failoverMode":"None"}})",
+                           R"({"properties":{"databases":[{"databaseName":"other"}]}})",
+                           R"({"properties":{}})"}) {
+    INFO(body);
+    check_error(e.arm("PATCH", path, "2025-01-01", body), 400, "InvalidDistributedAvailabilityGroupsCreateOrUpdateRequest",
+                refused);
+  }
+  check_error(e.arm("PATCH", path, "2025-01-01", R"({"properties":{"partnerEndpoint":"nowhere"}})"), 400,
+              "InvalidDistributedAvailabilityGroupsCreateOrUpdateRequestPartnerEndpoint",
+              "Distributed Availability Group Create or Update request body has empty or Invalid Partner Endpoint.");
+  Value now = e.arm("GET", path, "2025-01-01").json();
+  CHECK(prop(now, "replicationMode").as_string() == "Sync");
+  unchanged(now);
+
+  // Read-only members are ignored, as in a PUT (ARM's guideline): the
+  // writable one sent with them applies, they do not.
+  Reply with_read_only = e.arm("PATCH", path, "2025-01-01",
+                               R"({"properties":{"replicationMode":"Async","partnerLinkRole":"Secondary",)"
+                               R"("distributedAvailabilityGroupId":"00000000-0000-0000-0000-000000000001"}})");
+  REQUIRE(with_read_only.status == 202);
+  e.poll_async(with_read_only.header("Azure-AsyncOperation"));
+  now = e.arm("GET", path, "2025-01-01").json();
+  CHECK(prop(now, "replicationMode").as_string() == "Async");
+  CHECK(prop(now, "partnerLinkRole").as_string() == prop(before, "partnerLinkRole").as_string());
+  unchanged(now);
+
+  // Members the version does not have: the body validator's answer.
+  Reply unknown = e.arm("PATCH", path, "2025-01-01", R"({"properties":{"linkMode":"MultiDatabase"}})");
+  CHECK(unknown.status == 400);
+  CHECK(unknown.error_code() == "InvalidRequestContent");
+  CHECK(unknown.error_message().find("Could not find member 'linkMode' on object of type 'DistributedAvailabilityGroupProperties'.") !=
+        std::string::npos);
+
+  // The old names in the old versions: the same rules.
+  Reply old_sync = e.arm("PATCH", path, "2021-11-01", R"({"properties":{"replicationMode":"Sync"}})");
+  REQUIRE(old_sync.status == 202);
+  e.poll_async(old_sync.header("Azure-AsyncOperation"));
+  CHECK(prop(e.arm("GET", path, "2021-11-01").json(), "replicationMode").as_string() == "Sync");
+  check_error(e.arm("PATCH", path, "2021-11-01", R"({"properties":{"sourceEndpoint":"TCP://10.9.9.9:5022"}})"), 400,
+              "InvalidDistributedAvailabilityGroupsCreateOrUpdateRequest", refused);
+  unchanged(e.arm("GET", path, "2025-01-01").json());
+
+  CHECK(e.arm("PATCH", dag_path(e, "no-such-link"), "2025-01-01", R"({"properties":{"replicationMode":"Sync"}})").status ==
+        404);
+  CHECK(e.arm("DELETE", path, "2025-01-01").status == 202);
+}
+
 TEST_CASE("DAG bodies: the spec's types, enums and members, then the RP's own checks and codes", "[armemu][arm][dag][validation]") {
   Env& e = dag_env();
   const std::string path = dag_path(e, "link-bad");

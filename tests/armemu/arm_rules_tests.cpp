@@ -95,6 +95,31 @@ TEST_CASE("ARM refuses missing, malformed, forged, expired and wrong-audience to
   }
 }
 
+TEST_CASE("GET of the managed instance answers the scenario's update policy (databaseFormat) in the versions that have it",
+          "[armemu][arm][database-format]") {
+  Env& e = env();
+  auto format = [&](const std::string& version) -> std::string {
+    Reply r = e.arm("GET", e.mi_path(), version);
+    INFO(version << " " << r.body);
+    REQUIRE(r.status == 200);
+    const Value* f = r.json().get("properties")->get("databaseFormat");
+    return f ? f->as_string() : "(absent)";
+  };
+  CHECK(format("2025-01-01") == "SQLServer2022");  // the scenario's default
+  for (const char* policy : {"AlwaysUpToDate", "SQLServer2025", "SQLServer2022"}) {
+    {
+      auto lock = e.world.lock();
+      e.world.managed_instance.database_format = policy;
+    }
+    for (const char* version : {"2023-05-01-preview", "2023-08-01-preview", "2024-11-01-preview", "2025-01-01",
+                                "2025-08-01-preview", "2026-08-01-preview"})
+      CHECK(format(version) == policy);
+    // Versions whose instance has no update policy do not answer it.
+    for (const char* version : {"2021-05-01-preview", "2022-08-01-preview", "2023-02-01-preview", "2023-08-01"})
+      CHECK(format(version) == "(absent)");
+  }
+}
+
 TEST_CASE("GET of the managed instance -- every ARM response carries x-ms-request-id and x-ms-correlation-request-id", "[armemu][arm]") {
   Env& e = env();
   {

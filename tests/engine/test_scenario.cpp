@@ -132,6 +132,27 @@ TEST_CASE("the instance's endpoint certificates live endpoint_certificate_valid_
   }
 }
 
+TEST_CASE("scenario: the managed instance's update policy (database_format)", "[scenario]") {
+  CHECK(EmulatorWorld(parse_scenario("{}", "s.json")).managed_instance.database_format == "SQLServer2022");
+  for (const char* policy : {"AlwaysUpToDate", "SQLServer2025", "SQLServer2022"}) {
+    EmulatorWorld w(parse_scenario(std::string("{\"managed_instance\": {\"database_format\": \"") + policy + "\"}}", "s.json"));
+    CHECK(w.managed_instance.database_format == policy);
+  }
+  try {
+    parse_scenario("{\"managed_instance\": {\"database_format\": \"SQLServer2019\"}}", "s.json");
+    FAIL("no error");
+  } catch (const ScenarioError& e) {
+    CHECK_THAT(e.what(), Catch::Contains("/managed_instance/database_format: \"SQLServer2019\" is not one of: "
+                                         "SQLServer2022, SQLServer2025, AlwaysUpToDate"));
+  }
+  try {
+    parse_scenario("{\"sql_server\": {\"database_format\": \"AlwaysUpToDate\"}}", "s.json");
+    FAIL("no error");
+  } catch (const ScenarioError& e) {
+    CHECK_THAT(e.what(), Catch::Contains("unknown key \"database_format\""));
+  }
+}
+
 TEST_CASE("scenario: the database features the link cannot carry show in the catalog", "[scenario]") {
   Fixture fx(parse_scenario(R"({"sql_server": {"databases": [
       {"name": "sales", "log_files": 2, "filestream": true, "memory_optimized": true,

@@ -166,15 +166,19 @@ std::vector<std::string> Rig::statements(const std::string& prefix, const std::s
 }
 
 int Rig::arm_requests(const std::string& method, const std::string& fragment) {
-  int n = 0;
+  return static_cast<int>(arm_bodies(method, fragment).size());
+}
+
+std::vector<std::string> Rig::arm_bodies(const std::string& method, const std::string& fragment) {
+  std::vector<std::string> out;
   Value d = dump();
   for (const auto& r : d.get("azure_requests")->as_array()) {
     int status = static_cast<int>(r.get("status")->as_int());
     if (r.get("method")->as_string() == method && r.get("path")->as_string().find(fragment) != std::string::npos &&
         status < 300)
-      ++n;
+      out.push_back(r.get("body") ? r.get("body")->as_string() : "");
   }
-  return n;
+  return out;
 }
 
 std::vector<std::string> Rig::availability_groups() {

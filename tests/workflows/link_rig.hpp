@@ -64,6 +64,8 @@ struct Rig {
   std::vector<std::string> statements(const std::string& prefix, const std::string& server = "sql_server");
   /// Successful ARM requests with \p method whose path contains \p fragment.
   int arm_requests(const std::string& method, const std::string& fragment);
+  /// The bodies of those requests, in order ("" for none).
+  std::vector<std::string> arm_bodies(const std::string& method, const std::string& fragment);
 
   /// Names of SQL Server's availability groups (distributed or not).
   std::vector<std::string> availability_groups();

@@ -84,6 +84,18 @@ struct Linked {
         for (const auto& r : ag.get("replicas")->as_array()) sql.push_back(r.get("availability_mode")->as_string());
     return {arm, sql};
   }
+  /// The link's definition in ARM: everything but its replicationMode and runtime state.
+  std::string definition() {
+    auto lock = rig.emulator.world().lock();
+    const auto* l = rig.emulator.world().azure.find_link("DAG_sales");
+    REQUIRE(l != nullptr);
+    std::string s = l->distributed_availability_group_id + " " + l->partner_endpoint + " " +
+                    l->partner_availability_group_name + " " + l->instance_availability_group_name + " " +
+                    l->instance_link_role + " " + l->failover_mode + " " + l->seeding_mode + " " +
+                    l->created_with_api_version;
+    for (const auto& d : l->databases) s += " " + d.name;
+    return s;
+  }
   void workload(double rate) {
     auto lock = rig.emulator.world().lock();
     REQUIRE(rig.emulator.links().set_workload(Personality::SqlServer, "sales", rate));
@@ -111,10 +123,19 @@ TEST_CASE("replication-mode switches both sides, SQL Server first; a second run 
   CHECK(before.second == std::vector<std::string>{"ASYNCHRONOUS_COMMIT", "ASYNCHRONOUS_COMMIT"});
   std::string wf = mode_workflow(fx.rig);
   const int puts = fx.rig.arm_requests("PUT", "distributedAvailabilityGroups/DAG_sales");  // the creation's
+  const std::string definition = fx.definition();
+  CHECK(definition.find(" Manual Automatic ") != std::string::npos);  // two-way, as created
 
   auto r = fx.rig.run(wf);
   REQUIRE(r.exit_code == 0);
   CHECK(Rig::statuses(r.out)["step"] == "changed");
+  // Azure was changed with a PATCH of replicationMode alone, not a PUT of the
+  // whole definition; nothing else of the link moved.
+  auto patches = fx.rig.arm_bodies("PATCH", "distributedAvailabilityGroups/DAG_sales");
+  REQUIRE(patches.size() == 1);
+  CHECK(milink::sdk::parse_json(patches[0]) == milink::sdk::parse_json(R"({"properties":{"replicationMode":"Sync"}})"));
+  CHECK(fx.rig.arm_requests("PUT", "distributedAvailabilityGroups/DAG_sales") == puts);
+  CHECK(fx.definition() == definition);
   auto after = fx.modes();
   CHECK(after.first == "Sync");
   CHECK(after.second == std::vector<std::string>{"SYNCHRONOUS_COMMIT", "SYNCHRONOUS_COMMIT"});
@@ -122,7 +143,6 @@ TEST_CASE("replication-mode switches both sides, SQL Server first; a second run 
   REQUIRE(modify.size() == 1);
   CHECK(modify[0].find("N'AG_sales' WITH (AVAILABILITY_MODE = SYNCHRONOUS_COMMIT)") != std::string::npos);
   CHECK(modify[0].find("N'AG_sales_MI' WITH (AVAILABILITY_MODE = SYNCHRONOUS_COMMIT)") != std::string::npos);
-  CHECK(fx.rig.arm_requests("PUT", "distributedAvailabilityGroups/DAG_sales") == puts + 1);
 
   SECTION("a second run observes both sides synchronous and changes nothing") {
     auto again = fx.rig.run(wf);
@@ -130,7 +150,8 @@ TEST_CASE("replication-mode switches both sides, SQL Server first; a second run 
     CHECK(Rig::statuses(again.out)["step"] == "ok");
     CHECK(reason_of(again.out) == "the link [DAG_sales] is synchronous on both sides");
     CHECK(fx.rig.statements(kModify).size() == 1);
-    CHECK(fx.rig.arm_requests("PUT", "distributedAvailabilityGroups/DAG_sales") == puts + 1);
+    CHECK(fx.rig.arm_requests("PATCH", "distributedAvailabilityGroups/DAG_sales") == 1);
+    CHECK(fx.rig.arm_requests("PUT", "distributedAvailabilityGroups/DAG_sales") == puts);
   }
   SECTION("back to async; a side already switched is left alone") {
     {  // Azure alone goes back first (a run stopped half-way): only SQL Server is left to change
@@ -143,7 +164,9 @@ TEST_CASE("replication-mode switches both sides, SQL Server first; a second run 
     CHECK(Rig::statuses(back.out)["step"] == "changed");
     CHECK(fx.modes().second == std::vector<std::string>{"ASYNCHRONOUS_COMMIT", "ASYNCHRONOUS_COMMIT"});
     CHECK(fx.modes().first == "Async");
-    CHECK(fx.rig.arm_requests("PUT", "distributedAvailabilityGroups/DAG_sales") == puts + 1);  // Azure left alone
+    CHECK(fx.rig.arm_requests("PATCH", "distributedAvailabilityGroups/DAG_sales") == 1);  // Azure left alone
+    CHECK(fx.rig.arm_requests("PUT", "distributedAvailabilityGroups/DAG_sales") == puts);
+    CHECK(fx.definition() == definition);
     CHECK(fx.rig.statements(kModify).size() == 2);
   }
 }

@@ -3,8 +3,12 @@
 // both sides to synchronous, waits for equal LSNs, fails over to the
 // managed instance, waits for the instance's first full backup, then
 // removes the link and the DAG. The emulator's logs and the run's events
-// prove the order the docs require.
+// prove the order the docs require. kill -9 at every step boundary (the
+// step count read from the workflow), then --resume: one failover, one link
+// deletion, and a further run that changes nothing.
 #include "link_rig.hpp"
+
+#include <milink/sdk/json.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -41,6 +45,20 @@ long event_index(const std::string& out, const std::string& event, const std::st
         events[i].get("step")->as_string() == step)
       return static_cast<long>(i);
   return -1;
+}
+
+/// Statements on SQL Server from position \p from on that change something.
+std::vector<std::string> changes_since(Rig& rig, std::size_t from) {
+  std::vector<std::string> out;
+  Value d = rig.dump();
+  const auto& log = d.get("statement_log")->get("sql_server")->as_array();
+  for (std::size_t i = from; i < log.size(); ++i) {
+    const std::string t = log[i].get("text")->as_string();
+    if (t.find("ALTER ") != std::string::npos || t.find("DROP ") != std::string::npos ||
+        t.find("CREATE ") != std::string::npos)
+      out.push_back(t);
+  }
+  return out;
 }
 
 }  // namespace
@@ -100,14 +118,7 @@ TEST_CASE("migrate.json cuts a two-way link over: sync, catch up, fail over, fir
   CHECK(st2["per_db[sales].remove_dag"] == "ok");
   CHECK(rig.arm_requests("DELETE", "/distributedAvailabilityGroups/DAG_sales") == 1);
   // Reads only on SQL Server: no statement that changes anything.
-  const auto& log = rig.dump().get("statement_log")->get("sql_server")->as_array();
-  for (std::size_t i = statements_before; i < log.size(); ++i) {
-    const std::string t = log[i].get("text")->as_string();
-    INFO(t);
-    CHECK(t.find("ALTER ") == std::string::npos);
-    CHECK(t.find("DROP ") == std::string::npos);
-    CHECK(t.find("CREATE ") == std::string::npos);
-  }
+  CHECK(changes_since(rig, statements_before).empty());
 }
 
 TEST_CASE("migrate.json on a database that was never linked says to create the link first, and changes nothing",
@@ -148,6 +159,90 @@ TEST_CASE("migrate.json: kill -9 at a step boundary, then --resume finishes the 
   auto ags = rig.availability_groups();
   CHECK(std::find(ags.begin(), ags.end(), "DAG_sales") == ags.end());
   CHECK(std::find(ags.begin(), ags.end(), "DAG_hr") == ags.end());
+}
+
+namespace {
+
+/// How many steps a run of migrate.json ends per database: the steps of its
+/// per-database group (or 1 for a step outside any group), read from the workflow.
+int migrate_steps_per_database() {
+  Value wf = milink::sdk::parse_json(testsupport::read_file(fs::path(MILINK_WORKFLOWS_DIR) / "migrate.json"));
+  int n = 0;
+  for (const auto& step : wf.get("steps")->as_array())
+    n += step.get("steps") ? static_cast<int>(step.get("steps")->as_array().size()) : 1;
+  return n;
+}
+
+/// ARM requests that change something (PUT, PATCH, POST, DELETE) on the link.
+int link_changes(Rig& rig) {
+  int n = 0;
+  for (const char* m : {"PUT", "PATCH", "POST", "DELETE"}) n += rig.arm_requests(m, "/distributedAvailabilityGroups/");
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("migrate.json: kill -9 at every step boundary, then --resume cuts over once, and a further run is a no-op",
+          "[workflows][migrate][resume][slow]") {
+  const int steps = migrate_steps_per_database();
+  REQUIRE(steps >= 5);  // state, sync, catch_up, failover, ... remove_dag
+  const std::vector<std::string> args{"--parallel", "1", "--yes", "--set", "catch_up_stable_seconds=1"};
+  // Killing after the last step ends would leave nothing to resume: every boundary before it.
+  for (int boundary = 1; boundary < steps; ++boundary) {
+    DYNAMIC_SECTION("killed after " << boundary << " of " << steps << " steps") {
+      Rig rig(linkrig::scenario_with({"sales"}, kSql2022));
+      link(rig, {"sales"});
+      fs::remove_all(rig.dir / "state");  // only the cutover's journal from here on
+      const int link_puts = rig.arm_requests("PUT", "/distributedAvailabilityGroups/");
+      rig.emulator.faults().set("sql:latency=100,arm:latency=100");
+      pid_t pid = rig.spawn("migrate.json", args, "first");
+      REQUIRE(pid > 0);
+      bool reached = testsupport::eventually([&] { return rig.finished_steps() >= boundary; }, 120000);
+      ::kill(pid, SIGKILL);
+      testsupport::wait_for(pid);
+      REQUIRE(reached);
+      CHECK(rig.finished_steps() < steps);  // killed part-way, not after the end
+      rig.emulator.faults().set("");
+
+      std::vector<std::string> resume{"--resume"};
+      resume.insert(resume.end(), args.begin(), args.end());
+      auto r = rig.run("migrate.json", resume);
+      INFO(r.out << r.err);
+      REQUIRE(r.exit_code == 0);
+      // The journal of the first run and the resumed one together end every step once.
+      CHECK(rig.finished_steps() >= steps);
+
+      // Cut over exactly once: synchronous once, failed over once, the link
+      // deleted once, the DAG gone, the database read-write on the instance.
+      CHECK(rig.instance_databases()["sales"] == "ONLINE");
+      CHECK(rig.statements("ALTER AVAILABILITY GROUP [DAG_sales] FAILOVER").size() == 1);
+      CHECK(rig.statements("ALTER AVAILABILITY GROUP [DAG_sales]\n    MODIFY").size() == 1);
+      CHECK(rig.arm_requests("PATCH", "/distributedAvailabilityGroups/DAG_sales") == 1);
+      CHECK(rig.arm_requests("DELETE", "/distributedAvailabilityGroups/DAG_sales") == 1);
+      CHECK(rig.arm_requests("PUT", "/distributedAvailabilityGroups/") == link_puts);
+      auto ags = rig.availability_groups();
+      CHECK(std::find(ags.begin(), ags.end(), "DAG_sales") == ags.end());
+      CHECK(std::find(ags.begin(), ags.end(), "AG_sales") != ags.end());  // drop_ag is off
+      {
+        auto lock = rig.emulator.world().lock();
+        CHECK(rig.emulator.world().azure.find_link("DAG_sales") == nullptr);
+      }
+
+      // A further run changes nothing on either side.
+      const auto statements = rig.dump().get("statement_log")->get("sql_server")->as_array().size();
+      const int arm_changes = link_changes(rig);
+      auto again = rig.run("migrate.json", {"--set", "catch_up_stable_seconds=1"});
+      INFO(again.out << again.err);
+      CHECK(again.exit_code == 0);
+      auto st = Rig::statuses(again.out);
+      CHECK(st["per_db[sales].state"] == "ok");
+      CHECK(st["per_db[sales].failover"] == "skipped");
+      CHECK(st["per_db[sales].remove_link"] == "ok");
+      CHECK(st["per_db[sales].remove_dag"] == "ok");
+      CHECK(changes_since(rig, statements).empty());
+      CHECK(link_changes(rig) == arm_changes);
+    }
+  }
 }
 
 TEST_CASE("migrate.json with remove_link=false keeps the two-way link after the cutover, and asks first",

@@ -405,6 +405,67 @@ TEST_CASE("arm-link sends failoverMode Manual for SQL Server 2022 and None for 2
   }
 }
 
+namespace {
+/// scenario_with({"sales"}, SQL Server 2022 CU14) and the instance's update policy \p policy.
+std::string with_update_policy(const std::string& policy) {
+  Value sc = milink::sdk::parse_json(linkrig::scenario_with({"sales"}, "16.0.4135.4"));
+  sc.mutable_object().set("managed_instance", Value(milink::sdk::Object{{"database_format", Value(policy)}}));
+  return sc.to_json();
+}
+}  // namespace
+
+TEST_CASE("the instance's update policy decides the failover mode: AlwaysUpToDate gives a one-way link, and preflight "
+          "says why",
+          "[workflows][arm-link][database-format]") {
+  {
+    Rig rig(with_update_policy("AlwaysUpToDate"));
+    auto r = rig.run("replicate-database.json");
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    const std::string why = "the instance's update policy is AlwaysUpToDate, not SQLServer2022 (one-way only)";
+    CHECK(r.out.find("PASS failover_mode: failover_mode auto gives none (one-way: failover to the instance only), "
+                     "because " + why) != std::string::npos);
+    CHECK(r.out.find("failover_mode auto: failoverMode None, because " + why) != std::string::npos);
+    auto lock = rig.emulator.world().lock();
+    const auto* link = rig.emulator.world().azure.find_link("DAG_sales");
+    REQUIRE(link != nullptr);
+    CHECK(link->failover_mode == "None");
+  }
+  {
+    // Asking for two-way on that instance: preflight refuses before anything is made.
+    Rig rig(with_update_policy("AlwaysUpToDate"));
+    auto r = rig.run("replicate-database.json", {"--set", "failover_mode=manual"});
+    INFO(r.out << r.err);
+    CHECK(r.exit_code != 0);
+    CHECK(r.out.find("FAIL failover_mode: failover_mode manual (two-way) is not possible: the instance's update policy "
+                     "is AlwaysUpToDate, not SQLServer2022 (one-way only)") != std::string::npos);
+    CHECK(Rig::statuses(r.out)["preflight"] == "failed");
+    CHECK_FALSE(link_exists(rig, "DAG_sales"));
+  }
+  {
+    // SQL Server 2025's policy on SQL Server 2022: one-way too.
+    Rig rig(with_update_policy("SQLServer2025"));
+    auto r = rig.run("replicate-database.json");
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out.find("failover_mode auto: failoverMode None, because the instance's update policy is SQLServer2025, "
+                     "not SQLServer2022 (one-way only)") != std::string::npos);
+  }
+  {
+    Rig rig(with_update_policy("SQLServer2022"));
+    auto r = rig.run("replicate-database.json");
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    const std::string why = "SQL Server 16.0.4135.4 and the instance's update policy SQLServer2022 match (two-way: it "
+                            "can fail back)";
+    CHECK(r.out.find("PASS failover_mode: failover_mode auto gives manual (two-way: the database can fail back to SQL "
+                     "Server), because " + why) != std::string::npos);
+    CHECK(r.out.find("failover_mode auto: failoverMode Manual, because " + why) != std::string::npos);
+    auto lock = rig.emulator.world().lock();
+    CHECK(rig.emulator.world().azure.find_link("DAG_sales")->failover_mode == "Manual");
+  }
+}
+
 TEST_CASE("arm-link refuses failover_mode manual with an api-version that has no failoverMode", "[workflows][arm-link]") {
   Rig rig(linkrig::scenario_with({"sales"}, "16.0.4135.4"));
   auto r = rig.run("replicate-database.json",

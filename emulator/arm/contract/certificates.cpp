@@ -61,13 +61,29 @@ std::vector<TypeContract> certificate_contracts() {
   return out;
 }
 
+/// True when \p version's managed instance has databaseFormat (the update
+/// policy). The 2025-01-01 Get example shows it, the 2023-08-01 and
+/// 2022-08-01-preview ones do not; that it came with the previews from
+/// 2023-05-01-preview is inferred (SDKs and azapi samples use it with
+/// 2023-08-01-preview).
+bool has_database_format(const std::string& version) {
+  const bool preview = version.find("-preview") != std::string::npos;
+  return preview ? version >= "2023-05-01-preview" : version >= "2025-01-01";
+}
+
 std::vector<TypeContract> instance_contracts(const std::vector<std::string>& versions) {
   std::vector<TypeContract> out;
   for (const auto& v : versions) {
     TypeContract t;
     t.resource_type = "managedInstances";
     t.api_version = v;
-    t.resource = Schema{"ManagedInstance", {}};  // answered, never validated: only GET is served
+    // Answered, never validated (only GET is served): the schema lists only the
+    // members whose presence depends on the version.
+    std::vector<Field> props;
+    if (has_database_format(v))
+      props.push_back(choice("databaseFormat", "ManagedInstanceDatabaseFormat",
+                             {"AlwaysUpToDate", "SQLServer2022", "SQLServer2025"}));
+    t.resource = resource("ManagedInstance", "ManagedInstanceProperties", props);
     t.operations = {op("ManagedInstances_Get", "GET", "managedInstances/{managedInstanceName}")};
     out.push_back(finish(std::move(t)));
   }

@@ -127,6 +127,13 @@ public:
     if (!client_.call("PUT", path, api_version, body, false, out, err)) throw ArmException(std::move(err), "PUT", path);
     return out;
   }
+  /// PATCH (a partial update: only the members of \p body change), waiting
+  /// for a long-running operation to finish; returns the resource as it is
+  /// afterwards. Throws ArmException on an ARM error, a failed operation or
+  /// a timeout. PATCH is retried only on 429/503 with Retry-After.
+  ArmResponse patch(const std::string& path, const std::string& api_version, const Value& body) {
+    return send("PATCH", path, api_version, body);
+  }
   ArmResponse remove(const std::string& path, const std::string& api_version) {
     return send("DELETE", path, api_version, Value());
   }
