@@ -1093,7 +1093,7 @@ void ArmService::dag_delete(http::Request& req, http::Response& resp) {
 bool ArmService::patch_link_databases(http::Response& resp, LinkResource& l, const Value* props, const std::string& v) {
   const Value* dbs = iget(props, "databases");
   if (!dbs) return true;
-  const bool has_mode = find_field(link_put_properties(contract_, v), "linkMode") != nullptr;
+  const bool has_mode = find_field(link_body_properties(contract_, "DistributedAvailabilityGroups_CreateOrUpdate", v), "linkMode") != nullptr;
   auto fail = [&](const std::string& code, const std::vector<std::string>& args = {}) {
     rp_error(resp, code, args, v);
     return false;

@@ -60,6 +60,8 @@ milink::sdk::StepSpec LinkDatabasesStep::spec() {
       {"target", ValueType::String, false, Value("sqlserver"), "SQL target of SQL Server", false, {}},
   };
   s.outputs = {{"databases", ValueType::Array, "The link's databases afterwards", false}};
+  s.arm = true;
+  s.sql_targets = {{"target"}};
   return s;
 }
 
