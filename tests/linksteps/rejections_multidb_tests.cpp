@@ -10,7 +10,7 @@
 using milink::sdk::Array;
 using milink::sdk::Object;
 using milink::sdk::Value;
-using rejections::check_refused;
+using rejections::refused;
 using rejections::one_step;
 
 namespace {
@@ -44,25 +44,25 @@ TEST_CASE("linksteps: rejections: arm-link's link_mode needs an api-version with
   rejections::Offline offline;
   for (const char* v : {"2025-01-01", "2021-05-01-preview", "2024-11-01-preview"}) {
     INFO(v);
-    check_refused(offline.run(multi_link(Object{{"api_version", Value(v)}})),
+    CHECK(refused(offline.run(multi_link(Object{{"api_version", Value(v)}})),
                   std::string("parameter \"link_mode\": api-version ") + v +
                       " has no linkMode (it came with 2025-02-01-preview); set api_version to 2025-08-01-preview, or "
-                      "leave link_mode out for a single-database link");
+                      "leave link_mode out for a single-database link"));
   }
-  check_refused(offline.run(multi_link(Object{{"link_mode", Value("Multi")}})),
-                "parameter \"link_mode\": \"Multi\" is not a link mode; write SingleDatabase or MultiDatabase");
+  CHECK(refused(offline.run(multi_link(Object{{"link_mode", Value("Multi")}})),
+                "parameter \"link_mode\": \"Multi\" is not a link mode; write SingleDatabase or MultiDatabase"));
 }
 
 TEST_CASE("linksteps: rejections: arm-link's databases and a multi-database link's name", "[linksteps][rejections][multidb]") {
   rejections::Offline offline;
-  check_refused(offline.run(multi_link(Object{{"link_mode", Value("SingleDatabase")}})),
+  CHECK(refused(offline.run(multi_link(Object{{"link_mode", Value("SingleDatabase")}})),
                 "parameter \"databases\": a link carries one database unless link_mode is MultiDatabase; set "
-                "link_mode: MultiDatabase (with api_version 2025-08-01-preview) or give one database");
-  check_refused(offline.run(multi_link(Object{{"name", Value("DAG_sales")}})),
+                "link_mode: MultiDatabase (with api_version 2025-08-01-preview) or give one database"));
+  CHECK(refused(offline.run(multi_link(Object{{"name", Value("DAG_sales")}})),
                 "parameter \"name\": \"DAG_sales\" cannot name a multi-database link: Azure takes only lower-case "
-                "letters a-z, digits and hyphens (not first or last); name the DAG e.g. \"link-sales\"");
-  check_refused(offline.run(multi_link(Object{{"database", Value("hr")}})),
-                "parameter \"database\": \"hr\" is not the first of databases; leave database out");
+                "letters a-z, digits and hyphens (not first or last); name the DAG e.g. \"link-sales\""));
+  CHECK(refused(offline.run(multi_link(Object{{"database", Value("hr")}})),
+                "parameter \"database\": \"hr\" is not the first of databases; leave database out"));
 }
 
 TEST_CASE("linksteps: rejections: dag's multi_database name", "[linksteps][rejections][multidb]") {
@@ -73,25 +73,25 @@ TEST_CASE("linksteps: rejections: dag's multi_database name", "[linksteps][rejec
               {"instance_name", Value("mi1")},
               {"instance_fqdn", Value("mi1.abc123def456.database.windows.net")},
               {"multi_database", Value(true)}};
-  check_refused(offline.run(one_step("dag", with)),
+  CHECK(refused(offline.run(one_step("dag", with)),
                 "parameter \"name_pattern\": \"DAG_sales\" cannot name a multi-database link: Azure takes only "
                 "lower-case letters a-z, digits and hyphens (not first or last); set name_pattern to e.g. "
-                "\"link-sales\"");
+                "\"link-sales\""));
 }
 
 TEST_CASE("linksteps: rejections: link-databases' lists and api-version", "[linksteps][rejections][multidb]") {
   rejections::Offline offline;
-  check_refused(offline.run(link_databases(Object{{"remove", list({"crm"})}})),
-                "parameter \"remove\": \"crm\" is both in add and in remove; list it in one of them");
-  check_refused(offline.run(link_databases(Object{{"add", list({"crm", "CRM"})}})),
-                "parameter \"add\": \"CRM\" is listed twice");
-  check_refused(offline.run(link_databases(Object{{"api_version", Value("2025-01-01")}})),
+  CHECK(refused(offline.run(link_databases(Object{{"remove", list({"crm"})}})),
+                "parameter \"remove\": \"crm\" is both in add and in remove; list it in one of them"));
+  CHECK(refused(offline.run(link_databases(Object{{"add", list({"crm", "CRM"})}})),
+                "parameter \"add\": \"CRM\" is listed twice"));
+  CHECK(refused(offline.run(link_databases(Object{{"api_version", Value("2025-01-01")}})),
                 "parameter \"api_version\": api-version 2025-01-01 has no multi-database links (linkMode came with "
-                "2025-02-01-preview); set api_version to 2025-08-01-preview");
+                "2025-02-01-preview); set api_version to 2025-08-01-preview"));
 }
 
 TEST_CASE("linksteps: rejections: ag's databases listed twice", "[linksteps][rejections][multidb]") {
   rejections::Offline offline;
   Object with{{"databases", list({"sales", "hr", "sales"})}, {"endpoint_url", Value("TCP://sqlbox1.example.com:5022")}};
-  check_refused(offline.run(one_step("ag", with)), "parameter \"databases\": \"sales\" is listed twice");
+  CHECK(refused(offline.run(one_step("ag", with)), "parameter \"databases\": \"sales\" is listed twice"));
 }

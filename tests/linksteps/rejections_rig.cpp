@@ -72,11 +72,15 @@ linksteps::Run run(linksteps::EmulatorRig& rig, const Value& workflow, const std
   return rig.run(rig.dir / "wf.json", extra);
 }
 
-void check_refused(const linksteps::Run& r, const std::string& reason) {
-  CHECK(r.exit_code() == 1);
-  CHECK(r.events.status(kStep) == "failed");
-  CHECK(r.events.reason(kStep) == reason);
+bool refused(const linksteps::Run& r, const std::string& reason) {
+  bool ok = r.exit_code() == 1 && r.events.status(kStep) == "failed" && r.events.reason(kStep) == reason;
+  if (!ok)
+    UNSCOPED_INFO("exit code " << r.exit_code() << ", step status \"" << r.events.status(kStep) << "\", reason\n  "
+                               << r.events.reason(kStep) << "\nexpected exit code 1, failed, reason\n  " << reason);
+  return ok;
 }
+
+void check_refused(const linksteps::Run& r, const std::string& reason) { CHECK(refused(r, reason)); }
 
 std::vector<std::string> logged(const linksteps::Run& r, const std::string& level, const std::string& step) {
   std::vector<std::string> out;

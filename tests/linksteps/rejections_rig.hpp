@@ -45,7 +45,11 @@ struct Offline {
 linksteps::Run run(linksteps::EmulatorRig& rig, const milink::sdk::Value& workflow,
                    const std::vector<std::string>& extra = {});
 
-/// Checks that \p r failed in step "step" with exactly \p reason and exit code 1.
+/// Whether \p r failed in step "step" with exactly \p reason and exit code 1;
+/// when not, what it did instead is logged (UNSCOPED_INFO) for the assertion
+/// that uses it: CHECK(refused(r, "...")).
+bool refused(const linksteps::Run& r, const std::string& reason);
+/// CHECK(refused(r, reason)).
 void check_refused(const linksteps::Run& r, const std::string& reason);
 
 /// The messages of \p r's step_log events of \p level ("warning", "info") for \p step.
