@@ -38,16 +38,21 @@ void emit(bool json, const Array& actions, const std::string& decision, const mi
 
 }  // namespace
 
-int confirm_destructive(Session& session, milink::run::RunOptions& ro, bool yes, bool json) {
+int confirm_destructive(Session& session, milink::run::RunOptions& ro, bool yes, bool json,
+                        const milink::run::RunResult* look_ahead) {
   ro.assume_yes = yes;
   if (!has_destructive_step(session.workflow.steps, session)) return kExitSuccess;
 
-  milink::run::RunOptions look = ro;
-  look.mode = milink::run::Mode::DryRun;
-  look.resume = false;
-  SilentSink sink;
-  milink::run::Runner runner(session.validated, session.registry, session.redactor, sink, look);
-  auto result = runner.run();
+  milink::run::RunResult made;
+  if (look_ahead == nullptr) {
+    milink::run::RunOptions look = ro;
+    look.mode = milink::run::Mode::DryRun;
+    look.resume = false;
+    SilentSink sink;
+    milink::run::Runner runner(session.validated, session.registry, session.redactor, sink, look);
+    made = runner.run();
+  }
+  const milink::run::RunResult& result = look_ahead != nullptr ? *look_ahead : made;
 
   Array actions;
   std::set<std::string> keys;

@@ -22,7 +22,10 @@ namespace milink::cli {
 
 /// Fills \p ro.confirmed_destructive (and assume_yes with \p yes) and
 /// returns kExitSuccess to go ahead, or kExitNotConfirmed after telling
-/// the user why not. Throws what the dry run's Runner throws.
-int confirm_destructive(Session& session, milink::run::RunOptions& ro, bool yes, bool json);
+/// the user why not. Throws what the dry run's Runner throws. \p look_ahead:
+/// a dry run of this session's workflow just made (run --plan's check), used
+/// instead of making another.
+int confirm_destructive(Session& session, milink::run::RunOptions& ro, bool yes, bool json,
+                        const milink::run::RunResult* look_ahead = nullptr);
 
 }  // namespace milink::cli

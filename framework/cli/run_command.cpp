@@ -38,13 +38,14 @@ int run_workflow(const CommonOptions& opts, milink::run::RunOptions ro, bool dry
   // The config sections the steps use, before the first step connects.
   if (!check_config(*session, opts.json, /*start_credential=*/true)) return kExitInvalidInput;
   if (emulator) emulator->announce(opts.json);
+  milink::run::RunResult planned;  // run --plan: the plan made again, also the destructive look-ahead
   if (!plan_dir.empty()) {
-    int checked = check_saved_plan(*session, plan_dir, ro.skip_preflight, opts.json);
+    int checked = check_saved_plan(*session, plan_dir, ro.skip_preflight, opts.json, planned);
     if (checked != kExitSuccess) return checked;
   }
   if (!dry_run) {
     try {
-      int confirmed = confirm_destructive(*session, ro, yes, opts.json);
+      int confirmed = confirm_destructive(*session, ro, yes, opts.json, plan_dir.empty() ? nullptr : &planned);
       if (confirmed != kExitSuccess) return confirmed;
     } catch (const std::exception& e) {
       report_error(e.what(), opts.json, &session->redactor);

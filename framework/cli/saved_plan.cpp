@@ -69,7 +69,8 @@ std::string first_difference(const Array& saved, const Array& fresh) {
 
 }  // namespace
 
-int check_saved_plan(Session& session, const std::string& plan_dir, bool skip_preflight, bool json) {
+int check_saved_plan(Session& session, const std::string& plan_dir, bool skip_preflight, bool json,
+                     milink::run::RunResult& fresh_result) {
   const std::string file = (std::filesystem::path(plan_dir) / "plan.json").string();
   const std::string remake = "make a new one with milink plan " + session.workflow.name + " ... --out " + plan_dir +
                              ", review it, and run again";
@@ -105,6 +106,7 @@ int check_saved_plan(Session& session, const std::string& plan_dir, bool skip_pr
   Value now = milink::sdk::parse_json(
       milink::run::plan_document(session.workflow.name, fresh.result, session.redactor, fresh.info).to_json(), "<plan>");
   std::string diff = first_difference(*steps_of(saved), *steps_of(now));
+  fresh_result = std::move(fresh.result);
   if (!diff.empty()) {
     report_error("the saved plan " + file + " (made " + text_of(saved.get("made_at")) +
                      ") no longer matches what milink observes: " + diff + ". Nothing was changed; " + remake,

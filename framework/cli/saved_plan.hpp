@@ -13,15 +13,18 @@
 #pragma once
 
 #include "cli/session.hpp"
+#include "run/runner.hpp"
 
 #include <string>
 
 namespace milink::cli {
 
 /// kExitSuccess when \p plan_dir/plan.json still matches what the session's
-/// workflow would do; otherwise prints why (stderr, and an error event with
+/// workflow would do (the plan made again is left in \p fresh: the run's
+/// look-ahead); otherwise prints why (stderr, and an error event with
 /// \p json) and returns kExitInvalidInput (unreadable, offline, another
 /// workflow) or kExitPlanChanged.
-int check_saved_plan(Session& session, const std::string& plan_dir, bool skip_preflight, bool json);
+int check_saved_plan(Session& session, const std::string& plan_dir, bool skip_preflight, bool json,
+                     milink::run::RunResult& fresh);
 
 }  // namespace milink::cli

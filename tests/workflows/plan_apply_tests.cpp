@@ -189,3 +189,23 @@ TEST_CASE("run --plan refuses an offline plan, another workflow's plan, and a di
   CHECK(rig.statements("CREATE").empty());
   CHECK(rig.arm_requests("PUT", "/") == 0);
 }
+
+TEST_CASE("run --plan of a destructive workflow still lists what it destroys and asks first", "[workflows][plan]") {
+  Rig rig;
+  linkrig::link(rig, {"sales"});
+  auto made = testsupport::run({testsupport::milink_binary().string(), "plan",
+                                std::string(MILINK_WORKFLOWS_DIR) + "/remove-link.json", "-c", "config.json", "--set",
+                                "database=sales", "--out", "removal"},
+                               rig.dir.path());
+  REQUIRE(made.exit_code == 0);
+  int deletes = rig.arm_requests("DELETE", "/distributedAvailabilityGroups/DAG_sales");
+  // No terminal and no --yes: the plan matches, and the run still refuses.
+  auto r = rig.run("remove-link.json", {"--plan", "removal", "--set", "database=sales"});
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.find("DELETE link DAG_sales (database sales) on instance mi1") != std::string::npos);
+  CHECK(rig.arm_requests("DELETE", "/distributedAvailabilityGroups/DAG_sales") == deletes);
+  auto yes = rig.run("remove-link.json", {"--plan", "removal", "--set", "database=sales", "--yes"});
+  INFO(yes.out << yes.err);
+  CHECK(yes.exit_code == 0);
+  CHECK(rig.arm_requests("DELETE", "/distributedAvailabilityGroups/DAG_sales") == deletes + 1);
+}
