@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include <milink/link/ag_membership.hpp>
 #include <milink/link/names.hpp>
 #include <milink/link/results.hpp>
 
@@ -58,17 +59,12 @@ AvailabilityGroupStep::Config AvailabilityGroupStep::configure(const milink::sdk
   Config c;
   c.target = p.string("target");
   c.database = p.string("database");
-  c.databases = p.strings("databases");
-  for (const auto& d : c.databases) check_sysname(d, "databases");
+  c.databases = database_list(p, "databases");
   if (c.database.empty() && !c.databases.empty()) c.database = c.databases.front();
   check_sysname(c.database, "database");
   if (c.databases.empty()) c.databases.push_back(c.database);
   if (!iequals(c.databases.front(), c.database))
     throw ConfigError("database", "\"" + c.database + "\" is not the first of databases; leave database out");
-  for (std::size_t i = 0; i < c.databases.size(); ++i)
-    for (std::size_t k = 0; k < i; ++k)
-      if (iequals(c.databases[i], c.databases[k]))
-        throw ConfigError("databases", "\"" + c.databases[i] + "\" is listed twice");
   c.name_pattern = p.string("name_pattern");
   check_pattern(c.name_pattern, "name_pattern");
   // This step knows {db} and {server} only: refuse {instance} here, not when observe() names the AG.
@@ -87,10 +83,6 @@ std::string AvailabilityGroupStep::create_sql(const std::string& ag, const std::
                                               const std::string& replica, const std::string& endpoint_url,
                                               bool cluster_type_none) {
   return create_sql(ag, std::vector<std::string>{database}, replica, endpoint_url, cluster_type_none);
-}
-
-std::string AvailabilityGroupStep::add_database_sql(const std::string& ag, const std::string& database) {
-  return "ALTER AVAILABILITY GROUP " + tsql::quote_identifier(ag) + " ADD DATABASE " + tsql::quote_identifier(database) + ";";
 }
 
 std::string AvailabilityGroupStep::create_sql(const std::string& ag, const std::vector<std::string>& databases,
@@ -185,16 +177,6 @@ void AvailabilityGroupStep::check_one(const Config& c, const std::string& ag, co
                     "\nor set allow_full_backup to let milink take it");
 }
 
-namespace {
-
-std::string quoted_list(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ", ") + tsql::quote_identifier(n);
-  return out;
-}
-
-}  // namespace
-
 milink::sdk::Observation AvailabilityGroupStep::observe(const Config& c, milink::sdk::Context& ctx) {
   found_ = inspect(c, ctx);
   if (found_->exists) {
@@ -206,10 +188,10 @@ milink::sdk::Observation AvailabilityGroupStep::observe(const Config& c, milink:
     std::vector<std::string> missing = found_->missing();
     if (missing.empty())
       return milink::sdk::Observation::satisfied("availability group " + tsql::quote_identifier(found_->ag_name) +
-                                                 " holds " + quoted_list(c.databases));
+                                                 " holds " + quoted_names(c.databases));
     check_database(c, *found_);
     return milink::sdk::Observation::needs_change("availability group " + tsql::quote_identifier(found_->ag_name) +
-                                                  " does not hold " + quoted_list(missing) + " yet");
+                                                  " does not hold " + quoted_names(missing) + " yet");
   }
   check_database(c, *found_);
   return milink::sdk::Observation::needs_change("availability group " + tsql::quote_identifier(found_->ag_name) + " is missing");
@@ -295,7 +277,7 @@ void AvailabilityGroupStep::apply(const Config& c, milink::sdk::Context& ctx) {
       ctx.progress("creating availability group " + tsql::quote_identifier(f.ag_name), 0.7);
       sql.run(create_sql(f.ag_name, c.databases, f.server_name, c.endpoint_url, !f.sql_server_2016), {},
               /*idempotent=*/true);  // guarded by IF NOT EXISTS
-      ctx.info("created availability group " + tsql::quote_identifier(f.ag_name) + " for " + quoted_list(c.databases));
+      ctx.info("created availability group " + tsql::quote_identifier(f.ag_name) + " for " + quoted_names(c.databases));
     } else {
       for (const auto& name : missing) {
         ctx.progress("adding " + tsql::quote_identifier(name) + " to " + tsql::quote_identifier(f.ag_name), 0.7);

@@ -61,10 +61,6 @@ public:
   /// The same FOR DATABASE \p databases (in that order).
   static std::string create_sql(const std::string& ag, const std::vector<std::string>& databases,
                                 const std::string& replica, const std::string& endpoint_url, bool cluster_type_none = true);
-  /// `ALTER AVAILABILITY GROUP [ag] ADD DATABASE [db];`: a database joins an
-  /// existing AG (the managed instance seeds it through the DAG once the
-  /// link lists it: link-databases).
-  static std::string add_database_sql(const std::string& ag, const std::string& database);
   static std::string recovery_sql(const std::string& database);
   /// `BACKUP DATABASE [db] TO DISK = N'<dir>/<db>_milink_{full|diff}.bak'
   /// WITH [DIFFERENTIAL, ]CHECKSUM;`

@@ -1,5 +1,6 @@
 #include "link_databases.hpp"
 
+#include <milink/link/ag_membership.hpp>
 #include <milink/link/names.hpp>
 #include <milink/link/results.hpp>
 
@@ -13,30 +14,6 @@ using milink::sdk::StepError;
 using milink::sdk::Value;
 using milink::sdk::ValueType;
 namespace tsql = milink::sdk::tsql;
-
-namespace {
-
-bool contains(const std::vector<std::string>& names, const std::string& n) {
-  return std::any_of(names.begin(), names.end(), [&](const std::string& x) { return iequals(x, n); });
-}
-
-std::string listed(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ", ") + tsql::quote_identifier(n);
-  return out;
-}
-
-std::vector<std::string> checked_list(const milink::sdk::Params& p, const char* field) {
-  std::vector<std::string> out;
-  for (const auto& d : p.strings(field)) {
-    check_sysname(d, field);
-    if (contains(out, d)) throw ConfigError(field, "\"" + d + "\" is listed twice");
-    out.push_back(d);
-  }
-  return out;
-}
-
-}  // namespace
 
 milink::sdk::StepSpec LinkDatabasesStep::spec() {
   milink::sdk::StepSpec s;
@@ -71,10 +48,10 @@ LinkDatabasesStep::Config LinkDatabasesStep::configure(const milink::sdk::Params
   check_sysname(c.name, "name");
   c.ag_name = p.string("ag_name");
   check_sysname(c.ag_name, "ag_name");
-  c.add = checked_list(p, "add");
-  c.remove = checked_list(p, "remove");
+  c.add = database_list(p, "add");
+  c.remove = database_list(p, "remove");
   for (const auto& d : c.add)
-    if (contains(c.remove, d))
+    if (has_name(c.remove, d))
       throw ConfigError("remove", "\"" + d + "\" is both in add and in remove; list it in one of them");
   c.api_version = p.string("api_version");
   if (!is_api_version(c.api_version))
@@ -85,15 +62,6 @@ LinkDatabasesStep::Config LinkDatabasesStep::configure(const milink::sdk::Params
                                          "api_version to 2025-08-01-preview");
   c.target = p.string("target");
   return c;
-}
-
-std::string LinkDatabasesStep::add_sql(const std::string& ag, const std::string& database) {
-  return "ALTER AVAILABILITY GROUP " + tsql::quote_identifier(ag) + " ADD DATABASE " + tsql::quote_identifier(database) + ";";
-}
-
-std::string LinkDatabasesStep::remove_sql(const std::string& ag, const std::string& database) {
-  return "ALTER AVAILABILITY GROUP " + tsql::quote_identifier(ag) + " REMOVE DATABASE " +
-         tsql::quote_identifier(database) + ";";
 }
 
 LinkDatabasesStep::Todo LinkDatabasesStep::inspect(const Config& c, milink::sdk::Context& ctx) {
@@ -123,12 +91,12 @@ LinkDatabasesStep::Todo LinkDatabasesStep::inspect(const Config& c, milink::sdk:
   Todo t;
   for (const auto& d : v.databases) t.link.push_back(d.name);
   for (const auto& d : c.remove) {
-    if (contains(t.link, d)) t.arm_remove.push_back(d);
-    if (contains(in_ag, d)) t.sql_remove.push_back(d);
+    if (has_name(t.link, d)) t.arm_remove.push_back(d);
+    if (has_name(in_ag, d)) t.sql_remove.push_back(d);
   }
   for (const auto& d : c.add) {
-    if (!contains(in_ag, d)) t.sql_add.push_back(d);
-    if (!contains(t.link, d)) t.arm_add.push_back(d);
+    if (!has_name(in_ag, d)) t.sql_add.push_back(d);
+    if (!has_name(t.link, d)) t.arm_add.push_back(d);
   }
   if (!t.arm_add.empty()) {  // a database another link carries: refused before any change
     auto all = arm.get(arm.coordinates().instance_path() + "/distributedAvailabilityGroups", c.api_version);
@@ -139,7 +107,7 @@ LinkDatabasesStep::Todo LinkDatabasesStep::inspect(const Config& c, milink::sdk:
         std::string other_name = n && n->is_string() ? n->as_string() : "";
         if (iequals(other_name, c.name)) continue;
         for (const auto& d : read_link(other).databases)
-          if (contains(t.arm_add, d.name))
+          if (has_name(t.arm_add, d.name))
             throw StepError("database " + tsql::quote_identifier(d.name) + " is already in the link \"" + other_name +
                             "\"; a database can be in one link only. Remove it from that link first "
                             "(workflows/remove-link.json), or leave it out of add");
@@ -154,13 +122,13 @@ milink::sdk::Observation LinkDatabasesStep::observe(const Config& c, milink::sdk
   for (const auto& d : t.link) now.push_back(Value(d));
   ctx.output("databases", Value(std::move(now)));
   if (t.empty())
-    return milink::sdk::Observation::satisfied("the link \"" + c.name + "\" carries " + listed(t.link));
+    return milink::sdk::Observation::satisfied("the link \"" + c.name + "\" carries " + quoted_names(t.link));
   std::string what;
   if (!t.arm_add.empty() || !t.sql_add.empty())
-    what += "to add: " + listed(c.add);
+    what += "to add: " + quoted_names(c.add);
   if (!t.arm_remove.empty() || !t.sql_remove.empty())
-    what += (what.empty() ? "" : "; ") + std::string("to remove: ") + listed(c.remove);
-  return milink::sdk::Observation::needs_change("the link \"" + c.name + "\" carries " + listed(t.link) + " (" + what + ")");
+    what += (what.empty() ? "" : "; ") + std::string("to remove: ") + quoted_names(c.remove);
+  return milink::sdk::Observation::needs_change("the link \"" + c.name + "\" carries " + quoted_names(t.link) + " (" + what + ")");
 }
 
 milink::sdk::Plan LinkDatabasesStep::plan(const Config& c, milink::sdk::Context& ctx) {
@@ -176,23 +144,23 @@ milink::sdk::Plan LinkDatabasesStep::plan(const Config& c, milink::sdk::Context&
   }
   std::vector<std::string> dbs = t.link;
   if (!t.arm_remove.empty()) {
-    dbs.erase(std::remove_if(dbs.begin(), dbs.end(), [&](const std::string& d) { return contains(t.arm_remove, d); }),
+    dbs.erase(std::remove_if(dbs.begin(), dbs.end(), [&](const std::string& d) { return has_name(t.arm_remove, d); }),
               dbs.end());
     p.actions.push_back(milink::sdk::Action::http("PATCH", url, link_databases_body(dbs),
-                                                  "remove " + listed(t.arm_remove) + " from the link \"" + c.name + "\""));
+                                                  "remove " + quoted_names(t.arm_remove) + " from the link \"" + c.name + "\""));
   }
   for (const auto& d : t.sql_remove)
     p.actions.push_back(milink::sdk::Action::sql_batch(c.target, "remove " + tsql::quote_identifier(d) + " from " +
                                                                      tsql::quote_identifier(c.ag_name),
-                                                       remove_sql(c.ag_name, d)));
+                                                       remove_database_sql(c.ag_name, d)));
   for (const auto& d : t.sql_add)
     p.actions.push_back(milink::sdk::Action::sql_batch(c.target, "add " + tsql::quote_identifier(d) + " to " +
                                                                      tsql::quote_identifier(c.ag_name),
-                                                       add_sql(c.ag_name, d)));
+                                                       add_database_sql(c.ag_name, d)));
   if (!t.arm_add.empty()) {
     dbs.insert(dbs.end(), t.arm_add.begin(), t.arm_add.end());
     p.actions.push_back(milink::sdk::Action::http("PATCH", url, link_databases_body(dbs),
-                                                  "add " + listed(t.arm_add) + " to the link \"" + c.name + "\""));
+                                                  "add " + quoted_names(t.arm_add) + " to the link \"" + c.name + "\""));
   }
   return p;
 }
@@ -213,26 +181,26 @@ void LinkDatabasesStep::apply(const Config& c, milink::sdk::Context& ctx) {
   auto sql = ctx.sql(c.target);
   std::vector<std::string> dbs = t.link;
   if (!t.arm_remove.empty()) {
-    dbs.erase(std::remove_if(dbs.begin(), dbs.end(), [&](const std::string& d) { return contains(t.arm_remove, d); }),
+    dbs.erase(std::remove_if(dbs.begin(), dbs.end(), [&](const std::string& d) { return has_name(t.arm_remove, d); }),
               dbs.end());
-    ctx.progress("removing " + listed(t.arm_remove) + " from the link \"" + c.name + "\"", 0.2);
+    ctx.progress("removing " + quoted_names(t.arm_remove) + " from the link \"" + c.name + "\"", 0.2);
     patch(c, ctx, dbs);
-    ctx.info("removed " + listed(t.arm_remove) + " from the link \"" + c.name +
+    ctx.info("removed " + quoted_names(t.arm_remove) + " from the link \"" + c.name +
              "\"; the copies on the managed instance stay, on their own");
   }
   for (const auto& d : t.sql_remove) {
     ctx.progress("removing " + tsql::quote_identifier(d) + " from " + tsql::quote_identifier(c.ag_name), 0.4);
-    sql.run(remove_sql(c.ag_name, d));
+    sql.run(remove_database_sql(c.ag_name, d));
   }
   for (const auto& d : t.sql_add) {
     ctx.progress("adding " + tsql::quote_identifier(d) + " to " + tsql::quote_identifier(c.ag_name), 0.6);
-    sql.run(add_sql(c.ag_name, d));
+    sql.run(add_database_sql(c.ag_name, d));
   }
   if (!t.arm_add.empty()) {
     dbs.insert(dbs.end(), t.arm_add.begin(), t.arm_add.end());
-    ctx.progress("adding " + listed(t.arm_add) + " to the link \"" + c.name + "\"", 0.8);
+    ctx.progress("adding " + quoted_names(t.arm_add) + " to the link \"" + c.name + "\"", 0.8);
     patch(c, ctx, dbs);
-    ctx.info("added " + listed(t.arm_add) + " to the link \"" + c.name + "\"; the managed instance seeds them now");
+    ctx.info("added " + quoted_names(t.arm_add) + " to the link \"" + c.name + "\"; the managed instance seeds them now");
   }
   milink::sdk::Array now;
   for (const auto& d : dbs) now.push_back(Value(d));

@@ -45,8 +45,6 @@ public:
   milink::sdk::Plan plan(const Config& c, milink::sdk::Context& ctx);
   void apply(const Config& c, milink::sdk::Context& ctx);
 
-  static std::string add_sql(const std::string& ag, const std::string& database);
-  static std::string remove_sql(const std::string& ag, const std::string& database);
 
 private:
   /// What is still to do on each side.

@@ -1,0 +1,32 @@
+//===- milink/link/ag_membership.hpp - Databases of an AG ---------*- C++ -*-===//
+///
+/// \file
+/// What the steps that put databases into an availability group (ag) and
+/// take them in and out of a running multi-database link (link-databases)
+/// share: the list parameter, its text for people, and the T-SQL.
+///
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include <milink/sdk/params.hpp>
+
+#include <string>
+#include <vector>
+
+namespace milink::link {
+
+/// The database names of list parameter \p field: each a sysname, none twice
+/// (ignoring case). Throws milink::sdk::ConfigError(field) otherwise.
+std::vector<std::string> database_list(const milink::sdk::Params& p, const char* field);
+
+/// True when \p names holds \p name, ignoring case (as SQL Server compares names).
+bool has_name(const std::vector<std::string>& names, const std::string& name);
+
+/// "[a], [b]": quoted identifiers, for messages.
+std::string quoted_names(const std::vector<std::string>& names);
+
+/// ALTER AVAILABILITY GROUP [ag] ADD DATABASE [db]; / REMOVE DATABASE [db];
+std::string add_database_sql(const std::string& ag, const std::string& database);
+std::string remove_database_sql(const std::string& ag, const std::string& database);
+
+}  // namespace milink::link
