@@ -9,11 +9,22 @@
 // Environment: MILINK_AZ_TENANT, MILINK_AZ_CLIENT_ID, MILINK_AZ_CLIENT_SECRET,
 // MILINK_AZ_AUTHORITY (Entra ID), MILINK_AZ_ARM (ARM endpoint),
 // MILINK_AZ_SUBSCRIPTION, MILINK_AZ_RESOURCE_GROUP, MILINK_AZ_INSTANCE,
-// MILINK_AZ_CERT_HEX (a DER certificate, hex); NODE_EXTRA_CA_CERTS names the emulator's CA.
+// MILINK_AZ_CERT_HEX (a DER certificate, hex), MILINK_AZ_CERT_CLIENT_ID and
+// MILINK_AZ_CERT_PEM (a service principal with a certificate: certificate and
+// PKCS#8 key, PEM), IDENTITY_ENDPOINT and IDENTITY_HEADER (App Service's managed
+// identity, read by ManagedIdentityCredential itself); NODE_EXTRA_CA_CERTS names
+// the emulator's CA.
+//
+// What these checks hold the emulator to is what Azure does, as the SDKs'
+// documentation describes it: ARM and Entra ID answer throttling (429) and
+// unavailability (503) with Retry-After, and the SDKs' default pipelines retry
+// both and succeed; a certificate credential signs a client assertion that
+// Entra ID accepts for the application holding the certificate; App Service's
+// identity endpoint issues ARM tokens for the IDENTITY_HEADER secret.
 'use strict';
 const assert = require('assert');
 const crypto = require('crypto');
-const { ClientSecretCredential } = require('@azure/identity');
+const { ClientSecretCredential, ClientCertificateCredential, ManagedIdentityCredential } = require('@azure/identity');
 const { SqlManagementClient } = require('@azure/arm-sql');
 
 const env = process.env;
@@ -106,6 +117,72 @@ async function main() {
         rg, mi, 'sdk-bad', { ...link, replicationMode: 'Sometimes' }, poll),
       (e) => e.statusCode === 400 && e.code === 'InvalidRequestContent');
   });
+
+  await check('distributedAvailabilityGroups: update (PATCH) replicationMode with the poller', async () => {
+    await client.distributedAvailabilityGroups.beginCreateOrUpdateAndWait(rg, mi, 'sdk-patch', link, poll);
+    const updated = await client.distributedAvailabilityGroups.beginUpdateAndWait(
+      rg, mi, 'sdk-patch', { replicationMode: 'Sync' }, poll);
+    assert.strictEqual(updated.replicationMode, 'Sync');
+    assert.strictEqual(updated.targetDatabase, 'sdkdb');  // a PATCH changes only what it names
+    const got = await client.distributedAvailabilityGroups.get(rg, mi, 'sdk-patch');
+    assert.strictEqual(got.replicationMode, 'Sync');
+    await client.distributedAvailabilityGroups.beginDeleteAndWait(rg, mi, 'sdk-patch', poll);
+  });
+
+  await check('retries: ARM answers 429 then 503 with Retry-After, and the SDK retries to success', async () => {
+    await setFaults('arm:429@1,arm:503@2');
+    const instance = await client.managedInstances.get(rg, mi);
+    assert.strictEqual(instance.name, mi);
+    await setFaults('');
+  });
+
+  await check('retries: Entra ID answers 503 with Retry-After, and the credential retries to a token', async () => {
+    // A new credential has no cached token: its first request is the one that fails.
+    const fresh = new ClientSecretCredential(env.MILINK_AZ_TENANT, env.MILINK_AZ_CLIENT_ID, env.MILINK_AZ_CLIENT_SECRET,
+                                             { authorityHost: env.MILINK_AZ_AUTHORITY, disableInstanceDiscovery: true });
+    await setFaults('entra:503@2');  // 1: the OpenID configuration, 2: the token request
+    const token = await fresh.getToken('https://management.azure.com/.default');
+    assert.ok(token && token.token.split('.').length === 3, 'a JWT');
+    await setFaults('');
+  });
+
+  const armWith = (cred) => new SqlManagementClient(cred, env.MILINK_AZ_SUBSCRIPTION, {
+    endpoint: env.MILINK_AZ_ARM, $host: env.MILINK_AZ_ARM, credentialScopes: ['https://management.azure.com/.default'],
+  });
+
+  await check('ClientCertificateCredential: a certificate\'s signed assertion gets a token ARM accepts', async () => {
+    const cred = new ClientCertificateCredential(env.MILINK_AZ_TENANT, env.MILINK_AZ_CERT_CLIENT_ID,
+                                                 { certificate: env.MILINK_AZ_CERT_PEM },
+                                                 { authorityHost: env.MILINK_AZ_AUTHORITY, disableInstanceDiscovery: true });
+    const instance = await armWith(cred).managedInstances.get(rg, mi);
+    assert.strictEqual(instance.name, mi);
+  });
+
+  await check('ClientCertificateCredential: an assertion signed by another key is refused (AADSTS700027)', async () => {
+    const other = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+    // The registered certificate with another key: the assertion's signature cannot verify.
+    const pem = env.MILINK_AZ_CERT_PEM.replace(/-----BEGIN PRIVATE KEY-----[\s\S]*-----END PRIVATE KEY-----\n?/, '') +
+                other.privateKey.export({ type: 'pkcs8', format: 'pem' });
+    const cred = new ClientCertificateCredential(env.MILINK_AZ_TENANT, env.MILINK_AZ_CERT_CLIENT_ID, { certificate: pem },
+                                                 { authorityHost: env.MILINK_AZ_AUTHORITY, disableInstanceDiscovery: true });
+    await assert.rejects(cred.getToken('https://management.azure.com/.default'),
+                         (e) => /AADSTS700027/.test(String(e.message)) && /invalid signature/.test(String(e.message)));
+  });
+
+  await check('ManagedIdentityCredential (App Service): a token from IDENTITY_ENDPOINT that ARM accepts', async () => {
+    assert.ok(env.IDENTITY_ENDPOINT && env.IDENTITY_HEADER, 'IDENTITY_ENDPOINT and IDENTITY_HEADER');
+    const cred = new ManagedIdentityCredential();
+    const instance = await armWith(cred).managedInstances.get(rg, mi);
+    assert.strictEqual(instance.name, mi);
+  });
+}
+
+/// Replaces the emulator's fault plan (POST /_emulator/faults on the ARM port,
+/// which also restarts the per-service request counts): "arm:429@1" fails
+/// the next ARM request with 429 and Retry-After: 1.
+async function setFaults(spec) {
+  const r = await fetch(`${env.MILINK_AZ_ARM}/_emulator/faults`, { method: 'POST', body: spec });
+  assert.strictEqual(r.status, 200, `POST /_emulator/faults ${spec}: ${r.status} ${await r.text()}`);
 }
 
 main().then(() => process.exit(failed ? 1 : 0), (e) => {

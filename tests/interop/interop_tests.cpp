@@ -9,10 +9,12 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -71,7 +73,7 @@ TEST_CASE("tedious and mssql against the emulator's SQL Server: row counts, name
 }
 
 TEST_CASE("Microsoft's JavaScript SDK against the emulator's Entra ID and ARM: the instance, trust certificates and "
-          "a link, with the SDK's own api-versions and pollers",
+          "a link, with the SDK's own api-versions, pollers and retries; secret, certificate and managed identity",
           "[interop][azure]") {
   const std::string node = node_or_skip();
   namespace emu = milink::emulator;
@@ -89,6 +91,10 @@ TEST_CASE("Microsoft's JavaScript SDK against the emulator's Entra ID and ARM: t
   const fs::path ca = dir / "ca.pem";
   azure.write_ca(ca);
   emu::ServicePrincipalCredentials sp = azure.register_service_principal();
+  emu::ServicePrincipalRequest with_certificate;
+  with_certificate.with_secret = false;
+  with_certificate.with_certificate = true;
+  emu::ServicePrincipalCredentials cert_sp = azure.register_service_principal(with_certificate);
   std::string cert_hex;
   {
     auto lock = world.lock();
@@ -104,6 +110,10 @@ TEST_CASE("Microsoft's JavaScript SDK against the emulator's Entra ID and ARM: t
                              {"MILINK_AZ_RESOURCE_GROUP", azure.resource_group()},
                              {"MILINK_AZ_INSTANCE", azure.managed_instance_name()},
                              {"MILINK_AZ_CERT_HEX", cert_hex},
+                             {"MILINK_AZ_CERT_CLIENT_ID", cert_sp.client_id},
+                             {"MILINK_AZ_CERT_PEM", cert_sp.certificate_pem + cert_sp.private_key_pem},
+                             {"IDENTITY_ENDPOINT", azure.app_service_endpoint()},
+                             {"IDENTITY_HEADER", azure.app_service_secret()},
                              {"NODE_EXTRA_CA_CERTS", ca.string()},
                              {"NODE_PATH", (fs::path(MILINK_INTEROP_DIR) / "node_modules").string()}});
   azure.stop();
@@ -112,7 +122,13 @@ TEST_CASE("Microsoft's JavaScript SDK against the emulator's Entra ID and ARM: t
                            "serverTrustCertificates: create with the poller, get, list",
                            "serverTrustCertificates: a blob that is no certificate is InvalidPublicBlob",
                            "distributedAvailabilityGroups: create with the poller, get, list, delete",
-                           "distributedAvailabilityGroups: an unknown member is InvalidRequestContent"}) {
+                           "distributedAvailabilityGroups: an unknown member is InvalidRequestContent",
+                           "distributedAvailabilityGroups: update (PATCH) replicationMode with the poller",
+                           "retries: ARM answers 429 then 503 with Retry-After, and the SDK retries to success",
+                           "retries: Entra ID answers 503 with Retry-After, and the credential retries to a token",
+                           "ClientCertificateCredential: a certificate's signed assertion gets a token ARM accepts",
+                           "ClientCertificateCredential: an assertion signed by another key is refused (AADSTS700027)",
+                           "ManagedIdentityCredential (App Service): a token from IDENTITY_ENDPOINT that ARM accepts"}) {
     INFO(name);
     CHECK(r.out.find(std::string("PASS ") + name + "\n") != std::string::npos);
   }
@@ -122,4 +138,23 @@ TEST_CASE("Microsoft's JavaScript SDK against the emulator's Entra ID and ARM: t
   for (const auto& op : azure.arm().operations())
     if (op.family == "distributedAvailabilityGroups" && op.api_version == "2021-11-01-preview") link_version = true;
   CHECK(link_version);
+  // The retries were the SDK's own: ARM answered the instance GET 429, then
+  // 503, then 200; Entra ID answered a token request 503, then 200; the App
+  // Service identity endpoint issued a token.
+  std::vector<int> instance_gets, token_requests;
+  bool app_service_token = false;
+  for (const auto& e : azure.request_log()) {
+    if (e.server == "arm" && e.method == "GET" && e.path.find("/managedInstances/") != std::string::npos &&
+        e.path.find("/distributedAvailabilityGroups") == std::string::npos &&
+        e.path.find("/serverTrustCertificates") == std::string::npos)
+      instance_gets.push_back(e.status);
+    if (e.server == "entra" && e.path.find("/oauth2/v2.0/token") != std::string::npos) token_requests.push_back(e.status);
+    if (e.server == "managed-identity" && e.path == "/msi/token" && e.status == 200) app_service_token = true;
+  }
+  auto has_run = [](const std::vector<int>& statuses, const std::vector<int>& run) {
+    return std::search(statuses.begin(), statuses.end(), run.begin(), run.end()) != statuses.end();
+  };
+  CHECK(has_run(instance_gets, {429, 503, 200}));
+  CHECK(has_run(token_requests, {503, 200}));
+  CHECK(app_service_token);
 }
