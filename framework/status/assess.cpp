@@ -16,6 +16,12 @@ std::string with_remedy(const std::string& what, int number) {
   return number != 0 ? what + " (" + milink::link::explain(number) + ")" : what;
 }
 
+std::string percent(double fraction) {
+  char pct[16];
+  std::snprintf(pct, sizeof pct, "%.0f%%", 100.0 * fraction);
+  return pct;
+}
+
 void flag(LinkRow& row, Severity s, const std::string& state, const std::string& problem) {
   if (row.state == "healthy" || static_cast<int>(s) > static_cast<int>(row.severity)) row.state = state;
   row.severity = worst(row.severity, s);
@@ -53,11 +59,13 @@ void judge(LinkRow& row, const Thresholds& t, bool sql_known, bool arm_known) {
                        n));
     }
   }
-  const bool seeding_failed = row.on_sql_server && (row.sql.seeding_state == "Failed" || row.sql.seeding_failure != 0);
-  if (seeding_failed)
-    flag(row, Severity::Critical, "failed",
-         with_remedy("seeding failed (failure_code " + std::to_string(row.sql.seeding_failure) + ")",
-                     row.sql.seeding_failure));
+  const std::vector<LinkDatabaseRow> databases = row.databases();
+  for (const auto& d : databases)
+    if (d.seeding_failed())
+      flag(row, Severity::Critical, "failed",
+           with_remedy((databases.size() > 1 ? "seeding of " + d.name + " failed" : std::string("seeding failed")) +
+                           " (failure_code " + std::to_string(d.sql_seeding.failure) + ")",
+                       d.sql_seeding.failure));
 
   // Connected? Both sides say so when they know.
   std::string connected = row.connected_state();
@@ -76,10 +84,16 @@ void judge(LinkRow& row, const Thresholds& t, bool sql_known, bool arm_known) {
   }
 
   if (auto f = row.seeding_fraction()) {
-    char pct[16];
-    std::snprintf(pct, sizeof pct, "%.0f%%", 100.0 * *f);
-    flag(row, Severity::Warning, "seeding",
-         std::string("seeding: ") + pct + " copied; the database is not protected until seeding completes");
+    if (databases.size() > 1) {
+      std::string each;
+      for (const auto& d : databases)
+        if (auto df = d.seeding_fraction()) each += (each.empty() ? "" : ", ") + d.name + " " + percent(*df);
+      flag(row, Severity::Warning, "seeding",
+           "seeding: " + each + " copied; those databases are not protected until their seeding completes");
+    } else {
+      flag(row, Severity::Warning, "seeding",
+           "seeding: " + percent(*f) + " copied; the database is not protected until seeding completes");
+    }
   }
   std::string health = row.synchronization_health();
   if (connected == "CONNECTED" && !row.seeding_fraction()) {
@@ -127,6 +141,21 @@ bool wanted(const std::vector<std::string>& databases, const std::string& db) {
   return std::any_of(databases.begin(), databases.end(), [&](const std::string& d) { return iequals(d, db); });
 }
 
+/// A link is wanted when any database it carries is.
+bool wanted(const std::vector<std::string>& databases, const LinkRow& row) {
+  if (wanted(databases, row.database)) return true;
+  for (const auto& d : row.databases())
+    if (!databases.empty() && wanted(databases, d.name)) return true;
+  return false;
+}
+
+bool carries(const LinkRow& row, const std::string& db) {
+  if (iequals(row.database, db)) return true;
+  for (const auto& d : row.databases())
+    if (iequals(d.name, db)) return true;
+  return false;
+}
+
 }  // namespace
 
 Report assess(const std::optional<SqlSide>& sql, const std::optional<ArmSide>& arm, std::vector<std::string> errors,
@@ -158,12 +187,12 @@ Report assess(const std::optional<SqlSide>& sql, const std::optional<ArmSide>& a
       if (it->database.empty()) it->database = a.view.database;
     }
   for (auto& row : rows) {
-    if (!wanted(databases, row.database)) continue;
+    if (!wanted(databases, row)) continue;
     judge(row, t, sql.has_value(), arm.has_value());
     r.links.push_back(std::move(row));
   }
   for (const auto& db : databases) {
-    bool found = std::any_of(r.links.begin(), r.links.end(), [&](const LinkRow& x) { return iequals(x.database, db); });
+    bool found = std::any_of(r.links.begin(), r.links.end(), [&](const LinkRow& x) { return carries(x, db); });
     if (found || (!sql && !arm)) continue;
     LinkRow row;
     row.database = db;

@@ -15,12 +15,40 @@ namespace {
 
 std::string or_dash(const std::string& s) { return s.empty() ? "-" : s; }
 
-std::string seeding_text(const LinkRow& l) {
-  auto f = l.seeding_fraction();
+std::string percent_or_dash(const std::optional<double>& f) {
   if (!f) return "-";
   char buf[16];
   std::snprintf(buf, sizeof buf, "%.0f%%", 100.0 * *f);
   return buf;
+}
+
+/// The DATABASE column: the link's databases, comma-separated.
+std::string database_names(const LinkRow& l, const std::vector<LinkDatabaseRow>& dbs) {
+  if (dbs.size() < 2) return or_dash(l.database);
+  std::string out;
+  for (const auto& d : dbs) out += (out.empty() ? "" : ",") + d.name;
+  return out;
+}
+
+/// One database of a multi-database link, in words: "seeding 42%",
+/// "seeding failed (failure_code 21)", Azure's replicaState, or "seeded".
+std::string database_state(const LinkRow& l, const LinkDatabaseRow& d) {
+  if (d.seeding_failed()) return "seeding failed (failure_code " + std::to_string(d.sql_seeding.failure) + ")";
+  if (auto f = d.seeding_fraction()) return "seeding " + percent_or_dash(f);
+  std::string out;
+  if (d.in_azure && !d.azure.replica_state.empty()) out = d.azure.replica_state;
+  if (d.in_azure && !d.azure.synchronization_health.empty()) out += (out.empty() ? "" : ", ") + d.azure.synchronization_health;
+  if (l.in_azure && !d.in_azure) out = "not in Azure's databases[]";
+  if (l.on_sql_server && !d.on_sql_server)
+    out += (out.empty() ? "" : ", ") + std::string("not in SQL Server's availability group");
+  return out.empty() ? "seeded" : out;
+}
+
+Value seeding_json(const SqlSeeding& s, double fraction) {
+  return Value(Object{{"fraction", Value(fraction)},
+                      {"transferred_bytes", Value(s.transferred_bytes)},
+                      {"database_bytes", Value(s.database_bytes)},
+                      {"state", s.state.empty() ? Value() : Value(s.state)}});
 }
 
 std::string sides(const LinkRow& l) {
@@ -43,15 +71,16 @@ std::string render_text(const Report& r) {
   std::vector<std::vector<std::string>> table{{"DATABASE", "LINK", "SIDES", "SQL ROLE", "MI ROLE", "REPLICA STATE",
                                                "CONNECTED", "HEALTH", "MODE", "LAG", "QUEUE", "SEEDING", "STATUS"}};
   for (const auto& l : r.links) {
+    const std::vector<LinkDatabaseRow> dbs = l.databases();
     std::string mode = l.in_azure ? l.azure.replication_mode : std::string();
     if (mode.empty() && l.on_sql_server) mode = l.sql.availability_mode;
     std::string queue = "-";
     if (l.on_sql_server && l.sql.log_send_queue_bytes) queue = std::to_string(*l.sql.log_send_queue_bytes) + " B";
     auto lag = l.lag_seconds();
-    table.push_back({or_dash(l.database), or_dash(l.name), sides(l), or_dash(l.sql_server_role()),
+    table.push_back({database_names(l, dbs), or_dash(l.name), sides(l), or_dash(l.sql_server_role()),
                      or_dash(l.instance_role()), or_dash(l.in_azure ? l.azure.replica_state : ""),
                      or_dash(l.connected_state()), or_dash(l.synchronization_health()), or_dash(mode),
-                     lag ? std::to_string(*lag) + " s" : "-", queue, seeding_text(l),
+                     lag ? std::to_string(*lag) + " s" : "-", queue, percent_or_dash(l.seeding_fraction()),
                      std::string(severity_name(l.severity)) + (l.state == "healthy" ? "" : " (" + l.state + ")")});
   }
   std::string out;
@@ -70,8 +99,11 @@ std::string render_text(const Report& r) {
       out += line + "\n";
     }
   }
-  for (const auto& l : r.links)
+  for (const auto& l : r.links) {
+    if (const std::vector<LinkDatabaseRow> dbs = l.databases(); dbs.size() > 1)
+      for (const auto& d : dbs) out += "  " + l.name + " database " + d.name + ": " + database_state(l, d) + "\n";
     for (const auto& p : l.problems) out += "  " + or_dash(l.database) + ": " + p + "\n";
+  }
   if (!r.certificates.empty()) {
     out += "\ncertificates:\n";
     for (const auto& c : r.certificates) {
@@ -122,13 +154,23 @@ Value render_json(const Report& r) {
              {"instance_last_hardened_lsn", str_or_null(l.instance_last_hardened_lsn())},
              {"lag_seconds", opt(l.lag_seconds())},
              {"log_send_queue_bytes", l.on_sql_server ? opt(l.sql.log_send_queue_bytes) : Value()},
-             {"seeding", f ? Value(Object{{"fraction", Value(*f)},
-                                          {"transferred_bytes", Value(l.sql.transferred_bytes)},
-                                          {"database_bytes", Value(l.sql.database_bytes)},
-                                          {"state", str_or_null(l.sql.seeding_state)}})
-                           : Value()},
+             {"seeding", f ? seeding_json(l.seeding_totals(), *f) : Value()},
              {"last_error", str_or_null(l.last_error())},
              {"last_error_number", l.last_error_number() != 0 ? Value(l.last_error_number()) : Value()}};
+    Array databases;
+    for (const auto& d : l.databases()) {
+      auto df = d.seeding_fraction();
+      databases.push_back(Value(Object{
+          {"name", Value(d.name)},
+          {"on_sql_server", Value(d.on_sql_server)},
+          {"in_azure", Value(d.in_azure)},
+          {"seeding", df ? seeding_json(d.on_sql_server ? d.sql_seeding : SqlSeeding{}, *df) : Value()},
+          {"seeding_failure", d.seeding_failed() ? Value(d.sql_seeding.failure) : Value()},
+          {"replica_state", str_or_null(d.in_azure ? d.azure.replica_state : "")},
+          {"synchronization_health", str_or_null(d.in_azure ? d.azure.synchronization_health : "")},
+          {"state", Value(database_state(l, d))}}));
+    }
+    o.set("databases", Value(std::move(databases)));
     Array problems;
     for (const auto& p : l.problems) problems.push_back(Value(p));
     o.set("problems", Value(std::move(problems)));
@@ -233,6 +275,13 @@ std::string render_prometheus(const Report& r) {
   });
   family({"milink_link_seeding_fraction", "seeding progress 0..1, while seeding"},
          [&] { per_link("milink_link_seeding_fraction", [](const LinkRow& l) { return l.seeding_fraction(); }); });
+  family({"milink_database_seeding_fraction", "seeding progress 0..1 of each database of a link, while it seeds"}, [&] {
+    for (const auto& l : r.links)
+      for (const auto& d : l.databases())
+        if (auto f = d.seeding_fraction())
+          out += "milink_database_seeding_fraction{database=\"" + label(d.name) + "\",link=\"" + label(l.name) + "\"} " +
+                 number(*f) + "\n";
+  });
   family({"milink_link_last_error_number", "the last connect or link error number, 0 when none"},
          [&] { per_link("milink_link_last_error_number", [](const LinkRow& l) { return double(l.last_error_number()); }); });
   family({"milink_certificate_expiry_days", "days until the certificate expires (negative: expired)"}, [&] {

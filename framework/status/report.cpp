@@ -1,6 +1,7 @@
 #include "status/report.hpp"
 
 #include <milink/link/diagnosis.hpp>
+#include <milink/link/results.hpp>
 
 #include <Poco/String.h>
 
@@ -63,11 +64,15 @@ std::optional<std::int64_t> LinkRow::lag_seconds() const {
   return std::nullopt;
 }
 
-std::optional<double> LinkRow::seeding_fraction() const {
-  if (on_sql_server && !sql.seeding_state.empty() && sql.seeding_state != "Success" && sql.seeding_state != "Failed" &&
-      sql.seeding_failure == 0)
-    return sql.database_bytes > 0 ? static_cast<double>(sql.transferred_bytes) / static_cast<double>(sql.database_bytes)
-                                  : 0.0;
+std::optional<double> SqlSeeding::fraction() const {
+  if (state.empty() || state == "Success" || failed()) return std::nullopt;
+  return database_bytes > 0 ? static_cast<double>(transferred_bytes) / static_cast<double>(database_bytes) : 0.0;
+}
+
+std::optional<double> LinkDatabaseRow::seeding_fraction() const {
+  if (on_sql_server) {
+    if (auto f = sql_seeding.fraction()) return f;
+  }
   if (in_azure && azure.replica_state == "CreatingLink" && !azure.seeding_progress.empty()) {
     try {
       return std::stod(azure.seeding_progress) / 100.0;
@@ -76,6 +81,72 @@ std::optional<double> LinkRow::seeding_fraction() const {
     }
   }
   return std::nullopt;
+}
+
+std::vector<LinkDatabaseRow> LinkRow::databases() const {
+  std::vector<LinkDatabaseRow> out;
+  auto row_of = [&](const std::string& name) -> LinkDatabaseRow& {
+    for (auto& d : out)
+      if (milink::link::iequals(d.name, name)) return d;
+    out.push_back(LinkDatabaseRow{});
+    out.back().name = name;
+    return out.back();
+  };
+  if (on_sql_server)
+    for (const auto& d : sql.databases) {
+      LinkDatabaseRow& row = row_of(d.name);
+      row.on_sql_server = true;
+      row.sql_seeding = d.seeding;
+    }
+  if (in_azure) {
+    // The old shape has no databases[]: its one database is the link's own fields.
+    std::vector<milink::link::LinkDatabaseView> views = azure.databases;
+    if (views.empty() && !azure.database.empty()) {
+      milink::link::LinkDatabaseView v;
+      v.name = azure.database;
+      v.replica_state = azure.replica_state;
+      v.connected_state = azure.connected_state;
+      v.synchronization_health = azure.synchronization_health;
+      v.seeding_progress = azure.seeding_progress;
+      v.last_hardened_lsn = azure.last_hardened_lsn;
+      v.most_recent_link_error = azure.most_recent_link_error;
+      views.push_back(std::move(v));
+    }
+    for (auto& v : views) {
+      if (v.name.empty()) continue;
+      LinkDatabaseRow& row = row_of(v.name);
+      row.in_azure = true;
+      row.azure = std::move(v);
+    }
+  }
+  return out;
+}
+
+SqlSeeding LinkRow::seeding_totals() const {
+  SqlSeeding total;
+  for (const auto& d : databases()) {
+    if (!d.on_sql_server || !d.sql_seeding.fraction()) continue;
+    if (total.state.empty()) total.state = d.sql_seeding.state;
+    total.transferred_bytes += d.sql_seeding.transferred_bytes;
+    total.database_bytes += d.sql_seeding.database_bytes;
+  }
+  return total;
+}
+
+std::optional<double> LinkRow::seeding_fraction() const {
+  if (auto total = seeding_totals(); !total.state.empty())
+    return total.database_bytes > 0
+               ? static_cast<double>(total.transferred_bytes) / static_cast<double>(total.database_bytes)
+               : 0.0;
+  double sum = 0;
+  int seeding = 0;
+  for (const auto& d : databases())
+    if (auto f = d.seeding_fraction()) {
+      sum += *f;
+      ++seeding;
+    }
+  if (seeding == 0) return std::nullopt;
+  return sum / seeding;
 }
 
 int LinkRow::last_error_number() const {

@@ -24,10 +24,30 @@ enum class Severity { Ok = 0, Warning = 1, Critical = 2 };
 const char* severity_name(Severity s) noexcept;
 Severity worst(Severity a, Severity b) noexcept;
 
+/// SQL Server's newest seeding of one database
+/// (sys.dm_hadr_physical_seeding_stats, as the source sees it).
+struct SqlSeeding {
+  std::string state;                   ///< internal_state_desc; "" when the database never seeded
+  std::int64_t transferred_bytes = 0;
+  std::int64_t database_bytes = 0;
+  int failure = 0;                     ///< failure_code
+  bool failed() const { return state == "Failed" || failure != 0; }
+  /// Progress 0..1 while it runs; nullopt when none ran or it ended.
+  std::optional<double> fraction() const;
+};
+
+/// One database of a DAG's local AG: a single-database link has one, a
+/// multi-database link several.
+struct SqlLinkDatabase {
+  std::string name;
+  SqlSeeding seeding;
+};
+
 /// One distributed availability group as SQL Server's DMVs show it.
 struct SqlLink {
   std::string dag;                 ///< the DAG's name
-  std::string database;            ///< via the DAG's local AG (sys.availability_databases_cluster)
+  std::string database;            ///< the first of databases ("" when the local AG holds none)
+  std::vector<SqlLinkDatabase> databases;  ///< the local AG's databases (sys.availability_databases_cluster)
   std::string local_ag;            ///< the DAG's member that is an AG on this server
   std::string remote_ag;           ///< the other member (the instance's AG)
   std::string local_role;          ///< PRIMARY / SECONDARY, "" when unknown
@@ -43,10 +63,6 @@ struct SqlLink {
   std::string remote_last_hardened_lsn;    ///< the secondary's, when SQL Server is primary
   std::optional<std::int64_t> lag_seconds;        ///< secondary_lag_seconds (SQL Server primary)
   std::optional<std::int64_t> log_send_queue_bytes;  ///< log_send_queue_size KB x 1024 (SQL Server primary)
-  std::string seeding_state;               ///< internal_state_desc of the newest seeding, "" when none
-  std::int64_t transferred_bytes = 0;
-  std::int64_t database_bytes = 0;
-  int seeding_failure = 0;
 };
 
 /// One certificate that a link depends on, and when it expires.
@@ -69,6 +85,19 @@ struct EndpointStatus {
   std::string message;
 };
 
+/// One database of a link, as both sides show it.
+struct LinkDatabaseRow {
+  std::string name;
+  bool on_sql_server = false;
+  bool in_azure = false;
+  SqlSeeding sql_seeding;                  ///< valid when on_sql_server
+  milink::link::LinkDatabaseView azure;    ///< valid when in_azure
+  /// Progress 0..1 while seeding (SQL Server's figures first, else Azure's
+  /// seedingProgress while the replica is CreatingLink); nullopt otherwise.
+  std::optional<double> seeding_fraction() const;
+  bool seeding_failed() const { return on_sql_server && sql_seeding.failed(); }
+};
+
 /// One link: a row per name found on either side.
 struct LinkRow {
   std::string name;      ///< the DAG's / the Azure link's name
@@ -88,8 +117,15 @@ struct LinkRow {
   std::string synchronization_health() const;
   std::string instance_last_hardened_lsn() const;
   std::optional<std::int64_t> lag_seconds() const;
-  /// Seeding progress 0..1 while seeding; nullopt when not seeding.
+  /// Every database the link carries, SQL Server's AG and Azure's
+  /// databases[] merged (SQL Server's order, then Azure's extra ones).
+  std::vector<LinkDatabaseRow> databases() const;
+  /// Seeding progress 0..1 while any database seeds: copied bytes over the
+  /// seeding databases' size (the mean of Azure's percentages when SQL
+  /// Server's figures are missing); nullopt when none seeds.
   std::optional<double> seeding_fraction() const;
+  /// The databases still seeding, summed: copied and total bytes (SQL Server's figures).
+  SqlSeeding seeding_totals() const;
   /// The last error as "number: text" (SQL Server's, else Azure's); "".
   std::string last_error() const;
   int last_error_number() const;

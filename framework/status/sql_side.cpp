@@ -77,14 +77,12 @@ SqlSide read_sql_side(milink::sdk::SqlSession& session) {
   const SqlResultSet& certs = result.sets[5];
   const SqlResultSet& clock = result.sets[6];
 
-  std::map<std::string, std::string> ag_database;  // local AG -> its (first) database
-  for (std::size_t i = 0; i < agdbs.rows.size(); ++i) {
-    std::string ag = text(agdbs, i, "ag_name");
-    if (!ag_database.count(ag)) ag_database[ag] = text(agdbs, i, "database_name");
-  }
-  auto local_ag = [&](const std::string& name) -> const std::string* {
-    for (const auto& [ag, db] : ag_database)
-      if (iequals(ag, name)) return &db;
+  std::map<std::string, std::vector<std::string>> ag_databases;  // local AG -> its databases, in the view's order
+  for (std::size_t i = 0; i < agdbs.rows.size(); ++i)
+    ag_databases[text(agdbs, i, "ag_name")].push_back(text(agdbs, i, "database_name"));
+  auto local_ag = [&](const std::string& name) -> const std::vector<std::string>* {
+    for (const auto& [ag, dbs] : ag_databases)
+      if (iequals(ag, name)) return &dbs;
     return nullptr;
   };
 
@@ -101,7 +99,10 @@ SqlSide read_sql_side(milink::sdk::SqlSession& session) {
       l.local_role = text(members, i, "role_desc");
       l.availability_mode = text(members, i, "availability_mode_desc");
       l.failover_mode = text(members, i, "failover_mode_desc");
-      if (const std::string* db = local_ag(member)) l.database = *db;
+      if (const std::vector<std::string>* dbs = local_ag(member)) {
+        for (const auto& db : *dbs) l.databases.push_back(SqlLinkDatabase{db, {}});
+        if (!dbs->empty()) l.database = dbs->front();
+      }
     } else {
       l.remote_ag = member;
       l.remote_role = text(members, i, "role_desc");
@@ -132,16 +133,16 @@ SqlSide read_sql_side(milink::sdk::SqlSession& session) {
     auto it = newest.find(db);
     if (it == newest.end() || it->second.first <= start) newest[db] = {start, i};
   }
-  for (auto& [name, l] : links) {
-    for (const auto& [db, seen] : newest) {
-      if (!iequals(db, l.database)) continue;
-      std::size_t i = seen.second;
-      l.seeding_state = text(seeding, i, "internal_state_desc");
-      l.transferred_bytes = integer(seeding, i, "transferred_size_bytes");
-      l.database_bytes = integer(seeding, i, "database_size_bytes");
-      l.seeding_failure = static_cast<int>(integer(seeding, i, "failure_code"));
-    }
-  }
+  for (auto& [name, l] : links)
+    for (auto& d : l.databases)
+      for (const auto& [db, seen] : newest) {
+        if (!iequals(db, d.name)) continue;
+        std::size_t i = seen.second;
+        d.seeding.state = text(seeding, i, "internal_state_desc");
+        d.seeding.transferred_bytes = integer(seeding, i, "transferred_size_bytes");
+        d.seeding.database_bytes = integer(seeding, i, "database_size_bytes");
+        d.seeding.failure = static_cast<int>(integer(seeding, i, "failure_code"));
+      }
 
   SqlSide side;
   for (auto& [name, l] : links) side.links.push_back(std::move(l));

@@ -245,6 +245,80 @@ TEST_CASE("status of a seeding link: progress, warning, exit 1", "[status]") {
   CHECK_THAT(prom.out, Catch::Contains("milink_link_seeding_fraction{database=\"big\",link=\"DAG_big\"} "));
 }
 
+TEST_CASE("status of a multi-database link: each database's seeding, the link found by any of its databases",
+          "[status][multidb]") {
+  // One link for three databases: two small ones seed at once, "big" (a
+  // million MB) seeds for many minutes even in the fast profile.
+  auto db = [](const char* name, int size_mb) {
+    return Value(Object{{"name", Value(name)}, {"recovery", Value("FULL")}, {"size_mb", Value(size_mb)},
+                        {"backups", Value(Array{Value("full")})}});
+  };
+  std::string scenario =
+      Value(Object{{"sql_server", Value(Object{{"version", Value("16.0.4175.1")},
+                                               {"databases", Value(Array{db("small1", 8), db("big", 1000000),
+                                                                         db("small2", 8)})}})}})
+          .to_json();
+  linkrig::Rig rig(scenario);
+  rig.set_databases({"small1", "big", "small2"});
+  pid_t run = rig.spawn("replicate-databases-one-link.json", {}, "multidb-seeding");
+  Value report;
+  auto database_of = [](const Value& link, const std::string& name) -> const Value* {
+    const Value* dbs = link.get("databases");
+    if (dbs == nullptr || !dbs->is_array()) return nullptr;
+    for (const auto& d : dbs->as_array())
+      if (str(d, "name") == name) return &d;
+    return nullptr;
+  };
+  bool seeding = testsupport::eventually(
+      [&] {
+        std::vector<std::string> a{testsupport::milink_binary().string(), "status", "-c", "config.json", "--output",
+                                   "json"};
+        auto r = testsupport::run(a, rig.dir.path());
+        report = milink::sdk::parse_json(r.out);
+        const auto& links = report.get("links")->as_array();
+        if (links.size() != 1 || str(links[0], "state") != "seeding" || r.exit_code != 1) return false;
+        const Value* big = database_of(links[0], "big");
+        const Value* s1 = database_of(links[0], "small1");
+        const Value* s2 = database_of(links[0], "small2");
+        return big != nullptr && s1 != nullptr && s2 != nullptr && big->get("seeding")->is_object() &&
+               s1->get("seeding")->is_null() && s2->get("seeding")->is_null();
+      },
+      60000);
+  ::kill(run, SIGKILL);
+  testsupport::wait_for(run);
+  INFO(report.to_json());
+  REQUIRE(seeding);
+  const Value& link = report.get("links")->as_array()[0];
+  CHECK(str(link, "link") == "milink-databases");
+  CHECK(str(link, "severity") == "warning");
+  CHECK(link.get("databases")->as_array().size() == 3);
+  const Value* big = database_of(link, "big");
+  CHECK(big->get("seeding")->get("database_bytes")->as_int() == 1000000LL * 1024 * 1024);
+  CHECK(big->get("seeding")->get("fraction")->as_double() < 1.0);
+  CHECK_THAT(str(*big, "state"), Catch::StartsWith("seeding "));
+  CHECK_THAT(str(*database_of(link, "small1"), "state"), !Catch::StartsWith("seeding"));
+  // The link's own figure is the seeding databases' bytes: big's alone.
+  CHECK(link.get("seeding")->get("database_bytes")->as_int() == 1000000LL * 1024 * 1024);
+  CHECK_THAT(problems(link), Catch::Contains("seeding: big ") &&
+                                 Catch::Contains("those databases are not protected until their seeding completes"));
+  CHECK_THAT(problems(link), !Catch::Contains("small1 "));
+
+  auto text = status(rig);
+  CHECK(text.exit_code == 1);
+  CHECK_THAT(text.out, Catch::Contains("small1,big,small2") || Catch::Contains("big,small1,small2"));
+  CHECK_THAT(text.out, Catch::Contains("  milink-databases database big: seeding "));
+  CHECK_THAT(text.out, Catch::Contains("  milink-databases database small1: "));
+
+  auto prom = status(rig, {"--output", "prometheus"});
+  CHECK_THAT(prom.out, Catch::Contains("milink_database_seeding_fraction{database=\"big\",link=\"milink-databases\"} "));
+  CHECK_THAT(prom.out, !Catch::Contains("milink_database_seeding_fraction{database=\"small1\""));
+
+  // --database finds the link by any database it carries, not only its first.
+  Value only = status_json(rig, {"--database", "small2"});
+  REQUIRE(only.get("links")->as_array().size() == 1);
+  CHECK(str(only.get("links")->as_array()[0], "link") == "milink-databases");
+}
+
 TEST_CASE("status of a lagging link: lag and log queue, warning over the threshold", "[status]") {
   std::string scenario =
       Value(Object{{"sql_server",
