@@ -378,7 +378,7 @@ void read_server(const Reader& r, const Value& v, const std::string& p, ServerSp
   std::vector<std::string> allowed = {"name",     "machine_name", "version",   "product_level", "update_level",
                                       "update_reference", "edition", "os",     "hadr_enabled",  "wsfc_node",
                                       "trace_flags", "collation",  "logins",    "databases",     "master_key",
-                                      "agent",     "init_sql"};
+                                      "agent",     "init_sql",  "multidb_milink"};
   if (mi) {
     allowed.push_back("fqdn");
     allowed.push_back("encryption");
@@ -407,6 +407,10 @@ void read_server(const Reader& r, const Value& v, const std::string& p, ServerSp
     s.os = r.choice<HostOs>(*x, at("os"), {{"windows", HostOs::Windows}, {"linux", HostOs::Linux}});
   if (auto* x = o.find("hadr_enabled")) s.hadr_enabled = r.boolean(*x, at("hadr_enabled"));
   if (auto* x = o.find("wsfc_node")) s.wsfc_node = r.boolean(*x, at("wsfc_node"));
+  if (auto* x = o.find("multidb_milink")) {
+    if (mi) r.fail(at("multidb_milink"), "only SQL Server has sys.sp_multidb_milink; remove it from managed_instance");
+    s.multidb_milink = r.boolean(*x, at("multidb_milink"));
+  }
   if (auto* x = o.find("trace_flags")) {
     s.trace_flags.clear();
     const auto& arr = r.array(*x, at("trace_flags"));
@@ -677,6 +681,7 @@ void build_server_state(ServerState& st, const ServerSpec& spec, Personality per
   st.edition = spec.edition;
   st.os = spec.os;
   st.hadr_enabled = spec.hadr_enabled;
+  st.multidb_milink_present = spec.multidb_milink;
   st.wsfc_node = spec.wsfc_node;
   st.trace_flags = std::set<int>(spec.trace_flags.begin(), spec.trace_flags.end());
   st.collation = spec.collation;

@@ -19,6 +19,7 @@
 ///     "os": "windows",                       // "windows" | "linux": password policy errors 15116-15118 vs 33062-33064
 ///     "hadr_enabled": true,                  // SERVERPROPERTY('IsHadrEnabled'); false -> CREATE AVAILABILITY GROUP fails with 35221
 ///     "wsfc_node": false,                    // true: CLUSTER_TYPE = WSFC is allowed (else 35220); sys.dm_hadr_cluster has a row
+///     "multidb_milink": true,                // sys.sp_multidb_milink exists (default: 2022 and later); false: a 2022 before CU27
 ///     "trace_flags": [1800, 9567],           // global trace flags (DBCC TRACESTATUS); the link docs recommend -T1800 and -T9567
 ///     "collation": "SQL_Latin1_General_CP1_CI_AS",
 ///     "logins": [ {"name": "sa", "password": "Emulator#Passw0rd", "sysadmin": true,
@@ -188,6 +189,7 @@ struct ServerSpec {
   HostOs os = HostOs::Windows;
   bool hadr_enabled = true;
   bool wsfc_node = false;
+  std::optional<bool> multidb_milink;  ///< nullopt: by version (ServerState::has_multidb_milink)
   std::vector<int> trace_flags;
   std::string collation = "SQL_Latin1_General_CP1_CI_AS";
   std::vector<LoginSpec> logins;

@@ -223,7 +223,8 @@ std::string ServerState::version_banner() const {
 }
 
 bool ServerState::has_multidb_milink() const {
-  return personality == Personality::SqlServer && major() >= 16;
+  if (personality != Personality::SqlServer) return false;
+  return multidb_milink_present ? *multidb_milink_present : major() >= 16;
 }
 
 bool ServerState::has_link_procedures() const {

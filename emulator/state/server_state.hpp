@@ -367,9 +367,12 @@ public:
   bool has_link_procedures() const;
   /// True when this build has sys.sp_multidb_milink (the multi-database
   /// link): SQL Server 2022 and later. The docs name 2022 CU27+ and 2025
-  /// CU9+; their build numbers are not at hand, so the emulator does not
-  /// check the CU (inferred).
+  /// CU9+; their build numbers are not at hand, so the version alone does
+  /// not decide the CU (inferred): a scenario's "multidb_milink": false
+  /// plays a build before them.
   bool has_multidb_milink() const;
+  /// The scenario's "multidb_milink" (whether the procedure exists); nullopt: by version as above.
+  std::optional<bool> multidb_milink_present;
 
   const CollationInfo& collation_info() const;
   /// collation_info()'s answer for collation_cache_key_ (every name comparison asks).

@@ -99,6 +99,10 @@ std::vector<ParamSpec> spec_params() {
             "that already uses it fails the check"),
       param("allow_prepare_database", ValueType::Boolean, Value(false),
             "Report recovery-model and full-backup problems as WARN (a later step fixes them) instead of FAIL"),
+      param("multi_database", ValueType::Boolean, Value(false),
+            "The workflow makes one multi-database link (dag's multi_database, arm-link's link_mode MultiDatabase): "
+            "the multi_database check wants sys.sp_multidb_milink (SQL Server 2022 CU27+, 2025 CU9+) and "
+            "Enterprise or Developer edition"),
       ParamSpec{"failover_mode", ValueType::String, false, Value("auto"),
                 "The failover mode the workflow asks arm-link for (with check_arm, the failover_mode check says which "
                 "applies and why): auto passes and reports the mode it gives; manual (two-way) fails when SQL "
@@ -180,6 +184,7 @@ Config parse_config(const milink::sdk::Params& p) {
   c.instance_ag_name_pattern = p.string("instance_ag_name_pattern");
   milink::link::check_pattern(c.instance_ag_name_pattern, "instance_ag_name_pattern");
   c.failover_mode = p.string("failover_mode");
+  c.multi_database = p.boolean("multi_database");
   return c;
 }
 

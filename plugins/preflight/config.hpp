@@ -35,6 +35,7 @@ struct Config {
   std::string link_name_pattern = "DAG_{db}";           ///< the database's own link (= its DAG)
   std::string instance_ag_name_pattern = "AG_{db}_MI";  ///< its instance-side AG name (dag's default)
   std::string failover_mode = "auto";  ///< what the workflow asks of arm-link: auto, manual or none
+  bool multi_database = false;         ///< the workflow makes one multi-database link
 };
 
 std::vector<milink::sdk::ParamSpec> spec_params();

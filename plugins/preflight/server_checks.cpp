@@ -117,6 +117,9 @@ ServerFacts check_server(Report& report, const Config& cfg, milink::sdk::Sql& sq
     report.add("version", evaluate_version(facts.product_version, text_of(set.at(0, "update_level")),
                                            facts.link_procedures));
     report.add("edition", evaluate_edition(text_of(set.at(0, "edition"))));
+    if (cfg.multi_database)
+      report.add("multi_database", evaluate_multi_database(facts.product_version, text_of(set.at(0, "edition")),
+                                                           procs.multidb_milink));
     check_hadr(report, set.at(0, "is_hadr_enabled"));
     read = true;
   });

@@ -148,4 +148,24 @@ Finding evaluate_edition(const std::string& edition) {
               "use SQL Server Enterprise, Developer or Standard edition");
 }
 
+Finding evaluate_multi_database(const std::string& product_version, const std::string& edition,
+                                bool multidb_procedure) {
+  const char* one_by_one = "or link each database with its own link (workflows/replicate-databases.json)";
+  auto v = ProductVersion::parse(product_version);
+  const std::string shown = v ? release_name(v->major) + " (" + v->str() + ")" : "SQL Server " + product_version;
+  if (!v || v->major < 16)
+    return fail(shown + " cannot carry a multi-database link; it needs SQL Server 2022 CU27 or 2025 CU9 or later",
+                std::string("upgrade to SQL Server 2022 CU27 or SQL Server 2025 CU9, ") + one_by_one);
+  if (!multidb_procedure)
+    return fail(shown + " has no sys.sp_multidb_milink, which a multi-database link needs (SQL Server 2022 CU27+, "
+                        "2025 CU9+)",
+                std::string("install SQL Server 2022 CU27 or SQL Server 2025 CU9 or a later cumulative update, ") +
+                    one_by_one);
+  const std::string e = lower(edition);
+  if (!(starts_with(e, "enterprise") || starts_with(e, "developer") || starts_with(e, "evaluation")))
+    return fail(edition + " cannot carry a multi-database link: its availability groups hold one database",
+                std::string("use Enterprise or Developer edition, ") + one_by_one);
+  return pass(shown + ", " + edition + ", sys.sp_multidb_milink present");
+}
+
 }  // namespace milink::preflight

@@ -51,4 +51,10 @@ Finding evaluate_version(const std::string& product_version, const std::string& 
 /// The edition rule, from SERVERPROPERTY('Edition').
 Finding evaluate_edition(const std::string& edition);
 
+/// The multi-database link's rule: SQL Server 2022 CU27+ or 2025 CU9+
+/// (detected by \p multidb_procedure: sys.sp_multidb_milink exists, not by a
+/// build number) in Enterprise or Developer edition (Standard's basic
+/// availability groups hold one database).
+Finding evaluate_multi_database(const std::string& product_version, const std::string& edition, bool multidb_procedure);
+
 }  // namespace milink::preflight

@@ -867,3 +867,46 @@ TEST_CASE("preflight refuses a scheduled log-backup job that would run during se
     CHECK(passed(r, "PASS log_backup_jobs [sales]: no scheduled SQL Agent job backs up the log of [sales]"));
   }
 }
+
+TEST_CASE("preflight's multi_database check: sys.sp_multidb_milink and the edition decide, before any change",
+          "[preflight][versions][multidb]") {
+  const Object multi{{"multi_database", Value(true)}};
+  SECTION("SQL Server 2022 without sys.sp_multidb_milink (before CU27): refused") {
+    Rig rig(R"json({"sql_server": {"version": "16.0.4175.1", "multidb_milink": false}})json");
+    require_refused_twice(rig, Rig::server_with(multi),
+                          "FAIL multi_database: SQL Server 2022 (16.0.4175.1) has no sys.sp_multidb_milink, which a "
+                          "multi-database link needs (SQL Server 2022 CU27+, 2025 CU9+); install SQL Server 2022 CU27 "
+                          "or SQL Server 2025 CU9 or a later cumulative update, or link each database with its own "
+                          "link (workflows/replicate-databases.json)");
+  }
+  SECTION("SQL Server 2019: refused, whatever its CU") {
+    Rig rig(R"json({"sql_server": {"version": "15.0.4312.2"}})json");
+    require_refused_twice(rig, Rig::server_with(multi),
+                          "FAIL multi_database: SQL Server 2019 (15.0.4312.2) cannot carry a multi-database link; it "
+                          "needs SQL Server 2022 CU27 or 2025 CU9 or later; upgrade to SQL Server 2022 CU27 or SQL "
+                          "Server 2025 CU9, or link each database with its own link (workflows/replicate-databases.json)");
+  }
+  SECTION("Standard edition: refused (basic availability groups hold one database)") {
+    Rig rig(R"json({"sql_server": {"version": "16.0.4175.1", "edition": "Standard Edition (64-bit)"}})json");
+    auto r = rig.run(Rig::server_with(multi));
+    CHECK(r.exit_code == 1);
+    auto fails = Rig::logged(r, "FAIL");
+    REQUIRE(fails.size() == 1);
+    CHECK(fails[0] == "FAIL multi_database: Standard Edition (64-bit) cannot carry a multi-database link: its "
+                      "availability groups hold one database; use Enterprise or Developer edition, or link each "
+                      "database with its own link (workflows/replicate-databases.json)");
+  }
+  SECTION("SQL Server 2022 with the procedure, Developer edition: passes") {
+    Rig rig(R"json({"sql_server": {"version": "16.0.4175.1"}})json");
+    auto r = rig.run(Rig::server_with(multi));
+    CHECK(r.exit_code == 0);
+    CHECK(passed(r, "PASS multi_database: SQL Server 2022 (16.0.4175.1), Developer Edition (64-bit), "
+                    "sys.sp_multidb_milink present"));
+  }
+  SECTION("without multi_database the check does not run") {
+    Rig rig(R"json({"sql_server": {"version": "16.0.4175.1", "multidb_milink": false}})json");
+    auto r = rig.run(Rig::server_with());
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("multi_database") == std::string::npos);
+  }
+}
