@@ -2,6 +2,7 @@
 
 #include <milink/sdk/json.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -104,12 +105,18 @@ int wait_for(pid_t pid) {
 }
 
 ProcessResult run(const std::vector<std::string>& argv, const fs::path& cwd, const std::map<std::string, std::string>& env) {
-  static int counter = 0;
-  std::string tag = "proc" + std::to_string(++counter);
+  // The output files live in cwd, which concurrent test processes may share
+  // (several run milink in its own bin directory): the pid keeps their names
+  // apart, or one test reads another's output.
+  static std::atomic<int> counter{0};
+  std::string tag = "proc" + std::to_string(::getpid()) + "_" + std::to_string(++counter);
   ProcessResult r;
   r.exit_code = wait_for(spawn(argv, cwd, env, tag));
   r.out = read_file(cwd / (tag + ".stdout"));
   r.err = read_file(cwd / (tag + ".stderr"));
+  std::error_code ec;
+  fs::remove(cwd / (tag + ".stdout"), ec);
+  fs::remove(cwd / (tag + ".stderr"), ec);
   return r;
 }
 
