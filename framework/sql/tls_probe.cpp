@@ -8,6 +8,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 
+#include <arpa/inet.h>
 #include <netdb.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -134,7 +135,9 @@ TlsProbe probe_tds_certificate(const TargetSettings& t, int timeout_seconds) {
   BIO_set_mem_eof_return(in, -1);
   SSL_set_bio(ssl.get(), in, wr);
   SSL_set_connect_state(ssl.get());
-  SSL_set_tlsext_host_name(ssl.get(), t.host.c_str());
+  in6_addr ip{};
+  if (::inet_pton(AF_INET, t.host.c_str(), &ip) != 1 && ::inet_pton(AF_INET6, t.host.c_str(), &ip) != 1)
+    SSL_set_tlsext_host_name(ssl.get(), t.host.c_str());  // SNI takes names only (RFC 6066)
   for (;;) {
     int r = SSL_do_handshake(ssl.get());
     char* data = nullptr;
