@@ -1,5 +1,6 @@
 #include "app/emulator.hpp"
 
+#include "http/tls_material.hpp"
 #include "sql/sql_engine.hpp"
 
 #include <fstream>
@@ -54,6 +55,24 @@ void write_secret_file(const std::filesystem::path& path, const std::string& tex
   ::chmod(path.c_str(), 0600);
 }
 
+/// The TDS listener's certificate and key, issued by the world's CA (the
+/// one --ca-out and the config's ca_file hold) for the names a client
+/// connects by: \p own_name (the instance's FQDN), localhost and the loopback
+/// addresses the config's host can be. \p only replaces every name (tests).
+void use_ca_certificate(TdsServerOptions& tds, const EmulatorWorld& world, const std::string& bind,
+                        const std::string& own_name, const std::optional<std::vector<std::string>>& only) {
+  std::vector<std::string> dns{"localhost"}, ips{"127.0.0.1", "::1"};
+  if (!own_name.empty() && own_name != "localhost") dns.push_back(own_name);
+  if (bind != "127.0.0.1" && bind != "::1") ips.push_back(bind);
+  if (only) {
+    dns = *only;
+    ips.clear();
+  }
+  http::ServerTlsMaterial tls = http::issue_server_certificate(world.root_ca, dns, ips);
+  tds.certificate_pem = tls.certificate_pem + tls.ca_pem;
+  tds.private_key_pem = tls.private_key_pem;
+}
+
 }  // namespace
 
 Emulator::Emulator(EmulatorOptions options) : options_(std::move(options)) {
@@ -79,6 +98,7 @@ Emulator::Emulator(EmulatorOptions options) : options_(std::move(options)) {
   sql.encryption = parse_encryption(world_->sql_server.encryption);
   sql.faults = &faults_;
   sql.fault_service = Service::Sql;
+  use_ca_certificate(sql, *world_, options_.bind, world_->sql_server.name, options_.tds_certificate_names);
   sql_listener_ = std::make_unique<TdsServer>(*sql_engine_, sql);
 
   TdsServerOptions mi;
@@ -87,6 +107,7 @@ Emulator::Emulator(EmulatorOptions options) : options_(std::move(options)) {
   mi.encryption = parse_encryption(world_->managed_instance.encryption);
   mi.faults = &faults_;
   mi.fault_service = Service::Mi;
+  use_ca_certificate(mi, *world_, options_.bind, world_->managed_instance.fqdn, options_.tds_certificate_names);
   mi_listener_ = std::make_unique<TdsServer>(*mi_engine_, mi);
 }
 
@@ -133,13 +154,15 @@ Value Emulator::milink_config(const std::string& base) const {
       if (db.database_id > 4) databases.push_back(Value(db.name));
   }
   auto secret_file = [&](const std::string& what) { return Value(Object{{"from_file", Value(base + "." + what)}}); };
+  // Both servers' TDS certificates come from the CA in <base>.ca.pem.
   auto target = [&](const std::string& name, std::uint16_t port, const std::string& password, Encryption enc) {
     return Object{{"name", Value(name)},
                   {"host", Value(options_.bind)},
                   {"port", Value(static_cast<std::int64_t>(port))},
                   {"user", Value("sa")},
                   {"password", secret_file(password)},
-                  {"encryption", Value(client_encryption(enc))}};
+                  {"encryption", Value(client_encryption(enc))},
+                  {"ca_file", Value(base + ".ca.pem")}};
   };
   Object sql = target(sql_name, sql_port(), "sqlserver-password", parse_encryption(world_->sql_server.encryption));
   sql.set("fqdn", Value(options_.bind));

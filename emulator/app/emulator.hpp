@@ -22,6 +22,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace milink::emulator {
 
@@ -42,6 +43,11 @@ struct EmulatorOptions {
   std::string profile = "fast";
   /// Fault rules (faults/fault_plan.hpp); changeable at run time.
   std::string faults;
+  /// Test-only: when set, both TDS certificates name only these DNS names
+  /// (no IP address), to see a client refuse a certificate for another host.
+  /// Unset: each names localhost, 127.0.0.1, ::1, \c bind and the server's
+  /// own name (the managed instance: its FQDN).
+  std::optional<std::vector<std::string>> tds_certificate_names;
 };
 
 class Emulator {
@@ -79,9 +85,10 @@ public:
   /// {"from_file": ...} reference to a file named <base>.<what> beside the config.
   milink::sdk::Value milink_config(const std::string& base) const;
   /// Writes milink_config() to \p file, and beside it the passwords, the
-  /// client secret and certificate (mode 0600) and the CA (<file>.ca.pem).
+  /// client secret and certificate (mode 0600) and the CA (<file>.ca.pem),
+  /// which azure.ca_file and both SQL targets' ca_file name.
   void write_config(const std::filesystem::path& file) const;
-  /// Writes the CA that issued the HTTPS certificates (for --ca-out).
+  /// Writes the CA that issued the HTTPS and TDS certificates (for --ca-out).
   void write_ca(const std::filesystem::path& file) const { azure_->write_ca(file); }
 
   /// The world (both servers), every statement each ran (statement_log),

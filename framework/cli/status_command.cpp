@@ -57,7 +57,7 @@ int report_status(const CommonOptions& opts, const StatusOptions& so) {
     return kStatusUnknown;
   }
 
-  milink::sql::SqlService sql(config.root);
+  milink::sql::SqlService sql(config.root, config.file);
   for (const auto& s : sql.secrets()) redactor.add(s);
   milink::run::ProviderPool providers(config, validated.providers, registry, redactor);
   auto azure = milink::arm::read_azure_settings(config.root, config.file);

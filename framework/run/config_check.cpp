@@ -164,7 +164,7 @@ void check_sql_target(const ValidatedWorkflow& v, const std::string& target, con
   }
   milink::sql::TargetSettings settings;
   std::string error;
-  if (!milink::sql::read_target_settings(target, section->as_object(), settings, error))
+  if (!milink::sql::read_target_settings(target, section->as_object(), settings, error, v.config->file))
     diags.error(pointer, error + "; step " + step + " connects to it");
 }
 

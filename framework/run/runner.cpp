@@ -140,7 +140,7 @@ public:
       http_ = std::make_unique<milink::http::Client>(milink::arm::http_options(azure));
       arm_ = std::make_unique<milink::arm::ArmService>(azure, v_.config->file, *http_, nullptr, nullptr);
     } else {
-      sql_ = std::make_unique<milink::sql::SqlService>(v_.config->root);
+      sql_ = std::make_unique<milink::sql::SqlService>(v_.config->root, v_.config->file);
       for (const auto& s : sql_->secrets()) redactor_.add(s);
       // HTTP and ARM likewise. The credential provider is created, and the
       // azure section checked, when a step first asks for ARM; every token

@@ -1,5 +1,7 @@
 #include "sql/connection_string.hpp"
 
+#include "sql/freetds_conf.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <string_view>
@@ -180,6 +182,24 @@ bool build_connection_string(const TargetSettings& t, ConnectionString& out, std
     return false;
   }
 
+  for (const auto& k : extra) {
+    if (t.verify_certificate && keyword_is(k.key, "TrustServerCertificate") && !keyword_is(k.value, "no")) {
+      error = "config " + t.pointer("connection_string") + " sets TrustServerCertificate, which would skip verifying " +
+              "the certificate of " + t.target + "; remove it" +
+              (t.target == "managed_instance" ? std::string(" (milink always verifies the managed instance)")
+                                              : "; to skip verification set " + t.pointer("trust_server_certificate") +
+                                                    " to true instead of ca_file");
+      return false;
+    }
+  }
+  if (kind == DriverKind::Microsoft && !t.ca_file.empty()) {
+    error = "config " + t.pointer("ca_file") + " is set, but " + t.driver +
+            " takes no CA file: it verifies against this machine's trust store. Add the CA there "
+            "(/usr/local/share/ca-certificates, then update-ca-certificates) and remove " + t.pointer("ca_file") +
+            ", or use the FreeTDS driver";
+    return false;
+  }
+
   struct Pair {
     std::string key, value;
     bool secret;
@@ -188,6 +208,11 @@ bool build_connection_string(const TargetSettings& t, ConnectionString& out, std
   pairs.push_back({"Driver", t.driver, false});
   if (kind == DriverKind::Microsoft) {
     pairs.push_back({"Server", "tcp:" + t.host + "," + std::to_string(t.port), false});
+  } else if (t.verify_certificate) {
+    // The CA and the host name check live in a freetds.conf section.
+    std::string section;
+    if (!freetds_verify_section(t, section, error)) return false;
+    pairs.push_back({"Servername", section, false});
   } else {
     pairs.push_back({"Server", t.host, false});
     pairs.push_back({"Port", std::to_string(t.port), false});
@@ -199,6 +224,8 @@ bool build_connection_string(const TargetSettings& t, ConnectionString& out, std
     if (t.encryption == "off") encrypt = "no";
     if (t.encryption == "strict") encrypt = "strict";
     pairs.push_back({"Encrypt", encrypt, false});
+    // Only when the config says so explicitly (sqlserver's trust_server_certificate).
+    if (t.trust_server_certificate) pairs.push_back({"TrustServerCertificate", "yes", false});
   } else {
     pairs.push_back({"TDS_Version", "7.4", false});
     pairs.push_back({"ClientCharset", "UTF-8", false});

@@ -14,11 +14,20 @@
 /// maps off/request/require to FreeTDS's Encryption and to Encrypt=no/yes/yes
 /// (strict: Encrypt=strict, Driver 18 only).
 ///
+/// When the target verifies the server's certificate (TargetSettings::
+/// verify_certificate), FreeTDS gets Servername=SECTION instead of Server and
+/// Port: a section of milink's freetds.conf with the host, port, `ca file`
+/// and the host name check (sql/freetds_conf.hpp). Microsoft's driver
+/// verifies on its own with Encrypt=yes (against the system trust store; a
+/// ca_file is refused, it has no keyword for one); an explicit
+/// /sqlserver/trust_server_certificate adds TrustServerCertificate=yes, and
+/// a TrustServerCertificate in connection_string is refused when the
+/// certificate is to be verified.
+///
 /// Then come the keywords of /<target>/connection_string: a keyword milink already
 /// wrote is replaced in place (so connection_string overrides milink's
 /// defaults), any other is appended. Driver, Server, Port, UID and PWD come
-/// only from their own config keys. TrustServerCertificate is never added by
-/// milink; write it in connection_string if you mean it.
+/// only from their own config keys.
 ///
 /// Values are brace-quoted when they contain ';', '{', '}' or surrounding
 /// spaces. FreeTDS 1.3 ends a braced value at the first "};" and does not
@@ -74,8 +83,9 @@ struct ConnectionString {
   std::string redacted;  ///< for messages and logs: PWD and unknown extra values are "***"
 };
 
-/// Builds the connection string of \p t. Returns false with \p error (naming
-/// the config key, never a secret) when it cannot be built.
+/// Builds the connection string of \p t (for a verified FreeTDS target this
+/// adds its section to milink's freetds.conf). Returns false with \p error
+/// (naming the config key, never a secret) when it cannot be built.
 bool build_connection_string(const TargetSettings& t, ConnectionString& out, std::string& error);
 
 /// \p text with every occurrence of each non-empty \p secrets entry, and of

@@ -2,6 +2,7 @@
 list(APPEND MILINK_FRAMEWORK_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/connect_error.cpp
   ${CMAKE_CURRENT_LIST_DIR}/connection_string.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/freetds_conf.cpp
   ${CMAKE_CURRENT_LIST_DIR}/odbc_batch.cpp
   ${CMAKE_CURRENT_LIST_DIR}/odbc_diag.cpp
   ${CMAKE_CURRENT_LIST_DIR}/odbc_params.cpp
@@ -11,4 +12,5 @@ list(APPEND MILINK_FRAMEWORK_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/sql_service.cpp
   ${CMAKE_CURRENT_LIST_DIR}/sql_session.cpp
   ${CMAKE_CURRENT_LIST_DIR}/target_settings.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/tls_probe.cpp
   ${CMAKE_CURRENT_LIST_DIR}/utf16.cpp)

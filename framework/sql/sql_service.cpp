@@ -1,6 +1,7 @@
 #include "sql/sql_service.hpp"
 
 #include "sql/connection_string.hpp"
+#include "sql/freetds_conf.hpp"
 
 namespace milink::sql {
 
@@ -18,7 +19,8 @@ std::string join(const std::vector<std::string>& v) {
 
 }  // namespace
 
-SqlService::SqlService(const Value& config_root) {
+SqlService::SqlService(const Value& config_root, std::string config_file) : config_file_(std::move(config_file)) {
+  prepare_freetds_conf();
   if (!config_root.is_object()) return;
   for (const char* name : kTargetNames)
     if (const Value* v = config_root.get(name); v != nullptr && !v->is_null()) targets_.push_back({name, *v});
@@ -64,7 +66,7 @@ std::unique_ptr<OdbcSqlSession> SqlService::open(const std::string& target, bool
     return nullptr;
   }
   TargetSettings settings;
-  if (!read_target_settings(target, found->section.as_object(), settings, error)) return nullptr;
+  if (!read_target_settings(target, found->section.as_object(), settings, error, config_file_)) return nullptr;
   return OdbcSqlSession::open(settings, read_only, std::move(notice), error);
 }
 

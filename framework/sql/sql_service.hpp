@@ -28,7 +28,9 @@ namespace milink::sql {
 class SqlService {
 public:
   /// \p config_root: the whole resolved config (secrets resolved); copied.
-  explicit SqlService(const milink::sdk::Value& config_root);
+  /// \p config_file: its path, which a relative ca_file is relative to.
+  /// Points FREETDSCONF at milink's file (sql/freetds_conf.hpp).
+  explicit SqlService(const milink::sdk::Value& config_root, std::string config_file = "");
 
   /// The configured targets ("sqlserver", "managed_instance"), in that order.
   std::vector<std::string> targets() const;
@@ -47,6 +49,7 @@ public:
                                        std::string& error) const;
 
 private:
+  std::string config_file_;
   struct Target {
     std::string name;
     milink::sdk::Value section;  ///< the config object (or a non-object, reported on open)

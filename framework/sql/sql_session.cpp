@@ -6,6 +6,7 @@
 #include "sql/connect_error.hpp"
 #include "sql/read_only.hpp"
 #include "sql/sql_error.hpp"
+#include "sql/tls_probe.hpp"
 
 #include <Poco/Data/ODBC/Connector.h>
 #include <Poco/Data/ODBC/SessionImpl.h>
@@ -125,6 +126,17 @@ bool OdbcSqlSession::connect(SqlError& error) {
   e.message = scrub(e.message);
   error = e;
   error.message = describe_connect_failure(settings_, e);
+  // FreeTDS says only "connection failed" when it refuses the certificate:
+  // without an error from the server, look at the certificate.
+  if (settings_.verify_certificate && e.number == 0 && !e.timed_out && e.sqlstate != "HYT00") {
+    std::string tls = certificate_failure_message(settings_,
+                                                  probe_tds_certificate(settings_, settings_.login_timeout_seconds()));
+    if (!tls.empty()) {
+      error.message = "cannot connect to SQL target \"" + settings_.target + "\" at " + settings_.address() +
+                      " (driver " + settings_.driver + "): " + tls;
+      error.connection_lost = false;
+    }
+  }
   return false;
 }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 
 namespace milink::sql {
 
@@ -67,15 +68,55 @@ std::string trim(std::string s) {
   return s.substr(i);
 }
 
+/// ca_file, trust_server_certificate and what they make of verification.
+bool read_verification(const Object& section, const std::string& config_file, TargetSettings& t, std::string& error) {
+  t.ca_file = trim(t.ca_file);
+  if (!t.ca_file.empty()) {
+    std::filesystem::path p(t.ca_file);
+    if (p.is_relative() && !config_file.empty())
+      p = std::filesystem::absolute(std::filesystem::path(config_file)).parent_path() / p;
+    t.ca_file = p.lexically_normal().string();
+  }
+  const Value* trust = section.find("trust_server_certificate");
+  if (trust != nullptr && !trust->is_null() && !trust->is_bool()) {
+    error = "config " + t.pointer("trust_server_certificate") + " must be true or false, not " +
+            milink::sdk::kind_name(trust->kind());
+    return false;
+  }
+  t.trust_server_certificate = trust != nullptr && trust->is_bool() && trust->as_bool();
+  const bool no_trust = trust != nullptr && trust->is_bool() && !trust->as_bool();
+  if (t.trust_server_certificate && t.target == "managed_instance") {
+    error = "config " + t.pointer("trust_server_certificate") +
+            " is true, but milink always verifies the managed instance's certificate (a real instance's is publicly "
+            "trusted); remove the key, and if the instance's CA is not in this machine's trust store set " +
+            t.pointer("ca_file") + " to it";
+    return false;
+  }
+  if (t.trust_server_certificate && !t.ca_file.empty()) {
+    error = "config " + t.pointer("trust_server_certificate") + " is true, which skips verification, but " +
+            t.pointer("ca_file") + " names a CA to verify with; remove one of them";
+    return false;
+  }
+  t.verify_certificate = t.target == "managed_instance" || !t.ca_file.empty() || no_trust;
+  if (t.verify_certificate && t.encryption == "off" && t.target != "managed_instance") {
+    error = "config " + t.pointer("encryption") + " is off, so there is no TLS certificate to verify with " +
+            t.pointer("ca_file") + "; set encryption to request or require";
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
-bool read_target_settings(const std::string& target, const Object& section, TargetSettings& out, std::string& error) {
+bool read_target_settings(const std::string& target, const Object& section, TargetSettings& out, std::string& error,
+                          const std::string& config_file) {
   TargetSettings t;
   t.target = target;
   if (!get_string(t, section, "host", t.host, error) || !get_string(t, section, "user", t.user, error) ||
       !get_string(t, section, "password", t.password, error) || !get_string(t, section, "driver", t.driver, error) ||
       !get_string(t, section, "encryption", t.encryption, error) ||
       !get_string(t, section, "connection_string", t.extra, error) ||
+      !get_string(t, section, "ca_file", t.ca_file, error) ||
       !get_int(t, section, "port", 1, 65535, t.port, error) ||
       !get_int(t, section, "timeout_seconds", 1, 86400, t.timeout_seconds, error))
     return false;
@@ -117,6 +158,7 @@ bool read_target_settings(const std::string& target, const Object& section, Targ
             "\"; use off, request or require (strict only with ODBC Driver 18 for SQL Server)";
     return false;
   }
+  if (!read_verification(section, config_file, t, error)) return false;
   out = std::move(t);
   return true;
 }

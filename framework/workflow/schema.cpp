@@ -136,6 +136,12 @@ const ObjectSchema& sql_target_schema() {
           {"driver", "string", false, "ODBC driver name. Default FreeTDS."},
           {"encryption", "string", false, "off, request or require."},
           {"connection_string", "string|secret", false, "Extra ODBC connection-string keywords."},
+          {"ca_file", "string", false,
+           "CA bundle (PEM) that issued the server's TLS certificate, relative to the config file; default: the "
+           "system's trusted CAs. Setting it makes sqlserver verify too."},
+          {"trust_server_certificate", "boolean", false,
+           "sqlserver only: true skips verifying its certificate (self-signed); false verifies against the system "
+           "CAs. The managed instance's certificate is always verified."},
           {"endpoint_port", "integer", false, "Database mirroring endpoint port. Default 5022."},
           {"timeout_seconds", "integer", false, "Statement timeout."},
       }};

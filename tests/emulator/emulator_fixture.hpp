@@ -28,7 +28,7 @@ public:
     emulator.start();
     emulator.write_config(dir / "milink.json");
     config = milink::workflow::load_config((dir / "milink.json").string());
-    service = std::make_unique<milink::sql::SqlService>(config.root);
+    service = std::make_unique<milink::sql::SqlService>(config.root, config.file);
   }
 
   std::unique_ptr<milink::sql::OdbcSqlSession> open(const std::string& target) {

@@ -145,7 +145,7 @@ TEST_CASE("the managed instance refuses a client that will not encrypt", "[emula
   emutest::Running env;
   milink::sdk::Value root = env.config.root;
   root.mutable_object().find("managed_instance")->mutable_object().set("encryption", milink::sdk::Value("off"));
-  milink::sql::SqlService plain(root);
+  milink::sql::SqlService plain(root, env.config.file);
   std::string error;
   auto s = plain.open("managed_instance", false, {}, error);
   CHECK_FALSE(s);
@@ -166,7 +166,7 @@ TEST_CASE("the sa-password option replaces sa's password on both servers", "[emu
   milink::sdk::Value root = env.config.root;
   root.mutable_object().find("sqlserver")->mutable_object().set("password",
                                                                  milink::sdk::Value(milink::emulator::kDefaultSaPassword));
-  milink::sql::SqlService old(root);
+  milink::sql::SqlService old(root, env.config.file);
   std::string error;
   CHECK_FALSE(old.open("sqlserver", false, {}, error));
   CHECK_THAT(error, Catch::Matchers::Contains("18456"));

@@ -43,7 +43,7 @@ std::string node_or_skip() {
 }  // namespace
 
 TEST_CASE("tedious and mssql against the emulator's SQL Server: row counts, named transactions and savepoints, "
-          "cancel, reset, sql_variant, RAISERROR, THROW, cancelled WAITFOR DELAY",
+          "cancel, reset, sql_variant, RAISERROR, THROW, cancelled WAITFOR DELAY, TLS with verification",
           "[interop][tds]") {
   const std::string node = node_or_skip();
   milink::emulator::EmulatorOptions options;
@@ -53,8 +53,10 @@ TEST_CASE("tedious and mssql against the emulator's SQL Server: row counts, name
   milink::emulator::Emulator emulator(options);
   emulator.start();
   testsupport::TempDir dir;
+  emulator.write_ca(dir / "ca.pem");
   auto r = testsupport::run({node, (fs::path(MILINK_INTEROP_DIR) / "tds_clients.js").string()}, dir.path(),
                             {{"MILINK_INTEROP_PORT", std::to_string(emulator.sql_port())},
+                             {"MILINK_INTEROP_CA", (dir / "ca.pem").string()},
                              {"MILINK_INTEROP_PASSWORD", emulator.sa_password(milink::emulator::Personality::SqlServer)},
                              {"NODE_PATH", (fs::path(MILINK_INTEROP_DIR) / "node_modules").string()}});
   INFO("stdout:\n" << r.out << "\nstderr:\n" << r.err);
@@ -65,7 +67,9 @@ TEST_CASE("tedious and mssql against the emulator's SQL Server: row counts, name
                            "reset: database, SET options and open transactions return to the login state",
                            "SERVERPROPERTY is sql_variant; CAST gives the base type",
                            "RAISERROR: severity 10 is an infoMessage, 16 an error numbered 50000",
-                           "cancel during WAITFOR DELAY ends the request, and the session goes on"}) {
+                           "cancel during WAITFOR DELAY ends the request, and the session goes on",
+                           "TLS: encrypt with verification against the emulator CA; no CA or another host name is "
+                           "refused"}) {
     INFO(name);
     CHECK(r.out.find(std::string("PASS ") + name + "\n") != std::string::npos);
   }

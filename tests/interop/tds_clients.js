@@ -174,6 +174,36 @@ check('cancel during WAITFOR DELAY ends the request, and the session goes on', (
   assert.strictEqual(await scalar(c, 'SELECT 43 AS n'), 43);
 }));
 
+// TLS with verification, as against a real server: the emulator's certificate
+// comes from its CA (MILINK_INTEROP_CA) and names 127.0.0.1; tedious refuses
+// it without that CA and when it expects another host name.
+function connectTls(extra) {
+  return new Promise((resolve, reject) => {
+    const c = new Connection({
+      ...options,
+      options: { ...options.options, encrypt: true, trustServerCertificate: false, ...extra },
+    });
+    c.on('error', () => {});
+    c.connect((err) => (err ? reject(err) : resolve(c)));
+  });
+}
+
+check('TLS: encrypt with verification against the emulator CA; no CA or another host name is refused', async () => {
+  const ca = require('fs').readFileSync(process.env.MILINK_INTEROP_CA);
+  const c = await connectTls({ cryptoCredentialsDetails: { ca } });
+  try {
+    assert.strictEqual(await scalar(c, 'SELECT 7 AS n'), 7);
+  } finally {
+    c.close();
+  }
+  let err = await failure(connectTls({}));
+  assert.ok(err, 'connected without the CA');
+  assert.match(String(err.message), /certificate/i, `without the CA: ${err.message}`);
+  err = await failure(connectTls({ cryptoCredentialsDetails: { ca }, serverName: 'other.example.test' }));
+  assert.ok(err, 'connected expecting another host name');
+  assert.match(String(err.message), /other\.example\.test|altnames|Hostname/i, `another host: ${err.message}`);
+});
+
 (async () => {
   let failed = 0;
   for (const { name, fn } of checks) {

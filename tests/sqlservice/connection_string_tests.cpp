@@ -5,6 +5,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
 using milink::sdk::Object;
 using milink::sdk::Value;
 using namespace milink::sql;
@@ -265,4 +269,106 @@ TEST_CASE("connection_string secrets: sensitive values and the whole string, not
   CHECK(sensitive_keyword("PWD"));
   CHECK(sensitive_keyword("SomethingNew"));
   CHECK_FALSE(sensitive_keyword("database"));
+}
+
+// ---- certificate verification ----------------------------------------------
+
+TEST_CASE("the managed instance verifies its certificate by default; sqlserver when ca_file is set") {
+  TargetSettings mi = settings(target(), "managed_instance");
+  CHECK(mi.verify_certificate);
+  CHECK(mi.ca_file.empty());
+  CHECK_FALSE(settings(target()).verify_certificate);  // SQL Server: often self-signed, as FreeTDS did before
+  CHECK(settings(target({{"ca_file", Value("/etc/milink/ca.pem")}})).verify_certificate);
+  CHECK(settings(target({{"trust_server_certificate", Value(false)}})).verify_certificate);
+}
+
+TEST_CASE("a relative ca_file is relative to the config file") {
+  TargetSettings t;
+  std::string error;
+  REQUIRE(read_target_settings("managed_instance", target({{"ca_file", Value("certs/../ca.pem")}}), t, error,
+                               "/etc/milink/milink.json"));
+  CHECK(t.ca_file == "/etc/milink/ca.pem");
+}
+
+TEST_CASE("a verified FreeTDS target connects through a freetds.conf section with the CA and the host check") {
+  TargetSettings t = settings(target({{"ca_file", Value("/etc/milink/ca.pem")}, {"encryption", Value("require")}}),
+                              "managed_instance");
+  ConnectionString cs = build(t);
+  CHECK(cs.text.find("Server=") == std::string::npos);
+  auto at = cs.text.find("Servername=milink_verify_");
+  REQUIRE(at != std::string::npos);
+  std::string section = cs.text.substr(at + 11, cs.text.find(';', at) - at - 11);
+  CHECK(cs.text.find("Encryption=require;") != std::string::npos);
+
+  const char* conf = std::getenv("FREETDSCONF");
+  REQUIRE(conf != nullptr);
+  std::ifstream in(conf);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string text = ss.str();
+  auto start = text.find("[" + section + "]");
+  REQUIRE(start != std::string::npos);
+  std::string body = text.substr(start, text.find('[', start + 1) - start);
+  CHECK(body.find("host = sql01.contoso.com\n") != std::string::npos);
+  CHECK(body.find("port = 1533\n") != std::string::npos);
+  CHECK(body.find("ca file = /etc/milink/ca.pem\n") != std::string::npos);
+  CHECK(body.find("check certificate hostname = yes\n") != std::string::npos);
+  CHECK(body.find("encryption = require\n") != std::string::npos);
+  // The same target again reuses its section; without ca_file: the system CAs.
+  CHECK(build(t).text == cs.text);
+  ConnectionString sys = build(settings(target(), "managed_instance"));
+  CHECK(sys.text != cs.text);
+}
+
+TEST_CASE("verification cannot be turned off for the managed instance") {
+  TargetSettings t;
+  std::string error;
+  CHECK_FALSE(read_target_settings("managed_instance", target({{"trust_server_certificate", Value(true)}}), t, error));
+  CHECK(error ==
+        "config /managed_instance/trust_server_certificate is true, but milink always verifies the managed "
+        "instance's certificate (a real instance's is publicly trusted); remove the key, and if the instance's CA "
+        "is not in this machine's trust store set /managed_instance/ca_file to it");
+
+  ConnectionString cs;
+  TargetSettings mi = settings(target({{"connection_string", Value("TrustServerCertificate=yes")}}), "managed_instance");
+  CHECK_FALSE(build_connection_string(mi, cs, error));
+  CHECK(error ==
+        "config /managed_instance/connection_string sets TrustServerCertificate, which would skip verifying the "
+        "certificate of managed_instance; remove it (milink always verifies the managed instance)");
+}
+
+TEST_CASE("trust_server_certificate: contradictions and types are refused") {
+  TargetSettings t;
+  std::string error;
+  CHECK_FALSE(read_target_settings(
+      "sqlserver", target({{"trust_server_certificate", Value(true)}, {"ca_file", Value("/ca.pem")}}), t, error));
+  CHECK(error ==
+        "config /sqlserver/trust_server_certificate is true, which skips verification, but /sqlserver/ca_file names "
+        "a CA to verify with; remove one of them");
+  CHECK_FALSE(read_target_settings("sqlserver", target({{"trust_server_certificate", Value("yes")}}), t, error));
+  CHECK(error == "config /sqlserver/trust_server_certificate must be true or false, not string");
+  CHECK_FALSE(read_target_settings("sqlserver", target({{"ca_file", Value("/ca.pem")}, {"encryption", Value("off")}}),
+                                   t, error));
+  CHECK(error ==
+        "config /sqlserver/encryption is off, so there is no TLS certificate to verify with /sqlserver/ca_file; set "
+        "encryption to request or require");
+}
+
+TEST_CASE("ODBC Driver 18: verification is the driver's own; TrustServerCertificate only when the config says so") {
+  const Value ms("ODBC Driver 18 for SQL Server");
+  ConnectionString mi = build(settings(target({{"driver", ms}}), "managed_instance"));
+  CHECK(mi.text.find("Encrypt=yes;") != std::string::npos);
+  CHECK(mi.text.find("TrustServerCertificate") == std::string::npos);
+  ConnectionString trusted = build(settings(target({{"driver", ms}, {"trust_server_certificate", Value(true)}})));
+  CHECK(trusted.text.find("Encrypt=yes;TrustServerCertificate=yes;") != std::string::npos);
+  CHECK(build(settings(target({{"driver", ms}}))).text.find("TrustServerCertificate") == std::string::npos);
+
+  ConnectionString cs;
+  std::string error;
+  CHECK_FALSE(build_connection_string(settings(target({{"driver", ms}, {"ca_file", Value("/ca.pem")}}), "managed_instance"),
+                                      cs, error));
+  CHECK(error ==
+        "config /managed_instance/ca_file is set, but ODBC Driver 18 for SQL Server takes no CA file: it verifies "
+        "against this machine's trust store. Add the CA there (/usr/local/share/ca-certificates, then "
+        "update-ca-certificates) and remove /managed_instance/ca_file, or use the FreeTDS driver");
 }
