@@ -145,7 +145,7 @@ int main(int argc, char** argv) {
     specs.push_back(s);
   }
 
-  int kills = 0, resumes = 0, successes = 0, failures = 0, duplicates = 0, unexpected = 0, unnamed = 0,
+  int kills = 0, resumes = 0, refused = 0, successes = 0, failures = 0, duplicates = 0, unexpected = 0, unnamed = 0,
       converged = 0, crashed = 0, retries = 0;
   std::map<std::string, int> by_service;
   double seconds = 0;
@@ -175,10 +175,13 @@ int main(int argc, char** argv) {
     const soak::RunResult r = soak::RunResult::from_json(milink::sdk::parse_json(testsupport::read_file(file)));
     kills += r.killed;
     resumes += r.resumed;
+    refused += r.resume_refused;
     duplicates += r.duplicates;
     retries += r.retries;
     seconds += r.seconds;
-    std::string kill = r.killed ? "killed after " + std::to_string(r.killed_after_steps) + " steps, resumed: " : "";
+    std::string kill = !r.killed ? ""
+                       : "killed after " + std::to_string(r.killed_after_steps) + " steps, " +
+                             (r.resume_refused ? "nothing to resume, ran again: " : "resumed: ");
     if (r.succeeded) {
       ++successes;
       std::printf("run %3d: %sok, %d retries, %.1f s  [%s]\n", r.index, kill.c_str(), r.retries, r.seconds,
@@ -198,8 +201,9 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
   }
 
-  std::printf("\nruns %d, kills %d, resumes %d, successes %d, failures %d", o.runs, kills, resumes, successes,
-              failures);
+  std::printf("\nruns %d, kills %d, resumes %d", o.runs, kills, resumes);
+  if (refused > 0) std::printf(" (%d refused: nothing to resume, then a plain run)", refused);
+  std::printf(", successes %d, failures %d", successes, failures);
   if (failures > 0) {
     std::printf(" (");
     const char* sep = "";

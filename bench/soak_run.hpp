@@ -37,6 +37,9 @@ struct RunResult {
   bool killed = false;             ///< the SIGKILL hit a running milink
   int killed_after_steps = 0;      ///< step_end records in the journal when it did
   bool resumed = false;
+  /// --resume answered "no unfinished run" (the kill came before the journal's
+  /// run_start or after its run_end) and a plain run followed instead.
+  bool resume_refused = false;
   bool succeeded = false;          ///< exit 0 after at most one resume, and the expected end state
   std::string failed_service;      ///< arm | entra | sql | mi | "" (the failure names none) when it failed
   std::string failure;             ///< the failed step's reason, or the end-state problems
