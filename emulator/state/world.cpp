@@ -135,6 +135,12 @@ milink::sdk::Value EmulatorWorld::dump() const {
     links.emplace_back(std::move(x));
   }
   o.set("links", milink::sdk::Value(std::move(links)));
+  // ARM's server trust certificates (the instance trusting SQL Server's endpoint certificate).
+  milink::sdk::Array trust;
+  for (const auto& c : azure.server_trust_certificates)
+    trust.emplace_back(milink::sdk::Object{{"name", milink::sdk::Value(c.name)},
+                                           {"thumbprint", milink::sdk::Value(c.thumbprint)}});
+  o.set("server_trust_certificates", milink::sdk::Value(std::move(trust)));
   return milink::sdk::Value(std::move(o));
 }
 

@@ -145,6 +145,24 @@ public:
     created_ = true;  // before running: a half-made endpoint is dropped too
     sql_.run(create_endpoint_sql(port, password), {}, /*idempotent=*/true);  // guarded by IF NOT EXISTS
   }
+  /// Drops the endpoint now, at the end of a test that ran. A failure fails
+  /// the step: left behind, the endpoint would be taken for the link's by the
+  /// steps that follow (sqlserver-cert and mirroring-endpoint keep a
+  /// certificate-based endpoint they find), and the link built on it.
+  void drop() {
+    if (!created_) return;
+    created_ = false;
+    try {
+      sql_.run(drop_endpoint_sql(), {}, /*idempotent=*/true);
+    } catch (const std::exception& e) {
+      throw milink::sdk::StepError(std::string("could not drop the temporary endpoint ") + kTempEndpoint +
+                                   " on SQL Server: " + e.what() +
+                                   "; the steps after the check would take it for the link's endpoint, so the check "
+                                   "fails: run again once SQL Server answers (the next check drops it first)");
+    }
+  }
+  /// On the paths that end the test early (a failed test job, an error,
+  /// Ctrl-C): drops the endpoint if it can; the step fails on those paths anyway.
   ~TempEndpoint() {
     if (!created_) return;
     try {
@@ -196,6 +214,7 @@ void test_to_sqlserver(Report& report, milink::sdk::Context& ctx, milink::sdk::S
        "allow inbound TCP " + std::to_string(c.endpoint_port) +
            " from the instance's subnet in every firewall on SQL Server's side (host OS and network), and outbound TCP " +
            std::to_string(c.endpoint_port) + " to SQL Server's IP in the NSG of the instance's subnet"}};
+  temp.drop();
   report_outcomes(report, kToSqlServer, outcomes, rules, "the managed instance", "SQL Server");
 }
 

@@ -384,6 +384,10 @@ TEST_CASE("link life: the state dump shows roles, modes and LSNs", "[link][life]
   CHECK(link.get("replication_mode")->as_string() == "Sync");
   CHECK(link.get("databases")->as_array().at(0).get("last_hardened_lsn")->as_string() ==
         std::to_string(fx.lsn(false)));
+  // ARM's trust certificates too (bench/soak counts them).
+  const auto& trust = dump.get("server_trust_certificates")->as_array();
+  REQUIRE(trust.size() == 1);
+  CHECK(trust.at(0).get("name")->as_string() == "Cert_sqlbox1_endpoint");
   bool found = false;
   for (const auto& db : dump.get("sql_server")->get("databases")->as_array())
     if (db.get("name")->as_string() == "sales") {

@@ -262,3 +262,54 @@ TEST_CASE("network-check on SQL Server on Linux says why it cannot test and leav
         std::string::npos);
   check_nothing_changed(rig);
 }
+
+TEST_CASE("a temporary endpoint that cannot be dropped fails the check, so no later step takes it for the link's",
+          "[workflows][network][faults]") {
+  // bench/soak at 30 % faults: the drop failed through every retry, the check
+  // passed with a warning, and sqlserver-cert and mirroring-endpoint kept the
+  // temporary endpoint and certificate for the link.
+  Rig rig(R"({"sql_server": {"version": "16.0.4135.4"}})", "mi:latency=150");
+  pid_t pid = rig.spawn("replicate-database.json", {}, "first");
+  REQUIRE(pid > 0);
+  // The instance's test of SQL Server runs (its job exists) while the temporary endpoint listens:
+  // from now on SQL Server resets every batch, the drop included.
+  bool testing = testsupport::eventually(
+      [&] {
+        auto lock = rig.emulator.world().lock();
+        return rig.emulator.world().managed_instance.agent.find_job("milink_network_check_to_sqlserver", true) !=
+               nullptr;
+      },
+      60000);
+  rig.emulator.faults().set("sql:reset,mi:latency=150");
+  int code = testsupport::wait_for(pid);
+  REQUIRE(testing);
+  std::string out = testsupport::read_file(rig.dir / "first.stdout");
+  INFO(out);
+  CHECK(code != 0);
+  auto st = Rig::statuses(out);
+  CHECK(st["network"] == "failed");
+  CHECK(st["cert"] == "skipped");
+  const std::string reason = Rig::reason_of(out, "network");
+  CHECK(reason.find("could not drop the temporary endpoint milink_network_check on SQL Server: ") != std::string::npos);
+  CHECK(reason.find("(sqlserver unavailable: retried 5 times over ") != std::string::npos);
+  CHECK(reason.find("the steps after the check would take it for the link's endpoint, so the check fails: run again "
+                    "once SQL Server answers (the next check drops it first)") != std::string::npos);
+  {
+    auto lock = rig.emulator.world().lock();
+    CHECK(rig.emulator.world().sql_server.find_endpoint("milink_network_check") != nullptr);
+  }
+
+  // SQL Server answers again: the resumed run drops the leftover first and links on its own endpoint.
+  rig.emulator.faults().set("");
+  auto again = rig.run("replicate-database.json", {"--resume"});
+  INFO(again.out);
+  REQUIRE(again.exit_code == 0);
+  CHECK(again.out.find("removing the temporary endpoint and certificate milink_network_check on SQL Server") !=
+        std::string::npos);
+  check_clean(rig);
+  auto lock = rig.emulator.world().lock();
+  const auto* ep = rig.emulator.world().sql_server.mirroring_endpoint();
+  REQUIRE(ep != nullptr);
+  CHECK(ep->name != "milink_network_check");
+  CHECK(rig.emulator.world().sql_server.master().find_certificate("Cert_sqlbox1_endpoint", true) != nullptr);
+}
