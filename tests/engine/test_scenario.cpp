@@ -4,6 +4,24 @@
 
 using namespace enginetest;
 
+namespace {
+
+/// Each scenario text is refused with an error containing its message.
+template <std::size_t N>
+void check_refused(const std::pair<const char*, const char*> (&bad)[N]) {
+  for (const auto& [text, message] : bad) {
+    INFO(text);
+    try {
+      parse_scenario(text, "s.json");
+      FAIL("no error");
+    } catch (const ScenarioError& e) {
+      CHECK_THAT(e.what(), Catch::Contains(message));
+    }
+  }
+}
+
+}  // namespace
+
 TEST_CASE("the default scenario: a SQL Server ready for the link and a managed instance", "[scenario]") {
   EmulatorWorld w;
   const ServerState& s = w.sql_server;
@@ -202,15 +220,7 @@ TEST_CASE("scenario arm.page_size and clock.offset_days: read, bounded, and refu
       {R"({"clock": {"offset_days": 40000}})", "/clock/offset_days: must be between -36500 and 36500"},
       {R"({"clock": {"offset": 1}})", "unknown key \"offset\""},
   };
-  for (const auto& [text, message] : bad) {
-    INFO(text);
-    try {
-      parse_scenario(text, "s.json");
-      FAIL("no error");
-    } catch (const ScenarioError& e) {
-      CHECK_THAT(e.what(), Catch::Contains(message));
-    }
-  }
+  check_refused(bad);
 }
 
 TEST_CASE("availability_group: SQL Server is the primary of an existing AG; each secondary its own server",
@@ -269,13 +279,5 @@ TEST_CASE("availability_group: SQL Server is the primary of an existing AG; each
        "/availability_group/listener: missing \"dns_name\""},
       {R"({"availability_group": {"name": "ag", "replica": ["b"]}})", "did you mean \"replicas\"?"},
   };
-  for (const auto& [text, message] : bad) {
-    INFO(text);
-    try {
-      parse_scenario(text, "s.json");
-      FAIL("no error");
-    } catch (const ScenarioError& e) {
-      CHECK_THAT(e.what(), Catch::Contains(message));
-    }
-  }
+  check_refused(bad);
 }
