@@ -109,6 +109,21 @@ Emulator::Emulator(EmulatorOptions options) : options_(std::move(options)) {
   mi.fault_service = Service::Mi;
   use_ca_certificate(mi, *world_, options_.bind, world_->managed_instance.fqdn, options_.tds_certificate_names);
   mi_listener_ = std::make_unique<TdsServer>(*mi_engine_, mi);
+
+  // The existing AG's secondary replicas, each its own TDS server, and its
+  // listener (another port on the primary's engine).
+  for (ServerState& replica : world_->sql_replicas) {
+    replica_engines_.push_back(std::make_unique<SqlEngine>(*world_, replica, &faults_));
+    TdsServerOptions r = sql;
+    r.port = 0;
+    replica_listeners_.push_back(std::make_unique<TdsServer>(*replica_engines_.back(), r));
+  }
+  for (const auto& g : world_->sql_server.availability_groups)
+    if (!g.listener_dns_name.empty() && !ag_listener_) {
+      TdsServerOptions l = sql;
+      l.port = 0;
+      ag_listener_ = std::make_unique<TdsServer>(*sql_engine_, l);
+    }
 }
 
 Emulator::~Emulator() { stop(); }
@@ -116,6 +131,13 @@ Emulator::~Emulator() { stop(); }
 void Emulator::start() {
   sql_listener_->start();
   mi_listener_->start();
+  for (auto& l : replica_listeners_) l->start();
+  if (ag_listener_) {
+    ag_listener_->start();
+    auto lock = world_->lock();
+    for (auto& g : world_->sql_server.availability_groups)
+      if (!g.listener_dns_name.empty()) g.listener_port = ag_listener_->port();
+  }
   azure_->start();
   ServicePrincipalRequest sp;
   sp.display_name = "milink-emulator-test-principal";
@@ -126,6 +148,8 @@ void Emulator::start() {
 
 void Emulator::stop() {
   if (azure_) azure_->stop();
+  if (ag_listener_) ag_listener_->stop();
+  for (auto& l : replica_listeners_) l->stop();
   if (mi_listener_) mi_listener_->stop();
   if (sql_listener_) sql_listener_->stop();
 }
@@ -135,6 +159,17 @@ std::uint16_t Emulator::arm_port() const { return azure_->arm_port(); }
 std::uint16_t Emulator::sql_port() const { return sql_listener_->port(); }
 std::uint16_t Emulator::mi_port() const { return mi_listener_->port(); }
 
+std::uint16_t Emulator::replica_port(const std::string& name) const {
+  auto lock = world_->lock();
+  for (std::size_t i = 0; i < world_->sql_replicas.size(); ++i) {
+    const ServerState& r = world_->sql_replicas[i];
+    if (r.names_equal(r.name, name)) return replica_listeners_[i]->port();
+  }
+  return 0;
+}
+
+std::uint16_t Emulator::listener_port() const { return ag_listener_ ? ag_listener_->port() : 0; }
+
 std::string Emulator::sa_password(Personality p) const {
   auto lock = world_->lock();
   for (const auto& login : world_->server(p).logins)
@@ -143,10 +178,19 @@ std::string Emulator::sa_password(Personality p) const {
 }
 
 Value Emulator::milink_config(const std::string& base) const {
-  std::string sql_name, mi_name, mi_fqdn;
+  std::string sql_name, mi_name, mi_fqdn, ag_name, listener;
+  std::vector<std::string> replica_names;
   Array databases;
   {
     auto lock = world_->lock();
+    for (const auto& r : world_->sql_replicas) replica_names.push_back(r.name);
+    if (!replica_names.empty())
+      for (const auto& g : world_->sql_server.availability_groups)
+        if (!g.distributed && g.replicas.size() > 1) {
+          ag_name = g.name;
+          listener = g.listener_dns_name;
+          break;
+        }
     sql_name = world_->sql_server.name;
     mi_name = world_->managed_instance.name;
     mi_fqdn = world_->managed_instance.fqdn;
@@ -167,6 +211,20 @@ Value Emulator::milink_config(const std::string& base) const {
   Object sql = target(sql_name, sql_port(), "sqlserver-password", parse_encryption(world_->sql_server.encryption));
   sql.set("fqdn", Value(options_.bind));
   sql.set("endpoint_port", Value(5022));
+  if (!ag_name.empty()) {
+    // The existing AG: its name, its listener, and each secondary as a SQL
+    // target that takes user, password and encryption from sqlserver.
+    sql.set("availability_group", Value(ag_name));
+    if (!listener.empty()) sql.set("listener", Value(listener));
+    Array replicas;
+    for (const auto& name : replica_names)
+      replicas.push_back(Value(Object{{"name", Value(name)},
+                                      {"host", Value(options_.bind)},
+                                      {"port", Value(static_cast<std::int64_t>(replica_port(name)))},
+                                      {"fqdn", Value(name.substr(0, name.find('\\')))},
+                                      {"endpoint_port", Value(5022)}}));
+    sql.set("replicas", Value(std::move(replicas)));
+  }
   Object mi = target(mi_name, mi_port(), "mi-password", parse_encryption(world_->managed_instance.encryption));
   mi.set("fqdn", Value(mi_fqdn));
   Object azure{{"subscription_id", Value(azure_->subscription_id())},
@@ -213,9 +271,11 @@ void Emulator::write_config(const std::filesystem::path& file) const {
 
 Value Emulator::dump() const {
   Value world = world_->dump();
-  Object out{{"listeners", Value(Object{{"sql_server", Value(static_cast<std::int64_t>(sql_port()))},
-                                        {"managed_instance", Value(static_cast<std::int64_t>(mi_port()))},
-                                        {"arm", Value(static_cast<std::int64_t>(arm_port()))}})},
+  Object listeners{{"sql_server", Value(static_cast<std::int64_t>(sql_port()))},
+                   {"managed_instance", Value(static_cast<std::int64_t>(mi_port()))},
+                   {"arm", Value(static_cast<std::int64_t>(arm_port()))}};
+  if (ag_listener_) listeners.set("ag_listener", Value(static_cast<std::int64_t>(listener_port())));
+  Object out{{"listeners", Value(std::move(listeners))},
              {"faults", Value(faults_.spec())}};
   for (const auto& [k, v] : world.as_object()) out.set(k, v);
   // Every statement each server ran, with secrets masked.

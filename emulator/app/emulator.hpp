@@ -63,6 +63,12 @@ public:
 
   std::uint16_t sql_port() const;
   std::uint16_t mi_port() const;
+  /// The TDS port of the scenario's secondary replica \p name (its
+  /// "availability_group"); 0 when there is no such replica.
+  std::uint16_t replica_port(const std::string& name) const;
+  /// The TDS port of the scenario's AG listener (it answers as SQL Server,
+  /// the primary replica); 0 without a listener.
+  std::uint16_t listener_port() const;
   EmulatorWorld& world() { return *world_; }
   const EmulatorOptions& options() const { return options_; }
   /// The sa password of the server (after --sa-password).
@@ -77,7 +83,9 @@ public:
   /// certificate, written into the config by write_config().
   const ServicePrincipalCredentials& service_principal() const { return principal_; }
 
-  /// A milink config that targets this emulator: both SQL targets, the
+  /// A milink config that targets this emulator: both SQL targets (with a
+  /// scenario "availability_group": sqlserver.availability_group,
+  /// sqlserver.listener and sqlserver.replicas, one per secondary), the
   /// azure section (ARM endpoint, authority, CA, coordinates) and two
   /// credential provider instances for the test service principal:
   /// "emulator" (client-secret, the default) and "emulator-certificate"
@@ -111,6 +119,11 @@ private:
   std::unique_ptr<AzureEmulator> azure_;
   std::unique_ptr<TdsServer> sql_listener_;
   std::unique_ptr<TdsServer> mi_listener_;
+  /// The scenario's secondary replicas (world().sql_replicas, same order)
+  /// and the AG listener (on sql_engine_; null without one).
+  std::vector<std::unique_ptr<SqlEngine>> replica_engines_;
+  std::vector<std::unique_ptr<TdsServer>> replica_listeners_;
+  std::unique_ptr<TdsServer> ag_listener_;
   ServicePrincipalCredentials principal_;
 };
 

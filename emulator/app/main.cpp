@@ -121,6 +121,12 @@ int main(int argc, char** argv) {
                 emulator.arm_port());
     std::printf("  SQL Server        %s on %s:%u\n", w.sql_server.name.c_str(), options.bind.c_str(),
                 emulator.sql_port());
+    for (const auto& r : w.sql_replicas)
+      std::printf("  SQL Server        %s (secondary replica) on %s:%u\n", r.name.c_str(), options.bind.c_str(),
+                  emulator.replica_port(r.name));
+    if (emulator.listener_port() != 0)
+      std::printf("  AG listener       on %s:%u (answers as %s)\n", options.bind.c_str(), emulator.listener_port(),
+                  w.sql_server.name.c_str());
     std::printf("  managed instance  %s (%s) on %s:%u, encryption %s\n", w.managed_instance.name.c_str(),
                 w.managed_instance.fqdn.c_str(), options.bind.c_str(), emulator.mi_port(),
                 w.managed_instance.encryption.c_str());

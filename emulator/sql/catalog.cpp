@@ -950,6 +950,28 @@ std::vector<CatalogView> build_views() {
     return out;
   };
 
+  // sys.availability_group_listeners
+  v.push_back(CatalogView{"sys", "availability_group_listeners", "", false,
+                          cols({{"group_id", "uniqueidentifier"},
+                                {"listener_id", "nvarchar(36)"},
+                                {"dns_name", "nvarchar(63)"},
+                                {"port", "int"},
+                                {"is_conformant", "bit"},
+                                {"ip_configuration_string_from_cluster", "nvarchar(4000)"}}),
+                          {}});
+  v.back().rows = [cols = v.back().columns](const ServerState& s, const Database&) {
+    std::vector<CatalogRow> out;
+    for (const auto& g : s.availability_groups) {
+      if (g.listener_dns_name.empty()) continue;
+      Row r(cols);
+      r("group_id", g.group_id)("listener_id", g.listener_id)("dns_name", g.listener_dns_name)(
+          "port", g.listener_port)("is_conformant", true)("ip_configuration_string_from_cluster",
+                                                          "('IP Address: 127.0.0.1')");
+      out.push_back(r.done());
+    }
+    return out;
+  };
+
   // sys.availability_databases_cluster
   v.push_back(CatalogView{"sys", "availability_databases_cluster", "", false,
                           cols({{"group_id", "uniqueidentifier"},

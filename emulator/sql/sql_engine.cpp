@@ -38,9 +38,12 @@ Message to_message(const sql::ErrorMessage& m) {
 SqlEngine::SqlEngine(EmulatorWorld& world, Personality personality) : SqlEngine(world, personality, nullptr) {}
 
 SqlEngine::SqlEngine(EmulatorWorld& world, Personality personality, FaultPlan* faults)
-    : world_(world), personality_(personality), faults_(faults) {
+    : SqlEngine(world, world.server(personality), faults) {}
+
+SqlEngine::SqlEngine(EmulatorWorld& world, ServerState& server_state, FaultPlan* faults)
+    : world_(world), server_(server_state), personality_(server_state.personality), faults_(faults) {
   auto lock = world_.lock();
-  ServerState& server = world_.server(personality_);
+  ServerState& server = server_;
   if (server.init_done) return;
   server.init_done = true;
   for (std::size_t i = 0; i < server.init_sql.size(); ++i) {
@@ -60,7 +63,7 @@ SqlEngine::SqlEngine(EmulatorWorld& world, Personality personality, FaultPlan* f
 
 ServerIdentity SqlEngine::identity() const {
   auto lock = world_.lock();
-  const ServerState& s = world_.server(personality_);
+  const ServerState& s = server_;
   ServerIdentity id;
   id.name = s.name;
   id.major = static_cast<std::uint8_t>(std::clamp(s.major(), 0, 255));
@@ -89,7 +92,7 @@ std::optional<Response> SqlEngine::apply_faults(Session& session) {
         std::string server;
         {
           auto lock = world_.lock();
-          server = world_.server(personality_).name;
+          server = server_.name;
         }
         Response r;
         r.items.emplace_back(injected_sql_error(f.value, session.spid, server, session.database));
@@ -106,7 +109,7 @@ std::optional<Response> SqlEngine::apply_faults(Session& session) {
 LoginResult SqlEngine::login(const LoginRequest& request) {
   auto lock = world_.lock();
   if (world_.advance) world_.advance();
-  const ServerState& s = world_.server(personality_);
+  const ServerState& s = server_;
   LoginResult result;
   const Login* l = s.find_login(request.user);
   if (!l || l->password != request.password) {
@@ -133,7 +136,7 @@ Response SqlEngine::execute(Session& session, const std::string& sql, const std:
   auto lock = world_.lock();
   if (world_.advance) world_.advance();
   Response r;
-  sql::Executor exec(world_, world_.server(personality_), session, session_data(session), r);
+  sql::Executor exec(world_, server_, session, session_data(session), r);
   exec.set_world_lock(&lock);
   exec.run_batch(sql, params);
   return r;
@@ -144,7 +147,7 @@ Response SqlEngine::execute_procedure(Session& session, const std::string& name,
   auto lock = world_.lock();
   if (world_.advance) world_.advance();
   Response r;
-  sql::Executor exec(world_, world_.server(personality_), session, session_data(session), r);
+  sql::Executor exec(world_, server_, session, session_data(session), r);
   exec.set_world_lock(&lock);
   exec.run_procedure(name, params);
   return r;
@@ -154,7 +157,7 @@ std::optional<std::vector<Column>> SqlEngine::describe(Session& session, const s
                                                        const std::vector<Param>& params) {
   auto lock = world_.lock();
   Response r;
-  return sql::Executor(world_, world_.server(personality_), session, session_data(session), r).describe(sql, params);
+  return sql::Executor(world_, server_, session, session_data(session), r).describe(sql, params);
 }
 
 Response SqlEngine::transaction(Session& session, TransactionRequest request) {

@@ -26,6 +26,10 @@ public:
   SqlEngine(EmulatorWorld& world, Personality personality);
   /// The same, with a fault plan (see set_fault_plan).
   SqlEngine(EmulatorWorld& world, Personality personality, FaultPlan* faults);
+  /// An engine for \p server, a server of \p world other than its two
+  /// (a secondary replica of EmulatorWorld::sql_replicas), with SQL Server's
+  /// personality and fault rules.
+  SqlEngine(EmulatorWorld& world, ServerState& server, FaultPlan* faults);
 
   /// Applies \p faults' `sql` rules (SQL Server) or `mi` rules (the managed
   /// instance) to every execute() and execute_procedure(), one request each:
@@ -55,6 +59,7 @@ private:
   std::optional<Response> apply_faults(Session& session);
 
   EmulatorWorld& world_;
+  ServerState& server_;
   Personality personality_;
   std::atomic<FaultPlan*> faults_{nullptr};
 };

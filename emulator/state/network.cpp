@@ -9,6 +9,14 @@ namespace milink::emulator {
 
 namespace {
 
+/// Whether \p host is the DNS name of one of SQL Server's AG listeners (it
+/// resolves to the primary replica, SQL Server).
+bool is_listener_name(const ServerState& sql, const std::string& host) {
+  for (const auto& g : sql.availability_groups)
+    if (!g.listener_dns_name.empty() && iequals(g.listener_dns_name, host)) return true;
+  return false;
+}
+
 bool ip_literal(const std::string& host) {
   unsigned char buf[16];
   return ::inet_pton(AF_INET, host.c_str(), buf) == 1 || ::inet_pton(AF_INET6, host.c_str(), buf) == 1;
@@ -59,7 +67,8 @@ ConnectionTest test_connection(const EmulatorWorld& w, Personality from, const s
   } else {
     const ServerState& sql = w.sql_server;
     if (ip_literal(host)) t.remote_address = host;
-    else if (iequals(host, sql.name) || iequals(host, sql.machine_name) || iequals(host, "localhost"))
+    else if (iequals(host, sql.name) || iequals(host, sql.machine_name) || iequals(host, "localhost") ||
+             is_listener_name(sql, host))
       t.remote_address = kSqlServerAddress;
     else return name_failed();
     const Endpoint* ep = sql.mirroring_endpoint();

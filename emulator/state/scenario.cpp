@@ -588,6 +588,55 @@ NetworkModel read_network(const Reader& r, const Value& v, const std::string& p)
   return n;
 }
 
+ExistingAgSpec read_existing_ag(const Reader& r, const Value& v, const std::string& p, const ServerSpec& primary) {
+  const auto& o = r.object(v, p, {"name", "databases", "replicas", "listener"});
+  auto at = [&](const char* k) { return milink::sdk::json_pointer_join(p, k); };
+  ExistingAgSpec ag;
+  const Value* name = o.find("name");
+  if (!name) r.fail(p, "missing \"name\" (the availability group's name)");
+  ag.name = r.string(*name, at("name"));
+  if (ag.name.empty() || utf8_length(ag.name) > 128) r.fail(at("name"), "an availability group name has 1 to 128 characters");
+  if (auto* x = o.find("databases")) {
+    const auto& arr = r.array(*x, at("databases"));
+    for (std::size_t i = 0; i < arr.size(); ++i) {
+      std::string ip = milink::sdk::json_pointer_join(at("databases"), i);
+      std::string db = r.string(arr[i], ip);
+      auto spec = std::find_if(primary.databases.begin(), primary.databases.end(),
+                               [&](const DatabaseSpec& d) { return iequals(d.name, db); });
+      if (spec == primary.databases.end()) r.fail(ip, "database \"" + db + "\" is not in /sql_server/databases");
+      if (spec->recovery != RecoveryModel::Full)
+        r.fail(ip, "database \"" + db + "\" must use the FULL recovery model to be in an availability group");
+      for (const auto& seen : ag.databases)
+        if (iequals(seen, db)) r.fail(ip, "database \"" + db + "\" is listed twice");
+      ag.databases.push_back(spec->name);
+    }
+  }
+  const Value* replicas = o.find("replicas");
+  if (!replicas) r.fail(p, "missing \"replicas\" (the secondary replicas' server names)");
+  const auto& arr = r.array(*replicas, at("replicas"));
+  if (arr.empty() || arr.size() > 8)
+    r.fail(at("replicas"), "an availability group has 1 to 8 secondary replicas");
+  for (std::size_t i = 0; i < arr.size(); ++i) {
+    std::string ip = milink::sdk::json_pointer_join(at("replicas"), i);
+    std::string n = r.string(arr[i], ip);
+    if (n.empty() || utf8_length(n) > 128) r.fail(ip, "a server name has 1 to 128 characters");
+    if (iequals(n, primary.name)) r.fail(ip, "\"" + n + "\" is the primary replica (/sql_server/name)");
+    for (const auto& seen : ag.replicas)
+      if (iequals(seen, n)) r.fail(ip, "replica \"" + n + "\" is listed twice");
+    ag.replicas.push_back(n);
+  }
+  if (auto* x = o.find("listener")) {
+    const auto& l = r.object(*x, at("listener"), {"dns_name"});
+    const Value* dns = l.find("dns_name");
+    if (!dns) r.fail(at("listener"), "missing \"dns_name\" (the listener's network name)");
+    std::string lp = milink::sdk::json_pointer_join(at("listener"), "dns_name");
+    ag.listener_dns_name = r.string(*dns, lp);
+    if (ag.listener_dns_name.empty() || ag.listener_dns_name.size() > 63)
+      r.fail(lp, "a listener's DNS name has 1 to 63 characters");
+  }
+  return ag;
+}
+
 }  // namespace
 
 Scenario default_scenario() {
@@ -610,7 +659,7 @@ Scenario sample_scenario() {
 Scenario parse_scenario_value(const Value& value, const std::string& source, const SourceMap* map) {
   Reader r(source, map);
   Scenario s = default_scenario();
-  const auto& o = r.object(value, "", {"sql_server", "managed_instance", "network", "arm", "clock"});
+  const auto& o = r.object(value, "", {"sql_server", "managed_instance", "network", "availability_group", "arm", "clock"});
   if (auto* x = o.find("network")) s.network = read_network(r, *x, "/network");
   if (auto* x = o.find("arm")) {
     const auto& a = r.object(*x, "/arm", {"page_size"});
@@ -622,6 +671,8 @@ Scenario parse_scenario_value(const Value& value, const std::string& source, con
   }
   if (auto* x = o.find("sql_server")) read_server(r, *x, "/sql_server", s.sql_server, false);
   if (auto* x = o.find("managed_instance")) read_server(r, *x, "/managed_instance", s.managed_instance, true);
+  if (auto* x = o.find("availability_group"))
+    s.availability_group = read_existing_ag(r, *x, "/availability_group", s.sql_server);
   for (const ServerSpec* spec : {&s.sql_server, &s.managed_instance}) {
     const char* which = spec == &s.sql_server ? "/sql_server" : "/managed_instance";
     for (std::size_t i = 0; i < spec->logins.size(); ++i) {

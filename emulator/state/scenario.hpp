@@ -82,6 +82,16 @@
 ///     "instance_cluster": "tr4321.westeurope1-a.worker.database.windows.net",
 ///     "connect_timeout_ms": 0                // a test to a blocked port takes this long (the job runs meanwhile)
 ///   },
+///   "availability_group": {                  // an AG SQL Server already runs (default: none)
+///     "name": "AG_prod",                     // SQL Server (sql_server above) is its primary replica
+///     "databases": ["sales"],                // sql_server databases already in it (FULL, backed up)
+///     "replicas": ["sqlbox2", "sqlbox3"],    // its secondary replicas: each its own server (a copy of
+///                                            // sql_server with this @@SERVERNAME, its own master key,
+///                                            // endpoint and TDS listener), holding the AG's databases
+///     "listener": {"dns_name": "aglistener"}  // optional: an AG listener (its own TDS port, answering
+///                                            // as the primary; sys.availability_group_listeners)
+///   },                                       // every replica gets a started Hadr_endpoint on 5022
+///                                            // (WINDOWS NEGOTIATE, AES); init_sql may ALTER it
 ///   "arm": {"page_size": 0},                 // list operations answer at most this many items per page, with a
 ///                                            // nextLink to the rest (1-1000); 0: every item in one page
 ///   "clock": {"offset_days": 0}              // the emulated servers' clock runs this many days ahead of the real
@@ -204,10 +214,20 @@ struct ServerSpec {
   std::string database_format = "SQLServer2022";  ///< the update policy: SQLServer2022 | SQLServer2025 | AlwaysUpToDate
 };
 
+/// An availability group SQL Server already runs with secondary replicas
+/// (the scenario's "availability_group" key); built by build_existing_ag().
+struct ExistingAgSpec {
+  std::string name;                    ///< empty: none
+  std::vector<std::string> databases;  ///< sql_server databases in it
+  std::vector<std::string> replicas;   ///< secondary replicas' @@SERVERNAME
+  std::string listener_dns_name;       ///< empty: no listener
+};
+
 struct Scenario {
   ServerSpec sql_server;
   ServerSpec managed_instance;
   NetworkModel network;  ///< "network": blocked ports per direction, unresolvable names
+  ExistingAgSpec availability_group;  ///< "availability_group": an AG with secondary replicas
   int arm_page_size = 0;                ///< "arm.page_size": items per page of an ARM list; 0: one page
   std::int64_t clock_offset_seconds = 0;  ///< "clock.offset_days", in seconds: the emulated clock's lead
 };

@@ -255,6 +255,10 @@ struct AvailabilityGroup {
   bool create_any_database = false;  ///< ALTER AVAILABILITY GROUP ... GRANT CREATE ANY DATABASE
   std::vector<std::string> databases;  ///< database names (empty for a distributed AG)
   std::vector<AgReplica> replicas;
+  /// The AG listener (sys.availability_group_listeners); empty: none.
+  std::string listener_id;        ///< its cluster resource id (a GUID)
+  std::string listener_dns_name;
+  int listener_port = 1433;
   SqlDateTime create_date;
 
   AgReplica* find_replica(std::string_view server, bool ci);

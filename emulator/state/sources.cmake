@@ -5,6 +5,7 @@ list(APPEND MILINK_EMULATOR_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/agent.cpp
   ${CMAKE_CURRENT_LIST_DIR}/azure_state.cpp
   ${CMAKE_CURRENT_LIST_DIR}/collation.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/existing_ag.cpp
   ${CMAKE_CURRENT_LIST_DIR}/network.cpp
   ${CMAKE_CURRENT_LIST_DIR}/scenario.cpp
   ${CMAKE_CURRENT_LIST_DIR}/server_state.cpp

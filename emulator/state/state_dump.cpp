@@ -111,6 +111,7 @@ Value ag_json(const AvailabilityGroup& g) {
   Array reps;
   for (const auto& r : g.replicas) reps.push_back(replica_json(r));
   o.set("replicas", Value(std::move(reps)));
+  if (!g.listener_dns_name.empty()) o.set("listener", Value(g.listener_dns_name));
   return Value(std::move(o));
 }
 

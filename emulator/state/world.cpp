@@ -1,5 +1,6 @@
 #include "state/world.hpp"
 
+#include "state/existing_ag.hpp"
 #include "state/time_util.hpp"
 
 namespace milink::emulator {
@@ -63,6 +64,7 @@ EmulatorWorld::EmulatorWorld(const Scenario& scenario) {
                                     {"SQL", "NodeName", network.instance_node},
                                     {"SQL", "InstanceName", managed_instance.name}};
   add_tde_certificates(scenario, sql_server, managed_instance);
+  build_existing_ag(scenario.availability_group, scenario.sql_server, sql_server, sql_replicas);
 
   CertificateRequest ca;
   ca.subject_cn = "milink emulator root CA";
@@ -110,6 +112,11 @@ milink::sdk::Value EmulatorWorld::dump() const {
   milink::sdk::Object o;
   o.set("sql_server", sql_server.dump());
   o.set("managed_instance", managed_instance.dump());
+  if (!sql_replicas.empty()) {
+    milink::sdk::Array reps;
+    for (const auto& r : sql_replicas) reps.push_back(r.dump());
+    o.set("sql_replicas", milink::sdk::Value(std::move(reps)));
+  }
   // ARM's links: roles, replication mode and the instance's LSNs per database.
   milink::sdk::Array links;
   for (const auto& l : azure.links) {
@@ -142,6 +149,12 @@ milink::sdk::Value EmulatorWorld::dump() const {
                                            {"thumbprint", milink::sdk::Value(c.thumbprint)}});
   o.set("server_trust_certificates", milink::sdk::Value(std::move(trust)));
   return milink::sdk::Value(std::move(o));
+}
+
+ServerState* EmulatorWorld::sql_replica(std::string_view name) {
+  for (auto& r : sql_replicas)
+    if (r.names_equal(r.name, name)) return &r;
+  return nullptr;
 }
 
 std::vector<StatementLogEntry> EmulatorWorld::statement_log(Personality p) const {

@@ -25,8 +25,10 @@
 
 #include <milink/sdk/value.hpp>
 
+#include <deque>
 #include <functional>
 #include <mutex>
+#include <string_view>
 
 namespace milink::emulator {
 
@@ -62,6 +64,10 @@ public:
 
   ServerState sql_server;
   ServerState managed_instance;
+  /// The secondary replicas of the scenario's "availability_group"
+  /// (state/existing_ag.hpp), each its own server; sql_server is the
+  /// primary. Empty without one. A deque: engines hold references.
+  std::deque<ServerState> sql_replicas;
   /// ARM's view: trust certificates and links of the managed instance.
   AzureState azure;
   /// The network between the two servers (the scenario's "network" key).
@@ -85,7 +91,10 @@ public:
     return p == Personality::SqlServer ? sql_server : managed_instance;
   }
 
-  /// {"sql_server": ..., "managed_instance": ...}. Takes the mutex.
+  /// The secondary replica named \p name (case-insensitive); nullptr when none.
+  ServerState* sql_replica(std::string_view name);
+
+  /// {"sql_server": ..., "managed_instance": ..., "sql_replicas": [...]}. Takes the mutex.
   milink::sdk::Value dump() const;
   /// A copy of a server's statement log. Takes the mutex.
   std::vector<StatementLogEntry> statement_log(Personality p) const;

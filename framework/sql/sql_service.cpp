@@ -17,6 +17,23 @@ std::string join(const std::vector<std::string>& v) {
   return out;
 }
 
+/// The SQL target of each secondary replica in /sqlserver/replicas,
+/// "sqlserver.replicas.<name>": the replica's keys over SQL Server's (so
+/// user, password, driver and encryption need not be repeated).
+void add_replica_targets(const Value& sqlserver, std::vector<std::pair<std::string, Value>>& out) {
+  if (!sqlserver.is_object()) return;
+  const Value* replicas = sqlserver.get("replicas");
+  if (replicas == nullptr || !replicas->is_array()) return;
+  for (const Value& r : replicas->as_array()) {
+    const Value* name = r.is_object() ? r.get("name") : nullptr;
+    if (name == nullptr || !name->is_string() || name->as_string().empty()) continue;  // the config check reports it
+    milink::sdk::Object section = sqlserver.as_object();
+    for (const char* key : {"replicas", "availability_group", "listener", "name", "fqdn"}) section.erase(key);
+    for (const auto& [key, value] : r.as_object()) section.set(key, value);
+    out.emplace_back(std::string(kReplicaTargetPrefix) + name->as_string(), Value(std::move(section)));
+  }
+}
+
 }  // namespace
 
 SqlService::SqlService(const Value& config_root, std::string config_file) : config_file_(std::move(config_file)) {
@@ -24,6 +41,9 @@ SqlService::SqlService(const Value& config_root, std::string config_file) : conf
   if (!config_root.is_object()) return;
   for (const char* name : kTargetNames)
     if (const Value* v = config_root.get(name); v != nullptr && !v->is_null()) targets_.push_back({name, *v});
+  std::vector<std::pair<std::string, Value>> replicas;
+  if (const Value* v = config_root.get("sqlserver")) add_replica_targets(*v, replicas);
+  for (auto& [name, section] : replicas) targets_.push_back({name, std::move(section)});
 }
 
 std::vector<std::string> SqlService::targets() const {
@@ -52,12 +72,19 @@ std::unique_ptr<OdbcSqlSession> SqlService::open(const std::string& target, bool
   if (found == nullptr) {
     bool known = false;
     for (const char* n : kTargetNames) known |= target == n;
+    if (target.rfind(kReplicaTargetPrefix, 0) == 0) {
+      error = "SQL target \"" + target + "\" is not configured: no replica named \"" +
+              target.substr(std::string(kReplicaTargetPrefix).size()) +
+              "\" in /sqlserver/replicas (configured SQL targets: " + join(targets()) + ")";
+      return nullptr;
+    }
     std::string configured = targets_.empty() ? std::string("none") : join(targets());
     if (known)
       error = "SQL target \"" + target + "\" is not configured: add a \"" + target +
               "\" section with host, user and password to the config (configured SQL targets: " + configured + ")";
     else
-      error = "unknown SQL target \"" + target + "\"; SQL targets are sqlserver and managed_instance (configured: " +
+      error = "unknown SQL target \"" + target +
+              "\"; SQL targets are sqlserver, managed_instance and sqlserver.replicas.<name> (configured: " +
               configured + ")";
     return nullptr;
   }

@@ -25,6 +25,10 @@
 
 namespace milink::sql {
 
+/// The SQL target of a secondary replica of SQL Server's existing AG is
+/// this prefix and the replica's name (/sqlserver/replicas/N/name).
+inline constexpr const char* kReplicaTargetPrefix = "sqlserver.replicas.";
+
 class SqlService {
 public:
   /// \p config_root: the whole resolved config (secrets resolved); copied.
@@ -32,7 +36,9 @@ public:
   /// Points FREETDSCONF at milink's file (sql/freetds_conf.hpp).
   explicit SqlService(const milink::sdk::Value& config_root, std::string config_file = "");
 
-  /// The configured targets ("sqlserver", "managed_instance"), in that order.
+  /// The configured targets ("sqlserver", "managed_instance", then one
+  /// "sqlserver.replicas.<name>" per element of /sqlserver/replicas, whose
+  /// unset connection keys come from /sqlserver), in that order.
   std::vector<std::string> targets() const;
 
   /// Values that must never be shown: every target's password, and the

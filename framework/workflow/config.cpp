@@ -1,5 +1,6 @@
 #include "workflow/config.hpp"
 
+#include "workflow/replica_config.hpp"
 #include "workflow/schema.hpp"
 #include "workflow/workflow_parser.hpp"
 
@@ -196,6 +197,7 @@ void check_sections(const Object& top, Diagnostics& diags) {
                       std::to_string(port->as_int()) + " is not a TCP port", "a port is between 1 and 65535");
       }
     }
+  check_sql_replicas(top, diags);
   if (const Value* a = top.find("azure"); a && a->is_object()) check_keys(a->as_object(), azure_schema(), "/azure", diags);
   if (const Value* dbs = top.find("databases"); dbs && dbs->is_array()) {
     for (std::size_t i = 0; i < dbs->as_array().size(); ++i)
@@ -224,6 +226,25 @@ Config load_config_text(const std::string& text, const std::string& file, Secret
   // value: SQL Server's mirroring endpoint listens on 5022 unless told.
   if (const Value* sql = cfg.root.get("sqlserver"); sql && sql->is_object() && !sql->as_object().contains("endpoint_port"))
     cfg.root.mutable_object().find("sqlserver")->mutable_object().set("endpoint_port", Value(5022));
+  // Each replica of /sqlserver/replicas: its fqdn defaults to its name and
+  // its endpoint port to SQL Server's, so workflows read both as any value.
+  // With an existing AG, an absent listener reads as null and absent
+  // replicas as none, so a workflow can test them (`listener || ...`).
+  if (Value* sql = cfg.root.is_object() ? cfg.root.mutable_object().find("sqlserver") : nullptr; sql && sql->is_object()) {
+    if (sql->as_object().contains("availability_group")) {
+      if (!sql->as_object().contains("listener")) sql->mutable_object().set("listener", Value());
+      if (!sql->as_object().contains("replicas")) sql->mutable_object().set("replicas", Value(Array{}));
+    }
+    if (Value* reps = sql->mutable_object().find("replicas"); reps && reps->is_array()) {
+      const Value* port = sql->get("endpoint_port");
+      for (Value& r : reps->mutable_array()) {
+        if (!r.is_object()) continue;
+        const Value* name = r.get("name");
+        if (!r.as_object().contains("fqdn") && name && name->is_string()) r.mutable_object().set("fqdn", *name);
+        if (!r.as_object().contains("endpoint_port") && port) r.mutable_object().set("endpoint_port", *port);
+      }
+    }
+  }
   if (const Value* provs = cfg.root.get("providers"); provs && provs->is_object()) {
     for (const auto& [name, def] : provs->as_object()) {
       std::string p = json_pointer_join("/providers", name);

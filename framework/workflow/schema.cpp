@@ -144,6 +144,34 @@ const ObjectSchema& sql_target_schema() {
            "CAs. The managed instance's certificate is always verified."},
           {"endpoint_port", "integer", false, "Database mirroring endpoint port. Default 5022."},
           {"timeout_seconds", "integer", false, "Statement timeout."},
+          {"availability_group", "string", false,
+           "/sqlserver only: the availability group the databases already are in, when the link goes through an "
+           "existing AG (workflows/replicate-existing-ag.json); this server is its primary replica."},
+          {"listener", "string", false,
+           "/sqlserver only: the DNS name (or IP address) of that AG's listener. The distributed availability "
+           "group and the link then reach the AG through TCP://<listener>:<endpoint_port>."},
+          {"replicas", "array", false,
+           "/sqlserver only: that AG's secondary replicas, one *sql replica* object each. Each is also a SQL "
+           "target named sqlserver.replicas.<name>."},
+      }};
+  return s;
+}
+
+const ObjectSchema& sql_replica_schema() {
+  static const ObjectSchema s{
+      "sql replica", "each element of /sqlserver/replicas in a config file",
+      {
+          {"name", "string", true, "The replica's server name (@@SERVERNAME), as the AG names it."},
+          {"fqdn", "string", false, "DNS name the managed instance uses to reach this replica. Default: name."},
+          {"host", "string", false, "Host to connect to for T-SQL."},
+          {"port", "integer", false, "TCP port for T-SQL. Default 1433."},
+          {"user", "string", false, "SQL login. Default: /sqlserver/user."},
+          {"password", "string|secret", false, "Password. Default: /sqlserver/password."},
+          {"driver", "string", false, "ODBC driver name. Default: /sqlserver/driver."},
+          {"encryption", "string", false, "off, request or require. Default: /sqlserver/encryption."},
+          {"connection_string", "string|secret", false, "Extra ODBC keywords. Default: /sqlserver/connection_string."},
+          {"endpoint_port", "integer", false, "Database mirroring endpoint port. Default: /sqlserver/endpoint_port."},
+          {"timeout_seconds", "integer", false, "Statement timeout. Default: /sqlserver/timeout_seconds."},
       }};
   return s;
 }
@@ -204,7 +232,7 @@ const ObjectSchema& env_ref_schema() {
 
 std::vector<const ObjectSchema*> all_schemas() {
   return {&workflow_schema(),  &input_schema(),  &step_schema(), &max_parallel_ceiling_schema(),
-          &concurrency_schema(), &config_schema(),    &sql_target_schema(), &azure_schema(),
+          &concurrency_schema(), &config_schema(),    &sql_target_schema(), &sql_replica_schema(), &azure_schema(),
           &provider_instance_schema(), &secret_ref_schema(), &env_ref_schema()};
 }
 

@@ -36,6 +36,10 @@ const ObjectSchema& max_parallel_ceiling_schema();
 const ObjectSchema& concurrency_schema();
 const ObjectSchema& config_schema();
 const ObjectSchema& sql_target_schema();
+/// Each element of /sqlserver/replicas: a secondary replica of SQL Server's
+/// existing availability group (a SQL target whose unset connection keys
+/// come from /sqlserver).
+const ObjectSchema& sql_replica_schema();
 const ObjectSchema& azure_schema();
 const ObjectSchema& provider_instance_schema();
 const ObjectSchema& secret_ref_schema();

@@ -42,6 +42,11 @@ milink::sdk::StepSpec DistributedAvailabilityGroupStep::spec() {
        "of several databases (without it: error 47502). The name must then be lower-case letters, digits and "
        "hyphens, as Azure requires of a multi-database link",
        false, {}},
+      {"replicas", ValueType::Array, false, Value(milink::sdk::Array{}),
+       "With multi_database, for an AG with secondary replicas: the config's sqlserver.replicas (objects with a "
+       "name); EXEC sys.sp_multidb_milink 1 runs on each too (the SQL target sqlserver.replicas.<name>), as the "
+       "docs require on every replica",
+       false, {}},
   };
   s.outputs = {{"name", ValueType::String, "The distributed availability group's name (= the link's name)", false},
                {"instance_ag_name", ValueType::String, "Its second member: the link's instanceAvailabilityGroupName", false}};
@@ -81,6 +86,14 @@ DistributedAvailabilityGroupStep::Config DistributedAvailabilityGroupStep::confi
                                             "a-z, digits and hyphens (not first or last); set name_pattern to e.g. "
                                             "\"link-sales\"");
   }
+  for (const Value& r : p.value("replicas").as_array()) {
+    const Value* name = r.is_object() ? r.get("name") : &r;
+    if (name == nullptr || !name->is_string() || name->as_string().empty())
+      throw ConfigError("replicas", "each replica must be an object with a name (the config's sqlserver.replicas)");
+    c.replica_targets.push_back("sqlserver.replicas." + name->as_string());
+  }
+  if (!c.replica_targets.empty() && !c.multi_database)
+    throw ConfigError("replicas", "replicas are for a multi-database link only; set multi_database to true");
   c.instance_port = p.integer("instance_port");
   if (c.instance_port < 1 || c.instance_port > 65535)
     throw ConfigError("instance_port", std::to_string(c.instance_port) + " is not a TCP port (1-65535)");
@@ -166,8 +179,12 @@ milink::sdk::Observation DistributedAvailabilityGroupStep::observe(const Config&
 milink::sdk::Plan DistributedAvailabilityGroupStep::plan(const Config& c, milink::sdk::Context& ctx) {
   std::string dag = dag_name(c);
   milink::sdk::Plan p;
-  if (c.multi_database)
+  if (c.multi_database) {
     p.actions.push_back(milink::sdk::Action::sql_batch(c.target, "enable the multi-database link", multidb_sql()));
+    for (const auto& t : c.replica_targets)
+      p.actions.push_back(milink::sdk::Action::sql_batch(t, "enable the multi-database link on a secondary replica",
+                                                         multidb_sql()));
+  }
   p.actions.push_back(milink::sdk::Action::sql_batch(c.target, "create distributed availability group " + tsql::quote_identifier(dag),
                                                      create_sql(c, dag)));
   // What apply() will set, for the plan's link in Azure.
@@ -183,6 +200,7 @@ void DistributedAvailabilityGroupStep::apply(const Config& c, milink::sdk::Conte
     if (c.multi_database) {
       ctx.progress("enabling the multi-database link on SQL Server (sys.sp_multidb_milink)", 0.3);
       ctx.sql(c.target).run(multidb_sql(), {}, /*idempotent=*/true);
+      for (const auto& t : c.replica_targets) ctx.sql(t).run(multidb_sql(), {}, /*idempotent=*/true);
     }
     ctx.progress("creating distributed availability group " + tsql::quote_identifier(dag), 0.5);
     ctx.sql(c.target).run(create_sql(c, dag), {}, /*idempotent=*/true);  // guarded by IF NOT EXISTS

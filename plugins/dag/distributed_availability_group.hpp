@@ -18,6 +18,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace milink::link {
 
@@ -35,6 +36,9 @@ public:
     std::string instance_fqdn;
     long long instance_port = 5022;
     bool multi_database = false;  ///< EXEC sys.sp_multidb_milink 1 before CREATE (a multi-database link)
+    /// With multi_database: the SQL targets of the AG's secondary replicas
+    /// (sqlserver.replicas.<name>), where sp_multidb_milink runs too.
+    std::vector<std::string> replica_targets;
   };
 
   static milink::sdk::StepSpec spec();

@@ -4,6 +4,24 @@
 
 using namespace enginetest;
 
+namespace {
+
+/// Each scenario text is refused with an error containing its message.
+template <std::size_t N>
+void check_refused(const std::pair<const char*, const char*> (&bad)[N]) {
+  for (const auto& [text, message] : bad) {
+    INFO(text);
+    try {
+      parse_scenario(text, "s.json");
+      FAIL("no error");
+    } catch (const ScenarioError& e) {
+      CHECK_THAT(e.what(), Catch::Contains(message));
+    }
+  }
+}
+
+}  // namespace
+
 TEST_CASE("the default scenario: a SQL Server ready for the link and a managed instance", "[scenario]") {
   EmulatorWorld w;
   const ServerState& s = w.sql_server;
@@ -202,13 +220,64 @@ TEST_CASE("scenario arm.page_size and clock.offset_days: read, bounded, and refu
       {R"({"clock": {"offset_days": 40000}})", "/clock/offset_days: must be between -36500 and 36500"},
       {R"({"clock": {"offset": 1}})", "unknown key \"offset\""},
   };
-  for (const auto& [text, message] : bad) {
-    INFO(text);
-    try {
-      parse_scenario(text, "s.json");
-      FAIL("no error");
-    } catch (const ScenarioError& e) {
-      CHECK_THAT(e.what(), Catch::Contains(message));
-    }
+  check_refused(bad);
+}
+
+TEST_CASE("availability_group: SQL Server is the primary of an existing AG; each secondary its own server",
+          "[scenario]") {
+  EmulatorWorld w(parse_scenario(R"({
+    "sql_server": {"master_key": true, "databases": [{"name": "sales", "backups": ["full"]}, {"name": "hr"}]},
+    "availability_group": {"name": "AG_prod", "databases": ["sales"], "replicas": ["sqlbox2", "sqlbox3"],
+                           "listener": {"dns_name": "aglistener"}}})",
+                                 "s.json"));
+  REQUIRE(w.sql_replicas.size() == 2);
+  const AvailabilityGroup* ag = w.sql_server.find_availability_group("AG_prod");
+  REQUIRE(ag);
+  CHECK(ag->databases == std::vector<std::string>{"sales"});
+  CHECK(ag->listener_dns_name == "aglistener");
+  REQUIRE(ag->replicas.size() == 3);
+  CHECK(ag->local_replica()->server_name == "sqlbox1");
+  CHECK(ag->local_replica()->runtime.role == 1);
+  CHECK(w.sql_server.find_database("sales")->availability_group == "AG_prod");
+  CHECK(w.sql_server.find_database("hr")->availability_group.empty());
+  for (const char* name : {"sqlbox2", "sqlbox3"}) {
+    ServerState* r = w.sql_replica(name);
+    REQUIRE(r);
+    CHECK(r->name == name);
+    const AvailabilityGroup* rag = r->find_availability_group("AG_prod");
+    REQUIRE(rag);
+    CHECK(rag->group_id == ag->group_id);
+    CHECK(rag->local_replica()->server_name == name);
+    CHECK(rag->local_replica()->runtime.role == 2);
+    REQUIRE(r->find_database("sales"));
+    CHECK(r->find_database("sales")->availability_group == "AG_prod");
+    CHECK(r->find_database("hr") == nullptr);
+    REQUIRE(r->master().master_key);
+    CHECK(r->master().master_key->key_guid != w.sql_server.master().master_key->key_guid);
+    REQUIRE(r->mirroring_endpoint());
+    CHECK(r->mirroring_endpoint()->state == EndpointState::Started);
+    CHECK(r->mirroring_endpoint()->certificate_name.empty());
   }
+  CHECK(w.sql_replica("SQLBOX2") == w.sql_replica("sqlbox2"));
+  CHECK(w.sql_replica("sqlbox4") == nullptr);
+  CHECK(EmulatorWorld().sql_replicas.empty());
+
+  const std::pair<const char*, const char*> bad[] = {
+      {R"({"availability_group": {"replicas": ["b"]}})", "/availability_group: missing \"name\""},
+      {R"({"availability_group": {"name": "ag"}})", "/availability_group: missing \"replicas\""},
+      {R"({"availability_group": {"name": "ag", "replicas": []}})",
+       "/availability_group/replicas: an availability group has 1 to 8 secondary replicas"},
+      {R"({"availability_group": {"name": "ag", "replicas": ["sqlbox1"]}})",
+       "/availability_group/replicas/0: \"sqlbox1\" is the primary replica (/sql_server/name)"},
+      {R"({"availability_group": {"name": "ag", "replicas": ["b", "B"]}})",
+       "/availability_group/replicas/1: replica \"B\" is listed twice"},
+      {R"({"availability_group": {"name": "ag", "replicas": ["b"], "databases": ["nosuch"]}})",
+       "/availability_group/databases/0: database \"nosuch\" is not in /sql_server/databases"},
+      {R"({"availability_group": {"name": "ag", "replicas": ["b"], "databases": ["hr"]}})",
+       "/availability_group/databases/0: database \"hr\" must use the FULL recovery model"},
+      {R"({"availability_group": {"name": "ag", "replicas": ["b"], "listener": {}}})",
+       "/availability_group/listener: missing \"dns_name\""},
+      {R"({"availability_group": {"name": "ag", "replica": ["b"]}})", "did you mean \"replicas\"?"},
+  };
+  check_refused(bad);
 }

@@ -93,7 +93,7 @@ TEST_CASE("every installed workflow validates as shipped and is found by its nam
   CHECK(missing.err.find("replicate-databse: no such file, and no bundled workflow of that name (check the path, or "
                          "name a bundled workflow (") != std::string::npos);
   CHECK(missing.err.find("remove-links, replicate-database, replicate-databases, replicate-databases-one-link, "
-                         "rotate-certificates)") !=
+                         "replicate-existing-ag, rotate-certificates)") !=
         std::string::npos);
 }
 

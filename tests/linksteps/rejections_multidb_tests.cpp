@@ -79,6 +79,24 @@ TEST_CASE("linksteps: rejections: dag's multi_database name", "[linksteps][rejec
                 "\"link-sales\""));
 }
 
+TEST_CASE("linksteps: rejections: dag's replicas", "[linksteps][rejections][multidb][existing_ag]") {
+  rejections::Offline offline;
+  Object with{{"database", Value("sales")},
+              {"ag_name", Value("AG_prod")},
+              {"listener_url", Value("TCP://aglistener:5022")},
+              {"instance_name", Value("mi1")},
+              {"instance_fqdn", Value("mi1.abc123def456.database.windows.net")},
+              {"name_pattern", Value("milink-ag")},
+              {"replicas", Value(milink::sdk::Array{Value(Object{{"name", Value("sqlbox2")}})})}};
+  CHECK(refused(offline.run(one_step("dag", with)),
+                "parameter \"replicas\": replicas are for a multi-database link only; set multi_database to true"));
+  with.set("multi_database", Value(true));
+  with.set("replicas", Value(milink::sdk::Array{Value(Object{{"host", Value("10.0.0.6")}})}));
+  CHECK(refused(offline.run(one_step("dag", with)),
+                "parameter \"replicas\": each replica must be an object with a name (the config's "
+                "sqlserver.replicas)"));
+}
+
 TEST_CASE("linksteps: rejections: link-databases' lists and api-version", "[linksteps][rejections][multidb]") {
   rejections::Offline offline;
   CHECK(refused(offline.run(link_databases(Object{{"remove", list({"crm"})}})),

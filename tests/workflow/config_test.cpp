@@ -156,3 +156,45 @@ TEST_CASE("config: SQL Server's endpoint_port defaults to 5022 as the schema say
   auto none = load_config_text(R"({"milink_config": 1})", "cfg.json");
   CHECK(none.root.get("sqlserver") == nullptr);
 }
+
+TEST_CASE("config: /sqlserver/replicas name the existing AG's secondaries; fqdn and endpoint_port default") {
+  auto cfg = load_config_text(R"({
+  "milink_config": 1,
+  "sqlserver": { "name": "sqlbox1", "endpoint_port": 5023, "availability_group": "AG_prod",
+                 "listener": "aglistener.contoso.com",
+                 "replicas": [ { "name": "sqlbox2", "host": "10.0.0.2" },
+                               { "name": "sqlbox3", "fqdn": "sqlbox3.contoso.com", "endpoint_port": 5024 } ] }
+})",
+                              "cfg.json");
+  const auto& reps = cfg.root.get("sqlserver")->get("replicas")->as_array();
+  REQUIRE(reps.size() == 2);
+  CHECK(reps[0].get("fqdn")->as_string() == "sqlbox2");
+  CHECK(reps[0].get("endpoint_port")->as_int() == 5023);
+  CHECK(reps[1].get("fqdn")->as_string() == "sqlbox3.contoso.com");
+  CHECK(reps[1].get("endpoint_port")->as_int() == 5024);
+}
+
+TEST_CASE("config: a bad /sqlserver/replicas is refused, naming the replica and what to do") {
+  auto p = config_problems(R"({
+  "milink_config": 1,
+  "sqlserver": { "name": "sqlbox1",
+                 "replicas": [ { "host": "a" }, { "name": "SQLBOX1" }, { "name": "sqlbox2", "prot": 1 },
+                               { "name": "SqlBox2", "port": 70000 }, "sqlbox4" ] },
+  "managed_instance": { "listener": "x" }
+})");
+  REQUIRE(p.size() == 8);
+  CHECK(p[0].substr(p[0].find(' ') + 1) == "/managed_instance/listener: \"listener\" belongs under /sqlserver, not "
+                "/managed_instance (move it to the sqlserver section: only SQL Server runs the existing availability "
+                "group)");
+  CHECK(p[1].substr(p[1].find(' ') + 1) == "/sqlserver/replicas: replicas are given without the availability group they belong "
+                "to (add \"availability_group\": \"<AG name>\" to /sqlserver (the AG whose secondaries these are))");
+  CHECK(p[2].find("/sqlserver/replicas/0: missing required key \"name\" in sql replica") != std::string::npos);
+  CHECK(p[3].find("/sqlserver/replicas/1/name: \"SQLBOX1\" is /sqlserver/name, the primary replica (list only the "
+                  "secondary replicas under /sqlserver/replicas)") != std::string::npos);
+  CHECK(p[4].find("/sqlserver/replicas/2/prot: unknown key \"prot\" in sql replica (did you mean \"port\"?)") !=
+        std::string::npos);
+  CHECK(p[5].find("/sqlserver/replicas/3/port: 70000 is not a TCP port") != std::string::npos);
+  CHECK(p[6].find("/sqlserver/replicas/3/name: replica \"SqlBox2\" is listed twice (list each secondary replica "
+                  "once)") != std::string::npos);
+  CHECK(p[7].find("/sqlserver/replicas/4: a replica must be an object") != std::string::npos);
+}
