@@ -66,6 +66,9 @@ TEST_CASE("tedious and mssql against the emulator's SQL Server: row counts, name
                            "transactions: named BEGIN, SAVE, ROLLBACK to the savepoint, COMMIT",
                            "reset: database, SET options and open transactions return to the login state",
                            "SERVERPROPERTY is sql_variant; CAST gives the base type",
+                           "parameters: every type milink binds round-trips through sp_executesql",
+                           "multiple result sets: each its own columns and rows; mssql sees recordsets and "
+                           "rowsAffected per statement",
                            "RAISERROR: severity 10 is an infoMessage, 16 an error numbered 50000",
                            "cancel during WAITFOR DELAY ends the request, and the session goes on",
                            "TLS: encrypt with verification against the emulator CA; no CA or another host name is "

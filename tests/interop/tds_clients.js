@@ -9,7 +9,7 @@
 // late and the cancel check can cancel it while the server works on it.
 'use strict';
 const assert = require('assert');
-const { Connection, Request } = require('tedious');
+const { Connection, Request, TYPES } = require('tedious');
 const mssql = require('mssql');
 
 const port = Number(process.env.MILINK_INTEROP_PORT);
@@ -145,6 +145,70 @@ check('SERVERPROPERTY is sql_variant; CAST gives the base type', () => withConne
   assert.strictEqual(n, null);
   assert.strictEqual(cast, v);
 }));
+
+check('parameters: every type milink binds round-trips through sp_executesql', () => withConnection(async (c) => {
+  // milink's SQL service binds int, bigint, bit, nvarchar, varbinary,
+  // datetime2, float and NULL (docs/sql-connections.md); tedious sends each
+  // as an RPC parameter of that type, as it does to SQL Server.
+  const when = new Date(Date.UTC(2026, 11, 6, 10, 20, 30, 123));
+  const rows = [];
+  let columns = [];
+  await new Promise((resolve, reject) => {
+    const req = new Request('SELECT @i AS i, @g AS g, @b AS b, @s AS s, @x AS x, @t AS t, @f AS f, @n AS n',
+                            (err) => (err ? reject(err) : resolve()));
+    req.addParameter('i', TYPES.Int, -42);
+    req.addParameter('g', TYPES.BigInt, 1234567890123);
+    req.addParameter('b', TYPES.Bit, true);
+    req.addParameter('s', TYPES.NVarChar, 'h\u00e9llo \u20ac');
+    req.addParameter('x', TYPES.VarBinary, Buffer.from([0, 1, 254, 255]));
+    req.addParameter('t', TYPES.DateTime2, when, { scale: 3 });
+    req.addParameter('f', TYPES.Float, 1.5);
+    req.addParameter('n', TYPES.NVarChar, null);
+    req.on('columnMetadata', (cols) => { columns = cols; });
+    req.on('row', (cols) => rows.push(cols.map((x) => x.value)));
+    c.execSql(req);
+  });
+  assert.deepStrictEqual(columns.map((x) => x.colName), ['i', 'g', 'b', 's', 'x', 't', 'f', 'n']);
+  const [i, g, b, str, x, t, f, n] = rows[0];
+  assert.strictEqual(i, -42);
+  assert.strictEqual(String(g), '1234567890123');
+  assert.strictEqual(b, true);
+  assert.strictEqual(str, 'h\u00e9llo \u20ac');
+  assert.deepStrictEqual([...x], [0, 1, 254, 255]);
+  assert.strictEqual(t.getTime(), when.getTime());
+  assert.strictEqual(f, 1.5);
+  assert.strictEqual(n, null);
+}));
+
+check('multiple result sets: each its own columns and rows; mssql sees recordsets and rowsAffected per statement',
+      async () => {
+  await withConnection(async (c) => {
+    const sets = [];
+    const counts = [];
+    await new Promise((resolve, reject) => {
+      const req = new Request("SELECT 1 AS a; SELECT name AS b FROM master.sys.databases WHERE name IN (N'master', N'model') ORDER BY name",
+                              (err) => (err ? reject(err) : resolve()));
+      req.on('columnMetadata', (cols) => sets.push({ columns: cols.map((x) => x.colName), rows: [] }));
+      req.on('row', (cols) => sets[sets.length - 1].rows.push(cols.map((x) => x.value)));
+      req.on('doneInProc', (rowCount) => { if (rowCount !== undefined) counts.push(rowCount); });
+      c.execSql(req);
+    });
+    assert.deepStrictEqual(sets, [{ columns: ['a'], rows: [[1]] }, { columns: ['b'], rows: [['master'], ['model']] }]);
+    assert.deepStrictEqual(counts, [1, 2]);
+  });
+  const pool = await new mssql.ConnectionPool({
+    server: '127.0.0.1', port, user: 'sa', password,
+    options: { encrypt: false, trustServerCertificate: false },
+  }).connect();
+  try {
+    const result = await pool.request().query("SELECT 1 AS a; SELECT name AS b FROM master.sys.databases WHERE name IN (N'master', N'model') ORDER BY name");
+    assert.strictEqual(result.recordsets.length, 2);
+    assert.deepStrictEqual(result.rowsAffected, [1, 2]);
+    assert.deepStrictEqual(result.recordsets[1].map((row) => row.b), ['master', 'model']);
+  } finally {
+    await pool.close();
+  }
+});
 
 check('RAISERROR: severity 10 is an infoMessage, 16 an error numbered 50000', () => withConnection(async (c) => {
   const infos = [];
