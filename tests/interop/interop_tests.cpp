@@ -64,6 +64,7 @@ TEST_CASE("tedious and mssql against the emulator's SQL Server: row counts, name
                            "row count: a one-row SELECT reports 1 row (one DONE per statement)",
                            "row count: mssql rowsAffected is [1] for a one-row SELECT",
                            "transactions: named BEGIN, SAVE, ROLLBACK to the savepoint, COMMIT",
+                           "transactions: unnamed BEGIN and COMMIT, BEGIN and ROLLBACK",
                            "reset: database, SET options and open transactions return to the login state",
                            "SERVERPROPERTY is sql_variant; CAST gives the base type",
                            "parameters: every type milink binds round-trips through sp_executesql",

@@ -121,6 +121,19 @@ check('transactions: named BEGIN, SAVE, ROLLBACK to the savepoint, COMMIT', () =
   assert.ok(err && err.number === 628, `SAVE outside a transaction: ${err && err.message}`);
 }));
 
+check('transactions: unnamed BEGIN and COMMIT, BEGIN and ROLLBACK', () => withConnection(async (c) => {
+  await call(c, 'beginTransaction');
+  assert.strictEqual(await scalar(c, 'SELECT @@TRANCOUNT'), 1);
+  await call(c, 'commitTransaction');
+  assert.strictEqual(await scalar(c, 'SELECT @@TRANCOUNT'), 0);
+  // A ROLLBACK without a name ends every level, the nested one included.
+  await call(c, 'beginTransaction');
+  await exec(c, 'BEGIN TRANSACTION');
+  assert.strictEqual(await scalar(c, 'SELECT @@TRANCOUNT'), 2);
+  await call(c, 'rollbackTransaction');
+  assert.strictEqual(await scalar(c, 'SELECT @@TRANCOUNT'), 0);
+}));
+
 check('reset: database, SET options and open transactions return to the login state', () => withConnection(async (c) => {
   const login_db = await scalar(c, 'SELECT DB_NAME()');
   await exec(c, 'USE msdb; SET NOCOUNT ON; BEGIN TRANSACTION');
