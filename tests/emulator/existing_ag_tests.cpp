@@ -129,7 +129,7 @@ TEST_CASE("an existing AG's listener has its own TDS port and answers as the pri
   milink::sdk::Value root = env.config.root;
   root.mutable_object().find("sqlserver")->mutable_object().set(
       "port", milink::sdk::Value(static_cast<std::int64_t>(env.emulator.listener_port())));
-  milink::sql::SqlService through_listener(root);
+  milink::sql::SqlService through_listener(root, env.config.file);  // the config file anchors ca_file
   std::string error;
   auto s = through_listener.open("sqlserver", false, {}, error);
   INFO(error);
