@@ -198,8 +198,28 @@ ColumnRef resolve_column(const std::vector<std::string>& parts, const RowContext
   throw SqlError(err::multipart_not_bound(all), Abort::Batch);
 }
 
+namespace {
+
+/// resolve_column, memoised in the row's SELECT bindings when it has them.
+ColumnRef bind_column(const Expr& e, const RowContext* row, bool ci) {
+  if (!row || !row->bindings) return resolve_column(e.parts, row, ci);
+  auto it = row->bindings->find(&e);
+  if (it != row->bindings->end()) {
+    const RowContext* c = row;
+    for (int h = 0; h < it->second.hops && c; ++h) c = c->outer;
+    if (c) return ColumnRef{c, it->second.source, it->second.column};
+  }
+  ColumnRef ref = resolve_column(e.parts, row, ci);
+  int hops = 0;
+  for (const RowContext* c = row; c && c != ref.context; c = c->outer) ++hops;
+  (*row->bindings)[&e] = BoundColumn{hops, ref.source, ref.column};
+  return ref;
+}
+
+}  // namespace
+
 Datum Executor::eval_column(const Expr& e, const RowContext* row) {
-  ColumnRef ref = resolve_column(e.parts, row, ci());
+  ColumnRef ref = bind_column(e, row, ci());
   const BoundSource& src = (*ref.context->sources)[static_cast<std::size_t>(ref.source)];
   const CatalogColumn& col = src.view->columns[static_cast<std::size_t>(ref.column)];
   if (ref.context == row && row->group && !row->in_aggregate) {

@@ -31,6 +31,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace milink::emulator::sql {
@@ -71,8 +72,23 @@ struct BoundSource {
   std::vector<CatalogRow> rows;
 };
 
+/// Where a column reference of one SELECT was bound: \c hops outer links up
+/// from the row it is read in, then source and column. The binding depends
+/// only on the query's sources, never on the row, so it is computed once per
+/// execution of the SELECT instead of once per row (names are compared with
+/// the collation, which dominated joins over large views).
+struct BoundColumn {
+  int hops = 0;
+  int source = -1;
+  int column = -1;
+};
+using ColumnBindings = std::unordered_map<const Expr*, BoundColumn>;
+
 struct RowContext {
   const std::vector<BoundSource>* sources = nullptr;
+  /// This SELECT execution's column bindings, shared by all its rows (owned
+  /// by run_select; null outside a SELECT: references are resolved each time).
+  ColumnBindings* bindings = nullptr;
   std::vector<const CatalogRow*> current;  ///< per source; nullptr: NULL-extended (LEFT JOIN)
   const RowContext* outer = nullptr;
   /// Aggregate queries: every row tuple of the group.

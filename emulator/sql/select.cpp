@@ -5,6 +5,7 @@
 #include "state/collation.hpp"
 
 #include <algorithm>
+#include <set>
 
 namespace milink::emulator::sql {
 
@@ -37,6 +38,33 @@ bool same_row(const std::vector<Datum>& a, const std::vector<Datum>& b, bool ci)
   return true;
 }
 
+void conjuncts(const Expr& e, std::vector<const Expr*>& out) {
+  if (e.kind == ExprKind::Binary && e.op == "AND" && e.args.size() == 2 && e.args[0] && e.args[1]) {
+    conjuncts(*e.args[0], out);
+    conjuncts(*e.args[1], out);
+  } else {
+    out.push_back(&e);
+  }
+}
+
+/// Adds to \p local the sources of \p ctx that \p e reads; false when \p e
+/// cannot be judged (a subquery, an aggregate, a column that does not bind:
+/// the full WHERE reports that).
+bool local_sources(const Expr& e, const RowContext& ctx, bool ci, std::set<int>& local) {
+  if (e.select || contains_aggregate(e)) return false;
+  if (e.kind == ExprKind::Column) {
+    try {
+      ColumnRef ref = resolve_column(e.parts, &ctx, ci);
+      if (ref.context == &ctx) local.insert(ref.source);
+    } catch (const SqlError&) {
+      return false;
+    }
+  }
+  for (const auto& a : e.args)
+    if (a && !local_sources(*a, ctx, ci, local)) return false;
+  return true;
+}
+
 }  // namespace
 
 SelectResult Executor::run_select(Frame& f, const Select& s, const RowContext* outer, bool exists_only) {
@@ -61,9 +89,40 @@ SelectResult Executor::run_select(Frame& f, const Select& s, const RowContext* o
     for (const auto& j : s.joins) bind(j.table);
   }
 
+  ColumnBindings bindings;
   RowContext ctx;
   ctx.sources = &sources;
+  ctx.bindings = &bindings;
   ctx.outer = outer;
+
+  // WHERE conjuncts that read a single source (and outer rows only) filter
+  // that source's rows before the joins, so a lookup by name joined to a
+  // large view costs one row of the join, not all of them. The whole WHERE is
+  // still evaluated on the joined rows below, so the result is the same. Not
+  // for the right side of a LEFT JOIN (its NULL-extended rows must reach the
+  // WHERE), nor when the select list assigns variables.
+  bool assigns = false;
+  for (const auto& item : s.items)
+    if (item.kind == SelectItem::Kind::Assignment) assigns = true;
+  if (s.has_from && s.where && !assigns) {
+    std::vector<const Expr*> parts;
+    conjuncts(*s.where, parts);
+    for (const Expr* part : parts) {
+      std::set<int> local;
+      if (!local_sources(*part, ctx, ci(), local) || local.size() != 1) continue;
+      const int i = *local.begin();
+      if (i > 0 && s.joins[static_cast<std::size_t>(i - 1)].type == JoinClause::Type::Left) continue;
+      BoundSource& src = sources[static_cast<std::size_t>(i)];
+      std::vector<CatalogRow> kept;
+      RowContext c = ctx;
+      c.current.assign(sources.size(), nullptr);
+      for (auto& r : src.rows) {
+        c.current[static_cast<std::size_t>(i)] = &r;
+        if (truth(f, *part, &c)) kept.push_back(std::move(r));
+      }
+      src.rows = std::move(kept);
+    }
+  }
 
   // FROM and JOINs: row tuples, one pointer per source.
   std::vector<std::vector<const CatalogRow*>> tuples;

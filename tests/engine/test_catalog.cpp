@@ -133,3 +133,31 @@ TEST_CASE("SELECT: WHERE, LIKE, IN, ORDER BY, TOP, DISTINCT, aliases, LEFT JOIN,
   CHECK(scalar(fx.ok("SELECT COUNT(*) FROM sys.databases WHERE name BETWEEN 'a' AND 'm'")).as_int64() == 1);
   CHECK(scalar(fx.ok("SELECT CASE WHEN EXISTS (SELECT 1 FROM sys.databases WHERE name = 'sales') THEN 'yes' ELSE 'no' END")).as_string() == "yes");
 }
+
+TEST_CASE("SELECT: conditions on one source of a join filter it first, with the same rows as without", "[catalog]") {
+  Fixture fx;
+  // Each side's own condition, and the join condition.
+  const ResultSet& inner = only_set(fx.ok(
+      "SELECT a.name AS a, b.name AS b FROM sys.databases a JOIN sys.databases b ON a.database_id = b.database_id "
+      "WHERE a.name LIKE 'm%' AND b.database_id > 2 ORDER BY a.name"));
+  REQUIRE(inner.rows.size() == 2);
+  CHECK(cell(inner, 0, "a").as_string() == "model");
+  CHECK(cell(inner, 1, "b").as_string() == "msdb");
+  // A condition on the right side of a LEFT JOIN must see its NULL-extended
+  // rows: only hr has no database with the next id.
+  const ResultSet& left = only_set(fx.ok(
+      "SELECT a.name FROM sys.databases a LEFT JOIN sys.databases b ON b.database_id = a.database_id + 1 "
+      "WHERE b.name IS NULL"));
+  REQUIRE(left.rows.size() == 1);
+  CHECK(cell(left, 0, "name").as_string() == "hr");
+  // A condition across both sources (OR) is not split.
+  CHECK(row_count(fx.ok("SELECT a.name FROM sys.databases a CROSS JOIN sys.databases b "
+                        "WHERE a.database_id = 1 OR b.database_id = 1")) == 11);
+  // A subquery's condition that reads the outer row.
+  CHECK(row_count(fx.ok("SELECT a.name FROM sys.databases a WHERE a.database_id - 1 = (SELECT MAX(b.database_id) "
+                        "FROM sys.databases b WHERE b.database_id < a.database_id AND b.name <> a.name)")) == 5);
+  // A column that does not bind is still reported.
+  CHECK(single_error(fx.run("SELECT a.name FROM sys.databases a JOIN sys.databases b ON a.database_id = b.database_id "
+                            "WHERE a.nosuch = 1"))
+            .text == "Invalid column name 'nosuch'.");
+}
