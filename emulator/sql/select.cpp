@@ -5,7 +5,9 @@
 #include "state/collation.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <set>
+#include <unordered_map>
 
 namespace milink::emulator::sql {
 
@@ -65,6 +67,26 @@ bool local_sources(const Expr& e, const RowContext& ctx, bool ci, std::set<int>&
   return true;
 }
 
+/// The key under which an equi-join indexes \p v: its class ('i' integers,
+/// 'g' uniqueidentifiers) and a value that is equal exactly when compare()
+/// says equal; nullopt for other types (strings compare under a collation),
+/// which join by comparing every pair.
+std::optional<std::string> join_key(const Datum& v) {
+  switch (v.type.base) {
+    case BaseType::TinyInt:
+    case BaseType::SmallInt:
+    case BaseType::Int:
+    case BaseType::BigInt:
+    case BaseType::Numeric: return "i" + std::to_string(v.value.as_int64());
+    case BaseType::UniqueIdentifier: {
+      std::string g = "g" + v.value.as_string();
+      for (auto& ch : g) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      return g;
+    }
+    default: return std::nullopt;
+  }
+}
+
 }  // namespace
 
 SelectResult Executor::run_select(Frame& f, const Select& s, const RowContext* outer, bool exists_only) {
@@ -95,8 +117,8 @@ SelectResult Executor::run_select(Frame& f, const Select& s, const RowContext* o
   ctx.bindings = &bindings;
   ctx.outer = outer;
 
-  // WHERE conjuncts that read a single source (and outer rows only) filter
-  // that source's rows before the joins, so a lookup by name joined to a
+  // WHERE conjuncts (and inner joins' ON conjuncts) that read a single
+  // source (and outer rows only) filter that source's rows before the joins, so a lookup by name joined to a
   // large view costs one row of the join, not all of them. The whole WHERE is
   // still evaluated on the joined rows below, so the result is the same. Not
   // for the right side of a LEFT JOIN (its NULL-extended rows must reach the
@@ -104,9 +126,12 @@ SelectResult Executor::run_select(Frame& f, const Select& s, const RowContext* o
   bool assigns = false;
   for (const auto& item : s.items)
     if (item.kind == SelectItem::Kind::Assignment) assigns = true;
-  if (s.has_from && s.where && !assigns) {
+  if (s.has_from && !assigns) {
     std::vector<const Expr*> parts;
-    conjuncts(*s.where, parts);
+    if (s.where) conjuncts(*s.where, parts);
+    // An inner join's ON conditions filter like the WHERE's.
+    for (const auto& j : s.joins)
+      if (j.type == JoinClause::Type::Inner && j.on) conjuncts(*j.on, parts);
     for (const Expr* part : parts) {
       std::set<int> local;
       if (!local_sources(*part, ctx, ci(), local) || local.size() != 1) continue;
@@ -133,10 +158,76 @@ SelectResult Executor::run_select(Frame& f, const Select& s, const RowContext* o
     for (std::size_t j = 0; j < s.joins.size(); ++j) {
       const JoinClause& join = s.joins[j];
       const BoundSource& src = sources[j + 1];
+      const int here = static_cast<int>(j + 1);
+      // ON new.x = earlier.y (integers or uniqueidentifiers): the new
+      // source's rows are indexed by x once, and each tuple looks its y up,
+      // instead of evaluating ON for every pair. The full ON is still
+      // evaluated on the rows found.
+      const Expr* new_side = nullptr;
+      const Expr* old_side = nullptr;
+      if (join.type != JoinClause::Type::Cross && join.on) {
+        std::vector<const Expr*> on_parts;
+        conjuncts(*join.on, on_parts);
+        for (const Expr* part : on_parts) {
+          if (part->kind != ExprKind::Binary || part->op != "=" || part->args.size() != 2 || !part->args[0] ||
+              !part->args[1])
+            continue;
+          std::set<int> a, b;
+          if (!local_sources(*part->args[0], ctx, ci(), a) || !local_sources(*part->args[1], ctx, ci(), b)) continue;
+          auto earlier = [&](const std::set<int>& x) { return x.empty() || *x.rbegin() < here; };
+          if (a == std::set<int>{here} && earlier(b)) {
+            new_side = part->args[0].get();
+            old_side = part->args[1].get();
+          } else if (b == std::set<int>{here} && earlier(a)) {
+            new_side = part->args[1].get();
+            old_side = part->args[0].get();
+          } else {
+            continue;
+          }
+          break;
+        }
+      }
+      std::unordered_map<std::string, std::vector<std::size_t>> index;
+      char key_class = 0;
+      bool indexed = new_side != nullptr;
+      if (indexed) {
+        RowContext c = ctx;
+        c.current.assign(sources.size(), nullptr);
+        for (std::size_t k = 0; k < src.rows.size() && indexed; ++k) {
+          c.current[static_cast<std::size_t>(here)] = &src.rows[k];
+          Datum v = eval(f, *new_side, &c);
+          if (v.is_null()) continue;  // equal to nothing
+          std::optional<std::string> key = join_key(v);
+          if (!key || (key_class != 0 && (*key)[0] != key_class)) {
+            indexed = false;
+            break;
+          }
+          key_class = (*key)[0];
+          index[*key].push_back(k);
+        }
+      }
+      std::vector<std::size_t> every(src.rows.size());
+      for (std::size_t k = 0; k < every.size(); ++k) every[k] = k;
+      static const std::vector<std::size_t> none;
       std::vector<std::vector<const CatalogRow*>> next;
       for (const auto& t : tuples) {
         bool matched = false;
-        for (const auto& r : src.rows) {
+        const std::vector<std::size_t>* candidates = &every;
+        if (indexed) {
+          RowContext c = ctx;
+          c.current = t;
+          c.current.resize(sources.size(), nullptr);
+          Datum v = eval(f, *old_side, &c);
+          std::optional<std::string> key = v.is_null() ? std::nullopt : join_key(v);
+          if (v.is_null()) {
+            candidates = &none;
+          } else if (key && (key_class == 0 || (*key)[0] == key_class)) {
+            auto it = index.find(*key);
+            candidates = it == index.end() ? &none : &it->second;
+          }  // else another type: compare every pair (and let compare() convert or refuse)
+        }
+        for (std::size_t k : *candidates) {
+          const CatalogRow& r = src.rows[k];
           std::vector<const CatalogRow*> cand = t;
           cand.push_back(&r);
           bool keep = true;

@@ -156,6 +156,15 @@ TEST_CASE("SELECT: conditions on one source of a join filter it first, with the 
   // A subquery's condition that reads the outer row.
   CHECK(row_count(fx.ok("SELECT a.name FROM sys.databases a WHERE a.database_id - 1 = (SELECT MAX(b.database_id) "
                         "FROM sys.databases b WHERE b.database_id < a.database_id AND b.name <> a.name)")) == 5);
+  // An equality join looks rows up by value: each database but the last has
+  // a successor, and the rest of ON still applies.
+  CHECK(row_count(fx.ok("SELECT a.name FROM sys.databases a JOIN sys.databases b ON b.database_id = a.database_id + 1")) ==
+        5);
+  CHECK(row_count(fx.ok("SELECT a.name FROM sys.databases a JOIN sys.databases b "
+                        "ON a.database_id + 1 = b.database_id AND b.name LIKE 'm%'")) == 2);  // tempdb -> model, model -> msdb
+  // Values of another type are still compared (and refused) as SQL Server does.
+  CHECK(single_error(fx.run("SELECT a.name FROM sys.databases a JOIN sys.databases b ON b.database_id = a.name")).number ==
+        245);
   // A column that does not bind is still reported.
   CHECK(single_error(fx.run("SELECT a.name FROM sys.databases a JOIN sys.databases b ON a.database_id = b.database_id "
                             "WHERE a.nosuch = 1"))
