@@ -97,6 +97,15 @@ std::vector<ParamSpec> spec_params() {
             "The instance-side availability group name each database's link will use (dag's instance_ag_name, "
             "default AG_<db>_MI; {db} and {instance} are replaced): with check_arm, another link on the instance "
             "that already uses it fails the check"),
+      param("check_instance_ag_names", ValueType::Boolean, Value(true),
+            "With check_arm: list the instance's links (one ARM list) and run the instance_ag_name check for "
+            "databases and instance_ag_name_databases. A per-database preflight in a for_each sets it false when a "
+            "server-level preflight checks every database with instance_ag_name_databases: one list per run "
+            "instead of one per database"),
+      param("instance_ag_name_databases", ValueType::Array, Value(milink::sdk::Array{}),
+            "Databases whose instance-side availability group name (instance_ag_name_pattern) is checked against "
+            "the instance's links, besides databases, without their other checks (e.g. "
+            "${{ config.databases }} on the server-level preflight)"),
       param("allow_prepare_database", ValueType::Boolean, Value(false),
             "Report recovery-model and full-backup problems as WARN (a later step fixes them) instead of FAIL"),
       param("multi_database", ValueType::Boolean, Value(false),
@@ -124,6 +133,15 @@ std::vector<milink::sdk::OutputSpec> spec_outputs() {
       {"failover_mode", ValueType::String,
        "The link's failover mode that applies: manual (two-way) or none (one-way); \"\" when not checked", false},
   };
+}
+
+std::vector<std::string> Config::instance_ag_name_checked() const {
+  std::vector<std::string> out;
+  std::set<std::string> seen;
+  for (const auto* list : {&databases, &instance_ag_name_databases})
+    for (const auto& d : *list)
+      if (seen.insert(lower(d)).second) out.push_back(d);
+  return out;
 }
 
 Config parse_config(const milink::sdk::Params& p) {
@@ -160,6 +178,13 @@ Config parse_config(const milink::sdk::Params& p) {
                                            "mi1.abc123def456.database.windows.net, without scheme or port)");
   c.check_dns = p.boolean("check_dns");
   c.check_arm = p.boolean("check_arm");
+  c.check_instance_ag_names = p.boolean("check_instance_ag_names");
+  if (unknown(p, "instance_ag_name_databases")) {
+    c.instance_ag_name_databases = {p.value("instance_ag_name_databases").to_display()};  // milink plan: a placeholder
+  } else {
+    c.instance_ag_name_databases = p.strings("instance_ag_name_databases");
+    for (const auto& d : c.instance_ag_name_databases) check_sysname("instance_ag_name_databases", d, "a database name");
+  }
 
   c.api_version = p.string("api_version");
   static const std::regex api_form(R"(^[0-9]{4}-[0-9]{2}-[0-9]{2}(-[A-Za-z]+)?$)");

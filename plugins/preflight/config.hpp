@@ -26,6 +26,15 @@ struct Config {
   std::string instance_fqdn;     ///< "" = not resolved (WARN when check_dns)
   bool check_dns = true;
   bool check_arm = true;
+  /// With check_arm: whether this step lists the instance's links for the
+  /// instance_ag_name check (a server-level step can check every database of
+  /// the run with one list, so per-database steps need not each list them).
+  bool check_instance_ag_names = true;
+  /// Databases checked only for their instance-side AG name, besides
+  /// `databases`.
+  std::vector<std::string> instance_ag_name_databases;
+  /// `databases` then `instance_ag_name_databases`, each name once.
+  std::vector<std::string> instance_ag_name_checked() const;
   std::string api_version = "2025-01-01";
   bool check_collation = true;
   std::string certificate_name;  ///< "" = Cert_<@@SERVERNAME>_endpoint

@@ -21,7 +21,8 @@ std::string str(const milink::sdk::Value* v) { return v != nullptr && v->is_stri
 }  // namespace
 
 void check_instance_ag_names(Report& report, const Config& cfg) {
-  if (cfg.databases.empty()) return;
+  const std::vector<std::string> databases = cfg.instance_ag_name_checked();
+  if (!cfg.check_instance_ag_names || databases.empty()) return;
   const std::string check = "instance_ag_name";
   std::optional<milink::sdk::Arm> arm;
   try {
@@ -54,7 +55,7 @@ void check_instance_ag_names(Report& report, const Config& cfg) {
   std::vector<Existing> links;
   for (const auto& item : items) links.push_back({str(item.get("name")), milink::link::read_link(item)});
 
-  for (const auto& db : cfg.databases) {
+  for (const auto& db : databases) {
     const std::string name = check + " " + milink::sdk::tsql::quote_identifier(db);
     const std::map<std::string, std::string> vars{{"db", db}, {"instance", arm->coordinates().instance_name}};
     const std::string wanted = milink::link::expand_name(cfg.instance_ag_name_pattern, vars, "instance_ag_name_pattern");

@@ -112,7 +112,7 @@ milink::sdk::Plan PreflightStep::plan(const Config& c, milink::sdk::Context& ctx
                                 "availability group, ONLINE, one log file, no FILESTREAM or memory-optimized "
                                 "filegroup, TDE certificate on the managed instance, no scheduled log-backup job" +
                                 (c.allow_prepare_database ? " (recovery/backup problems only warn)" : "")));
-  if (c.check_arm && !c.databases.empty())
+  if (c.check_arm && c.check_instance_ag_names && !c.instance_ag_name_checked().empty())
     p.actions.push_back(milink::sdk::Action::note(
         "arm", "preflight (read-only): GET the managed instance's distributedAvailabilityGroups; no other link uses "
                "the instance-side availability group name (" + c.instance_ag_name_pattern + ")"));

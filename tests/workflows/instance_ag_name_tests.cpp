@@ -140,3 +140,45 @@ TEST_CASE("a link made with the seed's instance-name convention is linked for bo
   check_all(Rig::statuses(multi.out), "per_db[sales].", "ok");
   CHECK(rig.arm_requests("PUT", "/distributedAvailabilityGroups/") == 1);
 }
+
+TEST_CASE("replicate-databases lists the instance's links once per run, and a taken name stops it before any database",
+          "[workflows][instance_ag]") {
+  Rig rig;
+  // sales's link, made by hand with the name hr would use.
+  REQUIRE(rig.run(workflow_naming_instance_ag(rig, "AG_hr_MI"), {"--set", "database=sales"}).exit_code == 0);
+  rig.set_databases({"sales", "hr"});
+  auto lists = [&] {
+    int n = 0;
+    const Value d = rig.dump();
+    for (const auto& r : d.get("azure_requests")->as_array()) {
+      const std::string path = r.get("path")->as_string();
+      const std::string tail = "/distributedAvailabilityGroups";
+      if (r.get("method")->as_string() == "GET" && path.size() > tail.size() &&
+          path.compare(path.size() - tail.size(), tail.size(), tail) == 0)
+        ++n;
+    }
+    return n;
+  };
+  const int lists_before = lists();
+  const auto ags_before = rig.statements("CREATE AVAILABILITY GROUP");
+
+  auto r = rig.run("replicate-databases.json");
+  CHECK(r.exit_code == 1);
+  auto st = Rig::statuses(r.out);
+  CHECK(st["preflight"] == "failed");
+  CHECK(st.count("per_db[hr].ag") == 0);  // no database's branch ran
+  CHECK(r.out.find("instance_ag_name [hr]: the link for 'hr' would name its availability group on the managed "
+                   "instance 'AG_hr_MI', but link 'DAG_sales' (database 'sales') on managed instance 'mi1' already "
+                   "uses that name") != std::string::npos);
+  CHECK(rig.statements("CREATE AVAILABILITY GROUP") == ags_before);
+  CHECK(lists() == lists_before + 1);
+
+  // Without the clash, the whole run still lists the links once (the
+  // server-level preflight checks every database; the per-database ones do not).
+  rig.set_databases({"sales"});
+  const int lists_ok = lists();
+  auto ok = rig.run("replicate-databases.json");
+  CHECK(ok.exit_code == 0);
+  CHECK(lists() == lists_ok + 1);
+  CHECK(ok.out.find("PASS instance_ag_name [sales]") != std::string::npos);
+}
