@@ -17,6 +17,11 @@ TestServer::TestServer(Encryption encryption, int max_connections) {
   server->start();
 }
 
+TestServer::TestServer(const TdsServerOptions& options) {
+  server = std::make_unique<TdsServer>(engine, options);
+  server->start();
+}
+
 TestServer::~TestServer() { server->stop(); }
 
 std::string odbc_string(std::uint16_t port, const std::string& password, const std::string& encryption,

@@ -18,6 +18,8 @@ namespace tdstest {
 /// A TdsServer on 127.0.0.1:ephemeral over a ScriptedEngine.
 struct TestServer {
   explicit TestServer(Encryption encryption = Encryption::Off, int max_connections = 1024);
+  /// With these options (timeouts, limits).
+  explicit TestServer(const TdsServerOptions& options);
   ~TestServer();
   ScriptedEngine engine;
   std::unique_ptr<TdsServer> server;
