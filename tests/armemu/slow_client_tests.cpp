@@ -126,6 +126,12 @@ void short_deadlines(http::ServerOptions& o) {
   o.keep_alive_timeout = std::chrono::milliseconds(300);
 }
 
+/// The same over plain HTTP: the headers and body deadlines are the same code.
+void plain_short_deadlines(http::ServerOptions& o) {
+  short_deadlines(o);
+  o.tls = false;
+}
+
 /// Runs \p n clients at once, each trickling \p bytes (after \p prefix, sent
 /// whole, and the response to it read); each result is true once the server
 /// closed that connection.
@@ -195,10 +201,7 @@ TEST_CASE("a TLS handshake trickled a byte at a time is cut off at header_timeou
 
 TEST_CASE("request headers trickled a byte at a time are cut off at header_timeout; others are still served",
           "[armemu][slow]") {
-  PingServer s(std::chrono::seconds(10), std::chrono::seconds(10), [](http::ServerOptions& o) {
-    short_deadlines(o);
-    o.tls = false;
-  });
+  PingServer s(std::chrono::seconds(10), std::chrono::seconds(10), plain_short_deadlines);
   const std::string head = "GET /ping HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ";
   std::thread slow([&] { CHECK(trickle(s.server->port(), 2, {}, head) == std::vector<int>{1, 1}); });
   std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the trickling clients are being served
@@ -214,10 +217,7 @@ TEST_CASE("request headers trickled a byte at a time are cut off at header_timeo
 
 TEST_CASE("a request body trickled a byte at a time is cut off at body_timeout and logged with its request",
           "[armemu][slow]") {
-  PingServer s(std::chrono::seconds(10), std::chrono::seconds(10), [](http::ServerOptions& o) {
-    short_deadlines(o);
-    o.tls = false;
-  });
+  PingServer s(std::chrono::seconds(10), std::chrono::seconds(10), plain_short_deadlines);
   const std::string head = "POST /ping HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000\r\n\r\n";
   RawClient c(s.server->port());
   c.send_bytes(head);
@@ -232,10 +232,7 @@ TEST_CASE("a request body trickled a byte at a time is cut off at body_timeout a
 
 TEST_CASE("a keep-alive connection whose next request trickles in is cut off; an idle one is closed",
           "[armemu][slow]") {
-  PingServer s(std::chrono::seconds(10), std::chrono::seconds(10), [](http::ServerOptions& o) {
-    short_deadlines(o);
-    o.tls = false;
-  });
+  PingServer s(std::chrono::seconds(10), std::chrono::seconds(10), plain_short_deadlines);
   const std::string first = "GET /ping HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
   std::thread slow([&] {
     CHECK(trickle(s.server->port(), 2, first, "GET /ping HTTP/1.1\r\nX-Slow: ") == std::vector<int>{1, 1});

@@ -170,6 +170,17 @@ Reply read_reply(Poco::Net::StreamSocket& s) {
   }
 }
 
+Poco::Net::StreamSocket connect(std::uint16_t port) {
+  return Poco::Net::StreamSocket(Poco::Net::SocketAddress("127.0.0.1", port));
+}
+
+void send(Poco::Net::StreamSocket& s, const Bytes& b) { s.sendBytes(b.data(), static_cast<int>(b.size())); }
+
+Bytes concat(Bytes a, const Bytes& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
 bool closed_by_server(Poco::Net::StreamSocket& s) {
   s.setReceiveTimeout(Poco::Timespan(5, 0));
   std::uint8_t buf[4096];
