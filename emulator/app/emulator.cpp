@@ -290,6 +290,7 @@ Value Emulator::dump() const {
   for (const auto& r : azure_->request_log()) {
     Object o{{"method", Value(r.method)}, {"path", Value(r.path)}, {"status", Value(static_cast<std::int64_t>(r.status))}};
     if (!r.body.empty()) o.set("body", Value(r.body));  // ARM's only (ServerOptions::log_bodies)
+    if (!r.error.empty()) o.set("error", Value(r.error));  // closed at a deadline
     requests.push_back(Value(std::move(o)));
   }
   out.set("azure_requests", Value(std::move(requests)));

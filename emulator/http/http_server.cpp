@@ -1,6 +1,7 @@
 #include "http/http_server.hpp"
 
 #include "http/connection_gate.hpp"
+#include "http/connection_watch.hpp"
 #include "http/encoding.hpp"
 
 #include <milink/sdk/value.hpp>
@@ -219,12 +220,30 @@ Poco::Net::Context::Ptr make_server_context(const ServerOptions& o) {
   return ctx;
 }
 
+std::string ms_text(std::chrono::milliseconds d) { return std::to_string(d.count()) + " ms"; }
+
+/// What the log says of a connection closed because its request headers
+/// (and, over TLS, the handshake) were too slow.
+LogEntry header_deadline_entry(const ServerOptions& o, bool next_request) {
+  LogEntry e;
+  e.server = o.name;
+  e.error = next_request ? "connection closed: the next request's headers on the keep-alive connection were not "
+                           "complete within " + ms_text(o.keep_alive_timeout + o.header_timeout) +
+                               " (keep_alive_timeout + header_timeout)"
+                         : std::string("connection closed: the ") + (o.tls ? "TLS handshake and the " : "") +
+                               "request headers were not complete within " + ms_text(o.header_timeout) +
+                               " (header_timeout)";
+  return e;
+}
+
 class Connection final : public Poco::Net::HTTPRequestHandler {
 public:
-  explicit Connection(const HttpServer& server) : server_(server) {}
+  Connection(const HttpServer& server, ConnectionWatch& watch) : server_(server), watch_(watch) {}
 
   void handleRequest(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out) override {
     auto started = std::chrono::steady_clock::now();
+    const ServerOptions& o = server_.options();
+    auto* in_impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&in);
     Request req;
     Response resp;
     req.set_target(in.getMethod(), in.getURI());
@@ -234,8 +253,18 @@ public:
       req.peer = in.clientAddress().host().toString();
     } catch (...) {
     }
-    req.secure = server_.options().tls;
+    req.secure = o.tls;
 
+    // The headers are in; the body has body_timeout to follow.
+    if (in_impl != nullptr) {
+      LogEntry slow;
+      slow.server = o.name;
+      slow.method = req.method;
+      slow.path = req.path;
+      slow.error = "connection closed: the request body was not complete within " + ms_text(o.body_timeout) +
+                   " (body_timeout)";
+      watch_.arm(in_impl->socket(), started + o.body_timeout, std::move(slow));
+    }
     bool too_large = in.getContentLength() != Poco::Net::HTTPMessage::UNKNOWN_CONTENT_LENGTH &&
                      static_cast<std::size_t>(in.getContentLength()) > server_.options().max_body;
     if (too_large) {
@@ -247,9 +276,30 @@ public:
         req.body.append(buf, static_cast<std::size_t>(body.gcount()));
         if (req.body.size() > server_.options().max_body) break;
       }
+      const bool in_time = in_impl == nullptr || watch_.disarm(in_impl->socket());
+      const auto length = in.getContentLength();
+      const bool cut_short = length != Poco::Net::HTTPMessage::UNKNOWN_CONTENT_LENGTH &&
+                             req.body.size() < static_cast<std::size_t>(length);
+      if (!in_time || (cut_short && req.body.size() <= server_.options().max_body)) {
+        // Never hand a handler part of a body. The watch logged a deadline;
+        // a client that hung up mid-body is logged here.
+        out.setKeepAlive(false);
+        if (in_time) {
+          LogEntry e;
+          e.server = o.name;
+          e.method = req.method;
+          e.path = req.path;
+          e.unix_time = unix_now();
+          e.error = "connection closed: the request body ended after " + std::to_string(req.body.size()) + " of " +
+                    std::to_string(length) + " bytes";
+          server_.log().add(std::move(e));
+        }
+        return;
+      }
       if (req.body.size() > server_.options().max_body) resp.text(413, "Request body too large");
       else server_.dispatch(req, resp);
     }
+    if (in_impl != nullptr) watch_.disarm(in_impl->socket());
 
     if (resp.delay.count() > 0) std::this_thread::sleep_for(resp.delay);
 
@@ -269,9 +319,9 @@ public:
 
     if (resp.drop) {
       out.setKeepAlive(false);
-      if (auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&in)) {
+      if (in_impl != nullptr) {
         try {
-          impl->socket().shutdown();
+          in_impl->socket().shutdown();
         } catch (...) {
         }
       }
@@ -288,91 +338,74 @@ public:
       os.write(resp.body.data(), static_cast<std::streamsize>(resp.body.size()));
       os.flush();
     }
+    // A further request on this connection: the idle wait (keep_alive_timeout,
+    // POCO closes it then) and its headers (header_timeout).
+    if (in_impl != nullptr)
+      watch_.arm(in_impl->socket(), std::chrono::steady_clock::now() + o.keep_alive_timeout + o.header_timeout,
+                 header_deadline_entry(o, true));
   }
 
 private:
   const HttpServer& server_;
+  ConnectionWatch& watch_;
 };
 
 class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
 public:
-  explicit Factory(const HttpServer& server) : server_(server) {}
+  Factory(const HttpServer& server, ConnectionWatch& watch) : server_(server), watch_(watch) {}
   Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
-    return new Connection(server_);
+    return new Connection(server_, watch_);
   }
 
 private:
   const HttpServer& server_;
+  ConnectionWatch& watch_;
 };
 
-/// The connections being served, so that stop() can close them.
-class OpenConnections {
-public:
-  void add(const Poco::Net::StreamSocket& s) {
-    std::lock_guard<std::mutex> l(mu_);
-    open_.push_back(s);
-  }
-  void remove(const Poco::Net::StreamSocket& s) {
-    std::lock_guard<std::mutex> l(mu_);
-    for (auto it = open_.begin(); it != open_.end(); ++it)
-      if (it->impl() == s.impl()) {
-        open_.erase(it);
-        return;
-      }
-  }
-  void shutdown_all() {
-    std::lock_guard<std::mutex> l(mu_);
-    for (auto& s : open_) {
-      try {
-        s.shutdown();
-      } catch (...) {
-      }
-    }
-  }
-
-private:
-  std::mutex mu_;
-  std::vector<Poco::Net::StreamSocket> open_;
-};
-
-/// POCO's HTTP connection (request loop, keep-alive), registered while it runs.
+/// POCO's HTTP connection (request loop, keep-alive), watched while it runs:
+/// the TLS handshake and the first request's headers are due header_timeout
+/// after it starts.
 class TrackedConnection final : public Poco::Net::HTTPServerConnection {
 public:
   TrackedConnection(const Poco::Net::StreamSocket& s, Poco::Net::HTTPServerParams::Ptr params,
-                    Poco::Net::HTTPRequestHandlerFactory::Ptr handlers, OpenConnections& open)
-      : HTTPServerConnection(s, params, handlers), open_(open), socket_(s) {
-    open_.add(socket_);
+                    Poco::Net::HTTPRequestHandlerFactory::Ptr handlers, ConnectionWatch& watch,
+                    const ServerOptions& options)
+      : HTTPServerConnection(s, params, handlers), watch_(watch), socket_(s) {
+    watch_.add(socket_);
+    watch_.arm(socket_, std::chrono::steady_clock::now() + options.header_timeout,
+               header_deadline_entry(options, false));
   }
-  ~TrackedConnection() override { open_.remove(socket_); }
+  ~TrackedConnection() override { watch_.remove(socket_); }
 
 private:
-  OpenConnections& open_;
+  ConnectionWatch& watch_;
   Poco::Net::StreamSocket socket_;
 };
 
 /// Makes the connection for a socket the gate handed on: TLS (the handshake
-/// runs in the serving thread, bounded by io_timeout) or plain.
+/// runs in the serving thread, bounded by io_timeout and header_timeout) or
+/// plain.
 class ConnectionFactory final : public Poco::Net::TCPServerConnectionFactory {
 public:
   ConnectionFactory(Poco::Net::HTTPServerParams::Ptr params, Poco::Net::HTTPRequestHandlerFactory::Ptr handlers,
-                    Poco::Net::Context::Ptr tls, std::chrono::milliseconds io_timeout, OpenConnections& open)
-      : params_(params), handlers_(handlers), tls_(tls), io_timeout_(io_timeout), open_(open) {}
+                    Poco::Net::Context::Ptr tls, const ServerOptions& options, ConnectionWatch& watch)
+      : params_(params), handlers_(handlers), tls_(tls), options_(options), watch_(watch) {}
 
   Poco::Net::TCPServerConnection* createConnection(const Poco::Net::StreamSocket& socket) override {
     Poco::Net::StreamSocket s = socket;
-    const Poco::Timespan t(static_cast<Poco::Timespan::TimeDiff>(io_timeout_.count()) * 1000);
+    const Poco::Timespan t(static_cast<Poco::Timespan::TimeDiff>(options_.io_timeout.count()) * 1000);
     s.setReceiveTimeout(t);
     s.setSendTimeout(t);
     if (tls_) s = Poco::Net::SecureStreamSocket::attach(s, tls_);
-    return new TrackedConnection(s, params_, handlers_, open_);
+    return new TrackedConnection(s, params_, handlers_, watch_, options_);
   }
 
 private:
   Poco::Net::HTTPServerParams::Ptr params_;
   Poco::Net::HTTPRequestHandlerFactory::Ptr handlers_;
   Poco::Net::Context::Ptr tls_;
-  std::chrono::milliseconds io_timeout_;
-  OpenConnections& open_;
+  const ServerOptions& options_;
+  ConnectionWatch& watch_;
 };
 
 }  // namespace
@@ -381,7 +414,7 @@ private:
 /// dispatcher then serves it on a pool thread.
 struct HttpServer::Impl {
   std::unique_ptr<Poco::ThreadPool> pool;
-  OpenConnections open;
+  std::unique_ptr<ConnectionWatch> open;
   Poco::Net::TCPServerDispatcher* dispatcher = nullptr;  ///< reference-counted by POCO
   std::unique_ptr<ConnectionGate> gate;
 };
@@ -396,6 +429,7 @@ HttpServer::~HttpServer() { stop(); }
 void HttpServer::start() {
   if (impl_) return;
   auto impl = std::make_unique<Impl>();
+  impl->open = std::make_unique<ConnectionWatch>(log_);
   try {
     Poco::Net::SocketAddress address(options_.bind, options_.port);
     Poco::Net::Context::Ptr tls = options_.tls ? make_server_context(options_) : Poco::Net::Context::Ptr();
@@ -413,10 +447,10 @@ void HttpServer::start() {
     params->setTimeout(micros(options_.io_timeout));
     params->setServerName("milink-emulator");
     impl->pool = std::make_unique<Poco::ThreadPool>(2, options_.max_threads + 4, 60);
-    Poco::Net::HTTPRequestHandlerFactory::Ptr handlers(new Factory(*this));
+    Poco::Net::HTTPRequestHandlerFactory::Ptr handlers(new Factory(*this, *impl->open));
     impl->dispatcher = new Poco::Net::TCPServerDispatcher(
         Poco::Net::TCPServerConnectionFactory::Ptr(
-            new ConnectionFactory(params, handlers, tls, options_.io_timeout, impl->open)),
+            new ConnectionFactory(params, handlers, tls, options_, *impl->open)),
         *impl->pool,
         Poco::Net::TCPServerParams::Ptr(params.get(), true));
     Poco::Net::TCPServerDispatcher* dispatcher = impl->dispatcher;
@@ -437,7 +471,7 @@ void HttpServer::stop() {
     impl_->dispatcher->stop();
   } catch (...) {
   }
-  impl_->open.shutdown_all();
+  impl_->open->shutdown_all();
   try {
     impl_->pool->joinAll();
   } catch (...) {

@@ -107,6 +107,8 @@ struct LogEntry {
   std::int64_t unix_time = 0;
   double milliseconds = 0;
   std::string body;        ///< the request body, when the server keeps them (ServerOptions::log_bodies)
+  /// Why the server closed the connection unanswered (a deadline), else empty.
+  std::string error;
 };
 
 struct ServerOptions {
@@ -129,6 +131,15 @@ struct ServerOptions {
   std::chrono::milliseconds first_byte_timeout{10000};
   std::chrono::milliseconds io_timeout{10000};
   std::chrono::milliseconds keep_alive_timeout{5000};
+  /// Whole-phase deadlines, however the bytes trickle in: the TLS handshake
+  /// and the request line and headers must be complete header_timeout after
+  /// the connection is served (for a further request on a keep-alive
+  /// connection: keep_alive_timeout + header_timeout after the previous
+  /// response), the body body_timeout after the headers. Past a deadline
+  /// the connection is closed unanswered and logged (status 0,
+  /// LogEntry::error).
+  std::chrono::milliseconds header_timeout{10000};
+  std::chrono::milliseconds body_timeout{30000};
   std::size_t max_waiting = 1024;
   /// Keep each request's body in the log. Only for a listener whose bodies
   /// carry no secrets: ARM's (tokens travel in headers), not Entra's.

@@ -3,6 +3,7 @@
 # routing and the small codecs (base64url, hex, forms) they need.
 list(APPEND MILINK_EMULATOR_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/connection_gate.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/connection_watch.cpp
   ${CMAKE_CURRENT_LIST_DIR}/encoding.cpp
   ${CMAKE_CURRENT_LIST_DIR}/http_server.cpp
   ${CMAKE_CURRENT_LIST_DIR}/tls_material.cpp

@@ -43,9 +43,18 @@ std::string packet_type_name(std::uint8_t t) {
 class Connection::Impl {
 public:
   Impl(ServerContext& server, int fd, int spid, bool over_limit)
-      : server_(server), fd_(fd), over_limit_(over_limit), socket_(fd), channel_(&socket_) {
+      : server_(server),
+        fd_(fd),
+        over_limit_(over_limit),
+        deadline_(server.options.packet_timeout),
+        socket_(fd, &deadline_),
+        channel_(&socket_, &deadline_) {
     session_.spid = spid;
     session_.attention = [this] { return poll_attention(); };
+    // A client that stops reading its reply gets packet_timeout per write.
+    const auto ms = server.options.packet_timeout.count();
+    timeval tv{static_cast<time_t>(ms / 1000), static_cast<suseconds_t>((ms % 1000) * 1000)};
+    ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
   }
 
   void run() noexcept {
@@ -67,6 +76,11 @@ public:
     } catch (const std::exception& e) {
       last_error_ = e.what();
     } catch (...) {
+    }
+    if (deadline_.expired) {
+      ++server_.timed_out;
+      last_error_ = logged_in_ ? "a packet was not complete within packet_timeout"
+                               : "the login was not complete within login_timeout";
     }
     if (logged_in_) {
       try {
@@ -158,6 +172,7 @@ private:
 
   void serve() {
     identity_ = server_.engine.identity();
+    deadline_.set_phase(ReadDeadline::Clock::now() + server_.options.login_timeout);
 
     // PRELOGIN
     auto msg = channel_.read_message(kMaxPacketSize, kMaxPreloginMessage);
@@ -201,6 +216,7 @@ private:
     packet_size_ = login.packet_size == 0 ? kDefaultPacketSize
                                           : std::clamp<std::size_t>(login.packet_size, 512, kMaxPacketSize);
     if (!this->login(login)) return;
+    deadline_.set_phase(std::nullopt);
 
     // Requests
     RequestHandler handler(server_.engine, session_, identity_, tds_version_, server_.next_transaction);
@@ -402,6 +418,7 @@ private:
   ServerContext& server_;
   int fd_;
   bool over_limit_;
+  ReadDeadline deadline_;  ///< before socket_ and channel_, which read with it
   FdStream socket_;
   PacketChannel channel_;
   std::unique_ptr<TlsStream> tls_;

@@ -31,6 +31,7 @@ struct ServerContext {
   std::shared_ptr<TlsContext> tls;  ///< null when encryption is NotSupported
   std::atomic<std::uint64_t>& requests;
   std::atomic<std::uint64_t>& malformed;
+  std::atomic<std::uint64_t>& timed_out;  ///< closed at a deadline (TdsServerOptions::login_timeout, packet_timeout)
   std::atomic<std::uint64_t>& next_transaction;
 };
 

@@ -9,10 +9,30 @@
 
 namespace milink::emulator::tds {
 
+std::optional<ReadDeadline::Clock::time_point> ReadDeadline::due() const noexcept {
+  if (phase_ && packet_) return std::min(*phase_, *packet_);
+  return phase_ ? phase_ : packet_;
+}
+
 std::size_t FdStream::read_some(std::uint8_t* buf, std::size_t n) {
   for (;;) {
+    if (deadline_ != nullptr) {
+      if (auto due = deadline_->due()) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*due - ReadDeadline::Clock::now());
+        if (left.count() <= 0) {
+          deadline_->expired = true;
+          return 0;
+        }
+        pollfd p{fd_, POLLIN, 0};
+        const int r = ::poll(&p, 1, static_cast<int>(std::min<std::int64_t>(left.count() + 1, 60000)));
+        if (r <= 0) continue;  // EINTR or not yet: look at the deadline again
+      }
+    }
     ssize_t r = ::recv(fd_, buf, n, 0);
-    if (r > 0) return static_cast<std::size_t>(r);
+    if (r > 0) {
+      if (deadline_ != nullptr) deadline_->bytes_arrived();
+      return static_cast<std::size_t>(r);
+    }
     if (r == 0) return 0;
     if (errno == EINTR) continue;
     return 0;  // ECONNRESET, ETIMEDOUT, EAGAIN (receive timeout), shutdown by stop()
@@ -67,10 +87,20 @@ bool PacketChannel::fill(std::size_t want) {
 }
 
 std::optional<Packet> PacketChannel::read_packet(std::size_t max_packet_size) {
+  return read_packet(max_packet_size, false);
+}
+
+std::optional<Packet> PacketChannel::read_packet(std::size_t max_packet_size, bool within_message) {
   if (!unread_.empty()) {
     Packet p = std::move(unread_.front());
     unread_.pop_front();
     return p;
+  }
+  // Mid-message, or with bytes of the packet already here, the client is
+  // sending: the packet is due from now. Otherwise from its first byte.
+  if (deadline_ != nullptr) {
+    if (within_message || pos_ < buf_.size()) deadline_->start_packet();
+    else deadline_->await_packet();
   }
   if (!fill(1)) return std::nullopt;
   if (!fill(kHeaderSize)) throw ConnectionClosed();
@@ -110,7 +140,7 @@ std::optional<TdsMessage> PacketChannel::read_message(std::size_t max_packet_siz
   m.payload = std::move(first->payload);
   bool eom = first->eom();
   while (!eom) {
-    auto next = read_packet(max_packet_size);
+    auto next = read_packet(max_packet_size, true);
     if (!next) throw ConnectionClosed();
     if (next->type != m.type) {
       // An ATTENTION may not interrupt a request being sent; anything else

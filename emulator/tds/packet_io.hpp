@@ -10,6 +10,7 @@
 
 #include "tds/byte_io.hpp"
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -52,10 +53,49 @@ public:
   virtual bool readable_now() = 0;
 };
 
+/// When a connection's reads must be done by, against slow clients: the
+/// phase's deadline (the login's) and the current packet's. A packet's
+/// deadline starts with its first byte off the wire (so a client idle
+/// between requests has none) and restarts with each further packet of a
+/// message. Shared by the socket and the packet channel above it.
+class ReadDeadline {
+public:
+  using Clock = std::chrono::steady_clock;
+  explicit ReadDeadline(std::chrono::milliseconds packet_timeout) : packet_timeout_(packet_timeout) {}
+  /// Every read is due by \p until (nullopt: no phase deadline).
+  void set_phase(std::optional<Clock::time_point> until) noexcept { phase_ = until; }
+  /// Between messages: no packet deadline until bytes arrive.
+  void await_packet() noexcept {
+    packet_.reset();
+    waiting_ = true;
+  }
+  /// A packet is under way: it is due packet_timeout from now.
+  void start_packet() noexcept {
+    packet_ = Clock::now() + packet_timeout_;
+    waiting_ = false;
+  }
+  /// Bytes arrived (FdStream): starts the packet deadline when none runs.
+  void bytes_arrived() noexcept {
+    if (waiting_) start_packet();
+  }
+  /// The earlier of the deadlines, if any.
+  std::optional<Clock::time_point> due() const noexcept;
+  /// Set once a read gave up at a deadline.
+  bool expired = false;
+
+private:
+  std::chrono::milliseconds packet_timeout_;
+  std::optional<Clock::time_point> phase_;
+  std::optional<Clock::time_point> packet_;
+  bool waiting_ = true;
+};
+
 /// The connected socket (not owned: the server closes it after the thread ends).
 class FdStream : public Stream {
 public:
-  explicit FdStream(int fd) : fd_(fd) {}
+  /// \p deadline (optional, not owned) bounds every read; a read past it
+  /// returns 0 as if the peer had closed, and sets ReadDeadline::expired.
+  explicit FdStream(int fd, ReadDeadline* deadline = nullptr) : fd_(fd), deadline_(deadline) {}
   std::size_t read_some(std::uint8_t* buf, std::size_t n) override;
   void write_all(const std::uint8_t* data, std::size_t n) override;
   bool readable_now() override;
@@ -63,6 +103,7 @@ public:
 
 private:
   int fd_;
+  ReadDeadline* deadline_;
 };
 
 struct Packet {
@@ -84,7 +125,9 @@ struct TdsMessage {
 
 class PacketChannel {
 public:
-  explicit PacketChannel(Stream* stream) : stream_(stream) {}
+  /// \p deadline (optional, not owned; the one the FdStream below reads
+  /// with) is told where packets begin and end.
+  explicit PacketChannel(Stream* stream, ReadDeadline* deadline = nullptr) : stream_(stream), deadline_(deadline) {}
   void set_stream(Stream* stream) noexcept { stream_ = stream; }
   Stream* stream() const noexcept { return stream_; }
 
@@ -112,7 +155,9 @@ public:
 
 private:
   bool fill(std::size_t want);  ///< false when EOF came first
+  std::optional<Packet> read_packet(std::size_t max_packet_size, bool within_message);
   Stream* stream_;
+  ReadDeadline* deadline_;
   Bytes buf_;
   std::size_t pos_ = 0;
   std::deque<Packet> unread_;

@@ -116,6 +116,7 @@ public:
     s.connections_rejected = rejected_.load();
     s.requests = requests_.load();
     s.malformed = malformed_.load();
+    s.timed_out = timed_out_.load();
     return s;
   }
 
@@ -174,7 +175,7 @@ private:
         conns_.push_back(std::move(slot));
       }
       raw->thread = std::thread([this, raw, spid, over] {
-        tds::ServerContext ctx{engine_, options_, tls_, requests_, malformed_, next_transaction_};
+        tds::ServerContext ctx{engine_, options_, tls_, requests_, malformed_, timed_out_, next_transaction_};
         {
           tds::Connection c(ctx, raw->fd, spid, over);
           c.run();
@@ -208,7 +209,7 @@ private:
   std::list<std::unique_ptr<Slot>> conns_;
   std::mutex spid_mu_;
   int spid_ = 51;
-  std::atomic<std::uint64_t> accepted_{0}, active_{0}, rejected_{0}, requests_{0}, malformed_{0};
+  std::atomic<std::uint64_t> accepted_{0}, active_{0}, rejected_{0}, requests_{0}, malformed_{0}, timed_out_{0};
   std::atomic<int> rejected_in_flight_{0};
   std::atomic<std::uint64_t> next_transaction_{1};
 };

@@ -12,6 +12,7 @@
 #include "faults/fault_plan.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -36,6 +37,16 @@ struct TdsServerOptions {
   std::string certificate_pem;
   std::string private_key_pem;
   int max_connections = 1024;  ///< further connections get an error and are closed
+  /// Slow or stalled clients. PRELOGIN, the TLS handshake and LOGIN7 must be
+  /// complete login_timeout after the connection is accepted. After login,
+  /// a client may sit idle between requests for as long as it likes (pools
+  /// keep connections open; max_connections bounds them), but once a
+  /// packet's first byte has arrived the rest of it is due within
+  /// packet_timeout (each packet of a message afresh), and every write of a
+  /// reply must make progress within packet_timeout. Past a deadline the
+  /// connection is closed (TdsServerStats::timed_out).
+  std::chrono::milliseconds login_timeout{30000};
+  std::chrono::milliseconds packet_timeout{30000};
   /// Injected faults (not owned; must outlive the server; null: none). Each
   /// SQL_BATCH and RPC request draws once from \c fault_service's rules,
   /// before the engine sees it: latency=MS sleeps, reset and drop close the
@@ -54,6 +65,7 @@ struct TdsServerStats {
   std::uint64_t connections_rejected = 0;  ///< refused with error 17809 (max_connections reached)
   std::uint64_t requests = 0;
   std::uint64_t malformed = 0;  ///< connections closed for a protocol error
+  std::uint64_t timed_out = 0;  ///< connections closed at login_timeout or packet_timeout
 };
 
 class TdsServer {

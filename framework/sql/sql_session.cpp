@@ -12,6 +12,7 @@
 #include <Poco/Data/ODBC/SessionImpl.h>
 #include <Poco/Data/Session.h>
 #include <Poco/Exception.h>
+#include <Poco/String.h>
 
 #include <mutex>
 #include <thread>
@@ -29,6 +30,17 @@ constexpr std::size_t kMaxFieldSize = 16u << 20;  // 16 MiB: certificates, not b
 void register_odbc_connector() {
   static std::once_flag once;
   std::call_once(once, [] { Poco::Data::ODBC::Connector::registerConnector(); });
+}
+
+bool lower_contains(const std::string& text, const char* what) {
+  return Poco::toLower(text).find(what) != std::string::npos;
+}
+
+/// A TLS or certificate failure: a setting to fix, not a server to wait for.
+bool mentions_tls(const std::string& message) {
+  for (const char* w : {"ssl", "tls", "certificate", "encrypt"})
+    if (lower_contains(message, w)) return true;
+  return false;
 }
 
 SQLHDBC handle_of(Poco::Data::Session& s) {
@@ -56,31 +68,44 @@ milink::retry::Policy sql_retry_policy() {
   return p;
 }
 
+milink::retry::Policy sql_reconnect_policy() {
+  // A lost connection costs an attempt at once: a server restarting or
+  // failing over, or a network dropping connections, needs more of them.
+  milink::retry::Policy p = sql_retry_policy();
+  p.max_attempts = 10;
+  return p;
+}
+
 std::unique_ptr<OdbcSqlSession> OdbcSqlSession::open(const TargetSettings& settings, bool read_only, SqlNotice notice,
                                                      std::string& error) {
   ConnectionString cs;
   if (!build_connection_string(settings, cs, error)) return nullptr;
   std::unique_ptr<OdbcSqlSession> s(new OdbcSqlSession(settings, std::move(cs), read_only, std::move(notice)));
   SqlError e;
-  milink::retry::Backoff backoff(sql_retry_policy(), s->rng_);
-  while (!s->connect(e)) {
-    // A server that refuses or drops the connection, or says it is briefly
-    // unavailable, may take it a moment later; a login failure will not.
-    // A refused connection (08001: nothing listens) fails at once; a reset
-    // (08S01) or a login timeout (HYT00) is retried.
-    const bool transient = (e.number != 0 && is_transient(e)) ||
-                           (e.number == 0 && (e.sqlstate == "08S01" || e.sqlstate == "HYT00"));
-    auto wait = transient ? backoff.next() : std::nullopt;
-    if (!wait) {
-      error = e.message;
-      if (backoff.retries() > 0) error += " (" + settings.target + " unavailable: " + backoff.gave_up() + ")";
-      return nullptr;
-    }
-    if (s->notice_)
-      s->notice_(settings.target + ": cannot connect (" + transient_kind(e) + "); " + backoff.retrying(*wait));
-    std::this_thread::sleep_for(*wait);
+  if (!s->connect_retrying(e)) {
+    error = e.message;
+    return nullptr;
   }
   return s;
+}
+
+bool OdbcSqlSession::connect_retrying(SqlError& error) {
+  // A server that drops the connection during login, times out or says it
+  // is briefly unavailable may take it a moment later; a refused connection
+  // (nothing listens) or a login failure will not. The reconnects of one
+  // statement have a budget of their own, so that a flaky network does not
+  // spend the statement's attempts on connections that never ran it.
+  milink::retry::Backoff backoff(sql_reconnect_policy(), rng_);
+  while (!connect(error)) {
+    auto wait = connect_transient_ ? backoff.next() : std::nullopt;
+    if (!wait) {
+      if (backoff.retries() > 0) error.message += " (" + settings_.target + " unavailable: " + backoff.gave_up() + ")";
+      return false;
+    }
+    if (notice_) notice_(settings_.target + ": cannot connect (" + transient_kind(error) + "); " + backoff.retrying(*wait));
+    std::this_thread::sleep_for(*wait);
+  }
+  return true;
 }
 
 std::string OdbcSqlSession::scrub(std::string text) const {
@@ -126,6 +151,11 @@ bool OdbcSqlSession::connect(SqlError& error) {
   e.message = scrub(e.message);
   error = e;
   error.message = describe_connect_failure(settings_, e);
+  // A server error is transient when its number says so (40613, 1205, ...):
+  // every failed login counts as a lost connection, which is not the point here.
+  SqlError numbered = e;
+  numbered.connection_lost = false;
+  connect_transient_ = e.number != 0 ? is_transient(numbered) : e.timed_out || e.sqlstate == "HYT00";
   // FreeTDS says only "connection failed" when it refuses the certificate:
   // without an error from the server, look at the certificate.
   if (settings_.verify_certificate && e.number == 0 && !e.timed_out && e.sqlstate != "HYT00") {
@@ -135,7 +165,24 @@ bool OdbcSqlSession::connect(SqlError& error) {
       error.message = "cannot connect to SQL target \"" + settings_.target + "\" at " + settings_.address() +
                       " (driver " + settings_.driver + "): " + tls;
       error.connection_lost = false;
+      return false;
     }
+  }
+  // FreeTDS reports a refused connection and one the server broke during
+  // login (a reset, a server restarting) alike, without an error number.
+  // A server that accepts TCP connections is there: the failure is transient.
+  const bool unable_to_connect = e.sqlstate.rfind("08", 0) == 0 || lower_contains(e.message, "unable to connect");
+  if (e.number == 0 && !connect_transient_ && unable_to_connect && !mentions_tls(e.message) &&
+      accepts_tcp_connections(settings_, settings_.login_timeout_seconds())) {
+    connect_transient_ = true;
+    std::string what = e.message + (e.sqlstate.empty() ? "" : " (SQLSTATE " + e.sqlstate + ")");
+    while (!what.empty() && (what.back() == '.' || what.back() == ' ')) what.pop_back();
+    error.message = "cannot connect to SQL target \"" + settings_.target + "\" at " + settings_.address() +
+                    " (driver " + settings_.driver + "): the server accepted the connection and closed it during "
+                    "login: " + what + ". It may be restarting, failing over or overloaded (or refuse the "
+                    "encryption that " + settings_.pointer("encryption") + " asks for); this is the server, not "
+                    "the credentials.";
+    error.connection_lost = true;
   }
   return false;
 }
@@ -164,15 +211,16 @@ bool OdbcSqlSession::execute(const std::string& sql, const std::vector<SqlValue>
         return false;
       }
     }
-    milink::retry::Backoff backoff(sql_retry_policy(), rng_);
+    // Made at the first transient failure, with the bounds of its kind.
+    std::optional<milink::retry::Backoff> backoff;
     for (;;) {
       if (!session_ || broken_) {
-        if (!connect(error)) {
-          if (backoff.retries() > 0)
-            error.message += " (" + settings_.target + " unavailable: " + backoff.gave_up() + ")";
+        if (!connect_retrying(error)) {
+          if (backoff && backoff->retries() > 0 && error.message.find(" unavailable: retried ") == std::string::npos)
+            error.message += " (" + settings_.target + " unavailable: " + backoff->gave_up() + ")";
           return false;
         }
-        if (backoff.retries() > 0 && notice_)
+        if (backoff && backoff->retries() > 0 && notice_)
           notice_("reconnected to " + settings_.target + " (" + settings_.address() +
                   ") after the connection broke; running the idempotent statement again");
       }
@@ -198,13 +246,14 @@ bool OdbcSqlSession::execute(const std::string& sql, const std::vector<SqlValue>
                            "because it is not marked idempotent, and cannot tell whether it ran)";
         return false;
       }
-      auto wait = backoff.next();
+      if (!backoff) backoff.emplace(error.connection_lost ? sql_reconnect_policy() : sql_retry_policy(), rng_);
+      auto wait = backoff->next();
       if (!wait) {
-        error.message += " (" + settings_.target + " unavailable: " + backoff.gave_up() + ")";
+        error.message += " (" + settings_.target + " unavailable: " + backoff->gave_up() + ")";
         return false;
       }
       if (notice_)
-        notice_(settings_.target + ": " + transient_kind(error) + ", a transient error; " + backoff.retrying(*wait));
+        notice_(settings_.target + ": " + transient_kind(error) + ", a transient error; " + backoff->retrying(*wait));
       std::this_thread::sleep_for(*wait);
     }
   } catch (const std::exception& ex) {

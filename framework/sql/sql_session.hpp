@@ -8,7 +8,8 @@
 /// handle (odbc_batch.hpp says why).
 ///
 /// Retry rule (milink's one policy, retry/policy.hpp, with
-/// sql_retry_policy()'s bounds): a statement the caller marked idempotent
+/// sql_retry_policy()'s bounds, sql_reconnect_policy()'s when the first
+/// failure was a lost connection): a statement the caller marked idempotent
 /// (every query; guarded batches) that fails with a transient error
 /// (is_transient: 1205, 40613-style unavailability, a broken connection) is
 /// run again after a backoff, on a new connection when the old
@@ -21,9 +22,13 @@
 /// connection_lost set when the connection broke; it may or may not have
 /// run). After a broken connection the next execute() reconnects before it
 /// sends anything. A statement that timed out is not repeated (it ran too
-/// long). open() retries a connection that is reset, times out or is
-/// answered with a transient error the same way; a refused connection or a
-/// login failure is returned at once.
+/// long). open(), and every reconnect, retries a connection that the
+/// server closes during login (it accepts TCP connections: a reset, a
+/// restart), that times out or is answered with a transient error the same
+/// way, with a budget of its own (a reconnect's failures do not spend the
+/// statement's attempts; at most 10 connection attempts per statement
+/// attempt, and a minute of waiting per retry loop); a refused connection, a TLS failure or a login failure is
+/// returned at once.
 ///
 /// Read-only sessions (dry run) refuse batches read_only.hpp does not allow,
 /// before anything is sent.
@@ -57,6 +62,11 @@ using SqlNotice = std::function<void(const std::string&)>;
 /// The bounds of SQL retries: 6 attempts, backoff from 200 ms to 5 s, at
 /// most a minute of waiting per statement.
 milink::retry::Policy sql_retry_policy();
+/// The bounds of retries after a lost connection (a reset, a server
+/// restarting or failing over) and of connecting: 10 attempts, otherwise
+/// as sql_retry_policy(). Each such failure is immediate, so 6 attempts
+/// would be spent within seconds.
+milink::retry::Policy sql_reconnect_policy();
 
 class OdbcSqlSession final : public milink::sdk::SqlSession {
 public:
@@ -82,8 +92,13 @@ public:
 
 private:
   OdbcSqlSession(TargetSettings settings, ConnectionString cs, bool read_only, SqlNotice notice);
-  /// (Re)connects; on failure fills \p error (scrubbed, with a remedy).
+  /// (Re)connects; on failure fills \p error (scrubbed, with a remedy) and
+  /// sets connect_transient_.
   bool connect(milink::sdk::SqlError& error);
+  /// connect(), retried under its own sql_retry_policy() budget while the
+  /// failure is transient (each retry a notice); the message of a failure
+  /// that outlasts the retries ends "(TARGET unavailable: retried N times over D)".
+  bool connect_retrying(milink::sdk::SqlError& error);
   std::string scrub(std::string text) const;
 
   TargetSettings settings_;
@@ -93,6 +108,7 @@ private:
   BatchOptions options_;
   std::unique_ptr<Poco::Data::Session> session_;
   bool broken_ = false;
+  bool connect_transient_ = false;  ///< the last connect() failed in a way a retry may cure
   int connects_ = 0;
   std::mt19937_64 rng_{std::random_device{}()};  ///< retry jitter
 };

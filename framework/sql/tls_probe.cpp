@@ -103,6 +103,11 @@ struct SslFree {
 
 }  // namespace
 
+bool accepts_tcp_connections(const TargetSettings& t, int timeout_seconds) {
+  Socket sock;
+  return sock.connect(t.host, t.port, timeout_seconds);
+}
+
 TlsProbe probe_tds_certificate(const TargetSettings& t, int timeout_seconds) {
   TlsProbe out;
   Socket sock;

@@ -39,6 +39,12 @@ struct TlsProbe {
 /// \p timeout_seconds for each step.
 TlsProbe probe_tds_certificate(const TargetSettings& t, int timeout_seconds);
 
+/// True when \p t's host:port accepts a TCP connection within
+/// \p timeout_seconds (closed at once, nothing sent). FreeTDS reports a
+/// refused connection and one the server broke during login alike; this
+/// tells them apart.
+bool accepts_tcp_connections(const TargetSettings& t, int timeout_seconds);
+
 /// The message for a certificate \p p refused: the target, host, what was
 /// expected and which config key holds the CA, e.g.
 ///   TLS: the certificate of SQL target "managed_instance" at 127.0.0.1:1433 is

@@ -27,6 +27,13 @@ void Report::add(const std::string& check, Finding f) {
 void Report::guarded(const std::string& check, const std::string& remedy, const std::function<void()>& body) {
   try {
     body();
+  } catch (const milink::sdk::SqlException& e) {
+    // A connection that kept breaking through milink's retries is the
+    // server or the network, not the login's permissions.
+    fail(check, std::string("could not run the check: ") + e.what(),
+         e.error().connection_lost ? "the connection to the server kept breaking (it may be restarting, failing over "
+                                     "or unreachable); run again once it is available"
+                                   : remedy);
   } catch (const std::exception& e) {
     // A failed query (SqlException), an unreachable service, or a value
     // that could not be read: the check could not decide, which is a FAIL.

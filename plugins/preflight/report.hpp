@@ -41,7 +41,9 @@ public:
   }
 
   /// Runs \p body; an exception it throws (a failed query, an unreachable
-  /// target, an unreadable value) becomes a FAIL of \p check with \p remedy.
+  /// target, an unreadable value) becomes a FAIL of \p check with \p remedy
+  /// -- or, for a query whose connection kept breaking, with the remedy of
+  /// an unavailable server.
   void guarded(const std::string& check, const std::string& remedy, const std::function<void()>& body);
 
   int count(Verdict v) const;

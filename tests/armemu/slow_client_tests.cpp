@@ -1,7 +1,9 @@
 // The HTTPS listener under slow clients: connections that send nothing, or
 // stop half-way through the TLS handshake, hold no server thread for long; a
 // normal client is still served, and the silent ones are closed after the
-// timeout. The timeouts are short here so that the test is.
+// timeout. Clients that trickle their handshake, headers or body a byte at a
+// time, each just inside the I/O timeout, are closed at the phase's deadline
+// and logged. The timeouts are short here so that the test is.
 #include "armemu_support.hpp"
 
 #include "http/http_server.hpp"
@@ -15,7 +17,12 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <poll.h>
+
+#include <atomic>
 #include <cerrno>
+#include <functional>
+#include <thread>
 #include <vector>
 
 using namespace armemu;
@@ -51,12 +58,36 @@ struct RawClient {
       if (n < 0) return errno == ECONNRESET;      // reset; EAGAIN means it is still open
     }
   }
+  /// Sends \p bytes one at a time, \p gap apart, then keeps sending spaces
+  /// (at most 20 s in all); true as soon as the server closes the connection.
+  bool trickle_until_closed(const std::string& bytes, std::chrono::milliseconds gap) const {
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    for (std::size_t i = 0; std::chrono::steady_clock::now() < give_up; ++i) {
+      const char c = i < bytes.size() ? bytes[i] : ' ';
+      if (::send(fd, &c, 1, MSG_NOSIGNAL) != 1) return true;  // reset by the server
+      pollfd p{fd, POLLIN, 0};
+      if (::poll(&p, 1, static_cast<int>(gap.count())) > 0) {
+        char buf[256];
+        const ssize_t n = ::recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+        if (n == 0 || (n < 0 && errno == ECONNRESET)) return true;
+      }
+    }
+    return false;
+  }
+  /// Reads until the end of one response's headers (a response without a body).
+  std::string read_response_head() const {
+    std::string got;
+    char c;
+    while (got.find("\r\n\r\n") == std::string::npos && ::recv(fd, &c, 1, 0) == 1) got += c;
+    return got;
+  }
   int fd = -1;
 };
 
 /// An HTTPS server with one route, GET /ping, and 2 serving threads.
 struct PingServer {
-  explicit PingServer(std::chrono::milliseconds first_byte, std::chrono::milliseconds io) {
+  explicit PingServer(std::chrono::milliseconds first_byte, std::chrono::milliseconds io,
+                      const std::function<void(http::ServerOptions&)>& tweak = {}) {
     auto tls = http::issue_server_certificate(env().world.root_ca, {"localhost"}, {"127.0.0.1"});
     http::ServerOptions o;
     o.name = "ping";
@@ -67,14 +98,58 @@ struct PingServer {
     o.first_byte_timeout = first_byte;
     o.io_timeout = io;
     o.keep_alive_timeout = std::chrono::milliseconds(200);
+    if (tweak) tweak(o);
     http::Router router;
     router.add("GET", "/ping", [](http::Request&, http::Response& r) { r.text(200, "pong"); });
+    router.add("POST", "/ping", [](http::Request&, http::Response& r) { r.text(200, "pong"); });
     server = std::make_unique<http::HttpServer>(o, std::move(router), nullptr);
     server->start();
   }
-  Reply ping() const { return https(server->port(), "GET", "/ping", {}, {}, env().ca_file); }
+  Reply ping() const {
+    return server->options().tls ? https(server->port(), "GET", "/ping", {}, {}, env().ca_file)
+                                 : armemu::http(server->port(), "GET", "/ping");
+  }
+  /// The log's entries for connections closed at a deadline.
+  std::vector<http::LogEntry> cut_off() const {
+    std::vector<http::LogEntry> out;
+    for (const auto& e : server->log().entries())
+      if (!e.error.empty()) out.push_back(e);
+    return out;
+  }
   std::unique_ptr<http::HttpServer> server;
 };
+
+/// Short deadlines, and an I/O timeout no trickle (a byte every 50 ms) ever hits.
+void short_deadlines(http::ServerOptions& o) {
+  o.header_timeout = std::chrono::milliseconds(600);
+  o.body_timeout = std::chrono::milliseconds(600);
+  o.keep_alive_timeout = std::chrono::milliseconds(300);
+}
+
+/// The same over plain HTTP: the headers and body deadlines are the same code.
+void plain_short_deadlines(http::ServerOptions& o) {
+  short_deadlines(o);
+  o.tls = false;
+}
+
+/// Runs \p n clients at once, each trickling \p bytes (after \p prefix, sent
+/// whole, and the response to it read); each result is true once the server
+/// closed that connection.
+std::vector<int> trickle(std::uint16_t port, int n, const std::string& prefix, const std::string& bytes) {
+  std::vector<int> closed(static_cast<std::size_t>(n), 0);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < n; ++i)
+    threads.emplace_back([&, i] {
+      RawClient c(port);
+      if (!prefix.empty()) {
+        c.send_bytes(prefix);
+        if (c.read_response_head().rfind("HTTP/1.1 200", 0) != 0) return;
+      }
+      closed[static_cast<std::size_t>(i)] = c.trickle_until_closed(bytes, std::chrono::milliseconds(50));
+    });
+  for (auto& t : threads) t.join();
+  return closed;
+}
 
 }  // namespace
 
@@ -104,4 +179,75 @@ TEST_CASE("half-finished TLS handshakes are cut off after the I/O timeout; other
   CHECK(r.status == 200);
   for (auto& c : stalled) CHECK(c->closed_by_server());
   CHECK(s.ping().status == 200);
+}
+
+TEST_CASE("a TLS handshake trickled a byte at a time is cut off at header_timeout and logged", "[armemu][slow]") {
+  PingServer s(std::chrono::seconds(10), std::chrono::seconds(10), short_deadlines);
+  // A TLS record header announcing a ClientHello of 512 bytes; its bytes then come one by one.
+  const std::string hello("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03", 10);
+  std::thread slow([&] { CHECK(trickle(s.server->port(), 2, {}, hello) == std::vector<int>{1, 1}); });
+  // Both serving threads are taken; this one is served once a deadline frees one.
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the trickling clients are being served
+  Reply r = s.ping();
+  CHECK(r.status == 200);
+  slow.join();
+  auto cut = s.cut_off();
+  REQUIRE(cut.size() == 2);
+  CHECK(cut[0].status == 0);
+  CHECK(cut[0].server == "ping");
+  CHECK(cut[0].error ==
+        "connection closed: the TLS handshake and the request headers were not complete within 600 ms (header_timeout)");
+}
+
+TEST_CASE("request headers trickled a byte at a time are cut off at header_timeout; others are still served",
+          "[armemu][slow]") {
+  PingServer s(std::chrono::seconds(10), std::chrono::seconds(10), plain_short_deadlines);
+  const std::string head = "GET /ping HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ";
+  std::thread slow([&] { CHECK(trickle(s.server->port(), 2, {}, head) == std::vector<int>{1, 1}); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the trickling clients are being served
+  Reply r = s.ping();
+  CHECK(r.status == 200);
+  CHECK(r.body == "pong");
+  slow.join();
+  auto cut = s.cut_off();
+  REQUIRE(cut.size() == 2);
+  CHECK(cut[0].error == "connection closed: the request headers were not complete within 600 ms (header_timeout)");
+  CHECK(s.ping().status == 200);
+}
+
+TEST_CASE("a request body trickled a byte at a time is cut off at body_timeout and logged with its request",
+          "[armemu][slow]") {
+  PingServer s(std::chrono::seconds(10), std::chrono::seconds(10), plain_short_deadlines);
+  const std::string head = "POST /ping HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000\r\n\r\n";
+  RawClient c(s.server->port());
+  c.send_bytes(head);
+  CHECK(c.trickle_until_closed("{", std::chrono::milliseconds(50)));
+  auto cut = s.cut_off();
+  REQUIRE(cut.size() == 1);
+  CHECK(cut[0].method == "POST");
+  CHECK(cut[0].path == "/ping");
+  CHECK(cut[0].error == "connection closed: the request body was not complete within 600 ms (body_timeout)");
+  CHECK(s.ping().status == 200);
+}
+
+TEST_CASE("a keep-alive connection whose next request trickles in is cut off; an idle one is closed",
+          "[armemu][slow]") {
+  PingServer s(std::chrono::seconds(10), std::chrono::seconds(10), plain_short_deadlines);
+  const std::string first = "GET /ping HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  std::thread slow([&] {
+    CHECK(trickle(s.server->port(), 2, first, "GET /ping HTTP/1.1\r\nX-Slow: ") == std::vector<int>{1, 1});
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the trickling clients are being served
+  Reply r = s.ping();
+  CHECK(r.status == 200);
+  slow.join();
+  auto cut = s.cut_off();
+  REQUIRE(cut.size() == 2);
+  CHECK(cut[0].error == "connection closed: the next request's headers on the keep-alive connection were not "
+                        "complete within 900 ms (keep_alive_timeout + header_timeout)");
+  // One that sends nothing after its answer is closed after keep_alive_timeout.
+  RawClient idle(s.server->port());
+  idle.send_bytes(first);
+  CHECK(idle.read_response_head().rfind("HTTP/1.1 200", 0) == 0);
+  CHECK(idle.closed_by_server());
 }

@@ -14,19 +14,11 @@
 using namespace tdstest;
 using namespace Poco::Data::Keywords;
 using raw::Bytes;
+using raw::concat;
+using raw::connect;
+using raw::send;
 
 namespace {
-
-Poco::Net::StreamSocket connect(std::uint16_t port) {
-  return Poco::Net::StreamSocket(Poco::Net::SocketAddress("127.0.0.1", port));
-}
-
-void send(Poco::Net::StreamSocket& s, const Bytes& b) { s.sendBytes(b.data(), static_cast<int>(b.size())); }
-
-Bytes concat(Bytes a, const Bytes& b) {
-  a.insert(a.end(), b.begin(), b.end());
-  return a;
-}
 
 bool has(const std::vector<int>& v, int x) { return std::find(v.begin(), v.end(), x) != v.end(); }
 

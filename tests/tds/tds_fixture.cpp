@@ -17,6 +17,11 @@ TestServer::TestServer(Encryption encryption, int max_connections) {
   server->start();
 }
 
+TestServer::TestServer(const TdsServerOptions& options) {
+  server = std::make_unique<TdsServer>(engine, options);
+  server->start();
+}
+
 TestServer::~TestServer() { server->stop(); }
 
 std::string odbc_string(std::uint16_t port, const std::string& password, const std::string& encryption,
@@ -163,6 +168,17 @@ Reply read_reply(Poco::Net::StreamSocket& s) {
       return r;
     }
   }
+}
+
+Poco::Net::StreamSocket connect(std::uint16_t port) {
+  return Poco::Net::StreamSocket(Poco::Net::SocketAddress("127.0.0.1", port));
+}
+
+void send(Poco::Net::StreamSocket& s, const Bytes& b) { s.sendBytes(b.data(), static_cast<int>(b.size())); }
+
+Bytes concat(Bytes a, const Bytes& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
 }
 
 bool closed_by_server(Poco::Net::StreamSocket& s) {

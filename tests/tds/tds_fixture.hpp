@@ -18,6 +18,8 @@ namespace tdstest {
 /// A TdsServer on 127.0.0.1:ephemeral over a ScriptedEngine.
 struct TestServer {
   explicit TestServer(Encryption encryption = Encryption::Off, int max_connections = 1024);
+  /// With these options (timeouts, limits).
+  explicit TestServer(const TdsServerOptions& options);
   ~TestServer();
   ScriptedEngine engine;
   std::unique_ptr<TdsServer> server;
@@ -45,6 +47,12 @@ Bytes prelogin(std::uint8_t encryption = 2);
 /// A TDS 7.4 LOGIN7 payload.
 Bytes login7(const std::string& user, const std::string& password, const std::string& database = "");
 Bytes all_headers();
+/// A TCP connection to 127.0.0.1:\p port.
+Poco::Net::StreamSocket connect(std::uint16_t port);
+/// Sends every byte of \p b.
+void send(Poco::Net::StreamSocket& s, const Bytes& b);
+/// \p a followed by \p b.
+Bytes concat(Bytes a, const Bytes& b);
 Bytes ucs2(const std::string& ascii);
 
 struct Header {

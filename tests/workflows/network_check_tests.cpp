@@ -291,7 +291,7 @@ TEST_CASE("a temporary endpoint that cannot be dropped fails the check, so no la
   CHECK(st["cert"] == "skipped");
   const std::string reason = Rig::reason_of(out, "network");
   CHECK(reason.find("could not drop the temporary endpoint milink_network_check on SQL Server: ") != std::string::npos);
-  CHECK(reason.find("(sqlserver unavailable: retried 5 times over ") != std::string::npos);
+  CHECK(reason.find("(sqlserver unavailable: retried 9 times over ") != std::string::npos);
   CHECK(reason.find("the steps after the check would take it for the link's endpoint, so the check fails: run again "
                     "once SQL Server answers (the next check drops it first)") != std::string::npos);
   {
