@@ -20,11 +20,6 @@ using milink::sdk::Value;
 using milink::workflow::StepDef;
 using milink::workflow::ValidatedWorkflow;
 
-namespace {
-
-/// The value parameter \p name of \p s will have, when validation can know
-/// it: a literal, the default, or an expression that reads only inputs and
-/// (with a config file) config. nullopt when only the run can tell.
 std::optional<Value> known_param(const StepDef& s, const milink::sdk::StepSpec& spec, const std::string& name,
                                  const ValidatedWorkflow& v) {
   const Value* raw = s.with.find(name);
@@ -48,6 +43,8 @@ std::optional<Value> known_param(const StepDef& s, const milink::sdk::StepSpec& 
     return std::nullopt;  // decided, and reported, when the step runs
   }
 }
+
+namespace {
 
 void collect(const std::vector<StepDef>& steps, const ValidatedWorkflow& v, ConfigRequirements& out) {
   for (const auto& s : steps) {

@@ -18,10 +18,18 @@
 #include "workflow/validator.hpp"
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace milink::run {
+
+/// The value parameter \p name of step \p s (whose spec is \p spec) will
+/// have, when it is known before the run: a literal, the default, or an
+/// expression that reads only inputs and (with a config file) config.
+/// nullopt when only the run can tell (step outputs, loop variables).
+std::optional<milink::sdk::Value> known_param(const milink::workflow::StepDef& s, const milink::sdk::StepSpec& spec,
+                                              const std::string& name, const milink::workflow::ValidatedWorkflow& v);
 
 /// What the steps of a workflow use of a config.
 struct ConfigRequirements {
