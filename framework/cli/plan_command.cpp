@@ -18,6 +18,8 @@ int plan_workflow(const CommonOptions& opts, const std::string& out_dir, bool sk
   if (!session) return kExitInvalidInput;
   // A plan that reads connects as a run does: the same sections, checked first.
   if (!offline && !check_config(*session, opts.json, /*start_credential=*/true)) return kExitInvalidInput;
+  // Offline: no config sections, but every step's own parameter rules.
+  if (offline && !check_step_configs(*session, opts.json)) return kExitInvalidInput;
 
   MadePlan made = make_plan(*session, offline, skip_preflight);
   const auto& result = made.result;

@@ -1,6 +1,7 @@
 #include "cli/session.hpp"
 #include "cli/workflow_lookup.hpp"
 #include "run/config_check.hpp"
+#include "run/step_config_check.hpp"
 #include "run/journal.hpp"
 
 #include <milink/sdk/value.hpp>
@@ -63,6 +64,16 @@ bool check_config(Session& session, bool json, bool start_credential) {
   try {
     milink::run::check_config_requirements(session.validated, milink::run::config_requirements(session.validated),
                                            session.registry, session.redactor, start_credential);
+  } catch (const milink::workflow::InvalidInput& e) {
+    report_invalid(e, json, session.redactor);
+    return false;
+  }
+  return check_step_configs(session, json);
+}
+
+bool check_step_configs(Session& session, bool json) {
+  try {
+    milink::run::check_step_configs(session.validated, session.registry);
     return true;
   } catch (const milink::workflow::InvalidInput& e) {
     report_invalid(e, json, session.redactor);

@@ -55,9 +55,14 @@ std::unique_ptr<Session> open_session(const CommonOptions& opts);
 void report_invalid(const milink::workflow::InvalidInput& e, bool json, const milink::run::Redactor& redactor);
 
 /// The config sections \p session's workflow needs (run/config_check.hpp),
-/// checked before anything connects; prints the problems and returns false.
-/// \p start_credential: `milink run` (see check_config_requirements).
+/// checked before anything connects, then every step configured with what
+/// is known before the run (check_step_configs); prints the problems and
+/// returns false. \p start_credential: `milink run` (see check_config_requirements).
 bool check_config(Session& session, bool json, bool start_credential);
+
+/// Every step of \p session's workflow configured with what is known before
+/// the run (run/step_config_check.hpp); prints the refusals and returns false.
+bool check_step_configs(Session& session, bool json);
 
 /// Prints an error line to stderr ("milink: error: ...") and, with json, an
 /// {"event":"error"} line to stdout.

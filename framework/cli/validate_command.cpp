@@ -48,6 +48,7 @@ int validate_command(const std::vector<std::string>& args) {
   // checks before its first step (which also starts the credential provider:
   // validate may run on another machine). Without one: what a config must provide.
   if (!opts.config.empty() && !check_config(*session, opts.json, /*start_credential=*/false)) return kExitInvalidInput;
+  if (opts.config.empty() && !check_step_configs(*session, opts.json)) return kExitInvalidInput;
   const auto sections = milink::run::config_requirements(session->validated).describe();
   std::size_t n = 0;
   std::function<void(const std::vector<milink::workflow::StepDef>&)> count =

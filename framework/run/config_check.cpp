@@ -3,6 +3,8 @@
 #include "arm/arm_client.hpp"
 #include "arm/arm_setup.hpp"
 #include "expr/expression.hpp"
+#include "expr/values.hpp"
+#include "run/param_resolver.hpp"
 #include "run/provider_pool.hpp"
 #include "sql/target_settings.hpp"
 
@@ -22,9 +24,42 @@ using milink::workflow::ValidatedWorkflow;
 
 namespace {
 
-/// The value parameter \p name of \p s will have, when validation can know
-/// it: a literal, the default, or an expression that reads only inputs and
-/// (with a config file) config. nullopt when only the run can tell.
+/// before_run_value of one string: a template whose every reference is
+/// known (inputs; config, with a config file) is evaluated; one that reads
+/// anything else is evaluated with that root as a Value::unknown, so that a
+/// single expression keeps its placeholder ("steps.cert.outputs.name"),
+/// while text mixing a placeholder in is a placeholder as a whole.
+Value before_run_string(const std::string& text, const ValidatedWorkflow& v) {
+  if (!milink::expr::Template::contains_expression(text)) return Value(text);
+  try {
+    auto t = milink::expr::Template::parse(text);
+    Object scope;
+    bool all_known = true;
+    for (const auto& r : t.references()) {
+      if (r.path.empty()) continue;
+      const std::string& root = r.path[0];
+      if (root == "inputs") {
+        scope.set(root, Value(v.inputs));
+      } else if (root == "config" && !v.config->file.empty()) {
+        scope.set(root, v.config->root);
+      } else {
+        scope.set(root, Value::unknown(root));
+        all_known = false;
+      }
+    }
+    if (!all_known && !t.is_single_expression()) return Value::unknown(text);
+    return t.evaluate(scope);
+  } catch (const std::exception&) {
+    return Value::unknown(text);  // decided, and reported, when the step runs
+  }
+}
+
+}  // namespace
+
+Value before_run_value(const Value& raw, const ValidatedWorkflow& v) {
+  return map_strings(raw, [&](const std::string& s) { return before_run_string(s, v); });
+}
+
 std::optional<Value> known_param(const StepDef& s, const milink::sdk::StepSpec& spec, const std::string& name,
                                  const ValidatedWorkflow& v) {
   const Value* raw = s.with.find(name);
@@ -33,21 +68,12 @@ std::optional<Value> known_param(const StepDef& s, const milink::sdk::StepSpec& 
     if (p == nullptr || p->fallback.is_null()) return std::nullopt;
     return p->fallback;
   }
-  if (!raw->is_string() || !milink::expr::Template::contains_expression(raw->as_string())) return *raw;
-  try {
-    auto t = milink::expr::Template::parse(raw->as_string());
-    for (const auto& r : t.references()) {
-      const std::string root = r.path.empty() ? std::string() : r.path[0];
-      if (root != "inputs" && !(root == "config" && !v.config->file.empty())) return std::nullopt;
-    }
-    Object scope{{"inputs", Value(v.inputs)}, {"config", v.config->root}};
-    Value got = t.evaluate(scope);
-    if (got.is_unknown()) return std::nullopt;
-    return got;
-  } catch (const std::exception&) {
-    return std::nullopt;  // decided, and reported, when the step runs
-  }
+  Value got = before_run_value(*raw, v);
+  if (milink::expr::has_unknown(got)) return std::nullopt;
+  return got;
 }
+
+namespace {
 
 void collect(const std::vector<StepDef>& steps, const ValidatedWorkflow& v, ConfigRequirements& out) {
   for (const auto& s : steps) {

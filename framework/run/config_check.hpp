@@ -18,10 +18,27 @@
 #include "workflow/validator.hpp"
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace milink::run {
+
+/// What a parameter's \p raw value (as the workflow writes it) is before the
+/// run: literals as they are, and expressions that read only inputs and
+/// (with a config file) config evaluated, at any depth of arrays and
+/// objects; what only the run can tell (step outputs, loop variables, an
+/// expression that fails) is a Value::unknown placeholder, as offline plans
+/// show it. Text that mixes a placeholder in is one placeholder as a whole.
+milink::sdk::Value before_run_value(const milink::sdk::Value& raw, const milink::workflow::ValidatedWorkflow& v);
+
+/// The value parameter \p name of step \p s (whose spec is \p spec) will
+/// have, when it is known before the run: a literal, the default, or an
+/// expression that reads only inputs and (with a config file) config
+/// (before_run_value holding no placeholder). nullopt when only the run can
+/// tell (step outputs, loop variables).
+std::optional<milink::sdk::Value> known_param(const milink::workflow::StepDef& s, const milink::sdk::StepSpec& spec,
+                                              const std::string& name, const milink::workflow::ValidatedWorkflow& v);
 
 /// What the steps of a workflow use of a config.
 struct ConfigRequirements {

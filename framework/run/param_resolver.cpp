@@ -9,22 +9,25 @@ using milink::sdk::Array;
 using milink::sdk::Object;
 using milink::sdk::Value;
 
-Value evaluate_deep(const Value& v, const milink::expr::Scope& scope) {
-  if (v.is_string()) {
-    if (!Template::contains_expression(v.as_string())) return v;
-    return Template::parse(v.as_string()).evaluate(scope);
-  }
+Value map_strings(const Value& v, const std::function<Value(const std::string&)>& f) {
+  if (v.is_string()) return f(v.as_string());
   if (v.is_array()) {
     Array out;
-    for (const auto& e : v.as_array()) out.push_back(evaluate_deep(e, scope));
+    for (const auto& e : v.as_array()) out.push_back(map_strings(e, f));
     return Value(std::move(out));
   }
   if (v.is_object()) {
     Object out;
-    for (const auto& [k, e] : v.as_object()) out.set(k, evaluate_deep(e, scope));
+    for (const auto& [k, e] : v.as_object()) out.set(k, map_strings(e, f));
     return Value(std::move(out));
   }
   return v;
+}
+
+Value evaluate_deep(const Value& v, const milink::expr::Scope& scope) {
+  return map_strings(v, [&](const std::string& s) {
+    return Template::contains_expression(s) ? Template::parse(s).evaluate(scope) : Value(s);
+  });
 }
 
 namespace {

@@ -6,9 +6,15 @@
 
 #include <milink/sdk/spec.hpp>
 
+#include <functional>
 #include <string>
 
 namespace milink::run {
+
+/// \p v with every string replaced by \p f(string), at any depth of arrays
+/// and objects; other values as they are.
+milink::sdk::Value map_strings(const milink::sdk::Value& v,
+                               const std::function<milink::sdk::Value(const std::string&)>& f);
 
 /// Evaluates every ${{ }} inside \p v (deeply); single expressions keep
 /// their JSON type. Throws expr::ExprError.

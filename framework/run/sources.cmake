@@ -12,6 +12,7 @@ list(APPEND MILINK_FRAMEWORK_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/redactor.cpp
   ${CMAKE_CURRENT_LIST_DIR}/run_lock.cpp
   ${CMAKE_CURRENT_LIST_DIR}/runner.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/step_config_check.cpp
   ${CMAKE_CURRENT_LIST_DIR}/step_context.cpp
   ${CMAKE_CURRENT_LIST_DIR}/text_sink.cpp
   ${CMAKE_CURRENT_LIST_DIR}/version.cpp)

@@ -1,9 +1,9 @@
 // ag's and dag's refusals, word for word with milink's exit code: the
 // parameters configure() rejects (name patterns, endpoint URLs, ports, host
-// names; run offline), and what observe() finds on SQL Server: a database
-// that cannot join an availability group (missing, offline, in another AG,
-// SIMPLE recovery, no full backup) and names already taken by the wrong kind
-// of availability group.
+// names; run offline), refused before the run (exit code 2), and what
+// observe() finds on SQL Server: a database that cannot join an availability
+// group (missing, offline, in another AG, SIMPLE recovery, no full backup)
+// and names already taken by the wrong kind of availability group.
 #include "rejections_rig.hpp"
 
 #include <catch2/catch.hpp>
@@ -11,6 +11,7 @@
 using milink::sdk::Object;
 using milink::sdk::Value;
 using rejections::check_refused;
+using rejections::check_refused_before_run;
 using rejections::kInstanceFqdn;
 using rejections::kStep;
 using rejections::one_step;
@@ -81,21 +82,21 @@ struct AgWorld {
 TEST_CASE("linksteps: rejections: ag refuses a name_pattern with an unknown or unterminated placeholder",
           "[linksteps][rejections]") {
   rejections::Offline offline;
-  check_refused(offline.run(ag_step("sales", Object{{"name_pattern", Value("AG_{nope}")}})),
+  check_refused_before_run(offline.run(ag_step("sales", Object{{"name_pattern", Value("AG_{nope}")}})), "ag",
                 "parameter \"name_pattern\": name pattern \"AG_{nope}\" uses {nope}; the placeholders are {db}, "
                 "{server} and {instance}");
-  check_refused(offline.run(ag_step("sales", Object{{"name_pattern", Value("AG_{db")}})),
+  check_refused_before_run(offline.run(ag_step("sales", Object{{"name_pattern", Value("AG_{db")}})), "ag",
                 "parameter \"name_pattern\": name pattern \"AG_{db\" has an unterminated '{'; write {{ for a literal "
                 "brace");
-  check_refused(offline.run(ag_step("sales", Object{{"name_pattern", Value("AG_db}")}})),
+  check_refused_before_run(offline.run(ag_step("sales", Object{{"name_pattern", Value("AG_db}")}})), "ag",
                 "parameter \"name_pattern\": name pattern \"AG_db}\" has a stray '}'; write }} for a literal brace");
   // {instance} is a placeholder, but not one the ag step knows.
-  check_refused(offline.run(ag_step("sales", Object{{"name_pattern", Value("AG_{instance}_{db}")}})),
+  check_refused_before_run(offline.run(ag_step("sales", Object{{"name_pattern", Value("AG_{instance}_{db}")}})), "ag",
                 "parameter \"name_pattern\": name pattern \"AG_{instance}_{db}\" uses {instance}, which this step "
                 "does not know");
   // An AG name longer than a sysname.
   const std::string db(126, 'd');
-  check_refused(offline.run(ag_step(db)),
+  check_refused_before_run(offline.run(ag_step(db)), "ag",
                 "parameter \"name_pattern\": the name \"AG_" + db + "\" is longer than 128 characters (sysname)");
 }
 
@@ -104,14 +105,14 @@ TEST_CASE("linksteps: rejections: ag refuses a malformed endpoint_url", "[linkst
   for (const char* url : {"", "sqlbox1.example.com", "TCP://sqlbox1.example.com", "TCP://sqlbox1.example.com:",
                           "TCP://sqlbox1.example.com:502299", "http://sqlbox1"}) {
     INFO(url);
-    check_refused(offline.run(ag_step("sales", Object{{"endpoint_url", Value(url)}})),
+    check_refused_before_run(offline.run(ag_step("sales", Object{{"endpoint_url", Value(url)}})), "ag",
                   std::string("parameter \"endpoint_url\": \"") + url + "\" is not an endpoint URL like TCP://host:5022");
   }
 }
 
 TEST_CASE("linksteps: rejections: ag refuses an empty database name", "[linksteps][rejections]") {
   rejections::Offline offline;
-  check_refused(offline.run(ag_step("")), "parameter \"database\": the name is empty");
+  check_refused_before_run(offline.run(ag_step("")), "ag", "parameter \"database\": the name is empty");
 }
 
 // --- ag: observe() ---------------------------------------------------------------
@@ -209,7 +210,7 @@ TEST_CASE("linksteps: rejections: dag refuses a bad instance_fqdn", "[linksteps]
   rejections::Offline offline;
   for (const char* fqdn : {"", "mi1.example.net:5022", "mi 1", "tcp://mi1", "mi1;Server=[x]"}) {
     INFO(fqdn);
-    check_refused(offline.run(dag_step("sales", Object{{"instance_fqdn", Value(fqdn)}})),
+    check_refused_before_run(offline.run(dag_step("sales", Object{{"instance_fqdn", Value(fqdn)}})), "dag",
                   std::string("parameter \"instance_fqdn\": \"") + fqdn +
                       "\" is not a host name; set managed_instance.fqdn in the config");
   }
@@ -219,21 +220,21 @@ TEST_CASE("linksteps: rejections: dag refuses an instance_port out of range", "[
   rejections::Offline offline;
   for (int port : {0, 65536}) {
     INFO(port);
-    check_refused(offline.run(dag_step("sales", Object{{"instance_port", Value(port)}})),
+    check_refused_before_run(offline.run(dag_step("sales", Object{{"instance_port", Value(port)}})), "dag",
                   "parameter \"instance_port\": " + std::to_string(port) + " is not a TCP port (1-65535)");
   }
 }
 
 TEST_CASE("linksteps: rejections: dag refuses a malformed listener_url name_pattern or name", "[linksteps][rejections]") {
   rejections::Offline offline;
-  check_refused(offline.run(dag_step("sales", Object{{"listener_url", Value("sqlbox1.example.com")}})),
+  check_refused_before_run(offline.run(dag_step("sales", Object{{"listener_url", Value("sqlbox1.example.com")}})), "dag",
                 "parameter \"listener_url\": \"sqlbox1.example.com\" is not an endpoint URL like TCP://host:5022");
-  check_refused(offline.run(dag_step("sales", Object{{"name_pattern", Value("DAG_{database}")}})),
+  check_refused_before_run(offline.run(dag_step("sales", Object{{"name_pattern", Value("DAG_{database}")}})), "dag",
                 "parameter \"name_pattern\": name pattern \"DAG_{database}\" uses {database}; the placeholders are "
                 "{db}, {server} and {instance}");
-  check_refused(offline.run(dag_step("sales", Object{{"ag_name", Value("")}})), "parameter \"ag_name\": the name is empty");
+  check_refused_before_run(offline.run(dag_step("sales", Object{{"ag_name", Value("")}})), "dag", "parameter \"ag_name\": the name is empty");
   const std::string long_name(129, 'i');
-  check_refused(offline.run(dag_step("sales", Object{{"instance_ag_name", Value(long_name)}})),
+  check_refused_before_run(offline.run(dag_step("sales", Object{{"instance_ag_name", Value(long_name)}})), "dag",
                 "parameter \"instance_ag_name\": the name \"" + long_name + "\" is longer than 128 characters (sysname)");
 }
 
@@ -280,7 +281,7 @@ TEST_CASE("linksteps: rejections: dag refuses a name naming a plain availability
   check_refused(w.run(dag_step("grouped_db", Object{{"name_pattern", Value("Other_AG")}})),
                 "observe: [Other_AG] is an availability group, not a distributed one; choose another name_pattern");
   // {server} is a placeholder the dag step does not know: a parameter error, before anything runs.
-  check_refused(w.run(dag_step("grouped_db", Object{{"name_pattern", Value("DAG_{server}_{db}")}})),
+  check_refused_before_run(w.run(dag_step("grouped_db", Object{{"name_pattern", Value("DAG_{server}_{db}")}})), "dag",
                 "parameter \"name_pattern\": name pattern \"DAG_{server}_{db}\" uses {server}, which this step does not know");
   w.check_unchanged();
 }

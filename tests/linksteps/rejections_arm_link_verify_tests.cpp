@@ -15,6 +15,7 @@ using milink::sdk::Array;
 using milink::sdk::Object;
 using milink::sdk::Value;
 using rejections::check_refused;
+using rejections::check_refused_before_run;
 using rejections::kStep;
 using rejections::one_step;
 
@@ -66,7 +67,7 @@ TEST_CASE("linksteps: rejections: arm-link refuses a malformed api_version", "[l
   rejections::Offline offline;
   for (const char* v : {"latest", "2025-1-01", "2025-01-01-beta", "2025-01-01preview", "", "20250101"}) {
     INFO(v);
-    check_refused(offline.run(link_step(Object{{"api_version", Value(v)}})),
+    check_refused_before_run(offline.run(link_step(Object{{"api_version", Value(v)}})), "arm-link",
                   std::string("parameter \"api_version\": \"") + v +
                       "\" is not an api-version; write e.g. 2025-01-01 or 2021-05-01-preview");
   }
@@ -76,12 +77,12 @@ TEST_CASE("linksteps: rejections: arm-link refuses a malformed partner_endpoint 
   rejections::Offline offline;
   for (const char* url : {"sqlbox1.example.com", "TCP://sqlbox1.example.com", ""}) {
     INFO(url);
-    check_refused(offline.run(link_step(Object{{"partner_endpoint", Value(url)}})),
+    check_refused_before_run(offline.run(link_step(Object{{"partner_endpoint", Value(url)}})), "arm-link",
                   std::string("parameter \"partner_endpoint\": \"") + url +
                       "\" is not an endpoint URL like TCP://host:5022");
   }
-  check_refused(offline.run(link_step(Object{{"name", Value("")}})), "parameter \"name\": the name is empty");
-  check_refused(offline.run(link_step(Object{{"ag_name", Value("")}})), "parameter \"ag_name\": the name is empty");
+  check_refused_before_run(offline.run(link_step(Object{{"name", Value("")}})), "arm-link", "parameter \"name\": the name is empty");
+  check_refused_before_run(offline.run(link_step(Object{{"ag_name", Value("")}})), "arm-link", "parameter \"ag_name\": the name is empty");
 }
 
 TEST_CASE("linksteps: rejections: arm-link refuses an existing link with other settings, or one that failed",
@@ -167,7 +168,7 @@ TEST_CASE("linksteps: rejections: verify refuses timeout_seconds 0", "[linksteps
   rejections::Offline offline;
   for (int t : {0, -1}) {
     INFO(t);
-    check_refused(offline.run(verify_step(Object{{"timeout_seconds", Value(t)}})),
+    check_refused_before_run(offline.run(verify_step(Object{{"timeout_seconds", Value(t)}})), "verify",
                   "parameter \"timeout_seconds\": timeout_seconds must be at least 1");
   }
 }
@@ -176,7 +177,7 @@ TEST_CASE("linksteps: rejections: verify refuses poll_interval_ms out of range",
   rejections::Offline offline;
   for (int ms : {0, 9, 600001}) {
     INFO(ms);
-    check_refused(offline.run(verify_step(Object{{"poll_interval_ms", Value(ms)}})),
+    check_refused_before_run(offline.run(verify_step(Object{{"poll_interval_ms", Value(ms)}})), "verify",
                   "parameter \"poll_interval_ms\": poll_interval_ms must be between 10 and 600000");
   }
 }
@@ -185,11 +186,11 @@ TEST_CASE("linksteps: rejections: verify refuses a malformed api_version or an e
   rejections::Offline offline;
   for (const char* v : {"2025-01", "v2025-01-01", "2025-01-01-Preview"}) {
     INFO(v);
-    check_refused(offline.run(verify_step(Object{{"api_version", Value(v)}})),
+    check_refused_before_run(offline.run(verify_step(Object{{"api_version", Value(v)}})), "verify",
                   std::string("parameter \"api_version\": \"") + v + "\" is not an api-version; write e.g. 2025-01-01");
   }
-  check_refused(offline.run(verify_step(Object{{"dag_name", Value("")}})), "parameter \"dag_name\": the name is empty");
-  check_refused(offline.run(verify_step(Object{{"instance_name", Value("")}})),
+  check_refused_before_run(offline.run(verify_step(Object{{"dag_name", Value("")}})), "verify", "parameter \"dag_name\": the name is empty");
+  check_refused_before_run(offline.run(verify_step(Object{{"instance_name", Value("")}})), "verify",
                 "parameter \"instance_name\": the name is empty");
 }
 

@@ -13,6 +13,7 @@
 using milink::sdk::Object;
 using milink::sdk::Value;
 using rejections::check_refused;
+using rejections::check_refused_before_run;
 using rejections::kInstanceFqdn;
 using rejections::kStep;
 using rejections::one_step;
@@ -52,7 +53,7 @@ TEST_CASE("linksteps: rejections: mi-cert-import refuses a public key that is no
   rejections::Offline offline;
   for (const char* bad : {"not-hex", "0x3082ZZ", "0x308", "0x", "-----BEGIN CERTIFICATE-----"}) {
     INFO(bad);
-    check_refused(offline.run(import_step(bad)),
+    check_refused_before_run(offline.run(import_step(bad)), "mi-cert-import",
                   "parameter \"public_key\": the public key is not hex (expected 0x3082..., CERTENCODED of the "
                   "certificate)");
   }
@@ -61,9 +62,9 @@ TEST_CASE("linksteps: rejections: mi-cert-import refuses a public key that is no
 TEST_CASE("linksteps: rejections: mi-cert-import refuses an empty certificate name and instance FQDN",
           "[linksteps][rejections]") {
   rejections::Offline offline;
-  check_refused(offline.run(import_step("0x3082", Object{{"certificate_name", Value("")}})),
+  check_refused_before_run(offline.run(import_step("0x3082", Object{{"certificate_name", Value("")}})), "mi-cert-import",
                 "parameter \"certificate_name\": the name is empty");
-  check_refused(offline.run(import_step("0x3082", Object{{"instance_fqdn", Value("")}})),
+  check_refused_before_run(offline.run(import_step("0x3082", Object{{"instance_fqdn", Value("")}})), "mi-cert-import",
                 "parameter \"instance_fqdn\": the name is empty");
 }
 

@@ -10,6 +10,7 @@
 using milink::sdk::Object;
 using milink::sdk::Value;
 using rejections::check_refused;
+using rejections::check_refused_before_run;
 using rejections::kStep;
 using rejections::one_step;
 
@@ -64,7 +65,7 @@ TEST_CASE("linksteps: rejections: mirroring-endpoint refuses a port out of range
   rejections::Offline offline;
   for (int port : {0, -1, 65536, 100000}) {
     INFO(port);
-    check_refused(offline.run(endpoint_step(Object{{"port", Value(port)}})),
+    check_refused_before_run(offline.run(endpoint_step(Object{{"port", Value(port)}})), "mirroring-endpoint",
                   "parameter \"port\": port " + std::to_string(port) + " is not a TCP port (1-65535)");
   }
 }
@@ -73,7 +74,7 @@ TEST_CASE("linksteps: rejections: mirroring-endpoint refuses a host that is not 
   rejections::Offline offline;
   for (const char* host : {"", "sql box", "sqlbox1:5022", "TCP://sqlbox1", "[::1]", "sqlbox1;drop", "o'brien"}) {
     INFO(host);
-    check_refused(offline.run(endpoint_step(Object{{"host", Value(host)}})),
+    check_refused_before_run(offline.run(endpoint_step(Object{{"host", Value(host)}})), "mirroring-endpoint",
                   std::string("parameter \"host\": \"") + host +
                       "\" is not a host name or IPv4 address; set sqlserver.fqdn in the config");
   }
@@ -81,9 +82,9 @@ TEST_CASE("linksteps: rejections: mirroring-endpoint refuses a host that is not 
 
 TEST_CASE("linksteps: rejections: mirroring-endpoint refuses an empty endpoint or certificate name", "[linksteps][rejections]") {
   rejections::Offline offline;
-  check_refused(offline.run(endpoint_step(Object{{"endpoint_name", Value("")}})),
+  check_refused_before_run(offline.run(endpoint_step(Object{{"endpoint_name", Value("")}})), "mirroring-endpoint",
                 "parameter \"endpoint_name\": the name is empty");
-  check_refused(offline.run(endpoint_step(Object{{"certificate_name", Value("")}})),
+  check_refused_before_run(offline.run(endpoint_step(Object{{"certificate_name", Value("")}})), "mirroring-endpoint",
                 "parameter \"certificate_name\": the name is empty");
 }
 

@@ -11,6 +11,7 @@ using milink::sdk::Array;
 using milink::sdk::Object;
 using milink::sdk::Value;
 using rejections::refused;
+using rejections::refused_before_run;
 using rejections::one_step;
 
 namespace {
@@ -44,24 +45,24 @@ TEST_CASE("linksteps: rejections: arm-link's link_mode needs an api-version with
   rejections::Offline offline;
   for (const char* v : {"2025-01-01", "2021-05-01-preview", "2024-11-01-preview"}) {
     INFO(v);
-    CHECK(refused(offline.run(multi_link(Object{{"api_version", Value(v)}})),
+    CHECK(refused_before_run(offline.run(multi_link(Object{{"api_version", Value(v)}})), "arm-link",
                   std::string("parameter \"link_mode\": api-version ") + v +
                       " has no linkMode (it came with 2025-02-01-preview); set api_version to 2025-08-01-preview, or "
                       "leave link_mode out for a single-database link"));
   }
-  CHECK(refused(offline.run(multi_link(Object{{"link_mode", Value("Multi")}})),
+  CHECK(refused_before_run(offline.run(multi_link(Object{{"link_mode", Value("Multi")}})), "arm-link",
                 "parameter \"link_mode\": \"Multi\" is not a link mode; write SingleDatabase or MultiDatabase"));
 }
 
 TEST_CASE("linksteps: rejections: arm-link's databases and a multi-database link's name", "[linksteps][rejections][multidb]") {
   rejections::Offline offline;
-  CHECK(refused(offline.run(multi_link(Object{{"link_mode", Value("SingleDatabase")}})),
+  CHECK(refused_before_run(offline.run(multi_link(Object{{"link_mode", Value("SingleDatabase")}})), "arm-link",
                 "parameter \"databases\": a link carries one database unless link_mode is MultiDatabase; set "
                 "link_mode: MultiDatabase (with api_version 2025-08-01-preview) or give one database"));
-  CHECK(refused(offline.run(multi_link(Object{{"name", Value("DAG_sales")}})),
+  CHECK(refused_before_run(offline.run(multi_link(Object{{"name", Value("DAG_sales")}})), "arm-link",
                 "parameter \"name\": \"DAG_sales\" cannot name a multi-database link: Azure takes only lower-case "
                 "letters a-z, digits and hyphens (not first or last); name the DAG e.g. \"link-sales\""));
-  CHECK(refused(offline.run(multi_link(Object{{"database", Value("hr")}})),
+  CHECK(refused_before_run(offline.run(multi_link(Object{{"database", Value("hr")}})), "arm-link",
                 "parameter \"database\": \"hr\" is not the first of databases; leave database out"));
 }
 
@@ -73,7 +74,7 @@ TEST_CASE("linksteps: rejections: dag's multi_database name", "[linksteps][rejec
               {"instance_name", Value("mi1")},
               {"instance_fqdn", Value("mi1.abc123def456.database.windows.net")},
               {"multi_database", Value(true)}};
-  CHECK(refused(offline.run(one_step("dag", with)),
+  CHECK(refused_before_run(offline.run(one_step("dag", with)), "dag",
                 "parameter \"name_pattern\": \"DAG_sales\" cannot name a multi-database link: Azure takes only "
                 "lower-case letters a-z, digits and hyphens (not first or last); set name_pattern to e.g. "
                 "\"link-sales\""));
@@ -88,22 +89,22 @@ TEST_CASE("linksteps: rejections: dag's replicas", "[linksteps][rejections][mult
               {"instance_fqdn", Value("mi1.abc123def456.database.windows.net")},
               {"name_pattern", Value("milink-ag")},
               {"replicas", Value(milink::sdk::Array{Value(Object{{"name", Value("sqlbox2")}})})}};
-  CHECK(refused(offline.run(one_step("dag", with)),
+  CHECK(refused_before_run(offline.run(one_step("dag", with)), "dag",
                 "parameter \"replicas\": replicas are for a multi-database link only; set multi_database to true"));
   with.set("multi_database", Value(true));
   with.set("replicas", Value(milink::sdk::Array{Value(Object{{"host", Value("10.0.0.6")}})}));
-  CHECK(refused(offline.run(one_step("dag", with)),
+  CHECK(refused_before_run(offline.run(one_step("dag", with)), "dag",
                 "parameter \"replicas\": each replica must be an object with a name (the config's "
                 "sqlserver.replicas)"));
 }
 
 TEST_CASE("linksteps: rejections: link-databases' lists and api-version", "[linksteps][rejections][multidb]") {
   rejections::Offline offline;
-  CHECK(refused(offline.run(link_databases(Object{{"remove", list({"crm"})}})),
+  CHECK(refused_before_run(offline.run(link_databases(Object{{"remove", list({"crm"})}})), "link-databases",
                 "parameter \"remove\": \"crm\" is both in add and in remove; list it in one of them"));
-  CHECK(refused(offline.run(link_databases(Object{{"add", list({"crm", "CRM"})}})),
+  CHECK(refused_before_run(offline.run(link_databases(Object{{"add", list({"crm", "CRM"})}})), "link-databases",
                 "parameter \"add\": \"CRM\" is listed twice"));
-  CHECK(refused(offline.run(link_databases(Object{{"api_version", Value("2025-01-01")}})),
+  CHECK(refused_before_run(offline.run(link_databases(Object{{"api_version", Value("2025-01-01")}})), "link-databases",
                 "parameter \"api_version\": api-version 2025-01-01 has no multi-database links (linkMode came with "
                 "2025-02-01-preview); set api_version to 2025-08-01-preview"));
 }
@@ -111,5 +112,5 @@ TEST_CASE("linksteps: rejections: link-databases' lists and api-version", "[link
 TEST_CASE("linksteps: rejections: ag's databases listed twice", "[linksteps][rejections][multidb]") {
   rejections::Offline offline;
   Object with{{"databases", list({"sales", "hr", "sales"})}, {"endpoint_url", Value("TCP://sqlbox1.example.com:5022")}};
-  CHECK(refused(offline.run(one_step("ag", with)), "parameter \"databases\": \"sales\" is listed twice"));
+  CHECK(refused_before_run(offline.run(one_step("ag", with)), "ag", "parameter \"databases\": \"sales\" is listed twice"));
 }

@@ -82,6 +82,57 @@ bool refused(const linksteps::Run& r, const std::string& reason) {
 
 void check_refused(const linksteps::Run& r, const std::string& reason) { CHECK(refused(r, reason)); }
 
+namespace {
+bool ends_with(const std::string& s, const std::string& tail) {
+  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+}  // namespace
+
+bool refused_before_run(const linksteps::Run& r, const std::string& uses, const std::string& reason) {
+  // reason: `parameter "NAME": message`, as the step-time refusal reads.
+  const std::string prefix = "parameter \"";
+  const auto close = reason.find("\": ", prefix.size());
+  REQUIRE(reason.rfind(prefix, 0) == 0);
+  REQUIRE(close != std::string::npos);
+  const std::string field = reason.substr(prefix.size(), close - prefix.size());
+  const std::string want_pointer = "/steps/0/with/" + field;
+  const std::string want_message =
+      std::string("step \"") + kStep + "\" (" + uses + ") refuses parameter \"" + field + "\": " + reason.substr(close + 3);
+  bool found = false;
+  std::string seen;
+  for (const auto& ev : r.events.all) {
+    const Value* event = ev.find("event");
+    const Value* diags = ev.find("diagnostics");
+    if (event == nullptr || !event->is_string() || event->as_string() != "invalid_input" || diags == nullptr ||
+        !diags->is_array())
+      continue;
+    for (const auto& d : diags->as_array()) {
+      seen += "\n  " + d.to_json();
+      const Value* pointer = d.get("pointer");
+      const Value* message = d.get("message");
+      const Value* file = d.get("file");
+      const Value* line = d.get("line");
+      found = found || (pointer && pointer->is_string() && pointer->as_string() == want_pointer && message &&
+                        message->is_string() && message->as_string() == want_message && file && file->is_string() &&
+                        ends_with(file->as_string(), "wf.json") && line && line->is_int() && line->as_int() > 0);
+    }
+  }
+  // Nothing ran: no step started, and stderr says so.
+  const bool nothing_ran = r.events.status(kStep).empty() &&
+                           r.process.err.find("nothing was run") != std::string::npos;
+  bool ok = r.exit_code() == 2 && found && nothing_ran;
+  if (!ok)
+    UNSCOPED_INFO("exit code " << r.exit_code() << ", step status \"" << r.events.status(kStep) << "\", reason \""
+                               << r.events.reason(kStep) << "\", diagnostics" << seen
+                               << "\nexpected exit code 2, no step run, and at wf.json " << want_pointer << "\n  "
+                               << want_message);
+  return ok;
+}
+
+void check_refused_before_run(const linksteps::Run& r, const std::string& uses, const std::string& reason) {
+  CHECK(refused_before_run(r, uses, reason));
+}
+
 std::vector<std::string> logged(const linksteps::Run& r, const std::string& level, const std::string& step) {
   std::vector<std::string> out;
   for (const auto& ev : r.events.all) {

@@ -45,12 +45,24 @@ struct Offline {
 linksteps::Run run(linksteps::EmulatorRig& rig, const milink::sdk::Value& workflow,
                    const std::vector<std::string>& extra = {});
 
-/// Whether \p r failed in step "step" with exactly \p reason and exit code 1;
+/// Whether \p r failed in step "step" with exactly \p reason and exit code 1
+/// (a refusal only the step can make: what it observes, or a value only the
+/// run knows);
 /// when not, what it did instead is logged (UNSCOPED_INFO) for the assertion
 /// that uses it: CHECK(refused(r, "...")).
 bool refused(const linksteps::Run& r, const std::string& reason);
 /// CHECK(refused(r, reason)).
 void check_refused(const linksteps::Run& r, const std::string& reason);
+
+/// Whether \p r stopped before its first step, exit code 2, because the
+/// plugin of step "step" (\p uses) refused a parameter's known value when
+/// every step was configured before the run: \p reason as refused() takes it
+/// (`parameter "NAME": the plugin's message`) comes out as the diagnostic
+/// `step "step" (USES) refuses parameter "NAME": the plugin's message` at
+/// wf.json's line of /steps/0/with/NAME; when not, what happened is logged.
+bool refused_before_run(const linksteps::Run& r, const std::string& uses, const std::string& reason);
+/// CHECK(refused_before_run(r, uses, reason)).
+void check_refused_before_run(const linksteps::Run& r, const std::string& uses, const std::string& reason);
 
 /// The messages of \p r's step_log events of \p level ("warning", "info") for \p step.
 std::vector<std::string> logged(const linksteps::Run& r, const std::string& level, const std::string& step = kStep);

@@ -1,5 +1,6 @@
 // sqlserver-cert's refusals, each asserted word for word with milink's exit
-// code: the parameters configure() rejects (run offline: nothing connects),
+// code: the parameters configure() rejects, refused before the run (exit
+// code 2; run offline: nothing connects),
 // and the states observe() finds on SQL Server (a master without a database
 // master key, existing certificates that expired or have no private key),
 // plus the warning for a certificate that expires soon, which is not a
@@ -11,6 +12,7 @@
 using milink::sdk::Object;
 using milink::sdk::Value;
 using rejections::check_refused;
+using rejections::check_refused_before_run;
 using rejections::kStep;
 using rejections::one_step;
 
@@ -29,12 +31,12 @@ Value cert_step(Object with) {
 
 TEST_CASE("linksteps: rejections: sqlserver-cert refuses an expiry date in the past", "[linksteps][rejections]") {
   rejections::Offline offline;
-  check_refused(offline.run(cert_step(Object{{"expiry_date", Value("2020-01-01")}})),
+  check_refused_before_run(offline.run(cert_step(Object{{"expiry_date", Value("2020-01-01")}})), "sqlserver-cert",
                 "parameter \"expiry_date\": the expiry date 2020-01-01 is not in the future (today is " +
                     rejections::iso_date(0) + "); choose a later date");
   // Today is not in the future either.
   const std::string today = rejections::iso_date(0);
-  check_refused(offline.run(cert_step(Object{{"expiry_date", Value(today)}})),
+  check_refused_before_run(offline.run(cert_step(Object{{"expiry_date", Value(today)}})), "sqlserver-cert",
                 "parameter \"expiry_date\": the expiry date " + today + " is not in the future (today is " + today +
                     "); choose a later date");
 }
@@ -44,7 +46,7 @@ TEST_CASE("linksteps: rejections: sqlserver-cert refuses an expiry date that is 
   rejections::Offline offline;
   for (const char* bad : {"2027-02-30", "03/30/2027", "2027-13-01", "2027-3-30", "20270330"}) {
     INFO(bad);
-    check_refused(offline.run(cert_step(Object{{"expiry_date", Value(bad)}})),
+    check_refused_before_run(offline.run(cert_step(Object{{"expiry_date", Value(bad)}})), "sqlserver-cert",
                   std::string("parameter \"expiry_date\": \"") + bad +
                       "\" is not a date; write YYYY-MM-DD, e.g. 2027-03-30");
   }
@@ -52,15 +54,15 @@ TEST_CASE("linksteps: rejections: sqlserver-cert refuses an expiry date that is 
 
 TEST_CASE("linksteps: rejections: sqlserver-cert refuses validity_days 0", "[linksteps][rejections]") {
   rejections::Offline offline;
-  check_refused(offline.run(cert_step(Object{{"validity_days", Value(0)}})),
+  check_refused_before_run(offline.run(cert_step(Object{{"validity_days", Value(0)}})), "sqlserver-cert",
                 "parameter \"validity_days\": validity_days must be at least 1 (got 0)");
-  check_refused(offline.run(cert_step(Object{{"validity_days", Value(-5)}})),
+  check_refused_before_run(offline.run(cert_step(Object{{"validity_days", Value(-5)}})), "sqlserver-cert",
                 "parameter \"validity_days\": validity_days must be at least 1 (got -5)");
 }
 
 TEST_CASE("linksteps: rejections: sqlserver-cert refuses a certificate name with a backslash", "[linksteps][rejections]") {
   rejections::Offline offline;
-  check_refused(offline.run(cert_step(Object{{"certificate_name", Value("Cert_sqlbox1\\INST1_endpoint")}})),
+  check_refused_before_run(offline.run(cert_step(Object{{"certificate_name", Value("Cert_sqlbox1\\INST1_endpoint")}})), "sqlserver-cert",
                 "parameter \"certificate_name\": the certificate name \"Cert_sqlbox1\\INST1_endpoint\" contains "
                 "'\\', which the link does not accept; use '_' instead");
 }
@@ -69,14 +71,14 @@ TEST_CASE("linksteps: rejections: sqlserver-cert refuses a certificate name long
           "[linksteps][rejections]") {
   rejections::Offline offline;
   const std::string name(129, 'c');
-  check_refused(offline.run(cert_step(Object{{"certificate_name", Value(name)}})),
+  check_refused_before_run(offline.run(cert_step(Object{{"certificate_name", Value(name)}})), "sqlserver-cert",
                 "parameter \"certificate_name\": the name \"" + name + "\" is longer than 128 characters (sysname)");
 }
 
 TEST_CASE("linksteps: rejections: sqlserver-cert refuses an empty master key password", "[linksteps][rejections]") {
   rejections::Offline offline;
   testsupport::write_file(offline.dir / "master-key-password", "\n");  // from_file drops the newline: ""
-  check_refused(offline.run(cert_step(Object{})),
+  check_refused_before_run(offline.run(cert_step(Object{})), "sqlserver-cert",
                 "parameter \"master_key_password\": the master key password is empty; give a strong password or "
                 "leave it out");
 }

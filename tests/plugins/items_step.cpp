@@ -13,7 +13,15 @@ milink::sdk::StepSpec ItemsStep::spec() {
   return s;
 }
 
-ItemsStep::Config ItemsStep::configure(const milink::sdk::Params& p) { return Config{p.value("items")}; }
+ItemsStep::Config ItemsStep::configure(const milink::sdk::Params& p) {
+  const Value& items = p.value("items");
+  // A rule on the elements: a placeholder (Value::unknown) is not a string, so it passes.
+  if (items.is_array())
+    for (std::size_t i = 0; i < items.as_array().size(); ++i)
+      if (items.as_array()[i].is_string() && items.as_array()[i].as_string().empty())
+        throw milink::sdk::ConfigError("items", "item " + std::to_string(i) + " is an empty string");
+  return Config{items};
+}
 
 milink::sdk::Observation ItemsStep::observe(const Config& c, milink::sdk::Context& ctx) {
   record_call("observe", ctx.step_key(), {});

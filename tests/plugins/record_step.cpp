@@ -83,6 +83,15 @@ RecordStep::Config RecordStep::configure(const milink::sdk::Params& p) {
     c.password = p.string("password");
     c.has_password = true;
   }
+  // Rules for the tests of the checks before the run (step_config_check_tests.cpp):
+  if (c.message == "forbidden") throw milink::sdk::ConfigError("message", "the message \"forbidden\" is refused");
+  // A careless plugin that quotes the secret it refuses: milink must mask it.
+  if (!c.password.empty() && c.password.back() == '?')
+    throw milink::sdk::ConfigError("password", "the password " + c.password + " is on the refused list");
+  // A rule that spans parameters: a "within:TEXT" marker needs TEXT in the message.
+  if (c.marker.rfind("within:", 0) == 0 && c.message.find(c.marker.substr(7)) == std::string::npos)
+    throw milink::sdk::ConfigError("marker", "marker " + c.marker + " needs the message (" + c.message + ") to hold " +
+                                                 c.marker.substr(7));
   return c;
 }
 

@@ -661,26 +661,31 @@ TEST_CASE("preflight rejects bad parameters before connecting", "[preflight]") {
   Rig rig;  // one emulator for every case: none of them may reach it
   struct Case {
     Object with;
-    std::string error;
+    std::string param;
+    std::string error;  ///< preflight's own message
   };
   std::vector<Case> cases = {
-      {Rig::server_with({{"warn_days", Value(-1)}}),
-       "parameter \"warn_days\": warn_days must be between 0 and 3650, got -1"},
-      {Rig::server_with({{"instance_fqdn", Value("https://mi1.example.net")}}),
-       "parameter \"instance_fqdn\": instance_fqdn 'https://mi1.example.net' is not a host name"},
-      {Rig::server_with({{"api_version", Value("latest")}}),
-       "parameter \"api_version\": api_version 'latest' is not an ARM api-version such as 2025-01-01"},
-      {Object{{"server_checks", Value(false)}},
-       "parameter \"databases\": nothing to check: server_checks is false and databases is empty"},
-      {Rig::databases_with(Array{Value("sales"), Value("SALES")}),
-       "parameter \"databases\": database 'SALES' is listed twice"},
-      {Rig::databases_with(Array{Value("")}), "parameter \"databases\": a database name must not be empty"},
+      {Rig::server_with({{"warn_days", Value(-1)}}), "warn_days", "warn_days must be between 0 and 3650, got -1"},
+      {Rig::server_with({{"instance_fqdn", Value("https://mi1.example.net")}}), "instance_fqdn",
+       "instance_fqdn 'https://mi1.example.net' is not a host name"},
+      {Rig::server_with({{"api_version", Value("latest")}}), "api_version",
+       "api_version 'latest' is not an ARM api-version such as 2025-01-01"},
+      {Object{{"server_checks", Value(false)}}, "databases",
+       "nothing to check: server_checks is false and databases is empty"},
+      {Rig::databases_with(Array{Value("sales"), Value("SALES")}), "databases", "database 'SALES' is listed twice"},
+      {Rig::databases_with(Array{Value("")}), "databases", "a database name must not be empty"},
   };
   for (const auto& c : cases) {
     INFO(c.error);
+    // Refused when every step is configured before the run: exit code 2, the
+    // workflow's parameter named, and nothing run.
     auto r = rig.run(c.with);
-    CHECK(r.exit_code == 1);
-    CHECK(r.out.find(c.error) != std::string::npos);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("wf.json:") != std::string::npos);
+    CHECK(r.err.find(": /steps/0/with/" + c.param + ": step \"preflight\" (preflight) refuses parameter \"" + c.param +
+                     "\": " + c.error) != std::string::npos);
+    CHECK(r.err.find("nothing was run") != std::string::npos);
+    CHECK(r.out.find("preflight") == std::string::npos);  // no step started
   }
   CHECK(rig.statements().empty());
 }

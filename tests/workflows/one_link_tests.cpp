@@ -2,10 +2,9 @@
 // one multi-database link (linkMode MultiDatabase) for five databases, end
 // to end through TDS and HTTPS against the emulator; then two databases
 // added and one removed on the running link, both sides; second runs change
-// nothing; kill -9 at a step boundary and --resume; the refusals (an
-// api-version without linkMode: the link step refuses it when it starts, after
-// the AG and DAG, creating nothing in Azure; a database already in another
-// link: refused before any change).
+// nothing; kill -9 at a step boundary and --resume; the refusals, both
+// before any change (an api-version without linkMode, the link step's rule
+// checked when the run starts; a database already in another link).
 #include "link_rig.hpp"
 
 #include <catch2/catch.hpp>
@@ -145,21 +144,27 @@ TEST_CASE("one multi-database link for five databases, then two added and one re
   }
 }
 
-TEST_CASE("replicate-databases-one-link refuses an api-version without linkMode; no link is created",
+TEST_CASE("replicate-databases-one-link refuses an api-version without linkMode before any change",
           "[workflows][multidb]") {
   auto dbs = numbered(2);
   Rig rig(linkrig::scenario_with(dbs, kSql2022));
   rig.set_databases(dbs);
   rig.set_input("api_version", Value("2025-01-01"));
   auto r = rig.run("replicate-databases-one-link.json");
-  CHECK(r.exit_code != 0);
   std::string all = r.out + r.err;
   INFO(all);
-  CHECK(all.find("link_mode") != std::string::npos);
-  CHECK(all.find("api-version 2025-01-01 has no linkMode (it came with 2025-02-01-preview); set api_version to "
-                 "2025-08-01-preview, or leave link_mode out for a single-database link") != std::string::npos);
-  CHECK(Rig::statuses(r.out)["link"] == "failed");
-  CHECK(rig.arm_requests("PUT", "/distributedAvailabilityGroups/") == 0);
+  CHECK(r.exit_code == 2);
+  // The link step's own rule, found when the run starts: every step is
+  // configured with what is known then (run/step_config_check.hpp).
+  CHECK(all.find("replicate-databases-one-link.json") != std::string::npos);
+  CHECK(all.find("/with/link_mode") != std::string::npos);
+  CHECK(all.find("step \"link\" (arm-link) refuses parameter \"link_mode\": api-version 2025-01-01 has no linkMode "
+                 "(it came with 2025-02-01-preview); set api_version to 2025-08-01-preview, or leave link_mode out for "
+                 "a single-database link") != std::string::npos);
+  CHECK(all.find("nothing was run") != std::string::npos);
+  // Nothing changed: no statement reached SQL Server, no request Azure.
+  CHECK(rig.statements("CREATE").empty());
+  CHECK(rig.arm_requests("PUT", "/") == 0);
   CHECK(rig.arm_requests("PATCH", "/distributedAvailabilityGroups/") == 0);
 }
 
