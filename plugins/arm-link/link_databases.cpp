@@ -72,13 +72,8 @@ LinkDatabasesStep::Config LinkDatabasesStep::configure(const milink::sdk::Params
                                          " has no multi-database links (linkMode came with 2025-02-01-preview); set "
                                          "api_version to 2025-08-01-preview");
   c.target = p.string("target");
-  for (const Value& r : p.value("replicas").as_array()) {
-    const Value* name = r.is_object() ? r.get("name") : &r;
-    if (name == nullptr || !name->is_string() || name->as_string().empty())
-      throw ConfigError("replicas", "each replica must be an object with a name (the config's sqlserver.replicas)");
-    c.replicas.push_back(name->as_string());
-    c.replica_targets.push_back("sqlserver.replicas." + name->as_string());
-  }
+  c.replicas = replica_names(p, "replicas");
+  for (const auto& name : c.replicas) c.replica_targets.push_back(replica_target(name));
   c.remove_from_ag = p.boolean("remove_from_ag");
   return c;
 }

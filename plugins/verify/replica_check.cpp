@@ -1,5 +1,6 @@
 #include "replica_check.hpp"
 
+#include <milink/link/ag_membership.hpp>
 #include <milink/link/endpoint_state.hpp>
 #include <milink/link/instance_certificate.hpp>
 
@@ -16,7 +17,7 @@ std::vector<std::string> replica_problems(milink::sdk::Context& ctx, const std::
                                           const std::string& instance_fqdn) {
   std::vector<std::string> out;
   for (const auto& name : replicas) {
-    auto sql = ctx.sql("sqlserver.replicas." + name);
+    auto sql = ctx.sql(replica_target(name));
     const std::string who = "secondary replica " + name;
     auto ep = EndpointState::read(sql);
     if (!ep) {

@@ -2,6 +2,7 @@
 
 #include "replica_check.hpp"
 
+#include <milink/link/ag_membership.hpp>
 #include <milink/link/link_api.hpp>
 #include <milink/link/names.hpp>
 #include <milink/link/polling.hpp>
@@ -83,12 +84,7 @@ VerifyLink::Config VerifyLink::configure(const milink::sdk::Params& p) {
   c.timeout_seconds = p.integer("timeout_seconds");
   if (c.timeout_seconds < 1) throw ConfigError("timeout_seconds", "timeout_seconds must be at least 1");
   c.poll_interval_ms = read_poll_interval(p);
-  for (const Value& r : p.value("replicas").as_array()) {
-    const Value* name = r.is_object() ? r.get("name") : &r;
-    if (name == nullptr || !name->is_string() || name->as_string().empty())
-      throw ConfigError("replicas", "each replica must be an object with a name (the config's sqlserver.replicas)");
-    c.replicas.push_back(name->as_string());
-  }
+  c.replicas = replica_names(p, "replicas");
   c.instance_fqdn = p.string("instance_fqdn");
   if (!c.replicas.empty() && c.instance_fqdn.empty())
     throw ConfigError("instance_fqdn", "replicas are checked for the managed instance's certificate, named after its "

@@ -67,6 +67,13 @@ ReplicaState replica_state(Rig& rig, const std::string& name) {
   return out;
 }
 
+/// One database in AG_prod (no listener), and the config naming it.
+struct OneDatabase {
+  std::vector<std::string> dbs = numbered(1);
+  Rig rig{ag_scenario(dbs, false)};
+  OneDatabase() { rig.set_databases(dbs); }
+};
+
 }  // namespace
 
 TEST_CASE("databases in a 3-replica AG are linked through that AG; every replica gets the certificates",
@@ -151,11 +158,8 @@ TEST_CASE("databases in a 3-replica AG are linked through that AG; every replica
   }
 }
 
-TEST_CASE("a bad /sqlserver/replicas stops replicate-existing-ag.json before anything runs, saying why",
+TEST_CASE_METHOD(OneDatabase, "a bad /sqlserver/replicas stops replicate-existing-ag.json before anything runs, saying why",
           "[workflows][existing_ag]") {
-  auto dbs = numbered(1);
-  Rig rig(ag_scenario(dbs, false));
-  rig.set_databases(dbs);
   auto& sql = rig.config.mutable_object().find("sqlserver")->mutable_object();
   auto& reps = sql.find("replicas")->mutable_array();
   SECTION("a replica listed twice") {
@@ -299,15 +303,11 @@ TEST_CASE("existing-ag-add-remove refuses, before any change, a secondary replic
   rig.set_input("existing_endpoint", Value("alter"));
   REQUIRE(rig.run("replicate-existing-ag.json").exit_code == 0);
   rig.set_input("add", names({"db03"}));
-  auto r = rig.run("existing-ag-add-remove.json");
-  CHECK(r.exit_code != 0);
-  CHECK(Rig::statuses(r.out)["databases"] == "failed");
-  std::string out = r.out + r.err;
-  INFO(out);
-  CHECK(out.find("secondary replica sqlbox2 of [AG_prod] seeds manually (SEEDING_MODE = MANUAL), so it would not get "
-                 "[db03]; nothing was changed. Switch it to automatic seeding (on the primary: ALTER AVAILABILITY "
-                 "GROUP [AG_prod] MODIFY REPLICA ON N'sqlbox2' WITH (SEEDING_MODE = AUTOMATIC); on sqlbox2: ALTER "
-                 "AVAILABILITY GROUP [AG_prod] GRANT CREATE ANY DATABASE)") != std::string::npos);
+  linkrig::run_failing(rig, "existing-ag-add-remove.json", "databases",
+                       "secondary replica sqlbox2 of [AG_prod] seeds manually (SEEDING_MODE = MANUAL), so it would not "
+                       "get [db03]; nothing was changed. Switch it to automatic seeding (on the primary: ALTER "
+                       "AVAILABILITY GROUP [AG_prod] MODIFY REPLICA ON N'sqlbox2' WITH (SEEDING_MODE = AUTOMATIC); on "
+                       "sqlbox2: ALTER AVAILABILITY GROUP [AG_prod] GRANT CREATE ANY DATABASE)");
   CHECK(rig.statements("ALTER AVAILABILITY GROUP [AG_prod] ADD DATABASE").empty());
   CHECK(rig.arm_requests("PATCH", "/distributedAvailabilityGroups/") == 0);
 }
@@ -325,13 +325,10 @@ TEST_CASE("existing-ag-add-remove keeps a database out of the link until every s
     w.sql_replica("sqlbox3")->find_availability_group("AG_prod")->create_any_database = false;
   }
   rig.set_input("add", names({"db03"}));
-  auto r = rig.run("existing-ag-add-remove.json");
-  CHECK(r.exit_code != 0);
-  std::string out = r.out + r.err;
-  INFO(out);
-  CHECK(out.find("[db03] joined [AG_prod] on the primary but not on secondary replica sqlbox3, so the link does not "
-                 "get them yet. Automatic seeding needs ALTER AVAILABILITY GROUP [AG_prod] GRANT CREATE ANY DATABASE "
-                 "on sqlbox3") != std::string::npos);
+  linkrig::run_failing(rig, "existing-ag-add-remove.json", "databases",
+                       "[db03] joined [AG_prod] on the primary but not on secondary replica sqlbox3, so the link does "
+                       "not get them yet. Automatic seeding needs ALTER AVAILABILITY GROUP [AG_prod] GRANT CREATE ANY "
+                       "DATABASE on sqlbox3");
   CHECK(joined(rig, "sqlserver.replicas.sqlbox2").count("db03") == 1);
   CHECK(joined(rig, "sqlserver.replicas.sqlbox3").count("db03") == 0);
   CHECK(rig.arm_requests("PATCH", "/distributedAvailabilityGroups/") == 0);
@@ -352,23 +349,16 @@ TEST_CASE("replicate-existing-ag's preflight fails on a database in another avai
             "WITH (ENDPOINT_URL = 'TCP://127.0.0.1:5022', AVAILABILITY_MODE = SYNCHRONOUS_COMMIT, "
             "FAILOVER_MODE = MANUAL, SEEDING_MODE = AUTOMATIC)");
   rig.set_databases(all);
-  auto r = rig.run("replicate-existing-ag.json");
-  CHECK(r.exit_code != 0);
-  CHECK(Rig::statuses(r.out)["preflight"] == "failed");
-  std::string out = r.out + r.err;
-  INFO(out);
-  CHECK(out.find("[db03] is in availability group [AG_other], not in [AG_prod], the existing availability group the "
-                 "link is built on (every database of the link must be in it); move it (ALTER AVAILABILITY GROUP "
-                 "[AG_other] REMOVE DATABASE [db03], then ALTER AVAILABILITY GROUP [AG_prod] ADD DATABASE [db03]) or "
-                 "leave it out of the config's databases") != std::string::npos);
+  linkrig::run_failing(rig, "replicate-existing-ag.json", "preflight",
+                       "[db03] is in availability group [AG_other], not in [AG_prod], the existing availability group "
+                       "the link is built on (every database of the link must be in it); move it (ALTER AVAILABILITY "
+                       "GROUP [AG_other] REMOVE DATABASE [db03], then ALTER AVAILABILITY GROUP [AG_prod] ADD DATABASE "
+                       "[db03]) or leave it out of the config's databases");
   CHECK(rig.arm_requests("PUT", "") == 0);
 }
 
-TEST_CASE("a literal sqlserver.replicas.<name> target the config does not define stops validate, plan and run",
+TEST_CASE_METHOD(OneDatabase, "a literal sqlserver.replicas.<name> target the config does not define stops validate, plan and run",
           "[workflows][existing_ag]") {
-  auto dbs = numbered(1);
-  Rig rig(ag_scenario(dbs, false));
-  rig.set_databases(dbs);
   auto workflow = [&](const std::string& target) {
     testsupport::write_file(rig.dir / "replica-cert.json",
                             R"({"milink": 1, "name": "replica-cert", "steps": [{"id": "replica_cert", "uses": )"
@@ -446,13 +436,9 @@ TEST_CASE("a secondary replica that loses the instance's certificate or its endp
                "again (its replicas steps set up every secondary replica)";
   }
   // verify (here the add/remove workflow's, with nothing to add or remove) names the replica.
-  auto r = rig.run("existing-ag-add-remove.json");
-  CHECK(r.exit_code != 0);
-  CHECK(Rig::statuses(r.out)["verify"] == "failed");
-  std::string out = r.out + r.err;
-  INFO(out);
-  CHECK(out.find("the link [milink-ag] is built on an availability group whose secondary replicas must each be ready "
-                 "for it:") != std::string::npos);
+  std::string out = linkrig::run_failing(rig, "existing-ag-add-remove.json", "verify",
+                                         "the link [milink-ag] is built on an availability group whose secondary "
+                                         "replicas must each be ready for it:");
   CHECK(out.find(expected) != std::string::npos);
 
   // The create workflow, run again, puts it back on that replica; the link connects again.
@@ -460,4 +446,27 @@ TEST_CASE("a secondary replica that loses the instance's certificate or its endp
   INFO(fixed.out << fixed.err);
   REQUIRE(fixed.exit_code == 0);
   CHECK(testsupport::eventually([&] { return link_healthy(rig); }));
+}
+
+TEST_CASE_METHOD(OneDatabase, "verify and link-databases refuse replicas they cannot use, naming the parameter",
+          "[workflows][existing_ag]") {
+  std::string step, message;
+  SECTION("verify with replicas but no instance_fqdn") {
+    step = R"({"id": "verify", "uses": "verify", "with": {"dag_name": "milink-ag", "instance_name": "AG_milink-ag_MI",
+               "databases": ["db01"], "replicas": "${{ config.sqlserver.replicas }}"}})";
+    message = "parameter \"instance_fqdn\": replicas are checked for the managed instance's certificate, named after its FQDN; set "
+              "instance_fqdn to ${{ config.managed_instance.fqdn }}";
+  }
+  SECTION("link-databases with a replica that has no name") {
+    step = R"({"id": "databases", "uses": "link-databases", "with": {"name": "milink-ag", "ag_name": "AG_prod",
+               "replicas": [{"host": "10.0.0.6"}]}})";
+    message = "parameter \"replicas\": each replica must be an object with a name (the config's sqlserver.replicas)";
+  }
+  testsupport::write_file(rig.dir / "bad.json", R"({"milink": 1, "name": "bad", "steps": [)" + step + "]}");
+  auto r = rig.run((rig.dir / "bad.json").string());
+  CHECK(r.exit_code != 0);
+  const std::string id = step.find("\"verify\"") != std::string::npos ? "verify" : "databases";
+  CHECK(Rig::statuses(r.out)[id] == "failed");
+  CHECK(Rig::reason_of(r.out, id) == message);
+  CHECK(rig.arm_requests("PATCH", "") == 0);
 }

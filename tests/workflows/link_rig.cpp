@@ -263,6 +263,16 @@ Value names(const std::vector<std::string>& v) {
   return Value(a);
 }
 
+std::string run_failing(Rig& rig, const std::string& workflow, const std::string& step, const std::string& message) {
+  auto r = rig.run(workflow);
+  CHECK(r.exit_code != 0);
+  CHECK(Rig::statuses(r.out)[step] == "failed");
+  std::string out = r.out + r.err;
+  INFO(out);
+  CHECK(out.find(message) != std::string::npos);
+  return out;
+}
+
 void check_all_ok(const std::string& json_lines) {
   for (const auto& [step, status] : Rig::statuses(json_lines)) {
     INFO(step);

@@ -87,6 +87,10 @@ std::vector<std::string> first(const std::vector<std::string>& v, std::size_t n)
 /// \p v as a JSON array of strings (a list input such as add or remove).
 milink::sdk::Value names(const std::vector<std::string>& v);
 
+/// Runs \p workflow, checking that it fails at step \p step saying \p message
+/// (on stdout or stderr); returns both, for further checks.
+std::string run_failing(Rig& rig, const std::string& workflow, const std::string& step, const std::string& message);
+
 /// Checks that every step_end of a --output json run is "ok" (a second run that changes nothing).
 void check_all_ok(const std::string& json_lines);
 
