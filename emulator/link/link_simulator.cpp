@@ -356,15 +356,9 @@ public:
 
   // --- conditions ---------------------------------------------------------
 
-  std::optional<LinkError> evaluate(const Tracked& t, const LinkResource& l) {
-    // 0. The network (the scenario's "network" model): the instance dials the
-    // partner endpoint; SQL Server dials the instance on 5022 and its node's
-    // HadrPort. A dropped connection either way times out (35201 on SQL
-    // Server's DAG, 41986 for the link), as a missing NSG or firewall rule does.
-    if (auto e = network_error(l)) return e;
-
-    // 1. SQL Server's DATABASE_MIRRORING endpoint.
-    const Endpoint* ep = sql().mirroring_endpoint();
+  /// \p s's DATABASE_MIRRORING endpoint cannot serve the link.
+  static std::optional<LinkError> endpoint_problem(const ServerState& s) {
+    const Endpoint* ep = s.mirroring_endpoint();
     if (!ep)
       return endpoint_error(28080,
                             "Connection handshake failed. The Database Mirroring endpoint is not configured. State 1.");
@@ -377,18 +371,16 @@ public:
     if (ep->encryption == EndpointEncryption::Disabled || !aes)
       return endpoint_error(28027,
                             "Connection handshake failed. There is no compatible encryption algorithm. State 22.");
-    AvailabilityGroup* dag = find_ag(sql(), l.name, true);
-    AgReplica* remote = remote_replica(dag);
-    auto partner = parse_tcp(l.partner_endpoint);
-    if (!partner || partner->port != ep->port) {
-      // The managed instance dials the ARM partnerEndpoint and finds no endpoint there.
-      return connection_timeout(l, remote);
-    }
+    return std::nullopt;
+  }
 
-    // 2. Certificates, both ways.
-    const Database& master = sql().master();
-    const Certificate* sql_cert = ep->certificate_id ? master.find_certificate(ep->certificate_id) : nullptr;
-    if (!sql_cert) sql_cert = master.find_certificate(ep->certificate_name, sql().case_insensitive());
+  /// The instance does not trust \p s's endpoint certificate (41973), or \p s
+  /// does not hold (or trust the issuer of) the instance's (41974).
+  std::optional<LinkError> certificate_problem(const ServerState& s) {
+    const Endpoint* ep = s.mirroring_endpoint();
+    const Database& master = s.master();
+    const Certificate* sql_cert = ep && ep->certificate_id ? master.find_certificate(ep->certificate_id) : nullptr;
+    if (!sql_cert && ep) sql_cert = master.find_certificate(ep->certificate_name, s.case_insensitive());
     bool trusted = false;
     if (sql_cert)
       for (const auto& c : w_.azure.server_trust_certificates)
@@ -401,7 +393,7 @@ public:
         if (c.x509.der == mi_der) held = true;
       // Or trusted through its issuer (sp_certificate_add_issuer), as the
       // newer setup does with Azure's root CAs.
-      for (const auto& ti : sql().trusted_issuers) {
+      for (const auto& ti : s.trusted_issuers) {
         if (held) break;
         const Certificate* issuer = master.find_certificate(ti.certificate_id);
         if (issuer && dns_pattern_matches(ti.dns_pattern, mi().fqdn) && certificate_signed_by(mi_der, issuer->x509.der))
@@ -409,6 +401,43 @@ public:
       }
     }
     if (!held) return same(41974, k41974);
+    return std::nullopt;
+  }
+
+
+  std::optional<LinkError> evaluate(const Tracked& t, const LinkResource& l) {
+    // 0. The network (the scenario's "network" model): the instance dials the
+    // partner endpoint; SQL Server dials the instance on 5022 and its node's
+    // HadrPort. A dropped connection either way times out (35201 on SQL
+    // Server's DAG, 41986 for the link), as a missing NSG or firewall rule does.
+    if (auto e = network_error(l)) return e;
+
+    // 1. SQL Server's DATABASE_MIRRORING endpoint.
+    if (auto e = endpoint_problem(sql())) return e;
+    const Endpoint* ep = sql().mirroring_endpoint();
+    AvailabilityGroup* dag = find_ag(sql(), l.name, true);
+    AgReplica* remote = remote_replica(dag);
+    auto partner = parse_tcp(l.partner_endpoint);
+    if (!partner || partner->port != ep->port) {
+      // The managed instance dials the ARM partnerEndpoint and finds no endpoint there.
+      return connection_timeout(l, remote);
+    }
+
+    // 2. Certificates, both ways.
+    if (auto e = certificate_problem(sql())) return e;
+
+    // 2b. The same on every secondary replica of an existing AG under the
+    // link (the docs: certificates on every replica). Inferred: the emulator
+    // fails the link at once, with the errors the primary would give,
+    // rather than only when that replica becomes primary.
+    if (AvailabilityGroup* under = find_ag(sql(), l.partner_availability_group_name, false))
+      for (const auto& r : under->replicas) {
+        if (r.is_local) continue;
+        const ServerState* rs = w_.sql_replica(r.server_name);
+        if (!rs) continue;
+        if (auto e = endpoint_problem(*rs)) return e;
+        if (auto e = certificate_problem(*rs)) return e;
+      }
 
     // 3. The availability group and the distributed one, as the link names them.
     const std::string& ag_name = l.partner_availability_group_name;

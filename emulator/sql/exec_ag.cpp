@@ -2,6 +2,7 @@
 #include "sql/executor.hpp"
 
 #include "state/collation.hpp"
+#include "state/replica_membership.hpp"
 #include "state/time_util.hpp"
 
 #include <algorithm>
@@ -391,7 +392,7 @@ void Executor::create_distributed_availability_group(Frame& f, const CreateAvail
     }
     dag.replicas.push_back(std::move(r));
   }
-  if (remote_is_mi && local_ag->databases.size() > 1 && !server_.multidb_milink)
+  if (remote_is_mi && local_ag->databases.size() > 1 && !server_.multidb_milink_enabled)
     throw SqlError(err::dag_local_ag_multiple_databases(s.name, local_ag->name));
   dag.sequence_number = server_.next_ag_sequence++;
   server_.availability_groups.push_back(std::move(dag));
@@ -422,6 +423,7 @@ void Executor::do_alter_availability_group(Frame& f, const AlterAvailabilityGrou
         g->databases.push_back(d->name);
         for (auto& r : g->replicas)
           r.databases.push_back(r.is_local ? local_database_runtime(d->name, r.availability_mode) : remote_database_runtime(d->name));
+        replicas_add_database(world_, server_, *g, d->name);
       }
       break;
     }
@@ -451,6 +453,7 @@ void Executor::do_alter_availability_group(Frame& f, const AlterAvailabilityGrou
           r.databases.erase(std::remove_if(r.databases.begin(), r.databases.end(),
                                            [&](const DatabaseReplicaRuntime& x) { return server_.names_equal(x.database_name, name); }),
                             r.databases.end());
+        replicas_remove_database(world_, server_, *g, name);
       }
       break;
     }

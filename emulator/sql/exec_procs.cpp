@@ -355,7 +355,7 @@ void Executor::proc_multidb_milink(Frame& f, std::vector<CallArg>& args) {
   // EXEC sys.sp_multidb_milink 1 (the extend-AG doc passes it positionally; the parameter name is inferred).
   auto bound = bind_procedure_arguments("sp_multidb_milink", {{"@enable", TypeSpec::of(BaseType::Int), true}}, args, ci());
   if (describe_mode_) return;
-  server_.multidb_milink = !bound[0].is_null() && bound[0].value.as_int64() != 0;
+  server_.multidb_milink_enabled = !bound[0].is_null() && bound[0].value.as_int64() != 0;
 }
 
 }  // namespace milink::emulator::sql

@@ -81,7 +81,7 @@ void build_existing_ag(const ExistingAgSpec& spec, const ServerSpec& primary_spe
     r.endpoint_url = endpoint_url(servers[i]);
     r.availability_mode = AvailabilityMode::Synchronous;
     r.failover_mode = FailoverMode::Manual;
-    r.seeding_mode = SeedingMode::Automatic;
+    r.seeding_mode = i == 0 || spec.automatic_seeding ? SeedingMode::Automatic : SeedingMode::Manual;
     r.create_date = r.modify_date = created;
     r.runtime.role = i == 0 ? 1 : 2;
     r.runtime.connected = true;
@@ -109,6 +109,9 @@ void build_existing_ag(const ExistingAgSpec& spec, const ServerSpec& primary_spe
     ensure_hadr_endpoint(s);
     join_databases(s, g);
     s.availability_groups.push_back(group_for(g, s));
+    // Automatic seeding needs the secondary's grant (the docs' ALTER
+    // AVAILABILITY GROUP ... GRANT CREATE ANY DATABASE on each secondary).
+    s.availability_groups.back().create_any_database = spec.automatic_seeding;
   }
 }
 

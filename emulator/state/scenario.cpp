@@ -589,7 +589,7 @@ NetworkModel read_network(const Reader& r, const Value& v, const std::string& p)
 }
 
 ExistingAgSpec read_existing_ag(const Reader& r, const Value& v, const std::string& p, const ServerSpec& primary) {
-  const auto& o = r.object(v, p, {"name", "databases", "replicas", "listener"});
+  const auto& o = r.object(v, p, {"name", "databases", "replicas", "listener", "seeding_mode"});
   auto at = [&](const char* k) { return milink::sdk::json_pointer_join(p, k); };
   ExistingAgSpec ag;
   const Value* name = o.find("name");
@@ -633,6 +633,12 @@ ExistingAgSpec read_existing_ag(const Reader& r, const Value& v, const std::stri
     ag.listener_dns_name = r.string(*dns, lp);
     if (ag.listener_dns_name.empty() || ag.listener_dns_name.size() > 63)
       r.fail(lp, "a listener's DNS name has 1 to 63 characters");
+  }
+  if (auto* x = o.find("seeding_mode")) {
+    std::string mode = r.string(*x, at("seeding_mode"));
+    if (!iequals(mode, "automatic") && !iequals(mode, "manual"))
+      r.fail(at("seeding_mode"), "\"" + mode + "\" is not a seeding mode; write automatic or manual");
+    ag.automatic_seeding = iequals(mode, "automatic");
   }
   return ag;
 }

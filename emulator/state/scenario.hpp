@@ -88,8 +88,11 @@
 ///     "replicas": ["sqlbox2", "sqlbox3"],    // its secondary replicas: each its own server (a copy of
 ///                                            // sql_server with this @@SERVERNAME, its own master key,
 ///                                            // endpoint and TDS listener), holding the AG's databases
-///     "listener": {"dns_name": "aglistener"}  // optional: an AG listener (its own TDS port, answering
+///     "listener": {"dns_name": "aglistener"}, // optional: an AG listener (its own TDS port, answering
 ///                                            // as the primary; sys.availability_group_listeners)
+///     "seeding_mode": "automatic"            // the secondaries' SEEDING_MODE (default automatic, with
+///                                            // GRANT CREATE ANY DATABASE on each): a database the primary
+///                                            // adds is seeded to every secondary; manual: it is not
 ///   },                                       // every replica gets a started Hadr_endpoint on 5022
 ///                                            // (WINDOWS NEGOTIATE, AES); init_sql may ALTER it
 ///   "arm": {"page_size": 0},                 // list operations answer at most this many items per page, with a
@@ -221,6 +224,7 @@ struct ExistingAgSpec {
   std::vector<std::string> databases;  ///< sql_server databases in it
   std::vector<std::string> replicas;   ///< secondary replicas' @@SERVERNAME
   std::string listener_dns_name;       ///< empty: no listener
+  bool automatic_seeding = true;       ///< "seeding_mode" of the secondaries: automatic (default) or manual
 };
 
 struct Scenario {

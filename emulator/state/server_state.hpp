@@ -336,7 +336,7 @@ public:
   /// EXEC sys.sp_multidb_milink 1 was run: a distributed AG to a managed
   /// instance may be built on an AG of several databases (the multi-database
   /// link); without it CREATE AVAILABILITY GROUP ... DISTRIBUTED answers 47502.
-  bool multidb_milink = false;
+  bool multidb_milink_enabled = false;
   std::vector<BackupRecord> backups;
   std::vector<SeedingStats> seeding;
   /// SQL Server Agent: its service (sys.dm_server_services) and msdb's jobs.

@@ -7,6 +7,7 @@ list(APPEND MILINK_EMULATOR_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/collation.cpp
   ${CMAKE_CURRENT_LIST_DIR}/existing_ag.cpp
   ${CMAKE_CURRENT_LIST_DIR}/network.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/replica_membership.cpp
   ${CMAKE_CURRENT_LIST_DIR}/scenario.cpp
   ${CMAKE_CURRENT_LIST_DIR}/server_state.cpp
   ${CMAKE_CURRENT_LIST_DIR}/state_dump.cpp

@@ -6,6 +6,7 @@
 #include "expr/values.hpp"
 #include "run/param_resolver.hpp"
 #include "run/provider_pool.hpp"
+#include "sql/sql_service.hpp"
 #include "sql/target_settings.hpp"
 
 #include <milink/sdk/credential.hpp>
@@ -181,8 +182,34 @@ void check_azure(const ValidatedWorkflow& v, const std::string& step, const mili
                 "name a credential provider");
 }
 
+/// A secondary replica's target, sqlserver.replicas.<name>: the name must be
+/// one of /sqlserver/replicas (the config loader checks the entries themselves).
+void check_replica_target(const ValidatedWorkflow& v, const std::string& target, const std::string& step,
+                          milink::workflow::Diagnostics& diags) {
+  const std::string name = target.substr(std::string(milink::sql::kReplicaTargetPrefix).size());
+  const Value* replicas = v.config->root.get("sqlserver");
+  replicas = replicas != nullptr && replicas->is_object() ? replicas->get("replicas") : nullptr;
+  std::string configured;
+  if (replicas != nullptr && replicas->is_array())
+    for (const Value& r : replicas->as_array()) {
+      const Value* n = r.is_object() ? r.get("name") : nullptr;
+      if (n == nullptr || !n->is_string()) continue;
+      if (n->as_string() == name) return;
+      configured += (configured.empty() ? "" : ", ") + n->as_string();
+    }
+  diags.error(replicas != nullptr ? "/sqlserver/replicas" : "/sqlserver",
+              "step " + step + " connects to SQL target \"" + target + "\", but /sqlserver/replicas has no replica named \"" +
+                  name + "\" (configured: " + (configured.empty() ? std::string("none") : configured) + ")",
+              "add {\"name\": \"" + name + "\", \"host\": ...} to sqlserver.replicas in the config (with "
+              "sqlserver.availability_group), or make the step's target name a configured replica");
+}
+
 void check_sql_target(const ValidatedWorkflow& v, const std::string& target, const std::string& step,
                       milink::workflow::Diagnostics& diags) {
+  if (target.rfind(milink::sql::kReplicaTargetPrefix, 0) == 0) {
+    check_replica_target(v, target, step, diags);
+    return;
+  }
   const std::string pointer = milink::sdk::json_pointer_join("", target);
   const Value* section = v.config->root.get(target);
   if (section == nullptr || !section->is_object()) {

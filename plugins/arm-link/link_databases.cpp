@@ -25,8 +25,9 @@ milink::sdk::StepSpec LinkDatabasesStep::spec() {
       "AVAILABILITY GROUP [<ag>] REMOVE DATABASE); its copy on the managed instance stays, on its own. Each database "
       "in add joins SQL Server's AG (ALTER AVAILABILITY GROUP [<ag>] ADD DATABASE; FULL recovery and a full backup "
       "first, error 1475 otherwise) and then the link (PATCH databases[] with it), which seeds it on the managed "
-      "instance; verify with databases follows the seeding. Both sides are read first, so what is already done is "
-      "left alone.";
+      "instance; verify with databases follows the seeding. On an existing AG with secondary replicas (replicas), an "
+      "added database joins the link only once every secondary has it (automatic seeding), and with remove_from_ag "
+      "false a removed database stays in the AG. Both sides are read first, so what is already done is left alone.";
   s.params = {
       {"name", ValueType::String, true, Value(), "The link's name (the DAG's name on SQL Server)", false, {}},
       {"ag_name", ValueType::String, true, Value(), "SQL Server's availability group under the DAG", false, {}},
@@ -35,6 +36,16 @@ milink::sdk::StepSpec LinkDatabasesStep::spec() {
       {"api_version", ValueType::String, false, Value("2025-08-01-preview"),
        "ARM api-version; one with linkMode (2025-02-01-preview or later)", false, {}},
       {"target", ValueType::String, false, Value("sqlserver"), "SQL target of SQL Server", false, {}},
+      {"replicas", ValueType::Array, false, Value(milink::sdk::Array{}),
+       "For a link on an existing AG with secondary replicas: the config's sqlserver.replicas (objects with a name; "
+       "SQL targets sqlserver.replicas.<name>). An added database must reach each of them (automatic seeding) "
+       "before it joins the link; a replica that seeds manually is refused before any change",
+       false, {}},
+      {"remove_from_ag", ValueType::Boolean, false, Value(true),
+       "Whether a removed database also leaves SQL Server's AG (ALTER AVAILABILITY GROUP ... REMOVE DATABASE): true "
+       "for the AG milink made for the link; false leaves it in the AG (a customer's existing AG) and takes it out "
+       "of the link only",
+       false, {}},
   };
   s.outputs = {{"databases", ValueType::Array, "The link's databases afterwards", false}};
   s.arm = true;
@@ -61,7 +72,45 @@ LinkDatabasesStep::Config LinkDatabasesStep::configure(const milink::sdk::Params
                                          " has no multi-database links (linkMode came with 2025-02-01-preview); set "
                                          "api_version to 2025-08-01-preview");
   c.target = p.string("target");
+  c.replicas = replica_names(p, "replicas");
+  for (const auto& name : c.replicas) c.replica_targets.push_back(replica_target(name));
+  c.remove_from_ag = p.boolean("remove_from_ag");
   return c;
+}
+
+void LinkDatabasesStep::check_seeding(const Config& c, milink::sdk::Context& ctx, const std::vector<std::string>& adding) {
+  if (c.replicas.empty() || adding.empty()) return;
+  auto rows = ctx.sql(c.target).query(
+      "SELECT r.replica_server_name, r.seeding_mode_desc FROM master.sys.availability_replicas AS r "
+      "JOIN master.sys.availability_groups AS ag ON ag.group_id = r.group_id WHERE ag.name = ?",
+      {SqlValue::nvarchar(c.ag_name)});
+  for (std::size_t i = 0; i < rows.rows.size(); ++i) {
+    std::string replica = text(rows, i, "replica_server_name");
+    if (!has_name(c.replicas, replica) || !iequals(text(rows, i, "seeding_mode_desc"), "MANUAL")) continue;
+    std::string ag = tsql::quote_identifier(c.ag_name);
+    throw StepError("secondary replica " + replica + " of " + ag +
+                    " seeds manually (SEEDING_MODE = MANUAL), so it would not get " + quoted_names(adding) +
+                    "; nothing was changed. Switch it to automatic seeding (on the primary: ALTER AVAILABILITY GROUP " +
+                    ag + " MODIFY REPLICA ON " + tsql::quote_literal(replica) +
+                    " WITH (SEEDING_MODE = AUTOMATIC); on " + replica + ": ALTER AVAILABILITY GROUP " + ag +
+                    " GRANT CREATE ANY DATABASE), or add the databases to " + ag +
+                    " yourself (restore WITH NORECOVERY and ALTER DATABASE ... SET HADR AVAILABILITY GROUP on each "
+                    "secondary), then run again");
+  }
+}
+
+std::vector<std::string> LinkDatabasesStep::missing_on_replica(const Config& c, milink::sdk::Context& ctx,
+                                                               std::size_t i, const std::vector<std::string>& want) {
+  auto rows = ctx.sql(c.replica_targets[i]).query(
+      "SELECT d.name FROM master.sys.databases AS d "
+      "JOIN master.sys.availability_replicas AS r ON r.replica_id = d.replica_id "
+      "JOIN master.sys.availability_groups AS ag ON ag.group_id = r.group_id WHERE ag.name = ?",
+      {SqlValue::nvarchar(c.ag_name)});
+  std::vector<std::string> joined, missing;
+  for (std::size_t k = 0; k < rows.rows.size(); ++k) joined.push_back(text(rows, k, "name"));
+  for (const auto& d : want)
+    if (!has_name(joined, d)) missing.push_back(d);
+  return missing;
 }
 
 LinkDatabasesStep::Todo LinkDatabasesStep::inspect(const Config& c, milink::sdk::Context& ctx) {
@@ -92,12 +141,20 @@ LinkDatabasesStep::Todo LinkDatabasesStep::inspect(const Config& c, milink::sdk:
   for (const auto& d : v.databases) t.link.push_back(d.name);
   for (const auto& d : c.remove) {
     if (has_name(t.link, d)) t.arm_remove.push_back(d);
-    if (has_name(in_ag, d)) t.sql_remove.push_back(d);
+    if (c.remove_from_ag && has_name(in_ag, d)) t.sql_remove.push_back(d);
   }
+  std::vector<std::string> added_in_ag;
   for (const auto& d : c.add) {
     if (!has_name(in_ag, d)) t.sql_add.push_back(d);
+    else added_in_ag.push_back(d);
     if (!has_name(t.link, d)) t.arm_add.push_back(d);
   }
+  for (std::size_t i = 0; i < c.replicas.size() && !added_in_ag.empty(); ++i)
+    for (const auto& d : missing_on_replica(c, ctx, i, added_in_ag))
+      if (!has_name(t.replica_pending, d)) t.replica_pending.push_back(d);
+  std::vector<std::string> adding = t.sql_add;
+  adding.insert(adding.end(), t.replica_pending.begin(), t.replica_pending.end());
+  check_seeding(c, ctx, adding);
   if (!t.arm_add.empty()) {  // a database another link carries: refused before any change
     auto all = arm.get(arm.coordinates().instance_path() + "/distributedAvailabilityGroups", c.api_version);
     const Value* list = all.status == 200 ? all.body.get("value") : nullptr;
@@ -124,7 +181,7 @@ milink::sdk::Observation LinkDatabasesStep::observe(const Config& c, milink::sdk
   if (t.empty())
     return milink::sdk::Observation::satisfied("the link \"" + c.name + "\" carries " + quoted_names(t.link));
   std::string what;
-  if (!t.arm_add.empty() || !t.sql_add.empty())
+  if (!t.arm_add.empty() || !t.sql_add.empty() || !t.replica_pending.empty())
     what += "to add: " + quoted_names(c.add);
   if (!t.arm_remove.empty() || !t.sql_remove.empty())
     what += (what.empty() ? "" : "; ") + std::string("to remove: ") + quoted_names(c.remove);
@@ -195,6 +252,20 @@ void LinkDatabasesStep::apply(const Config& c, milink::sdk::Context& ctx) {
   for (const auto& d : t.sql_add) {
     ctx.progress("adding " + tsql::quote_identifier(d) + " to " + tsql::quote_identifier(c.ag_name), 0.6);
     sql.run(add_database_sql(c.ag_name, d));
+  }
+  // Every secondary replica must have the added databases (automatic seeding) before the link gets them.
+  std::vector<std::string> added;
+  for (const auto& d : c.add)
+    if (!has_name(t.link, d) || has_name(t.sql_add, d) || has_name(t.replica_pending, d)) added.push_back(d);
+  for (std::size_t i = 0; i < c.replicas.size() && !added.empty(); ++i) {
+    auto missing = missing_on_replica(c, ctx, i, added);
+    if (missing.empty()) continue;
+    std::string ag = tsql::quote_identifier(c.ag_name);
+    throw StepError(quoted_names(missing) + " joined " + ag + " on the primary but not on secondary replica " +
+                    c.replicas[i] + ", so the link does not get them yet. Automatic seeding needs ALTER AVAILABILITY "
+                    "GROUP " + ag + " GRANT CREATE ANY DATABASE on " + c.replicas[i] +
+                    " (or join them there yourself: restore WITH NORECOVERY, then ALTER DATABASE ... SET HADR "
+                    "AVAILABILITY GROUP = " + ag + "); when " + c.replicas[i] + " has them, run again");
   }
   if (!t.arm_add.empty()) {
     dbs.insert(dbs.end(), t.arm_add.begin(), t.arm_add.end());

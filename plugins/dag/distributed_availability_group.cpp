@@ -1,5 +1,6 @@
 #include "distributed_availability_group.hpp"
 
+#include <milink/link/ag_membership.hpp>
 #include <milink/link/names.hpp>
 #include <milink/link/results.hpp>
 
@@ -86,12 +87,7 @@ DistributedAvailabilityGroupStep::Config DistributedAvailabilityGroupStep::confi
                                             "a-z, digits and hyphens (not first or last); set name_pattern to e.g. "
                                             "\"link-sales\"");
   }
-  for (const Value& r : p.value("replicas").as_array()) {
-    const Value* name = r.is_object() ? r.get("name") : &r;
-    if (name == nullptr || !name->is_string() || name->as_string().empty())
-      throw ConfigError("replicas", "each replica must be an object with a name (the config's sqlserver.replicas)");
-    c.replica_targets.push_back("sqlserver.replicas." + name->as_string());
-  }
+  for (const auto& name : replica_names(p, "replicas")) c.replica_targets.push_back(replica_target(name));
   if (!c.replica_targets.empty() && !c.multi_database)
     throw ConfigError("replicas", "replicas are for a multi-database link only; set multi_database to true");
   c.instance_port = p.integer("instance_port");

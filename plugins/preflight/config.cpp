@@ -90,6 +90,10 @@ std::vector<ParamSpec> spec_params() {
       param("ag_name_pattern", ValueType::String, Value("AG_{db}"),
             "The availability group the workflow puts each database in ({db} is replaced): a database already in "
             "that group passes (a re-run), one in any other group fails"),
+      param("existing_ag", ValueType::Boolean, Value(false),
+            "ag_name_pattern names an availability group that already exists and holds the databases (the "
+            "customer's, as in replicate-existing-ag.json), not one the workflow creates: the availability_group "
+            "check says so"),
       param("link_name_pattern", ValueType::String, Value("DAG_{db}"),
             "The name of each database's link (= its DAG, dag's name_pattern; {db} and {instance} are replaced): "
             "the instance_ag_name check ignores the database's own link"),
@@ -203,6 +207,7 @@ Config parse_config(const milink::sdk::Params& p) {
   }
   c.allow_prepare_database = p.boolean("allow_prepare_database");
   c.ag_name_pattern = p.string("ag_name_pattern");
+  c.existing_ag = p.boolean("existing_ag");
   milink::link::check_pattern(c.ag_name_pattern, "ag_name_pattern");
   c.link_name_pattern = p.string("link_name_pattern");
   milink::link::check_pattern(c.link_name_pattern, "link_name_pattern");

@@ -41,6 +41,7 @@ struct Config {
   std::int64_t warn_days = 30;
   bool allow_prepare_database = false;
   std::string ag_name_pattern = "AG_{db}";
+  bool existing_ag = false;  ///< ag_name_pattern names an existing AG (the customer's), not one the workflow creates
   std::string link_name_pattern = "DAG_{db}";           ///< the database's own link (= its DAG)
   std::string instance_ag_name_pattern = "AG_{db}_MI";  ///< its instance-side AG name (dag's default)
   std::string failover_mode = "auto";  ///< what the workflow asks of arm-link: auto, manual or none

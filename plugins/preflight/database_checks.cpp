@@ -138,10 +138,20 @@ void check_availability_group(Report& report, const Config& cfg, milink::sdk::Sq
     const std::string expected = milink::link::expand_name(cfg.ag_name_pattern, {{"db", db.name}}, "ag_name_pattern");
     if (milink::link::iequals(ag, expected)) {
       report.pass(check, q + " is already in " + milink::sdk::tsql::quote_identifier(ag) +
-                             ", the availability group the workflow creates for it (a re-run)");
+                             (cfg.existing_ag ? ", the existing availability group the link is built on"
+                                              : ", the availability group the workflow creates for it (a re-run)"));
       return;
     }
     const std::string ag_q = ag.empty() ? std::string("an availability group") : milink::sdk::tsql::quote_identifier(ag);
+    if (cfg.existing_ag) {
+      const std::string exp_q = milink::sdk::tsql::quote_identifier(expected);
+      report.fail(check,
+                  q + " is in availability group " + ag_q + ", not in " + exp_q +
+                      ", the existing availability group the link is built on (every database of the link must be in it)",
+                  "move it (ALTER AVAILABILITY GROUP " + ag_q + " REMOVE DATABASE " + q + ", then ALTER AVAILABILITY "
+                      "GROUP " + exp_q + " ADD DATABASE " + q + ") or leave it out of the config's databases");
+      return;
+    }
     report.fail(check,
                 q + " is already in availability group " + ag_q +
                     "; the link needs one database per availability group",

@@ -1,5 +1,8 @@
 #include "verify_link.hpp"
 
+#include "replica_check.hpp"
+
+#include <milink/link/ag_membership.hpp>
 #include <milink/link/link_api.hpp>
 #include <milink/link/names.hpp>
 #include <milink/link/polling.hpp>
@@ -42,6 +45,13 @@ milink::sdk::StepSpec VerifyLink::spec() {
        "Give up when the link has made no progress for this long: no change in the replica's connected state, the "
        "seeding state or the bytes seeded. Not a limit on the total time", false, {}},
       {"poll_interval_ms", ValueType::Integer, false, Value(2000), "Time between two looks", false, {}},
+      {"replicas", ValueType::Array, false, Value(milink::sdk::Array{}),
+       "For a link on an existing AG: the config's sqlserver.replicas (objects with a name; SQL targets "
+       "sqlserver.replicas.<name>). Each must have a started endpoint authenticating with a certificate (AES) and "
+       "hold the managed instance's certificate (named instance_fqdn); the step fails naming a replica that does not",
+       false, {}},
+      {"instance_fqdn", ValueType::String, false, Value(""),
+       "The managed instance's FQDN, the name of its certificate on SQL Server; needed with replicas", false, {}},
   };
   s.outputs = {{"connected_state", ValueType::String, "The instance replica's connected state", false},
                {"synchronization_health", ValueType::String, "Its synchronization health", false},
@@ -74,6 +84,11 @@ VerifyLink::Config VerifyLink::configure(const milink::sdk::Params& p) {
   c.timeout_seconds = p.integer("timeout_seconds");
   if (c.timeout_seconds < 1) throw ConfigError("timeout_seconds", "timeout_seconds must be at least 1");
   c.poll_interval_ms = read_poll_interval(p);
+  c.replicas = replica_names(p, "replicas");
+  c.instance_fqdn = p.string("instance_fqdn");
+  if (!c.replicas.empty() && c.instance_fqdn.empty())
+    throw ConfigError("instance_fqdn", "replicas are checked for the managed instance's certificate, named after its "
+                                       "FQDN; set instance_fqdn to ${{ config.managed_instance.fqdn }}");
   return c;
 }
 
@@ -84,7 +99,19 @@ void VerifyLink::set_outputs(milink::sdk::Context& ctx, const LinkStatus& s, dou
   ctx.output("waited_seconds", Value(waited_seconds));
 }
 
+/// Every secondary replica ready for the link, else a StepError naming each that is not.
+static void check_replicas(const VerifyLink::Config& c, milink::sdk::Context& ctx) {
+  if (c.replicas.empty()) return;
+  auto problems = replica_problems(ctx, c.replicas, c.instance_fqdn);
+  if (problems.empty()) return;
+  std::string text;
+  for (const auto& p : problems) text += "\n  " + p;
+  throw StepError("the link " + tsql::quote_identifier(c.target.dag_name) +
+                  " is built on an availability group whose secondary replicas must each be ready for it:" + text);
+}
+
 milink::sdk::Observation VerifyLink::observe(const Config& c, milink::sdk::Context& ctx) {
+  check_replicas(c, ctx);
   LinkStatus s;
   for (const auto& db : c.databases) {
     LinkTarget t = c.target;
@@ -112,6 +139,7 @@ milink::sdk::Plan VerifyLink::plan(const Config& c, milink::sdk::Context& ctx) {
 }
 
 void VerifyLink::apply(const Config& c, milink::sdk::Context& ctx) {
+  check_replicas(c, ctx);
   double waited = 0;
   LinkStatus s;
   for (const auto& db : c.databases) {

@@ -13,6 +13,9 @@
 /// turn, and its seeding is shown per database (SQL Server's seeding stats
 /// and the link's databases[] item in ARM).
 ///
+/// With `replicas` (a link on an existing AG) it first checks every secondary
+/// replica (replica_check.hpp) and fails naming the replica that is not ready.
+///
 //===----------------------------------------------------------------------===//
 #pragma once
 
@@ -29,6 +32,8 @@ public:
     std::vector<std::string> databases;  ///< a multi-database link's databases; {target.database} otherwise
     long long timeout_seconds = 1800;
     long long poll_interval_ms = 2000;
+    std::vector<std::string> replicas;  ///< an existing AG's secondary replicas (SQL targets sqlserver.replicas.<name>)
+    std::string instance_fqdn;          ///< names the instance's certificate on them
   };
 
   static milink::sdk::StepSpec spec();

@@ -227,7 +227,7 @@ TEST_CASE("sys.sp_multidb_milink 1 lets a DAG to the instance carry an AG of sev
   fx.ok(ag_sql("AG_two", "sales, hr"));
   CHECK(single_error(fx.run(dag_sql("link-two", "AG_two", kMiUrl))).number == 47502);
   fx.ok("EXEC sys.sp_multidb_milink 1");
-  CHECK(fx.world.sql_server.multidb_milink);
+  CHECK(fx.world.sql_server.multidb_milink_enabled);
   fx.ok(dag_sql("link-two", "AG_two", kMiUrl));
   // A database joins and leaves the AG under the DAG.
   fx.ok("CREATE DATABASE third; BACKUP DATABASE third TO DISK = 't.bak'");

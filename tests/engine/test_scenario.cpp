@@ -260,6 +260,19 @@ TEST_CASE("availability_group: SQL Server is the primary of an existing AG; each
   }
   CHECK(w.sql_replica("SQLBOX2") == w.sql_replica("sqlbox2"));
   CHECK(w.sql_replica("sqlbox4") == nullptr);
+  // Automatic seeding by default: the secondaries seed AUTOMATIC and have the grant it needs.
+  for (const auto& r : ag->replicas) CHECK(r.seeding_mode == SeedingMode::Automatic);
+  CHECK(w.sql_replica("sqlbox2")->find_availability_group("AG_prod")->create_any_database);
+
+  EmulatorWorld manual(parse_scenario(R"({"sql_server": {"databases": [{"name": "sales", "backups": ["full"]}]},
+    "availability_group": {"name": "AG_prod", "databases": ["sales"], "replicas": ["sqlbox2"],
+                           "seeding_mode": "manual"}})",
+                                      "s.json"));
+  AvailabilityGroup* mag = manual.sql_server.find_availability_group("AG_prod");
+  REQUIRE(mag);
+  CHECK(mag->local_replica()->seeding_mode == SeedingMode::Automatic);
+  CHECK(mag->find_replica("sqlbox2", true)->seeding_mode == SeedingMode::Manual);
+  CHECK_FALSE(manual.sql_replica("sqlbox2")->find_availability_group("AG_prod")->create_any_database);
   CHECK(EmulatorWorld().sql_replicas.empty());
 
   const std::pair<const char*, const char*> bad[] = {
@@ -278,6 +291,8 @@ TEST_CASE("availability_group: SQL Server is the primary of an existing AG; each
       {R"({"availability_group": {"name": "ag", "replicas": ["b"], "listener": {}}})",
        "/availability_group/listener: missing \"dns_name\""},
       {R"({"availability_group": {"name": "ag", "replica": ["b"]}})", "did you mean \"replicas\"?"},
+      {R"({"availability_group": {"name": "ag", "replicas": ["b"], "seeding_mode": "fast"}})",
+       "/availability_group/seeding_mode: \"fast\" is not a seeding mode; write automatic or manual"},
   };
   check_refused(bad);
 }

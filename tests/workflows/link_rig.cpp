@@ -1,6 +1,8 @@
 #include "link_rig.hpp"
 
+#include "sql/sql_service.hpp"
 #include "state/scenario.hpp"
+#include "workflow/config.hpp"
 
 #include <milink/sdk/json.hpp>
 
@@ -235,6 +237,69 @@ void link(Rig& rig, const std::vector<std::string>& dbs) {
   rig.set_databases(dbs);
   REQUIRE(rig.run(dbs.size() == 1 ? "replicate-database.json" : "replicate-databases.json").exit_code == 0);
   wait_healthy(rig, dbs);
+}
+
+milink::sdk::SqlResult Rig::query(const std::string& target, const std::string& sql,
+                                  const std::vector<milink::sdk::SqlValue>& params) {
+  auto loaded = milink::workflow::load_config((dir / "config.json").string());
+  milink::sql::SqlService service(loaded.root, loaded.file);
+  std::string error;
+  auto session = service.open(target, false, {}, error);
+  INFO(target << ": " << error);
+  REQUIRE(session);
+  milink::sdk::SqlResult out;
+  milink::sdk::SqlError err;
+  bool ok = session->execute(sql, params, false, out, err);
+  INFO("SQL: " << sql << "\nerror " << err.number << ": " << err.message);
+  REQUIRE(ok);
+  return out;
+}
+
+std::vector<std::string> first(const std::vector<std::string>& v, std::size_t n) { return {v.begin(), v.begin() + n}; }
+
+Value names(const std::vector<std::string>& v) {
+  Array a;
+  for (const auto& s : v) a.push_back(Value(s));
+  return Value(a);
+}
+
+std::string run_failing(Rig& rig, const std::string& workflow, const std::string& step, const std::string& message) {
+  auto r = rig.run(workflow);
+  CHECK(r.exit_code != 0);
+  CHECK(Rig::statuses(r.out)[step] == "failed");
+  std::string out = r.out + r.err;
+  INFO(out);
+  CHECK(out.find(message) != std::string::npos);
+  return out;
+}
+
+void check_all_ok(const std::string& json_lines) {
+  for (const auto& [step, status] : Rig::statuses(json_lines)) {
+    INFO(step);
+    CHECK(status == "ok");
+  }
+}
+
+std::vector<std::string> link_databases(Rig& rig, const std::string& link) {
+  auto& w = rig.emulator.world();
+  auto lock = w.lock();
+  if (w.advance) w.advance();
+  const auto* l = w.azure.find_link(link);
+  REQUIRE(l != nullptr);
+  std::vector<std::string> out;
+  for (const auto& d : l->databases) out.push_back(d.name);
+  return out;
+}
+
+bool link_healthy(Rig& rig, const std::string& link) {
+  auto& w = rig.emulator.world();
+  auto lock = w.lock();
+  if (w.advance) w.advance();
+  const auto* l = w.azure.find_link(link);
+  if (!l) return false;
+  for (const auto& d : l->databases)
+    if (d.synchronization_health != "HEALTHY") return false;
+  return true;
 }
 
 }  // namespace linkrig

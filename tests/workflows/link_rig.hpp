@@ -5,6 +5,7 @@
 #include "app/emulator.hpp"
 #include "test_support.hpp"
 
+#include <milink/sdk/sql.hpp>
 #include <milink/sdk/value.hpp>
 
 #include <map>
@@ -73,7 +74,31 @@ struct Rig {
   std::vector<std::string> certificates();
   /// The managed instance's databases: name -> state_desc.
   std::map<std::string, std::string> instance_databases();
+  /// Runs \p sql on the config's SQL target \p target ("sqlserver",
+  /// "sqlserver.replicas.sqlbox2", ...) through milink's SQL service (ODBC,
+  /// FreeTDS, TDS), as a plugin would; fails the test on an error.
+  milink::sdk::SqlResult query(const std::string& target, const std::string& sql,
+                               const std::vector<milink::sdk::SqlValue>& params = {});
 };
+
+/// The first \p n of \p v.
+std::vector<std::string> first(const std::vector<std::string>& v, std::size_t n);
+
+/// \p v as a JSON array of strings (a list input such as add or remove).
+milink::sdk::Value names(const std::vector<std::string>& v);
+
+/// Runs \p workflow, checking that it fails at step \p step saying \p message
+/// (on stdout or stderr); returns both, for further checks.
+std::string run_failing(Rig& rig, const std::string& workflow, const std::string& step, const std::string& message);
+
+/// Checks that every step_end of a --output json run is "ok" (a second run that changes nothing).
+void check_all_ok(const std::string& json_lines);
+
+/// The databases[] of the link named \p link, brought up to now (fails the test when there is none).
+std::vector<std::string> link_databases(Rig& rig, const std::string& link);
+
+/// Whether every database of the link \p link reports HEALTHY in Azure (false when there is no such link).
+bool link_healthy(Rig& rig, const std::string& link);
 
 /// The link resource DAG_<db> brought up to now (the simulation advances lazily).
 milink::emulator::LinkResource link_now(Rig& rig, const std::string& db);

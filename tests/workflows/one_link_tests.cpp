@@ -12,17 +12,17 @@
 #include <algorithm>
 #include <csignal>
 
+using linkrig::check_all_ok;
+using linkrig::first;
+using linkrig::names;
 using linkrig::numbered;
 using linkrig::Rig;
-using milink::sdk::Array;
 using milink::sdk::Value;
 
 namespace {
 
 const char* kLink = "milink-databases";
 const char* kSql2022 = "16.0.4175.1";
-
-std::vector<std::string> first(const std::vector<std::string>& v, std::size_t n) { return {v.begin(), v.begin() + n}; }
 
 /// The multi-database link, brought up to now.
 milink::emulator::LinkResource the_link(Rig& rig) {
@@ -34,11 +34,7 @@ milink::emulator::LinkResource the_link(Rig& rig) {
   return *l;
 }
 
-std::vector<std::string> link_databases(Rig& rig) {
-  std::vector<std::string> out;
-  for (const auto& d : the_link(rig).databases) out.push_back(d.name);
-  return out;
-}
+std::vector<std::string> link_databases(Rig& rig) { return linkrig::link_databases(rig, kLink); }
 
 /// SQL Server's AG for the link: its databases.
 std::vector<std::string> ag_databases(Rig& rig) {
@@ -49,18 +45,6 @@ std::vector<std::string> ag_databases(Rig& rig) {
   return {};
 }
 
-Value names(const std::vector<std::string>& v) {
-  Array a;
-  for (const auto& s : v) a.push_back(Value(s));
-  return Value(a);
-}
-
-void check_all_ok(const std::string& out) {
-  for (const auto& [step, status] : Rig::statuses(out)) {
-    INFO(step);
-    CHECK(status == "ok");
-  }
-}
 
 }  // namespace
 
@@ -119,11 +103,7 @@ TEST_CASE("one multi-database link for five databases, then two added and one re
     CHECK(rig.statements("ALTER AVAILABILITY GROUP [AG_milink-databases] REMOVE DATABASE [db02]").size() == 1);
     CHECK(rig.statements("ALTER AVAILABILITY GROUP [AG_milink-databases] ADD DATABASE").size() == 2);
     // The added databases seeded; the removed one stays on the instance, on its own.
-    REQUIRE(testsupport::eventually([&] {
-      for (const auto& d : the_link(rig).databases)
-        if (d.synchronization_health != "HEALTHY") return false;
-      return true;
-    }));
+    REQUIRE(testsupport::eventually([&] { return linkrig::link_healthy(rig, kLink); }));
     for (const auto& db : now) CHECK(rig.instance_databases()[db] == "ONLINE");
     CHECK(rig.instance_databases()["db02"] == "ONLINE");
     {
@@ -208,11 +188,7 @@ TEST_CASE("replicate-databases-one-link: kill -9 after the AG, then --resume", "
   CHECK(rig.statements("CREATE AVAILABILITY GROUP").size() == 2);
   CHECK(rig.arm_requests("PUT", "/distributedAvailabilityGroups/") == 1);
   CHECK(link_databases(rig) == five);
-  REQUIRE(testsupport::eventually([&] {
-    for (const auto& d : the_link(rig).databases)
-      if (d.synchronization_health != "HEALTHY") return false;
-    return true;
-  }));
+  REQUIRE(testsupport::eventually([&] { return linkrig::link_healthy(rig, kLink); }));
   for (const auto& db : five) CHECK(rig.instance_databases()[db] == "ONLINE");
   auto again = rig.run("replicate-databases-one-link.json");
   REQUIRE(again.exit_code == 0);

@@ -20,6 +20,19 @@ std::vector<std::string> database_list(const milink::sdk::Params& p, const char*
   return out;
 }
 
+std::vector<std::string> replica_names(const milink::sdk::Params& p, const char* field) {
+  std::vector<std::string> out;
+  for (const milink::sdk::Value& r : p.value(field).as_array()) {
+    const milink::sdk::Value* name = r.is_object() ? r.get("name") : &r;
+    if (name == nullptr || !name->is_string() || name->as_string().empty())
+      throw milink::sdk::ConfigError(field, "each replica must be an object with a name (the config's sqlserver.replicas)");
+    out.push_back(name->as_string());
+  }
+  return out;
+}
+
+std::string replica_target(const std::string& name) { return "sqlserver.replicas." + name; }
+
 bool has_name(const std::vector<std::string>& names, const std::string& name) {
   return std::any_of(names.begin(), names.end(), [&](const std::string& x) { return iequals(x, name); });
 }

@@ -19,6 +19,15 @@ namespace milink::link {
 /// (ignoring case). Throws milink::sdk::ConfigError(field) otherwise.
 std::vector<std::string> database_list(const milink::sdk::Params& p, const char* field);
 
+/// The names of the secondary replicas in list parameter \p field (the
+/// config's sqlserver.replicas: objects with a name, or plain names); their
+/// SQL targets are "sqlserver.replicas.<name>". Throws
+/// milink::sdk::ConfigError(field) for an element without a name.
+std::vector<std::string> replica_names(const milink::sdk::Params& p, const char* field);
+
+/// "sqlserver.replicas.<name>": the SQL target of secondary replica \p name.
+std::string replica_target(const std::string& name);
+
 /// True when \p names holds \p name, ignoring case (as SQL Server compares names).
 bool has_name(const std::vector<std::string>& names, const std::string& name);
 
