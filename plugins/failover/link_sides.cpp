@@ -26,6 +26,14 @@ const char* kModes =
 
 std::string str(const Value* v) { return v && v->is_string() ? v->as_string() : ""; }
 
+void read_sql_lsn(milink::sdk::Sql& sql, const std::string& name, LinkSides& s) {
+  auto db = sql.query(kDatabase, {SqlValue::nvarchar(name)});
+  for (std::size_t i = 0; i < db.rows.size(); ++i) {
+    if (integer(db, i, "is_local") == 1) s.sql_lsn = text(db, i, "last_hardened_lsn");
+    else s.log_send_queue_kb = text(db, i, "log_send_queue_size");
+  }
+}
+
 void read_sql(milink::sdk::Sql& sql, const std::string& name, LinkSides& s) {
   auto v = sql.query(kVersion);
   if (!v.rows.empty()) {
@@ -42,11 +50,7 @@ void read_sql(milink::sdk::Sql& sql, const std::string& name, LinkSides& s) {
   auto roles = sql.query(kRoles, dag);
   for (std::size_t i = 0; i < roles.rows.size(); ++i)
     if (integer(roles, i, "is_local") == 1) s.sql_role = text(roles, i, "role_desc");
-  auto db = sql.query(kDatabase, dag);
-  for (std::size_t i = 0; i < db.rows.size(); ++i) {
-    if (integer(db, i, "is_local") == 1) s.sql_lsn = text(db, i, "last_hardened_lsn");
-    else s.log_send_queue_kb = text(db, i, "log_send_queue_size");
-  }
+  read_sql_lsn(sql, name, s);
 }
 
 void read_arm(milink::sdk::Arm& arm, const std::string& name, const std::string& api_version, LinkSides& s) {
@@ -97,6 +101,12 @@ LinkSides read_sides(milink::sdk::Context& ctx, const std::string& target, const
   read_sql(sql, name, s);
   auto arm = ctx.arm();
   read_arm(arm, name, api_version, s);
+  // The primary's LSN is read again, last: it only grows and the secondary
+  // never passes it, so the gap between the two sides is never negative
+  // (read the other way round, a secondary that hardened more log between
+  // the two reads looked ahead of the primary, and the gap was unknown).
+  if (s.sql_primary() && !s.instance_primary()) read_sql_lsn(sql, name, s);
+  else if (s.instance_primary() && !s.sql_primary()) read_arm(arm, name, api_version, s);
   return s;
 }
 
