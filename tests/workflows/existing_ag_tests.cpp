@@ -464,9 +464,18 @@ TEST_CASE_METHOD(OneDatabase, "verify and link-databases refuse replicas they ca
   }
   testsupport::write_file(rig.dir / "bad.json", R"({"milink": 1, "name": "bad", "steps": [)" + step + "]}");
   auto r = rig.run((rig.dir / "bad.json").string());
-  CHECK(r.exit_code != 0);
-  const std::string id = step.find("\"verify\"") != std::string::npos ? "verify" : "databases";
-  CHECK(Rig::statuses(r.out)[id] == "failed");
-  CHECK(Rig::reason_of(r.out, id) == message);
+  INFO(r.out << r.err);
+  // The values are known before the run, so the step is refused before any
+  // step starts (exit 2), naming the workflow's line and the parameter.
+  CHECK(r.exit_code == 2);
+  const bool verify = step.find("\"verify\"") != std::string::npos;
+  const std::string id = verify ? "verify" : "databases";
+  const std::string uses = verify ? "verify" : "link-databases";
+  const std::string param = verify ? "instance_fqdn" : "replicas";
+  CHECK(Rig::statuses(r.out).count(id) == 0);
+  CHECK(r.err.find("bad.json:") != std::string::npos);  // with its line and column
+  CHECK(r.err.find("/steps/0/with/" + param + ": step \"" + id + "\" (" + uses + ") refuses " + message) !=
+        std::string::npos);
+  CHECK(r.err.find("nothing was run") != std::string::npos);
   CHECK(rig.arm_requests("PATCH", "") == 0);
 }
