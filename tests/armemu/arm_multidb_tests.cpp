@@ -71,7 +71,7 @@ void check_error(const Reply& r, int status, const std::string& code, const std:
 
 }  // namespace
 
-TEST_CASE("a multi-database link carries five databases; linkMode only in the versions that have it",
+TEST_CASE("a multi-database link carries five databases, linkMode only in the versions that have it",
           "[armemu][arm][dag][multidb]") {
   Env& e = multidb_env();
   const std::vector<std::string> five{"m1", "m2", "m3", "m4", "m5"};

@@ -279,7 +279,7 @@ TEST_CASE("end to end: a link's life through ARM -- workload, PATCH to Sync, for
   CHECK(mi.first_cell(mi.run(backups)).as_int64() == 1);
 }
 
-TEST_CASE("end to end: Azure rotates the instance's endpoint certificate (/_emulator/endpoint-certificate); the link drops until SQL Server holds the new one", "[armemu][arm][simulator][rotation]") {
+TEST_CASE("end to end: Azure rotates the instance's endpoint certificate (/_emulator/endpoint-certificate), the link drops until SQL Server holds the new one", "[armemu][arm][simulator][rotation]") {
   Env e;
   Sql sql(e.world, Personality::SqlServer);
   prepare_and_link(e, sql);

@@ -166,7 +166,7 @@ TEST_CASE("connections that send nothing hold no thread, and are closed after th
   CHECK(s.ping().status == 200);
 }
 
-TEST_CASE("half-finished TLS handshakes are cut off after the I/O timeout; others are still served", "[armemu][slow]") {
+TEST_CASE("half-finished TLS handshakes are cut off after the I/O timeout, others are still served", "[armemu][slow]") {
   PingServer s(std::chrono::seconds(10), std::chrono::milliseconds(500));
   // A TLS record header announcing a ClientHello of 512 bytes, then 5 of them.
   const std::string partial_hello("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03", 10);
@@ -199,7 +199,7 @@ TEST_CASE("a TLS handshake trickled a byte at a time is cut off at header_timeou
         "connection closed: the TLS handshake and the request headers were not complete within 600 ms (header_timeout)");
 }
 
-TEST_CASE("request headers trickled a byte at a time are cut off at header_timeout; others are still served",
+TEST_CASE("request headers trickled a byte at a time are cut off at header_timeout, others are still served",
           "[armemu][slow]") {
   PingServer s(std::chrono::seconds(10), std::chrono::seconds(10), plain_short_deadlines);
   const std::string head = "GET /ping HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ";
@@ -230,7 +230,7 @@ TEST_CASE("a request body trickled a byte at a time is cut off at body_timeout a
   CHECK(s.ping().status == 200);
 }
 
-TEST_CASE("a keep-alive connection whose next request trickles in is cut off; an idle one is closed",
+TEST_CASE("a keep-alive connection whose next request trickles in is cut off, an idle one is closed",
           "[armemu][slow]") {
   PingServer s(std::chrono::seconds(10), std::chrono::seconds(10), plain_short_deadlines);
   const std::string first = "GET /ping HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";

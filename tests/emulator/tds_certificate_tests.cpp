@@ -60,7 +60,7 @@ TEST_CASE("without the emulator's CA the managed instance is refused, naming the
   CHECK(error.find(env.emulator.sa_password(milink::emulator::Personality::ManagedInstance)) == std::string::npos);
 }
 
-TEST_CASE("a certificate for another host name is refused; sqlserver may opt out explicitly", "[emulator][tls]") {
+TEST_CASE("a certificate for another host name is refused, sqlserver may opt out explicitly", "[emulator][tls]") {
   milink::emulator::EmulatorOptions options;
   options.tds_certificate_names = std::vector<std::string>{"other.example.test"};
   emutest::Running env(options);

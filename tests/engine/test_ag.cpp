@@ -50,7 +50,7 @@ TEST_CASE("CREATE AVAILABILITY GROUP prerequisites: HADR (35221), master (35208)
   CHECK(fx.world.sql_server.availability_groups.empty());
 }
 
-TEST_CASE("SQL Server 2016 has no CLUSTER_TYPE (102); without it the group is a WSFC group on a cluster node", "[ag]") {
+TEST_CASE("SQL Server 2016 has no CLUSTER_TYPE (102), without it the group is a WSFC group on a cluster node", "[ag]") {
   Scenario s = default_scenario();
   s.sql_server.version = "13.0.7000.253";
   s.sql_server.wsfc_node = true;
@@ -211,7 +211,7 @@ TEST_CASE("distributed AG checks: 19501, 19509, 19499, 47502, 19497, 19498", "[a
   CHECK(fx.world.sql_server.availability_groups.size() == 4);
 }
 
-TEST_CASE("sys.sp_multidb_milink 1 lets a DAG to the instance carry an AG of several databases (2022+; 2812 before)",
+TEST_CASE("sys.sp_multidb_milink 1 lets a DAG to the instance carry an AG of several databases (2022+, 2812 before)",
           "[ag][multidb]") {
   Scenario s2019 = default_scenario();
   s2019.sql_server.version = "15.0.4312.2";
@@ -311,7 +311,7 @@ TEST_CASE("the link hooks drive the DMVs the link's verification query reads", "
   CHECK_FALSE(fx.world.sql_server.set_replica_connected("DAG_sales", "nosuch", true));
 }
 
-TEST_CASE("AG options are checked when the batch is parsed; hostile names stay names", "[ag]") {
+TEST_CASE("AG options are checked when the batch is parsed, hostile names stay names", "[ag]") {
   Fixture fx;
   Response typo = fx.run("PRINT 'before'\nCREATE AVAILABILITY GROUP a WITH (CLUSTER_TYPO = NONE) FOR DATABASE sales REPLICA ON "
                          "'sqlbox1' WITH (ENDPOINT_URL = 'TCP://h:5022', AVAILABILITY_MODE = SYNCHRONOUS_COMMIT)");

@@ -237,7 +237,7 @@ SELECT @codes AS codes, CONVERT(UNIQUEIDENTIFIER, @jobId) AS job_id, @schedule_i
   CHECK(fx.world.sql_server.agent.jobs.at(0).description == "x");
 }
 
-TEST_CASE("Agent procedure errors: msdb's numbers, texts and procedures; return 1; the batch goes on", "[agent]") {
+TEST_CASE("Agent procedure errors: msdb's numbers, texts and procedures, return 1, the batch goes on", "[agent]") {
   Fixture fx;
   fx.ok(kCreateJob);
   auto error_of = [&](const std::string& batch) {
@@ -375,7 +375,7 @@ TEST_CASE("Agent procedure errors: msdb's numbers, texts and procedures; return 
   CHECK(fx.world.sql_server.agent.jobs[0].steps.size() == 2);
 }
 
-TEST_CASE("Agent procedures live in msdb.dbo: 2812 anywhere else; parameters bind as from a client", "[agent]") {
+TEST_CASE("Agent procedures live in msdb.dbo: 2812 anywhere else, parameters bind as from a client", "[agent]") {
   Fixture fx;
   Message m = single_error(fx.run("EXEC sp_add_job @job_name = N'a'"));
   CHECK(m.number == 2812);
@@ -403,7 +403,7 @@ TEST_CASE("a starting SQL Server Agent: job procedures refuse with 14258", "[age
   fx.ok("EXEC msdb.dbo.sp_add_job @job_name = N'k'");  // identifies no job: allowed
 }
 
-TEST_CASE("scenario agent keys: errors name the key; a managed instance's Agent always runs", "[agent][scenario]") {
+TEST_CASE("scenario agent keys: errors name the key, a managed instance's Agent always runs", "[agent][scenario]") {
   CHECK(scenario_error(R"({"sql_server": {"agent": {"state": "running"}}})")
             .find("/sql_server/agent/state: unknown key \"state\"; did you mean \"status\"?") != std::string::npos);
   CHECK(scenario_error(R"({"sql_server": {"agent": {"status": "sleeping"}}})")

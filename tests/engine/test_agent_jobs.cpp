@@ -114,7 +114,7 @@ TEST_CASE("sp_start_job refuses as msdb does", "[agent][network]") {
   CHECK(row_count(fx.ok("SELECT * FROM msdb.dbo.sysjobhistory")) == 0);
 }
 
-TEST_CASE("the managed instance reports its fabric settings; SQL Server none", "[agent][network]") {
+TEST_CASE("the managed instance reports its fabric settings, SQL Server none", "[agent][network]") {
   Fixture fx(scenario(R"({"network": {"instance_hadr_port": 11234}})"));
   Response r = fx.ok_mi("SELECT parameter_name, value FROM sys.dm_hadr_fabric_config_parameters ORDER BY parameter_name");
   const ResultSet& rs = only_set(r);

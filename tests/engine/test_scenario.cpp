@@ -223,7 +223,7 @@ TEST_CASE("scenario arm.page_size and clock.offset_days: read, bounded, and refu
   check_refused(bad);
 }
 
-TEST_CASE("availability_group: SQL Server is the primary of an existing AG; each secondary its own server",
+TEST_CASE("availability_group: SQL Server is the primary of an existing AG, each secondary its own server",
           "[scenario]") {
   EmulatorWorld w(parse_scenario(R"({
     "sql_server": {"master_key": true, "databases": [{"name": "sales", "backups": ["full"]}, {"name": "hr"}]},

@@ -81,7 +81,7 @@ TEST_CASE("tedious and mssql against the emulator's SQL Server: row counts, name
 }
 
 TEST_CASE("Microsoft's JavaScript SDK against the emulator's Entra ID and ARM: the instance, trust certificates and "
-          "a link, with the SDK's own api-versions, pollers and retries; secret, certificate and managed identity",
+          "a link, with the SDK's own api-versions, pollers and retries, secret, certificate and managed identity",
           "[interop][azure]") {
   const std::string node = node_or_skip();
   namespace emu = milink::emulator;

@@ -147,7 +147,7 @@ TEST_CASE("probability rules fire with probability P, the same way on every run"
   CHECK(fired < 600);
 }
 
-TEST_CASE("seed=N varies the probability draws; the same seed repeats them", "[faults]") {
+TEST_CASE("seed=N varies the probability draws, the same seed repeats them", "[faults]") {
   auto draws = [](const std::string& spec) {
     FaultPlan p(spec);
     std::string out;

@@ -183,7 +183,7 @@ TEST_CASE("milink schema --help explains the command and exits 0", "[runner]") {
   CHECK(bad.exit_code == 2);
 }
 
-TEST_CASE("a bundled workflow is found by its name; a file of the user's wins; a wrong name lists them",
+TEST_CASE("a bundled workflow is found by its name, a file of the user's wins, a wrong name lists them",
           "[runner]") {
   Sandbox sb;
   // By name, from a directory that has no such file: the build tree's
@@ -206,7 +206,7 @@ TEST_CASE("a bundled workflow is found by its name; a file of the user's wins; a
   CHECK(wrong.err.find("remove-lnks: no such file, and no bundled workflow of that name (check the path, or name "
                        "a bundled workflow (") != std::string::npos);
   CHECK(wrong.err.find("remove-link, remove-links, replicate-database, replicate-databases, "
-                       "replicate-databases-one-link, rotate-certificates)") !=
+                       "replicate-databases-one-link, replicate-existing-ag, rotate-certificates)") !=
         std::string::npos);
   // A path that climbs out of the directory is never looked up among the bundled ones.
   auto climbing = sb.milink({"validate", "../remove-links.json"});

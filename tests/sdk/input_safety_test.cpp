@@ -57,7 +57,7 @@ TEST_CASE("read_regular_file reads regular files and refuses everything else at 
   CHECK(read_regular_file(d / "ok.txt", 5) == "hello");
 }
 
-TEST_CASE("UTF-8 validation finds the first bad byte; valid_utf8 replaces bad bytes", "[unicode]") {
+TEST_CASE("UTF-8 validation finds the first bad byte, valid_utf8 replaces bad bytes", "[unicode]") {
   CHECK(unicode::find_invalid_utf8("plain ascii") == std::string_view::npos);
   CHECK(unicode::find_invalid_utf8("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80 \xEF\xBF\xBD") == std::string_view::npos);
   CHECK(unicode::find_invalid_utf8("caf\xE9!") == 3);              // Latin-1
@@ -70,7 +70,7 @@ TEST_CASE("UTF-8 validation finds the first bad byte; valid_utf8 replaces bad by
   CHECK(unicode::valid_utf8("caf\xC3\xA9") == "caf\xC3\xA9");
 }
 
-TEST_CASE("JSON text must be UTF-8; the error names line and column", "[json][unicode]") {
+TEST_CASE("JSON text must be UTF-8, the error names line and column", "[json][unicode]") {
   try {
     milink::sdk::parse_json("{\n  \"a\": \"caf\xE9\"\n}", "t.json");
     FAIL("parsed");

@@ -100,7 +100,7 @@ TEST_CASE("strict encryption is refused for FreeTDS with a remedy") {
   CHECK(error.find("ODBC Driver 18") != std::string::npos);
 }
 
-TEST_CASE("values with ; { } or edge spaces are brace-quoted") {
+TEST_CASE("values with , { } or edge spaces are brace-quoted") {
   std::string out;
   REQUIRE(quote_value("plain", DriverKind::FreeTDS, out));
   CHECK(out == "plain");
@@ -123,7 +123,7 @@ TEST_CASE("values with ; { } or edge spaces are brace-quoted") {
   CHECK(out == "{x}};y}");
 }
 
-TEST_CASE("a password with ; is quoted and still redacted") {
+TEST_CASE("a password with , is quoted and still redacted") {
   ConnectionString cs = build(settings(target({{"password", Value("pa;ss{word")}})));
   CHECK(cs.text.find("PWD={pa;ss{word};") != std::string::npos);
   CHECK(cs.redacted.find("pa;ss") == std::string::npos);
@@ -273,7 +273,7 @@ TEST_CASE("connection_string secrets: sensitive values and the whole string, not
 
 // ---- certificate verification ----------------------------------------------
 
-TEST_CASE("the managed instance verifies its certificate by default; sqlserver when ca_file is set") {
+TEST_CASE("the managed instance verifies its certificate by default, sqlserver when ca_file is set") {
   TargetSettings mi = settings(target(), "managed_instance");
   CHECK(mi.verify_certificate);
   CHECK(mi.ca_file.empty());
@@ -354,7 +354,7 @@ TEST_CASE("trust_server_certificate: contradictions and types are refused") {
         "encryption to request or require");
 }
 
-TEST_CASE("ODBC Driver 18: verification is the driver's own; TrustServerCertificate only when the config says so") {
+TEST_CASE("ODBC Driver 18: verification is the driver's own, TrustServerCertificate only when the config says so") {
   const Value ms("ODBC Driver 18 for SQL Server");
   ConnectionString mi = build(settings(target({{"driver", ms}}), "managed_instance"));
   CHECK(mi.text.find("Encrypt=yes;") != std::string::npos);

@@ -205,7 +205,7 @@ TEST_CASE("TLS: encryption require against a server that encrypts everything") {
   CHECK(error.find("cannot connect to SQL target \"sqlserver\"") != std::string::npos);
 }
 
-TEST_CASE("SQL errors carry number, SQLSTATE and a clean message; the session stays usable") {
+TEST_CASE("SQL errors carry number, SQLSTATE and a clean message, the session stays usable") {
   Emulator emu;
   auto s = emu.open();
   SqlResult out;

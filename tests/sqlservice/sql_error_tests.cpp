@@ -93,7 +93,7 @@ TEST_CASE("informational records become messages, not errors") {
   CHECK(e.sqlstate == "42000");
 }
 
-TEST_CASE("further server errors are appended; no record uses the fallback") {
+TEST_CASE("further server errors are appended, no record uses the fallback") {
   SqlError e = make_error({{"42000", 3201, "[FreeTDS][SQL Server]Cannot open backup device 'x'."},
                            {"42000", 3013, "[FreeTDS][SQL Server]BACKUP DATABASE is terminating abnormally."}},
                           "");
@@ -151,7 +151,7 @@ TEST_CASE("connect failures name target, address, driver, error and remedy") {
   CHECK(connect_remedy(t, db).find("Database") != std::string::npos);
 }
 
-TEST_CASE("transient SQL errors: deadlocks, unavailability, lost connections and timeouts; never a login failure") {
+TEST_CASE("transient SQL errors: deadlocks, unavailability, lost connections and timeouts, never a login failure") {
   auto err = [](int number, bool lost = false, bool timed_out = false) {
     SqlError e;
     e.number = number;

@@ -38,7 +38,7 @@ TEST_CASE("a side that could not be read does not make links half-built", "[stat
   CHECK(both_read.exit_code() == 2);
 }
 
-TEST_CASE("the worst problem names the state; every problem is listed", "[status]") {
+TEST_CASE("the worst problem names the state, every problem is listed", "[status]") {
   ArmSide arm;
   ArmLink l = healthy_arm_link("sales");
   l.view.connected_state = "DISCONNECTED";

@@ -190,7 +190,7 @@ TEST_CASE("status costs one SQL batch and three ARM requests, with 1 link or 6",
   CHECK(one.arm_requests == six.arm_requests);
 }
 
-TEST_CASE("status --database shows only those links; one without a link is critical", "[status]") {
+TEST_CASE("status --database shows only those links, one without a link is critical", "[status]") {
   linkrig::Rig rig(linkrig::scenario_with({"db01", "db02"}));
   link_all(rig, {"db01", "db02"});
   Value only = status_json(rig, {"--database", "DB02"});

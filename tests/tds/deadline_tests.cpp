@@ -51,7 +51,7 @@ TdsServerOptions short_deadlines() {
 
 }  // namespace
 
-TEST_CASE("stalled and trickling TDS clients are closed at their deadline; others are served", "[tds][slow]") {
+TEST_CASE("stalled and trickling TDS clients are closed at their deadline, others are served", "[tds][slow]") {
   TestServer ts(short_deadlines());
   Poco::Data::ODBC::Connector::registerConnector();
   auto healthy_works = [&] {

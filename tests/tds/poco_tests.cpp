@@ -124,7 +124,7 @@ TEST_CASE("POCO bound parameters reach the engine with names and values", "[tds]
   CHECK(call.params[0].value.as_string() == long_text);
 }
 
-TEST_CASE("POCO: an engine error is a StatementException with native error 15151; the session stays usable",
+TEST_CASE("POCO: an engine error is a StatementException with native error 15151, the session stays usable",
           "[tds][poco]") {
   TestServer ts;
   DbSession s = open_session(ts.port());
@@ -240,7 +240,7 @@ TEST_CASE("POCO calls a procedure by name with an output parameter", "[tds][poco
   CHECK(seen);
 }
 
-TEST_CASE("POCO reading fewer rows than sent cancels with ATTENTION; the session goes on", "[tds][poco]") {
+TEST_CASE("POCO reading fewer rows than sent cancels with ATTENTION, the session goes on", "[tds][poco]") {
   TestServer ts;
   DbSession s = open_session(ts.port());
   std::vector<int> ks;

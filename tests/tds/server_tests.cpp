@@ -84,7 +84,7 @@ TEST_CASE("replies are split at the packet size with the session's SPID and risi
   CHECK(ts.server->stats().requests == 1);
 }
 
-TEST_CASE("every DONE but the last carries DONE_MORE; errors set DONE_ERROR", "[tds][server]") {
+TEST_CASE("every DONE but the last carries DONE_MORE, errors set DONE_ERROR", "[tds][server]") {
   TestServer ts(Encryption::NotSupported);
   auto s = raw::logged_in(ts.port());
   send(s, batch("SELECT 2 sets"));
@@ -197,7 +197,7 @@ TEST_CASE("the server listens on ::1 and names the address when it cannot bind",
   CHECK(message.find("127.0.0.1:" + std::to_string(first.port())) != std::string::npos);
 }
 
-TEST_CASE("a PEM certificate from the options serves TLS; a bad one fails start()", "[tds][server][tls]") {
+TEST_CASE("a PEM certificate from the options serves TLS, a bad one fails start()", "[tds][server][tls]") {
   testsupport::TempDir dir;
   auto gen = testsupport::run({"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj",
                                "/CN=milink-test", "-days", "2", "-keyout", "key.pem", "-out", "cert.pem"},

@@ -146,7 +146,7 @@ TEST_CASE("config: a provider's own parameter named env is not an environment re
   CHECK(cfg.root.get("providers")->get("t")->get("with")->get("env")->as_string() == "MILINK_CFG_TEST_TOKEN");
 }
 
-TEST_CASE("config: SQL Server's endpoint_port defaults to 5022 as the schema says; a given port is kept") {
+TEST_CASE("config: SQL Server's endpoint_port defaults to 5022 as the schema says, a given port is kept") {
   auto cfg = load_config_text(R"({"milink_config": 1, "sqlserver": {"name": "box"}})", "cfg.json");
   REQUIRE(cfg.root.get("sqlserver")->get("endpoint_port") != nullptr);
   CHECK(cfg.root.get("sqlserver")->get("endpoint_port")->as_int() == 5022);
@@ -157,7 +157,7 @@ TEST_CASE("config: SQL Server's endpoint_port defaults to 5022 as the schema say
   CHECK(none.root.get("sqlserver") == nullptr);
 }
 
-TEST_CASE("config: /sqlserver/replicas name the existing AG's secondaries; fqdn and endpoint_port default") {
+TEST_CASE("config: /sqlserver/replicas name the existing AG's secondaries, fqdn and endpoint_port default") {
   auto cfg = load_config_text(R"({
   "milink_config": 1,
   "sqlserver": { "name": "sqlbox1", "endpoint_port": 5023, "availability_group": "AG_prod",

@@ -92,7 +92,7 @@ TEST_CASE("max_parallel is an integer default or a ceiling with a reason") {
                 "says.)");
 }
 
-TEST_CASE("a ceiling is kept with its reason; a plain max_parallel is a default") {
+TEST_CASE("a ceiling is kept with its reason, a plain max_parallel is a default") {
   auto wf = milink::workflow::parse_workflow_text(R"({ "milink": 1, "name": "t", "steps": [
   { "id": "a", "uses": "test.record", "with": { "message": "m" }, "for_each": [1], "max_parallel": 3 },
   { "id": "b", "uses": "test.record", "with": { "message": "m" }, "for_each": [1],
@@ -142,7 +142,7 @@ TEST_CASE("concurrency needs a group and a limit, checked like other keys") {
                 "\"group\"?)");
 }
 
-TEST_CASE("a concurrency limit is an integer or one expression that can give one; its references are checked") {
+TEST_CASE("a concurrency limit is an integer or one expression that can give one, its references are checked") {
   auto p = problems(R"({ "milink": 1, "name": "t", "inputs": { "name": { "type": "string" } }, "steps": [
   { "id": "d", "uses": "test.record", "with": { "message": "m" }, "concurrency": { "group": "g", "limit": "8" } },
   { "id": "e", "uses": "test.record", "with": { "message": "m" }, "concurrency": { "group": "g", "limit": "${{ inputs.name }}" } },

@@ -154,7 +154,7 @@ TEST_CASE("a step inside a group cannot be read from outside it") {
                 "and runs once per item; it cannot be read from outside that group");
 }
 
-TEST_CASE("for_each must be an array expression; if must be one expression") {
+TEST_CASE("for_each must be an array expression, if must be one expression") {
   auto p = problems(wf(R"(  "steps": [
     { "id": "a", "uses": "test.record", "with": { "message": "m" } },
     { "id": "b", "uses": "test.record", "for_each": "${{ steps.a.outputs.echo }}", "with": { "message": "m" } },
@@ -210,7 +210,7 @@ TEST_CASE("inputs: required, --set of an undeclared name, wrong type") {
   CHECK(problems(w, "", {"count=3"}).empty());
 }
 
-TEST_CASE("inputs: a shared config may set inputs another workflow declares; a near miss is a typo") {
+TEST_CASE("inputs: a shared config may set inputs another workflow declares, a near miss is a typo") {
   const std::string w = wf(R"(  "inputs": {
     "count": { "type": "integer", "default": 1 }
   },
@@ -238,7 +238,7 @@ TEST_CASE("every structural problem is reported at once") {
   CHECK(p[2] == "wf.json:7:71: /steps/2/on_error: on_error must be stop, continue or fail_fast");
 }
 
-TEST_CASE("run and plan require config values; validate without -c checks names only") {
+TEST_CASE("run and plan require config values, validate without -c checks names only") {
   auto wf = milink::workflow::parse_workflow_text(wf_text_with_config_ref(), "wf.json");
   auto cfg = milink::workflow::empty_config();
   CHECK_NOTHROW(milink::workflow::validate(wf, cfg, test_registry(), {}, /*config_required=*/false));

@@ -76,7 +76,7 @@ struct OneDatabase {
 
 }  // namespace
 
-TEST_CASE("databases in a 3-replica AG are linked through that AG; every replica gets the certificates",
+TEST_CASE("databases in a 3-replica AG are linked through that AG, every replica gets the certificates",
           "[workflows][existing_ag]") {
   const bool listener = GENERATE(true, false);
   auto five = numbered(5);
@@ -409,7 +409,7 @@ std::pair<std::string, std::string> link_connection(Rig& rig) {
 
 }  // namespace
 
-TEST_CASE("a secondary replica that loses the instance's certificate or its endpoint breaks the link; verify names it",
+TEST_CASE("a secondary replica that loses the instance's certificate or its endpoint breaks the link, verify names it",
           "[workflows][existing_ag]") {
   auto dbs = numbered(2);
   Rig rig(ag_scenario(dbs, true));

@@ -101,7 +101,7 @@ long last_before(Rig& rig, long before, const std::string& fragment) {
 
 }  // namespace
 
-TEST_CASE("failover.json then failback.json: planned, the roles swap and swap back; second runs change nothing",
+TEST_CASE("failover.json then failback.json: planned, the roles swap and swap back, second runs change nothing",
           "[workflows][failover]") {
   Rig rig(linkrig::scenario_with({"sales"}, kSql2022));
   link(rig, {"sales"});

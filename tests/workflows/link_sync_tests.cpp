@@ -116,7 +116,7 @@ const char* kLsnQuery = "SELECT drs.is_local, drs.is_primary_replica, drs.last_h
 
 }  // namespace
 
-TEST_CASE("replication-mode switches both sides, SQL Server first; a second run changes nothing", "[workflows][link-sync]") {
+TEST_CASE("replication-mode switches both sides, SQL Server first, a second run changes nothing", "[workflows][link-sync]") {
   Linked fx;
   auto before = fx.modes();
   CHECK(before.first == "Async");

@@ -174,7 +174,7 @@ TEST_CASE("replicate-databases stops at the network check before any database's 
   check_nothing_changed(rig);
 }
 
-TEST_CASE("network check skipped with --skip-preflight; the link then fails on the blocked port", "[workflows][network]") {
+TEST_CASE("network check skipped with --skip-preflight, the link then fails on the blocked port", "[workflows][network]") {
   Rig rig(blocked(R"({"from": "sql_server", "ports": "11000-11999"})"));
   auto r = rig.run("replicate-database.json", {"--skip-preflight"});
   INFO(r.out);

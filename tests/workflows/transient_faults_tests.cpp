@@ -57,7 +57,7 @@ TEST_CASE("with 10% transient faults on every service, every run of the workflow
   }
 }
 
-TEST_CASE("with 30% transient faults, a run either succeeds or names the failed service; a re-run converges",
+TEST_CASE("with 30% transient faults, a run either succeeds or names the failed service, a re-run converges",
           "[workflows][faults]") {
   for (int seed : {4, 5}) {
     INFO("fault seed " << seed);
@@ -111,7 +111,7 @@ TEST_CASE("a SQL Server that keeps dropping connections fails the run naming it 
   check_all_done(again.out);
 }
 
-TEST_CASE("a managed instance that stays unavailable fails the run naming it; a re-run converges",
+TEST_CASE("a managed instance that stays unavailable fails the run naming it, a re-run converges",
           "[workflows][faults]") {
   Rig rig("{}", "mi:40613");
   auto r = rig.run("replicate-database.json");
