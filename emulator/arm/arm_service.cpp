@@ -404,7 +404,10 @@ void ArmService::advance_locked() {
   auto now = std::chrono::steady_clock::now();
   for (std::size_t i = 0; i < running_.size();) {
     auto it = operations_.find(running_[i]);
-    if (it != operations_.end() && !it->second.completed && now >= it->second.due) try_complete(it->second);
+    if (it != operations_.end() && !it->second.completed && now >= it->second.due) {
+      world_.bump_generation();  // completing may change what the servers show
+      try_complete(it->second);
+    }
     if (it == operations_.end() || it->second.completed) {
       running_[i] = running_.back();
       running_.pop_back();
@@ -681,7 +684,9 @@ std::optional<std::unique_lock<std::mutex>> ArmService::enter(http::Request& req
                                                               const std::string& type, std::string& version) {
   if (!authenticate(req, resp)) return std::nullopt;
   if (!check_api_version(req, resp, supported, type, version)) return std::nullopt;
-  auto lock = world_.lock();
+  // A GET changes nothing the SQL engines cache (advance_locked() reports
+  // what the link simulation changes); any other method may.
+  auto lock = req.method == "GET" ? world_.lock_tracked() : world_.lock();
   advance_locked();
   if (!check_scope(req, resp, true)) return std::nullopt;
   return lock;
@@ -721,7 +726,7 @@ bool ArmService::read_body(ParsedBody& parsed, http::Response& resp, const std::
 
 void ArmService::accept(http::Request& req, http::Response& resp, const std::string& family, const std::string& method,
                         const std::string& name, const std::string& action, const std::string& version) {
-  world_.changed = true;  // the link simulation re-checks every link
+  world_.mark_changed();  // the link simulation re-checks every link
   Operation& o = start_operation(family, method, name, action, version);
   resp.empty(202);
   operation_headers(req, resp, o, true);

@@ -1113,7 +1113,7 @@ public:
 
   void after_role_change(Tracked& t, LinkResource& l, TimePoint now) {
     apply_roles(t, l);
-    w_.changed = true;
+    w_.mark_changed();
     t.due = TimePoint{};
     if (t.mi_primary)
       for (const auto& d : t.dbs)
@@ -1282,7 +1282,7 @@ LinkSimulator::LinkSimulator(EmulatorWorld& world, TimingProfile profile)
   auto lock = world_.lock();
   world_.advance = [this] { advance(Clock::now()); };
   world_.link_hooks = this;
-  world_.changed = true;
+  world_.mark_changed();
 }
 
 LinkSimulator::~LinkSimulator() {
@@ -1357,7 +1357,7 @@ void LinkSimulator::removed(const LinkResource& link) {
   } else {
     sim.teardown(nullptr, link.name, link.instance_availability_group_name, dbs, state_->last_now);
   }
-  world_.changed = true;
+  world_.mark_changed();
 }
 
 void LinkSimulator::advance(std::chrono::steady_clock::time_point now) {
@@ -1368,6 +1368,11 @@ void LinkSimulator::advance(std::chrono::steady_clock::time_point now) {
   // with 1 or 500 links.
   const bool all = world_.changed;
   world_.changed = false;
+  // What this changes, the catalog views show: a new generation when it may
+  // change anything (every link, a due one, a workload's log, a backup).
+  bool touched = all || !state_->data.logs.empty();
+  for (const auto& b : state_->data.backups)
+    if (b.due <= now) touched = true;
   sim.fold_workloads(now, all);
   auto& links = state_->links;
   std::unordered_map<std::string, LinkResource*> resources;  // when every link is stepped
@@ -1390,13 +1395,16 @@ void LinkSimulator::advance(std::chrono::steady_clock::time_point now) {
       std::vector<std::string> dbs;
       for (const auto& d : t.dbs) dbs.push_back(d.name);
       sim.teardown(&t, t.name, t.instance_ag, dbs, now);
+      touched = true;
       links.erase(links.begin() + static_cast<std::ptrdiff_t>(i));
       continue;
     }
     sim.step(t, *l, now);
+    touched = true;
     ++i;
   }
   sim.take_due_backups(now);
+  if (touched) world_.bump_generation();
 }
 
 namespace {
@@ -1466,7 +1474,7 @@ void LinkSimulator::replication_mode_changed(const std::string& link_name) {
       r.availability_mode = mode;
       r.modify_date = now_utc();
     }
-  world_.changed = true;
+  world_.mark_changed();
 }
 
 bool LinkSimulator::set_workload(Personality server, const std::string& database, double log_bytes_per_second) {
@@ -1479,7 +1487,7 @@ bool LinkSimulator::set_workload(Personality server, const std::string& database
   sim.fold_workloads(now, true);  // the log so far at the old rate
   db->workload_log_bytes_per_second = std::max(0.0, log_bytes_per_second);
   sim.fold_workloads(now, true);
-  world_.changed = true;
+  world_.mark_changed();
   return true;
 }
 
@@ -1512,7 +1520,7 @@ void LinkSimulator::databases_changed(const std::string& link_name, const std::v
   Sim sim(world_, profile_, state_->data);
   sim.remove_databases(*t, removed, now);
   sim.add_databases(*t, added, now);
-  world_.changed = true;
+  world_.mark_changed();
 }
 
 std::optional<LinkResult> LinkSimulator::operation_outcome(const std::string& link_name) const {

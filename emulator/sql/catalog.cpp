@@ -444,6 +444,7 @@ void add_agent_views(std::vector<CatalogView>& v) {
                                 {"retries_attempted", "int"},
                                 {"server", "sysname"}}),
                           {}});
+  v.back().time_dependent = true;  // a running job's row shows when it ends
   v.back().rows = [cols = v.back().columns](const ServerState& s, const Database&) {
     std::vector<CatalogRow> out;
     const auto now = std::chrono::steady_clock::now();

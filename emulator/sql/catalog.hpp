@@ -35,7 +35,9 @@ struct CatalogView {
   std::string home_database; ///< "msdb" for msdb tables, "" for sys views (every database)
   bool database_scoped = false;  ///< rows depend on the database it is read in
   std::vector<CatalogColumn> columns;
+  /// Every row, computed from the server's state at the time of the call.
   std::function<std::vector<CatalogRow>(const ServerState&, const Database&)> rows;
+  bool time_dependent = false;  ///< rows read the clock: never cached (sql/view_cache.hpp)
 
   int column_index(const std::string& column, bool ci) const;
 };

@@ -104,8 +104,20 @@ void Executor::do_exec_string(Frame& f, const ExecStringStmt& s) {
   }
 }
 
+bool procedure_may_write(std::string_view name) {
+  // The system procedures that only read (the ODBC driver's type catalog,
+  // which FreeTDS asks for on every connection, and the endpoint
+  // certificate); sp_executesql's statements count on their own. Any other
+  // procedure may write.
+  for (const char* reader : {"sp_executesql", "sp_datatype_info", "sp_datatype_info_100", "sp_get_endpoint_certificate"})
+    if (iequals(name, reader)) return false;
+  return true;
+}
+
 void Executor::run_procedure(const std::string& name, const std::vector<Param>& params) {
-  if (!iequals(name, "sp_executesql")) world_.changed = true;
+  const bool writes = procedure_may_write(name);
+  if (writes) world_.mark_changed();
+  GenerationAfter after(world_, writes);  // as dispatch() does for EXEC
   Frame f;
   std::string text = "EXEC " + name;
   for (std::size_t i = 0; i < params.size(); ++i)

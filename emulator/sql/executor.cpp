@@ -517,8 +517,9 @@ Flow Executor::exec(Frame& f, const Stmt& s) {
 namespace {
 
 /// Whether a statement may change what the link simulation reads (so it
-/// re-checks every link): anything but queries, variables and sp_executesql
-/// itself (the statements it runs count on their own).
+/// re-checks every link) or what the catalog views show (so their cached
+/// rows are stale): anything but queries, variables and the procedures that
+/// only read (procedure_may_write).
 bool may_change_world(const Stmt& s) {
   switch (s.kind) {
     case StmtKind::Use:
@@ -538,7 +539,7 @@ bool may_change_world(const Stmt& s) {
     case StmtKind::Block: return false;
     case StmtKind::Exec: {
       const auto& parts = static_cast<const ExecStmt&>(s).procedure;
-      return parts.empty() || !iequals(parts.back(), "sp_executesql");
+      return parts.empty() || procedure_may_write(parts.back());
     }
     default: return true;
   }
@@ -547,7 +548,12 @@ bool may_change_world(const Stmt& s) {
 }  // namespace
 
 Flow Executor::dispatch(Frame& f, const Stmt& s) {
-  if (!describe_mode_ && may_change_world(s)) world_.changed = true;
+  // A new generation before the statement (it may read what an earlier one
+  // wrote) and after it, however it ends (what it wrote must not be read
+  // from rows cached while it ran).
+  const bool writes = !describe_mode_ && may_change_world(s);
+  if (writes) world_.mark_changed();
+  GenerationAfter after(world_, writes);
   switch (s.kind) {
     case StmtKind::Use: do_use(f, static_cast<const UseStmt&>(s)); break;
     case StmtKind::Declare: do_declare(f, static_cast<const DeclareStmt&>(s)); break;

@@ -24,6 +24,7 @@
 #include "sql/ast.hpp"
 #include "sql/catalog.hpp"
 #include "sql/errors.hpp"
+#include "sql/view_cache.hpp"
 #include "state/world.hpp"
 
 #include <mutex>
@@ -69,7 +70,8 @@ struct BoundSource {
   std::string alias;                    ///< empty when none
   std::vector<std::string> name_parts;  ///< as written
   const CatalogView* view = nullptr;
-  std::vector<CatalogRow> rows;
+  CatalogRows table;                    ///< every row of the view (shared with the cache)
+  std::vector<const CatalogRow*> rows;  ///< those of table the query still considers
 };
 
 /// Where a column reference of one SELECT was bound: \c hops outer links up
@@ -133,6 +135,29 @@ std::vector<Datum> bind_procedure_arguments(const std::string& proc, const std::
                                             const std::vector<CallArg>& args, bool ci,
                                             std::vector<std::string>* outputs = nullptr);
 
+/// Whether EXEC of the procedure \p name (its last name part) may change the
+/// world: false only for the system procedures that read (sp_executesql,
+/// whose statements count on their own, sp_datatype_info[_100],
+/// sp_get_endpoint_certificate).
+bool procedure_may_write(std::string_view name);
+
+/// Starts a new world generation when it goes out of scope (also by an
+/// exception), when \p active: rows cached while a statement ran are not
+/// read after it (sql/view_cache.hpp).
+class GenerationAfter {
+public:
+  GenerationAfter(EmulatorWorld& world, bool active) : world_(world), active_(active) {}
+  ~GenerationAfter() {
+    if (active_) world_.bump_generation();
+  }
+  GenerationAfter(const GenerationAfter&) = delete;
+  GenerationAfter& operator=(const GenerationAfter&) = delete;
+
+private:
+  EmulatorWorld& world_;
+  bool active_;
+};
+
 class Executor {
 public:
   Executor(EmulatorWorld& world, ServerState& server, Session& session, SessionData& data, Response& response);
@@ -140,6 +165,10 @@ public:
   /// The world lock the caller holds for the batch: WAITFOR DELAY releases
   /// it while it waits, so other sessions and the link simulation go on.
   void set_world_lock(std::unique_lock<std::mutex>* lock) { world_lock_ = lock; }
+  /// Where catalog rows are kept between statements (the engine's; owned by
+  /// the caller, outliving the executor). Without one, every query computes
+  /// the views it reads.
+  void set_view_cache(ViewCache* cache) { view_cache_ = cache; }
 
   void run_batch(std::string_view sql, const std::vector<Param>& params);
   void run_procedure(const std::string& name, const std::vector<Param>& params);
@@ -252,6 +281,7 @@ private:
   SessionData& data_;
   Response& response_;
   bool describe_mode_ = false;
+  ViewCache* view_cache_ = nullptr;
   std::unique_lock<std::mutex>* world_lock_ = nullptr;
   int statement_errors_ = 0;  ///< errors emitted by the current statement
   int first_statement_error_ = 0;

@@ -103,7 +103,11 @@ SelectResult Executor::run_select(Frame& f, const Select& s, const RowContext* o
     b.alias = t.alias;
     b.name_parts = t.parts;
     b.view = v;
-    b.rows = v->rows(server_, db ? *db : current_database(f));
+    const Database& read_in = db ? *db : current_database(f);
+    b.table = view_cache_ ? view_cache_->rows(*v, server_, read_in, world_.generation())
+                          : compute_rows(*v, server_, read_in);
+    b.rows.reserve(b.table->size());
+    for (const CatalogRow& r : *b.table) b.rows.push_back(&r);
     sources.push_back(std::move(b));
   };
   if (s.has_from) {
@@ -138,12 +142,12 @@ SelectResult Executor::run_select(Frame& f, const Select& s, const RowContext* o
       const int i = *local.begin();
       if (i > 0 && s.joins[static_cast<std::size_t>(i - 1)].type == JoinClause::Type::Left) continue;
       BoundSource& src = sources[static_cast<std::size_t>(i)];
-      std::vector<CatalogRow> kept;
+      std::vector<const CatalogRow*> kept;
       RowContext c = ctx;
       c.current.assign(sources.size(), nullptr);
-      for (auto& r : src.rows) {
-        c.current[static_cast<std::size_t>(i)] = &r;
-        if (truth(f, *part, &c)) kept.push_back(std::move(r));
+      for (const CatalogRow* r : src.rows) {
+        c.current[static_cast<std::size_t>(i)] = r;
+        if (truth(f, *part, &c)) kept.push_back(r);
       }
       src.rows = std::move(kept);
     }
@@ -154,7 +158,7 @@ SelectResult Executor::run_select(Frame& f, const Select& s, const RowContext* o
   if (!s.has_from) {
     tuples.emplace_back();
   } else {
-    for (const auto& r : sources[0].rows) tuples.push_back({&r});
+    for (const CatalogRow* r : sources[0].rows) tuples.push_back({r});
     for (std::size_t j = 0; j < s.joins.size(); ++j) {
       const JoinClause& join = s.joins[j];
       const BoundSource& src = sources[j + 1];
@@ -194,7 +198,7 @@ SelectResult Executor::run_select(Frame& f, const Select& s, const RowContext* o
         RowContext c = ctx;
         c.current.assign(sources.size(), nullptr);
         for (std::size_t k = 0; k < src.rows.size() && indexed; ++k) {
-          c.current[static_cast<std::size_t>(here)] = &src.rows[k];
+          c.current[static_cast<std::size_t>(here)] = src.rows[k];
           Datum v = eval(f, *new_side, &c);
           if (v.is_null()) continue;  // equal to nothing
           std::optional<std::string> key = join_key(v);
@@ -227,9 +231,8 @@ SelectResult Executor::run_select(Frame& f, const Select& s, const RowContext* o
           }  // else another type: compare every pair (and let compare() convert or refuse)
         }
         for (std::size_t k : *candidates) {
-          const CatalogRow& r = src.rows[k];
           std::vector<const CatalogRow*> cand = t;
-          cand.push_back(&r);
+          cand.push_back(src.rows[k]);
           bool keep = true;
           if (join.type != JoinClause::Type::Cross) {
             RowContext c = ctx;

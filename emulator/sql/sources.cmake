@@ -19,4 +19,5 @@ list(APPEND MILINK_EMULATOR_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/select.cpp
   ${CMAKE_CURRENT_LIST_DIR}/sql_engine.cpp
   ${CMAKE_CURRENT_LIST_DIR}/types.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/view_cache.cpp
 )

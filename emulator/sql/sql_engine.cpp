@@ -62,7 +62,7 @@ SqlEngine::SqlEngine(EmulatorWorld& world, ServerState& server_state, FaultPlan*
 }
 
 ServerIdentity SqlEngine::identity() const {
-  auto lock = world_.lock();
+  auto lock = world_.lock_tracked();
   const ServerState& s = server_;
   ServerIdentity id;
   id.name = s.name;
@@ -91,7 +91,7 @@ std::optional<Response> SqlEngine::apply_faults(Session& session) {
       case Fault::Kind::SqlError: {
         std::string server;
         {
-          auto lock = world_.lock();
+          auto lock = world_.lock_tracked();
           server = server_.name;
         }
         Response r;
@@ -107,7 +107,7 @@ std::optional<Response> SqlEngine::apply_faults(Session& session) {
 }
 
 LoginResult SqlEngine::login(const LoginRequest& request) {
-  auto lock = world_.lock();
+  auto lock = world_.lock_tracked();
   if (world_.advance) world_.advance();
   const ServerState& s = server_;
   LoginResult result;
@@ -133,35 +133,37 @@ LoginResult SqlEngine::login(const LoginRequest& request) {
 
 Response SqlEngine::execute(Session& session, const std::string& sql, const std::vector<Param>& params) {
   if (auto injected = apply_faults(session)) return std::move(*injected);
-  auto lock = world_.lock();
+  auto lock = world_.lock_tracked();
   if (world_.advance) world_.advance();
   Response r;
   sql::Executor exec(world_, server_, session, session_data(session), r);
   exec.set_world_lock(&lock);
+  exec.set_view_cache(&view_cache_);
   exec.run_batch(sql, params);
   return r;
 }
 
 Response SqlEngine::execute_procedure(Session& session, const std::string& name, const std::vector<Param>& params) {
   if (auto injected = apply_faults(session)) return std::move(*injected);
-  auto lock = world_.lock();
+  auto lock = world_.lock_tracked();
   if (world_.advance) world_.advance();
   Response r;
   sql::Executor exec(world_, server_, session, session_data(session), r);
   exec.set_world_lock(&lock);
+  exec.set_view_cache(&view_cache_);
   exec.run_procedure(name, params);
   return r;
 }
 
 std::optional<std::vector<Column>> SqlEngine::describe(Session& session, const std::string& sql,
                                                        const std::vector<Param>& params) {
-  auto lock = world_.lock();
+  auto lock = world_.lock_tracked();
   Response r;
   return sql::Executor(world_, server_, session, session_data(session), r).describe(sql, params);
 }
 
 Response SqlEngine::transaction(Session& session, TransactionRequest request) {
-  auto lock = world_.lock();
+  auto lock = world_.lock_tracked();
   Response r;
   sql::SessionData& data = session_data(session);
   switch (request) {
@@ -190,7 +192,7 @@ Response SqlEngine::transaction(Session& session, TransactionRequest request) {
 }
 
 void SqlEngine::reset(Session& session, bool keep_transaction) {
-  auto lock = world_.lock();
+  auto lock = world_.lock_tracked();
   sql::SessionData& data = session_data(session);
   const int trancount = data.trancount;
   data = sql::SessionData{};
@@ -201,7 +203,7 @@ void SqlEngine::reset(Session& session, bool keep_transaction) {
 }
 
 void SqlEngine::disconnect(Session& session) {
-  auto lock = world_.lock();
+  auto lock = world_.lock_tracked();
   session.engine_data.reset();
   session.transaction = 0;
 }

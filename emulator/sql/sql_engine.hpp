@@ -4,13 +4,17 @@
 /// The Engine the TDS layer drives for one emulated server (SQL Server or
 /// the managed instance) of an EmulatorWorld. Thread-safe: every call takes
 /// the world's mutex for its whole duration, so concurrent batches on both
-/// servers see and leave consistent state.
+/// servers see and leave consistent state. It takes it with
+/// EmulatorWorld::lock_tracked(): each statement that may write starts a new
+/// generation itself (sql/executor.cpp), so queries in between read the
+/// catalog rows cached in its sql::ViewCache.
 ///
 //===----------------------------------------------------------------------===//
 #pragma once
 
 #include "engine/engine.hpp"
 #include "faults/fault_plan.hpp"
+#include "sql/view_cache.hpp"
 #include "state/world.hpp"
 
 #include <atomic>
@@ -53,6 +57,8 @@ public:
 
   EmulatorWorld& world() { return world_; }
   Personality personality() const { return personality_; }
+  /// The engine's catalog row cache (read it with the world mutex held).
+  const sql::ViewCache& view_cache() const { return view_cache_; }
 
 private:
   /// Draws and applies the request's faults; the answer when one replaces it.
@@ -62,6 +68,8 @@ private:
   ServerState& server_;
   Personality personality_;
   std::atomic<FaultPlan*> faults_{nullptr};
+  /// Catalog rows kept while the world is unchanged; guarded by the world mutex.
+  sql::ViewCache view_cache_;
 };
 
 }  // namespace milink::emulator

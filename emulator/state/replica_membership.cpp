@@ -62,7 +62,7 @@ void replicas_add_database(EmulatorWorld& w, const ServerState& primary, Availab
     if (mine && !runtime_of(*mine, *s, source->name)) mine->databases.push_back(joined_runtime(source->name, rep.availability_mode));
     if (auto* seen = runtime_of(rep, primary, source->name)) *seen = joined_runtime(source->name, rep.availability_mode);
   }
-  w.changed = true;
+  w.mark_changed();
 }
 
 void replicas_remove_database(EmulatorWorld& w, const ServerState& primary, const AvailabilityGroup& group,
@@ -85,7 +85,7 @@ void replicas_remove_database(EmulatorWorld& w, const ServerState& primary, cons
       copy->state = DatabaseState::Restoring;
     }
   }
-  w.changed = true;
+  w.mark_changed();
 }
 
 }  // namespace milink::emulator

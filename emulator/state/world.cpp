@@ -97,13 +97,13 @@ Certificate EmulatorWorld::issue_instance_certificate(const std::string& label, 
 
 std::int64_t EmulatorWorld::advance_clock(std::int64_t seconds) {
   set_clock_offset_seconds(clock_offset_seconds() + seconds);
-  changed = true;  // the link conditions and every date the servers show read the clock
+  mark_changed();  // the link conditions and every date the servers show read the clock
   return clock_offset_seconds();
 }
 
 const Certificate& EmulatorWorld::rotate_instance_certificate(int valid_days) {
   managed_instance.endpoint_certificate = issue_instance_certificate("DATABASE_MIRRORING", valid_days);
-  changed = true;  // the link conditions read it
+  mark_changed();  // the link conditions read it
   return *managed_instance.endpoint_certificate;
 }
 

@@ -25,6 +25,7 @@
 
 #include <milink/sdk/value.hpp>
 
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <mutex>
@@ -60,7 +61,31 @@ public:
 
   /// Guards everything below. Engines hold it for a whole batch.
   mutable std::mutex mutex;
-  std::unique_lock<std::mutex> lock() const { return std::unique_lock<std::mutex>(mutex); }
+  /// Takes the mutex for a caller that may change anything: it also starts a
+  /// new generation, so rows cached from the old one are not read again.
+  std::unique_lock<std::mutex> lock() const {
+    std::unique_lock<std::mutex> held(mutex);
+    ++generation_;
+    return held;
+  }
+  /// Takes the mutex for a caller that reports each change it makes through
+  /// mark_changed() or bump_generation() (the SQL engine, which does it per
+  /// statement, and ARM reads): reads under it keep the generation, so the
+  /// SQL engine's cached catalog rows stay valid across them.
+  std::unique_lock<std::mutex> lock_tracked() const { return std::unique_lock<std::mutex>(mutex); }
+
+  /// The world's generation (call with the mutex held): it changes whenever
+  /// anything may have changed, so equal generations mean an unchanged
+  /// world (sql/view_cache.hpp relies on it).
+  std::uint64_t generation() const { return generation_; }
+  /// Under the mutex: something changed that the link conditions may read
+  /// (sets changed) and the catalog views may show (a new generation).
+  void mark_changed() {
+    changed = true;
+    ++generation_;
+  }
+  /// Under the mutex: something changed that only the catalog views show.
+  void bump_generation() { ++generation_; }
 
   ServerState sql_server;
   ServerState managed_instance;
@@ -76,10 +101,10 @@ public:
   /// engine or the ARM emulation, so time-driven state (links, seeding) is
   /// brought up to date lazily. Set by the link simulator; may be empty.
   std::function<void()> advance;
-  /// Set by every statement or ARM request that may change what the link
-  /// conditions read (anything but a query); the link simulator re-checks
-  /// every link then, and otherwise only the links whose next timed event
-  /// is due, so a query costs the same with 1 or 500 links.
+  /// Set (through mark_changed()) by every statement or ARM request that may
+  /// change what the link conditions read (anything but a query); the link
+  /// simulator re-checks every link then, and otherwise only the links whose
+  /// next timed event is due, so a query costs the same with 1 or 500 links.
   bool changed = true;
   /// The link simulation's answers to distributed-AG T-SQL; may be null.
   LinkHooks* link_hooks = nullptr;
@@ -114,6 +139,9 @@ public:
   /// certificate expiry and the link's times read as that much later. Call
   /// with the mutex held. Returns the clock's new lead in seconds.
   std::int64_t advance_clock(std::int64_t seconds);
+
+private:
+  mutable std::uint64_t generation_ = 0;
 };
 
 }  // namespace milink::emulator

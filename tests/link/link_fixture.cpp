@@ -80,7 +80,7 @@ void Fixture::trust_sql_certificate() {
   c.name = "Cert_sqlbox1_endpoint";
   c.der = der;
   world.azure.server_trust_certificates.push_back(c);
-  world.changed = true;  // as the ARM layer marks a change
+  world.mark_changed();  // as the ARM layer marks a change
 }
 
 void Fixture::build_sql_side(const SqlSide& side) {
