@@ -1,5 +1,6 @@
 #include "http/http_client.hpp"
 
+#include "http/session_pool.hpp"
 #include "http/url.hpp"
 #include "http/x509_text.hpp"
 
@@ -8,10 +9,8 @@
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
-#include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/SSLException.h>
-#include <Poco/Net/SecureStreamSocketImpl.h>
 #include <Poco/String.h>
 #include <Poco/Timespan.h>
 
@@ -151,25 +150,30 @@ bool has_crlf(const std::string& s) { return s.find_first_of("\r\n") != std::str
 /// Enforces a request's overall deadline. POCO's socket timeouts do not
 /// bound a TLS read (its SSL layer retries a timed-out read forever), so when
 /// the deadline passes this shuts the connection down, which makes the
-/// blocked read fail; the request then reports a timeout.
+/// blocked read fail; the request then reports a timeout, and the
+/// connection, shut down, is never kept.
 class Deadline {
 public:
-  Deadline(std::chrono::milliseconds timeout, Poco::Net::HTTPClientSession& session)
-      : session_(session), thread_([this, timeout] { run(timeout); }) {}
-  ~Deadline() {
+  Deadline(std::chrono::steady_clock::time_point due, Poco::Net::HTTPClientSession& session)
+      : session_(session), thread_([this, due] { run(due); }) {}
+  ~Deadline() { finish(); }
+  bool expired() const noexcept { return expired_; }
+  /// Stops watching (joins the watcher); true when the deadline passed
+  /// first and the connection was shut down.
+  bool finish() {
     {
       std::lock_guard<std::mutex> lock(mu_);
       done_ = true;
     }
     cv_.notify_all();
-    thread_.join();
+    if (thread_.joinable()) thread_.join();
+    return expired_;
   }
-  bool expired() const noexcept { return expired_; }
 
 private:
-  void run(std::chrono::milliseconds timeout) {
+  void run(std::chrono::steady_clock::time_point due) {
     std::unique_lock<std::mutex> lock(mu_);
-    if (cv_.wait_for(lock, timeout, [this] { return done_; })) return;
+    if (cv_.wait_until(lock, due, [this] { return done_; })) return;
     expired_ = true;
     try {
       poco_socket_t fd = session_.socket().impl()->sockfd();
@@ -186,14 +190,24 @@ private:
   std::thread thread_;
 };
 
+/// Methods a client may repeat after a connection failure (RFC 9110 9.2.2).
+bool idempotent(const std::string& method) {
+  return method == "GET" || method == "HEAD" || method == "PUT" || method == "DELETE" || method == "OPTIONS" ||
+         method == "TRACE";
+}
+
 }  // namespace
 
 struct Client::Tls {
   Poco::Net::Context::Ptr context;
 };
 
-Client::Client(ClientOptions options) : options_(std::move(options)) {}
+Client::Client(ClientOptions options)
+    : options_(std::move(options)),
+      pool_(std::make_unique<SessionPool>(PoolLimits{options_.max_idle_per_origin, options_.idle_timeout})) {}
 Client::~Client() = default;
+
+std::size_t Client::idle_connections() const { return pool_->idle(); }
 
 Client::Tls* Client::tls(std::string& error) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -262,12 +276,60 @@ bool Client::exchange(const HttpRequest& request, HttpResponse& response, Failur
       return false;
     }
   }
+  Poco::Net::Context::Ptr context;
+  if (url.scheme == "https") {
+    Tls* t = tls(error);
+    if (t == nullptr) {
+      failure = Failure::Config;
+      return false;
+    }
+    context = t->context;
+  }
+  const std::string origin = url.origin();
+  const auto due = std::chrono::steady_clock::now() + std::chrono::seconds(std::max(1, request.timeout_seconds));
+  // Only idempotent requests go on a reused connection (see the header).
+  const bool may_reuse = idempotent(request.method);
+  for (bool retry = false;; retry = true) {
+    std::unique_ptr<Connection> connection = may_reuse && !retry ? pool_->take(origin) : nullptr;
+    const bool reused = connection != nullptr;
+    if (!reused) {
+      try {
+        connection = url.scheme == "https" ? tls_connection(url.host, url.port, context)
+                                           : plain_connection(url.host, url.port);
+      } catch (const std::exception& e) {
+        failure = Failure::Other;
+        error = request.method + " " + url.display() + ": " + e.what();
+        return false;
+      }
+    }
+    bool keep = false;
+    bool began = false;
+    const bool ok = attempt(request, url, *connection, due, response, failure, error, keep, began);
+    if (keep) pool_->give(origin, std::move(connection));
+    // The server closed a kept connection (idle too long for it, or going
+    // away) just as the request went out: once more, on a new connection.
+    if (!ok && reused && !began && failure == Failure::Reset && std::chrono::steady_clock::now() < due) {
+      failure = Failure::None;
+      error.clear();
+      continue;
+    }
+    return ok;
+  }
+}
+
+bool Client::attempt(const HttpRequest& request, const Url& url, Connection& connection,
+                     std::chrono::steady_clock::time_point due, HttpResponse& response, Failure& failure,
+                     std::string& error, bool& keep, bool& began) noexcept {
+  keep = false;
+  began = false;
+  response = HttpResponse{};
   const std::string what = request.method + " " + url.display();
+  // The handshake of a new connection runs on this thread, in this call; a
+  // kept connection was verified for this same host when it was opened.
   Handshake& hs = t_handshake;
   hs = Handshake{};
   hs.expected_host = url.host;
-  // Declared after the session it watches, so it stops (joins) first.
-  std::unique_ptr<Poco::Net::HTTPClientSession> session;
+  Poco::Net::HTTPClientSession& session = connection.session();
   std::unique_ptr<Deadline> deadline;
   auto timed_out = [&] {
     failure = Failure::Timeout;
@@ -276,29 +338,18 @@ bool Client::exchange(const HttpRequest& request, HttpResponse& response, Failur
     return false;
   };
   try {
-    if (url.scheme == "https") {
-      Tls* t = tls(error);
-      if (t == nullptr) {
-        failure = Failure::Config;
-        return false;
-      }
-      session = std::make_unique<Poco::Net::HTTPSClientSession>(url.host, url.port, t->context);
-      // Handshake on first use, after the TCP connect has published the
-      // socket's descriptor, so that the deadline can interrupt a stalled
-      // handshake too.
-      if (auto* impl = dynamic_cast<Poco::Net::SecureStreamSocketImpl*>(session->socket().impl()))
-        impl->setLazyHandshake(true);
-    } else {
-      session = std::make_unique<Poco::Net::HTTPClientSession>(url.host, url.port);
-    }
-    int secs = std::max(1, request.timeout_seconds);
-    Poco::Timespan timeout(secs, 0);
-    session->setTimeout(timeout, timeout, timeout);
-    session->setKeepAlive(false);
-    deadline = std::make_unique<Deadline>(std::chrono::seconds(secs), *session);
+    auto left = std::chrono::duration_cast<std::chrono::microseconds>(due - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return timed_out();
+    Poco::Timespan timeout(static_cast<Poco::Timespan::TimeDiff>(left.count()));
+    session.setTimeout(timeout, timeout, timeout);
+    session.setKeepAlive(true);
+    // The pool decides when a connection is too old; POCO must not
+    // silently reconnect a session it thinks idle for too long.
+    session.setKeepAliveTimeout(Poco::Timespan(24 * 3600, 0));
+    deadline = std::make_unique<Deadline>(due, session);
 
     Poco::Net::HTTPRequest req(request.method, url.path_and_query, Poco::Net::HTTPMessage::HTTP_1_1);
-    req.setKeepAlive(false);
+    req.setKeepAlive(true);
     bool has_agent = false;
     for (const auto& h : request.headers) {
       req.add(h.name, h.value);
@@ -309,16 +360,20 @@ bool Client::exchange(const HttpRequest& request, HttpResponse& response, Failur
                      request.method == "PATCH";
     if (send_body) req.setContentLength(static_cast<std::streamsize>(request.body.size()));
 
-    std::ostream& os = session->sendRequest(req);
+    std::ostream& os = session.sendRequest(req);
     if (send_body) os.write(request.body.data(), static_cast<std::streamsize>(request.body.size()));
     os.flush();
 
     Poco::Net::HTTPResponse resp;
-    std::istream& in = session->receiveResponse(resp);
+    began = connection.response_begins();
+    std::istream& in = session.receiveResponse(resp);
     response.status = static_cast<int>(resp.getStatus());
     response.reason = resp.getReason();
     for (const auto& [name, value] : resp) response.headers.push_back(HttpHeader{name, value});
+    // Whether the end of the body is known without the server closing.
+    bool framed = true;
     if (request.method != "HEAD" && response.status != 204 && response.status != 304) {
+      framed = resp.getChunkedTransferEncoding() || resp.hasContentLength();
       char buf[16384];
       while (in.read(buf, sizeof buf) || in.gcount() > 0) {
         response.body.append(buf, static_cast<std::size_t>(in.gcount()));
@@ -339,7 +394,15 @@ bool Client::exchange(const HttpRequest& request, HttpResponse& response, Failur
         response = HttpResponse{};
         return false;
       }
+      if (in.bad()) framed = false;  // the body ended in a read error
     }
+    // Kept for the next request only when the whole exchange is over and
+    // the connection is as the server left it, ready for another request:
+    // HTTP/1.1, no "Connection: close", a body of known length read whole,
+    // nothing unread, and no deadline shut it down (not even just now).
+    const bool shut_down = deadline->finish();
+    keep = framed && !shut_down && resp.getVersion() == Poco::Net::HTTPMessage::HTTP_1_1 && resp.getKeepAlive() &&
+           session.connected() && !connection.has_unread();
     return true;
   } catch (const Poco::Exception& e) {
     response = HttpResponse{};

@@ -130,7 +130,7 @@ namespace {
 
 class RequestHandler final : public Poco::Net::HTTPRequestHandler {
 public:
-  explicit RequestHandler(TestServer& server) : server_(server) {}
+  RequestHandler(TestServer& server, bool keep_alive) : server_(server), keep_alive_(keep_alive) {}
   void handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp) override {
     Exchange ex;
     ex.method = req.getMethod();
@@ -143,23 +143,25 @@ public:
     resp.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(r.status));
     for (const auto& [name, value] : r.headers) resp.add(name, value);
     resp.setContentLength(static_cast<std::streamsize>(r.body.size()));
-    resp.setKeepAlive(false);
+    resp.setKeepAlive(keep_alive_ && !r.close && req.getKeepAlive());
     resp.send() << r.body;
   }
 
 private:
   TestServer& server_;
+  bool keep_alive_;
 };
 
 class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
 public:
-  explicit Factory(TestServer& server) : server_(server) {}
+  Factory(TestServer& server, bool keep_alive) : server_(server), keep_alive_(keep_alive) {}
   Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
-    return new RequestHandler(server_);
+    return new RequestHandler(server_, keep_alive_);
   }
 
 private:
   TestServer& server_;
+  bool keep_alive_;
 };
 
 }  // namespace
@@ -175,10 +177,11 @@ struct TestServer::Impl {
   std::vector<Exchange> requests;
 };
 
-TestServer::TestServer(const Pki* pki, Handler handler) : impl_(std::make_unique<Impl>()) {
+TestServer::TestServer(const Pki* pki, Handler handler, ServerConfig config) : impl_(std::make_unique<Impl>()) {
   impl_->handler = std::move(handler);
   auto params = new Poco::Net::HTTPServerParams;
-  params->setKeepAlive(false);
+  params->setKeepAlive(config.keep_alive);
+  params->setKeepAliveTimeout(Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(config.keep_alive_timeout_ms) * 1000));
   params->setMaxThreads(32);
   params->setMaxQueued(128);
   Poco::Net::SocketAddress addr("127.0.0.1", 0);
@@ -194,11 +197,11 @@ TestServer::TestServer(const Pki* pki, Handler handler) : impl_(std::make_unique
     Poco::Net::Context::Ptr ctx = new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, p);
     Poco::Net::SecureServerSocket socket(addr, 64, ctx);
     impl_->port = socket.address().port();
-    impl_->server = std::make_unique<Poco::Net::HTTPServer>(new Factory(*this), impl_->pool, socket, params);
+    impl_->server = std::make_unique<Poco::Net::HTTPServer>(new Factory(*this, config.keep_alive), impl_->pool, socket, params);
   } else {
     Poco::Net::ServerSocket socket(addr, 64);
     impl_->port = socket.address().port();
-    impl_->server = std::make_unique<Poco::Net::HTTPServer>(new Factory(*this), impl_->pool, socket, params);
+    impl_->server = std::make_unique<Poco::Net::HTTPServer>(new Factory(*this, config.keep_alive), impl_->pool, socket, params);
   }
   impl_->server->start();
 }
@@ -229,6 +232,8 @@ std::size_t TestServer::count() const {
   std::lock_guard<std::mutex> lock(impl_->mu);
   return impl_->requests.size();
 }
+
+std::size_t TestServer::connections() const { return static_cast<std::size_t>(impl_->server->totalConnections()); }
 
 void TestServer::stop() { impl_->server->stopAll(true); }
 

@@ -55,6 +55,7 @@ struct Reply {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   bool drop = false;   ///< close the connection without answering
+  bool close = false;  ///< answer with "Connection: close" (on a keep-alive server)
   int delay_ms = 0;    ///< wait before answering
 
   static Reply json(int status, const std::string& body,
@@ -73,13 +74,22 @@ struct Reply {
   }
 };
 
+/// How the server treats connections.
+struct ServerConfig {
+  /// Serve further requests on a connection (HTTP/1.1 keep-alive); by
+  /// default every answer says "Connection: close".
+  bool keep_alive = false;
+  /// How long a kept connection may stay idle before the server closes it.
+  int keep_alive_timeout_ms = 10000;
+};
+
 class TestServer {
 public:
   using Handler = std::function<Reply(const Exchange&)>;
 
   /// HTTPS with \p pki's server certificate, or plain HTTP when \p pki is
   /// nullptr. Listens on 127.0.0.1, an ephemeral port.
-  TestServer(const Pki* pki, Handler handler);
+  TestServer(const Pki* pki, Handler handler, ServerConfig config = {});
   ~TestServer();
   TestServer(const TestServer&) = delete;
   TestServer& operator=(const TestServer&) = delete;
@@ -91,6 +101,8 @@ public:
   void set_handler(Handler handler);
   std::vector<Exchange> requests() const;
   std::size_t count() const;
+  /// TCP connections accepted so far.
+  std::size_t connections() const;
   /// Stops listening (later connections are refused).
   void stop();
 

@@ -47,8 +47,13 @@ public:
   /// the server answered (4xx/5xx included). Returns false with \p error
   /// only when no HTTP response arrived: DNS, connection refused or reset,
   /// TLS failure (the message says how to trust the server's CA), timeout.
-  /// No retries: callers decide. Secrets in headers and bodies are never
-  /// logged.
+  /// No retries: callers decide. Connections are kept alive between
+  /// requests; the one exception to "no retries" is a GET, HEAD, PUT,
+  /// DELETE, OPTIONS or TRACE whose kept connection the server had closed
+  /// before any response began: it is sent once more on a new connection,
+  /// and that attempt's outcome is returned. POST and PATCH always go on a
+  /// new connection and are never sent twice. Secrets in headers and bodies
+  /// are never logged.
   virtual bool send(const HttpRequest& request, HttpResponse& response, std::string& error) noexcept = 0;
 };
 
