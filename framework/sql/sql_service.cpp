@@ -119,16 +119,12 @@ std::unique_ptr<OdbcSqlSession> SqlService::open(const std::string& target, bool
   return OdbcSqlSession::open(settings, read_only, std::move(notice), error);
 }
 
-void SqlService::release(std::unique_ptr<OdbcSqlSession> session, bool reusable, const SqlNotice& notice) const noexcept {
+void SqlService::release(std::unique_ptr<OdbcSqlSession> session, bool reusable) const noexcept {
   try {
     if (!session) return;
     session->set_notice({});
     if (!reusable) return;  // closed as it goes
-    std::string why;
-    if (!session->reset_for_reuse(why)) {
-      if (notice) notice("SQL session to " + session->target() + " closed, not reused: " + why);
-      return;
-    }
+    if (!session->reset_for_reuse()) return;  // closed as it goes
     PoolKey key(session->target(), session->read_only());
     std::lock_guard<std::mutex> lock(pool_mu_);
     auto& idle = idle_[key];

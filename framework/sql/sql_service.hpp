@@ -95,9 +95,9 @@ public:
   /// Gives back a session open() returned, when its step execution ends.
   /// \p reusable false (the step execution failed) closes it; otherwise it
   /// is reset (see the file comment) and kept idle, or closed when the reset
-  /// says it must not be reused or max_idle sessions already wait. Why a
-  /// session was not kept goes to \p notice (debug detail). Thread-safe.
-  void release(std::unique_ptr<OdbcSqlSession> session, bool reusable, const SqlNotice& notice = {}) const noexcept;
+  /// says it must not be reused or max_idle sessions already wait.
+  /// Thread-safe.
+  void release(std::unique_ptr<OdbcSqlSession> session, bool reusable) const noexcept;
 
   /// Idle sessions now waiting for \p target (tests).
   std::size_t idle(const std::string& target, bool read_only) const;

@@ -217,28 +217,15 @@ bool OdbcSqlSession::read_state(const std::string& sql, std::vector<std::string>
   return !out.empty() && !out[0].empty() && out[0] != "NULL";
 }
 
-bool OdbcSqlSession::reset_for_reuse(std::string& why) noexcept {
+bool OdbcSqlSession::reset_for_reuse() noexcept {
   try {
-    if (!session_ || broken_) {
-      why = "its connection broke";
-      return false;
-    }
-    if (login_state_.empty()) {
-      why = "its state after login could not be read";
-      return false;
-    }
+    // Not after a broken connection, nor without the state after login to compare with.
+    if (!session_ || broken_ || login_state_.empty()) return false;
     std::vector<std::string> now;
-    if (!read_state(session_reset_batch(login_state_[0]), now)) {
-      why = "the reset failed";
-      return false;
-    }
-    if (now != login_state_) {
-      why = "the step changed session state that a reset cannot undo (SET options, EXECUTE AS, ...)";
-      return false;
-    }
-    return true;
-  } catch (const std::exception& e) {
-    why = e.what();
+    // Fails when the reset fails; differs when the step changed state the
+    // reset cannot undo (SET options, EXECUTE AS, ...).
+    return read_state(session_reset_batch(login_state_[0]), now) && now == login_state_;
+  } catch (...) {
     return false;
   }
 }

@@ -104,11 +104,11 @@ public:
   /// Makes the session as it was after login, for the next step execution:
   /// rolls back an open transaction, returns to the database it logged in
   /// to, then checks that the session state matches the state read after
-  /// login. False (with \p why, for the log) when the session must not be
-  /// reused: its connection broke, the state after login was not read, the
-  /// reset failed, or state remains that the reset cannot undo (SET
-  /// options, EXECUTE AS, ...). Sends nothing when the connection is broken.
-  bool reset_for_reuse(std::string& why) noexcept;
+  /// login. False when the session must not be reused: its connection
+  /// broke, the state after login was not read, the reset failed, or state
+  /// remains that the reset cannot undo (SET options, EXECUTE AS, ...).
+  /// Sends nothing when the connection is broken.
+  bool reset_for_reuse() noexcept;
   /// False when the idle connection is known to be gone: the driver says it
   /// is dead, or the server closed it (its socket is readable while no
   /// request is outstanding: end of stream or an unsolicited message).

@@ -19,6 +19,7 @@
 #include <catch2/catch.hpp>
 
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 using milink::sdk::Array;
@@ -89,6 +90,12 @@ std::string scalar(OdbcSqlSession& s, const std::string& sql) {
 }
 
 }  // namespace
+
+TEST_CASE("the reset batch names the login's database quoted, never as raw text", "[sqlpool]") {
+  CHECK(milink::sql::session_reset_batch("odd]name") ==
+        "IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION; USE [odd]]name]; " + milink::sql::session_state_query());
+  CHECK_THROWS_AS(milink::sql::session_reset_batch(""), std::invalid_argument);
+}
 
 TEST_CASE("a session given back is reused by the next step execution, without a new login", "[sqlpool]") {
   RealEmulator e;
