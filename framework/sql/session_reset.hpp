@@ -5,9 +5,11 @@
 /// was after login, and how it tells that an idle connection is gone.
 ///
 /// FreeTDS's ODBC driver (1.3.x) cannot ask the server to reset a session:
-/// its SQLSetConnectAttr knows no SQL_COPT_SS_RESET_CONNECTION (only MARS,
-/// OLDPWD and BCP; anything else is HY092), so the RESETCONNECTION bit of
-/// TDS, which sp_reset_connection answers, is never sent. milink resets
+/// its SQLSetConnectAttr knows no SQL_COPT_SS_RESET_CONNECTION (1246) nor
+/// ODBC 3.8's SQL_ATTR_RESET_CONNECTION (116) (only MARS, OLDPWD and BCP;
+/// anything else is HY092; tests/sqlservice/session_pool_tests.cpp checks
+/// the installed driver), so the RESETCONNECTION bit of TDS, which
+/// sp_reset_connection answers, is never sent. milink resets
 /// explicitly instead, with one batch (session_reset_batch) when a step
 /// execution gives the session back, and checks the state that batch cannot
 /// undo against the state read after login (session_state_query).

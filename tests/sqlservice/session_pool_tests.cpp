@@ -18,6 +18,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <sql.h>
+#include <sqlext.h>
+
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -95,6 +98,30 @@ TEST_CASE("the reset batch names the login's database quoted, never as raw text"
   CHECK(milink::sql::session_reset_batch("odd]name") ==
         "IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION; USE [odd]]name]; " + milink::sql::session_state_query());
   CHECK_THROWS_AS(milink::sql::session_reset_batch(""), std::invalid_argument);
+}
+
+TEST_CASE("the FreeTDS driver cannot ask for RESETCONNECTION, so milink resets with a batch", "[sqlpool]") {
+  // If this fails, the driver learnt SQL_COPT_SS_RESET_CONNECTION (1246) or
+  // ODBC 3.8's SQL_ATTR_RESET_CONNECTION (116): switch session_reset.hpp to it.
+  RealEmulator e;
+  SQLHENV env = SQL_NULL_HENV;
+  SQLHDBC dbc = SQL_NULL_HDBC;
+  REQUIRE(SQL_SUCCEEDED(SQLAllocHandle(SQL_HANDLE_ENV, SQL_NULL_HANDLE, &env)));
+  SQLSetEnvAttr(env, SQL_ATTR_ODBC_VERSION, reinterpret_cast<SQLPOINTER>(SQL_OV_ODBC3_80), 0);
+  REQUIRE(SQL_SUCCEEDED(SQLAllocHandle(SQL_HANDLE_DBC, env, &dbc)));
+  std::string cs = "Driver=FreeTDS;Server=127.0.0.1;Port=" + std::to_string(e.server.port()) +
+                   ";TDS_Version=7.4;UID=sa;PWD={" + emu::kDefaultSaPassword + "};Encryption=off";
+  SQLRETURN rc = SQLDriverConnect(dbc, nullptr, reinterpret_cast<SQLCHAR*>(cs.data()), SQL_NTS, nullptr, 0, nullptr,
+                                  SQL_DRIVER_NOPROMPT);
+  REQUIRE(SQL_SUCCEEDED(rc));
+  for (SQLINTEGER attribute : {SQLINTEGER{1246}, SQLINTEGER{SQL_ATTR_RESET_CONNECTION}}) {
+    INFO("attribute " << attribute);
+    rc = SQLSetConnectAttr(dbc, attribute, reinterpret_cast<SQLPOINTER>(SQL_RESET_CONNECTION_YES), SQL_IS_UINTEGER);
+    CHECK_FALSE(SQL_SUCCEEDED(rc));
+  }
+  SQLDisconnect(dbc);
+  SQLFreeHandle(SQL_HANDLE_DBC, dbc);
+  SQLFreeHandle(SQL_HANDLE_ENV, env);
 }
 
 TEST_CASE("a session given back is reused by the next step execution, without a new login", "[sqlpool]") {
