@@ -5,7 +5,8 @@
 /// the bundled plugins against an in-process emulator for N databases at
 /// --parallel 1, 8 and N, and reports per run: wall time, time per
 /// database, milink's peak resident memory, and the work the servers saw
-/// (SQL statements on SQL Server, ARM requests) per database. Then runs the
+/// (SQL statements on SQL Server, ARM requests) per database, and the SQL
+/// logins of both servers (sessions that ran statements). Then runs the
 /// same workflow again, where every step only observes. Each row also gives
 /// the ratio of the first run to the limit the service allows, ceil(N/8) x
 /// the one-database time of the same profile (8 databases seed at once per
@@ -30,6 +31,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -92,6 +94,16 @@ long peak_rss_kib() {
   return kib;
 }
 
+/// The SQL sessions (logins) that ran statements from entry \p from of
+/// \p server's statement log in the dump \p d: distinct spids (each
+/// connection has its own; milink runs a statement on every session).
+std::size_t sessions(const Value& d, const char* server, std::size_t from) {
+  const auto& log = d.get("statement_log")->get(server)->as_array();
+  std::set<std::int64_t> spids;
+  for (std::size_t i = from; i < log.size(); ++i) spids.insert(log[i].get("spid")->as_int());
+  return spids.size();
+}
+
 /// Runs one row and prints it. `one_db_seconds` is the first-run time of one
 /// database in the same profile (0 before it is known); returns this row's
 /// first-run time.
@@ -123,20 +135,23 @@ double bench(const std::string& profile, int n, int parallel, double one_db_seco
   Measured first = run_milink(args, dir.path());
   Value d = emulator.dump();
   std::size_t sql = d.get("statement_log")->get("sql_server")->as_array().size();
+  std::size_t mi = d.get("statement_log")->get("managed_instance")->as_array().size();
   std::size_t arm = d.get("azure_requests")->as_array().size();
+  std::size_t logins = sessions(d, "sql_server", 0) + sessions(d, "managed_instance", 0);
   Measured again = run_milink(args, dir.path());
   Value d2 = emulator.dump();
   std::size_t sql2 = d2.get("statement_log")->get("sql_server")->as_array().size() - sql;
   std::size_t arm2 = d2.get("azure_requests")->as_array().size() - arm;
+  std::size_t logins2 = sessions(d2, "sql_server", sql) + sessions(d2, "managed_instance", mi);
   if (one_db_seconds <= 0) one_db_seconds = first.seconds;
   const int waves = (n + 7) / 8;
   std::printf("| %s | %3d | %3d | %s | %7.2f s | %5.2f s | %5.2f | %6ld KiB | %6ld KiB | %5.1f | %4.1f | %6.2f s | "
-              "%5.1f | %4.1f |\n",
+              "%5.1f | %4.1f | %zu | %zu |\n",
               profile.c_str(), n, parallel,
               first.exit_code == 0 && again.exit_code == 0 ? "ok" : "FAILED", first.seconds, first.seconds / n,
               first.seconds / (waves * one_db_seconds), first.peak_rss_kib, peak_rss_kib(),
               static_cast<double>(sql) / n, static_cast<double>(arm) / n, again.seconds,
-              static_cast<double>(sql2) / n, static_cast<double>(arm2) / n);
+              static_cast<double>(sql2) / n, static_cast<double>(arm2) / n, logins, logins2);
   std::fflush(stdout);
   return first.seconds;
 }
@@ -158,8 +173,9 @@ int main(int argc, char** argv) {
   }
   if (sizes.empty()) sizes = {1, 10, 50, 200};
   std::printf("| profile | databases | --parallel | result | first run | per database | / limit | milink peak RSS | "
-              "emulator peak RSS | SQL statements / db | ARM requests / db | second run | SQL / db | ARM / db |\n"
-              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+              "emulator peak RSS | SQL statements / db | ARM requests / db | second run | SQL / db | ARM / db | "
+              "SQL logins, first run | SQL logins, second run |\n"
+              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (const char* profile : {"fast", "realistic"}) {
     if (profiles != "all" && profiles != profile) continue;
     const bool realistic = std::string(profile) == "realistic";

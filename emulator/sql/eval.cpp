@@ -252,7 +252,14 @@ Datum Executor::eval_global(Frame& f, const Expr& e) {
   }
   if (n == "@@NESTLEVEL") return Datum::integer(f.depth);
   if (n == "@@IDENTITY") return Datum::null(TypeSpec::of(BaseType::Numeric));
-  if (n == "@@OPTIONS") return Datum::integer(5496);
+  if (n == "@@OPTIONS") {
+    // The bits of SQL Server's @@OPTIONS: 5496 (ANSI_WARNINGS 8, ANSI_PADDING
+    // 16, ANSI_NULLS 32, ARITHABORT 64, QUOTED_IDENTIFIER 256,
+    // ANSI_NULL_DFLT_ON 1024, CONCAT_NULL_YIELDS_NULL 4096) is the
+    // emulator's login default; the SET options it keeps add NOCOUNT 512
+    // and XACT_ABORT 16384.
+    return Datum::integer(5496 | (data_.nocount ? 512 : 0) | (data_.xact_abort ? 16384 : 0));
+  }
   if (n == "@@MAX_CONNECTIONS") return Datum::integer(32767);
   if (n == "@@DATEFIRST") return Datum::small(7, BaseType::TinyInt);
   if (n == "@@LOCK_TIMEOUT") return Datum::integer(-1);

@@ -140,7 +140,10 @@ public:
       http_ = std::make_unique<milink::http::Client>(milink::arm::http_options(azure));
       arm_ = std::make_unique<milink::arm::ArmService>(azure, v_.config->file, *http_, nullptr, nullptr);
     } else {
-      sql_ = std::make_unique<milink::sql::SqlService>(v_.config->root, v_.config->file);
+      // Idle SQL sessions: enough for every for_each branch running at once.
+      sql_ = std::make_unique<milink::sql::SqlService>(
+          v_.config->root, v_.config->file,
+          std::max<std::size_t>(milink::sql::SqlService::kDefaultMaxIdle, opts_.parallel.value_or(0)));
       for (const auto& s : sql_->secrets()) redactor_.add(s);
       // HTTP and ARM likewise. The credential provider is created, and the
       // azure section checked, when a step first asks for ARM; every token
@@ -637,7 +640,14 @@ private:
                           return provider(kind, name, err);
                         },
                         is_cancelled);
-    ctx.use_sql(sql_.get());  // this execution's SQL sessions close with ctx, when the step returns
+    ctx.use_sql(sql_.get());
+    // When this execution returns, its SQL sessions go back to the pool
+    // (reset for the next step), or are closed when it failed.
+    struct SqlRelease {
+      StepContextImpl& ctx;
+      const StepOutcome& outcome;
+      ~SqlRelease() { ctx.end_sql(outcome.status != "failed"); }
+    } sql_release{ctx, o};
     ctx.use_http(opts_.mode == Mode::Plan ? nullptr : http_.get());  // plan connects nowhere
     ctx.use_arm(arm_.get(), opts_.mode == Mode::Plan);  // this execution's ArmClient lives as long as ctx
 

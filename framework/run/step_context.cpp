@@ -23,6 +23,20 @@ StepContextImpl::StepContextImpl(std::string key, const milink::sdk::StepSpec& s
       providers_(std::move(providers)),
       cancelled_(cancelled) {}
 
+StepContextImpl::~StepContextImpl() { end_sql(false); }
+
+void StepContextImpl::end_sql(bool succeeded) noexcept {
+  std::map<std::string, std::unique_ptr<milink::sql::OdbcSqlSession>> sessions;
+  {
+    std::lock_guard<std::mutex> lock(sql_mu_);
+    sessions.swap(sql_sessions_);
+  }
+  for (auto& [target, session] : sessions) {
+    if (sql_service_ == nullptr) continue;  // closed with the map
+    sql_service_->release(std::move(session), succeeded);  // after step_end: no step_log
+  }
+}
+
 bool StepContextImpl::set_output(const std::string& name, const Value& value, std::string& error) noexcept {
   try {
     const milink::sdk::OutputSpec* o = spec_.output(name);
@@ -115,7 +129,7 @@ milink::sdk::SqlSession* StepContextImpl::sql(const std::string& target, std::st
       error = redactor_.redact(error);
       return nullptr;
     }
-    milink::sdk::SqlSession* raw = session.get();
+    milink::sql::OdbcSqlSession* raw = session.get();
     sql_sessions_.emplace(target, std::move(session));
     return raw;
   } catch (const std::exception& e) {

@@ -15,6 +15,7 @@
 
 namespace milink::sql {
 class SqlService;
+class OdbcSqlSession;
 }
 namespace milink::arm {
 class ArmService;
@@ -35,6 +36,8 @@ public:
   StepContextImpl(std::string key, const milink::sdk::StepSpec& spec, bool read_only, bool allow_unknown,
                   Redactor& redactor, EventEmitter emit, ProviderLookup providers,
                   const std::function<bool()>& cancelled);
+  /// Closes the SQL sessions end_sql() did not give back.
+  ~StepContextImpl() override;
 
   // StepContext
   const std::string& step_key() const noexcept override { return key_; }
@@ -54,9 +57,14 @@ public:
   milink::sdk::HttpClient& http() noexcept override;
 
   /// The run's SQL service (nullptr: no SQL, as in `milink plan`). Set
-  /// before the first call into the plugin. Sessions opened through it
-  /// belong to this step execution and close when the context is destroyed.
+  /// before the first call into the plugin. Sessions taken from it belong
+  /// to this step execution until end_sql(); the destructor closes them
+  /// when end_sql() was not called.
   void use_sql(const milink::sql::SqlService* service) noexcept { sql_service_ = service; }
+  /// The step execution is over: gives its SQL sessions back to the
+  /// service's pool, to be reset and reused (\p succeeded), or closes them
+  /// (it failed: a session may hold state half way through something).
+  void end_sql(bool succeeded) noexcept;
 
   /// The run's HTTP client (nullptr: none, as in `milink plan`; requests
   /// are then refused). Set before the first call into the plugin.
@@ -91,7 +99,7 @@ private:
   std::string final_message_;  ///< guarded by mu_
   const milink::sql::SqlService* sql_service_ = nullptr;
   std::mutex sql_mu_;
-  std::map<std::string, std::unique_ptr<milink::sdk::SqlSession>> sql_sessions_;  ///< by target
+  std::map<std::string, std::unique_ptr<milink::sql::OdbcSqlSession>> sql_sessions_;  ///< by target
   milink::sdk::HttpClient* http_ = nullptr;
   milink::arm::ArmService* arm_service_ = nullptr;
   bool arm_plan_only_ = false;  ///< `milink plan`: URLs for the plan, no calls

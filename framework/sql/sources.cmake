@@ -8,6 +8,7 @@ list(APPEND MILINK_FRAMEWORK_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/odbc_params.cpp
   ${CMAKE_CURRENT_LIST_DIR}/odbc_results.cpp
   ${CMAKE_CURRENT_LIST_DIR}/read_only.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/session_reset.cpp
   ${CMAKE_CURRENT_LIST_DIR}/sql_error.cpp
   ${CMAKE_CURRENT_LIST_DIR}/sql_service.cpp
   ${CMAKE_CURRENT_LIST_DIR}/sql_session.cpp

@@ -36,7 +36,8 @@ void add_replica_targets(const Value& sqlserver, std::vector<std::pair<std::stri
 
 }  // namespace
 
-SqlService::SqlService(const Value& config_root, std::string config_file) : config_file_(std::move(config_file)) {
+SqlService::SqlService(const Value& config_root, std::string config_file, std::size_t max_idle)
+    : config_file_(std::move(config_file)), max_idle_(max_idle < 1 ? 1 : max_idle) {
   prepare_freetds_conf();
   if (!config_root.is_object()) return;
   for (const char* name : kTargetNames)
@@ -44,6 +45,11 @@ SqlService::SqlService(const Value& config_root, std::string config_file) : conf
   std::vector<std::pair<std::string, Value>> replicas;
   if (const Value* v = config_root.get("sqlserver")) add_replica_targets(*v, replicas);
   for (auto& [name, section] : replicas) targets_.push_back({name, std::move(section)});
+}
+
+SqlService::~SqlService() {
+  std::lock_guard<std::mutex> lock(pool_mu_);
+  idle_.clear();  // closes them
 }
 
 std::vector<std::string> SqlService::targets() const {
@@ -92,9 +98,46 @@ std::unique_ptr<OdbcSqlSession> SqlService::open(const std::string& target, bool
     error = "config /" + target + " must be an object with host, user and password";
     return nullptr;
   }
+  // An idle session first; one whose connection the server closed
+  // meanwhile is dropped here, before a step could send anything on it.
+  for (;;) {
+    std::unique_ptr<OdbcSqlSession> pooled;
+    {
+      std::lock_guard<std::mutex> lock(pool_mu_);
+      auto it = idle_.find(PoolKey(target, read_only));
+      if (it == idle_.end() || it->second.empty()) break;
+      pooled = std::move(it->second.back());
+      it->second.pop_back();
+    }
+    if (pooled->idle_connection_usable()) {
+      pooled->set_notice(std::move(notice));
+      return pooled;
+    }
+  }
   TargetSettings settings;
   if (!read_target_settings(target, found->section.as_object(), settings, error, config_file_)) return nullptr;
   return OdbcSqlSession::open(settings, read_only, std::move(notice), error);
+}
+
+void SqlService::release(std::unique_ptr<OdbcSqlSession> session, bool reusable) const noexcept {
+  try {
+    if (!session) return;
+    session->set_notice({});
+    if (!reusable) return;  // closed as it goes
+    if (!session->reset_for_reuse()) return;  // closed as it goes
+    PoolKey key(session->target(), session->read_only());
+    std::lock_guard<std::mutex> lock(pool_mu_);
+    auto& idle = idle_[key];
+    if (idle.size() < max_idle_) idle.push_back(std::move(session));
+  } catch (...) {
+    // Out of memory at worst: the session is closed, which is always safe.
+  }
+}
+
+std::size_t SqlService::idle(const std::string& target, bool read_only) const {
+  std::lock_guard<std::mutex> lock(pool_mu_);
+  auto it = idle_.find(PoolKey(target, read_only));
+  return it == idle_.end() ? 0 : it->second.size();
 }
 
 }  // namespace milink::sql

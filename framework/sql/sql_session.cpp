@@ -136,6 +136,9 @@ bool OdbcSqlSession::connect(SqlError& error) {
       session_ = std::move(session);
       broken_ = false;
       ++connects_;
+      // The state a reused session must come back to (session_reset.hpp).
+      // Not read: the session works, but is not reused.
+      if (!read_state(session_state_query(), login_state_)) login_state_.clear();
       return true;
     }
   } catch (const Poco::Exception& ex) {
@@ -187,6 +190,56 @@ bool OdbcSqlSession::connect(SqlError& error) {
   return false;
 }
 
+void OdbcSqlSession::audit(const std::string& sql, const SqlError* error) const {
+  if (error == nullptr) {
+    milink::audit::record("SQL", settings_.target, sql, "ok");
+    return;
+  }
+  milink::audit::record("SQL", settings_.target, sql,
+                        "error" + (error->number != 0 ? " " + std::to_string(error->number) : std::string()) + ": " +
+                            scrub(error->message));
+}
+
+bool OdbcSqlSession::read_state(const std::string& sql, std::vector<std::string>& out) {
+  out.clear();
+  SqlResult r;
+  std::vector<DiagRecord> diag;
+  SQLHDBC dbc = handle_of(*session_);
+  if (!run_batch(dbc, sql, {}, options_, r, diag)) {
+    SqlError e = make_error(diag, std::string());
+    audit(sql, &e);
+    if (e.connection_lost || connection_dead(dbc)) broken_ = true;
+    return false;
+  }
+  audit(sql, nullptr);
+  if (r.sets.empty() || r.sets.back().rows.size() != 1) return false;
+  for (const auto& v : r.sets.back().rows[0]) out.push_back(v.to_display());
+  return !out.empty() && !out[0].empty() && out[0] != "NULL";
+}
+
+bool OdbcSqlSession::reset_for_reuse() noexcept {
+  try {
+    // Not after a broken connection, nor without the state after login to compare with.
+    if (!session_ || broken_ || login_state_.empty()) return false;
+    std::vector<std::string> now;
+    // Fails when the reset fails; differs when the step changed state the
+    // reset cannot undo (SET options, EXECUTE AS, ...).
+    return read_state(session_reset_batch(login_state_[0]), now) && now == login_state_;
+  } catch (...) {
+    return false;
+  }
+}
+
+bool OdbcSqlSession::idle_connection_usable() noexcept {
+  try {
+    if (!session_ || broken_) return false;
+    SQLHDBC dbc = handle_of(*session_);
+    return !connection_dead(dbc) && !idle_socket_readable(dbc);
+  } catch (...) {
+    return false;
+  }
+}
+
 void OdbcSqlSession::disconnect() noexcept {
   if (!session_) return;
   try {
@@ -227,13 +280,11 @@ bool OdbcSqlSession::execute(const std::string& sql, const std::vector<SqlValue>
       std::vector<DiagRecord> diag;
       SQLHDBC dbc = handle_of(*session_);
       if (run_batch(dbc, sql, params, options_, out, diag)) {
-        milink::audit::record("SQL", settings_.target, sql, "ok");
+        audit(sql, nullptr);
         return true;
       }
       error = make_error(diag, std::string());
-      milink::audit::record("SQL", settings_.target, sql,
-                            "error" + (error.number != 0 ? " " + std::to_string(error.number) : std::string()) + ": " +
-                                scrub(error.message));
+      audit(sql, &error);
       // The driver may give up on a connection without saying so in the
       // diagnostics (FreeTDS after an unanswered cancel on timeout).
       if (connection_dead(dbc)) error.connection_lost = true;

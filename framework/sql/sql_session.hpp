@@ -33,6 +33,12 @@
 /// Read-only sessions (dry run) refuse batches read_only.hpp does not allow,
 /// before anything is sent.
 ///
+/// Reuse (sql_service.hpp pools sessions across step executions): after
+/// every (re)connect the session reads the state it starts in (session_state_query():
+/// database, @@OPTIONS, security context, lock timeout, ...). reset_for_reuse()
+/// rolls back an open transaction, returns to that database and reads the
+/// state again; the session may be reused only when it matches.
+///
 /// Not thread-safe (like POCO sessions): one step execution uses it from one
 /// thread at a time.
 ///
@@ -41,6 +47,7 @@
 
 #include "sql/connection_string.hpp"
 #include "sql/odbc_batch.hpp"
+#include "sql/session_reset.hpp"
 #include "sql/target_settings.hpp"
 #include "retry/policy.hpp"
 
@@ -68,6 +75,7 @@ milink::retry::Policy sql_retry_policy();
 /// would be spent within seconds.
 milink::retry::Policy sql_reconnect_policy();
 
+
 class OdbcSqlSession final : public milink::sdk::SqlSession {
 public:
   ~OdbcSqlSession() override;
@@ -90,6 +98,23 @@ public:
   /// Closes the connection; the next execute() reconnects.
   void disconnect() noexcept;
 
+  /// Where notices go from now on (the step execution using the session;
+  /// empty: nowhere).
+  void set_notice(SqlNotice notice) { notice_ = std::move(notice); }
+  /// Makes the session as it was after login, for the next step execution:
+  /// rolls back an open transaction, returns to the database it logged in
+  /// to, then checks that the session state matches the state read after
+  /// login. False when the session must not be reused: its connection
+  /// broke, the state after login was not read, the reset failed, or state
+  /// remains that the reset cannot undo (SET options, EXECUTE AS, ...).
+  /// Sends nothing when the connection is broken.
+  bool reset_for_reuse() noexcept;
+  /// False when the idle connection is known to be gone: the driver says it
+  /// is dead, or the server closed it (its socket is readable while no
+  /// request is outstanding: end of stream or an unsolicited message).
+  /// Sends nothing.
+  bool idle_connection_usable() noexcept;
+
 private:
   OdbcSqlSession(TargetSettings settings, ConnectionString cs, bool read_only, SqlNotice notice);
   /// (Re)connects; on failure fills \p error (scrubbed, with a remedy) and
@@ -100,6 +125,12 @@ private:
   /// that outlasts the retries ends "(TARGET unavailable: retried N times over D)".
   bool connect_retrying(milink::sdk::SqlError& error);
   std::string scrub(std::string text) const;
+  /// Records \p sql in the audit log: "ok", or \p error's number and message.
+  void audit(const std::string& sql, const milink::sdk::SqlError* error) const;
+  /// Runs \p sql (ending in session_state_query()) and reads the one row
+  /// of its last result set into \p out; false when it fails (sets broken_
+  /// when the connection broke) or returns no database.
+  bool read_state(const std::string& sql, std::vector<std::string>& out);
 
   TargetSettings settings_;
   ConnectionString connection_;
@@ -110,6 +141,9 @@ private:
   bool broken_ = false;
   bool connect_transient_ = false;  ///< the last connect() failed in a way a retry may cure
   int connects_ = 0;
+  /// What session_state_query() returned after the last login (its first
+  /// value is the database); empty when it could not be read.
+  std::vector<std::string> login_state_;
   std::mt19937_64 rng_{std::random_device{}()};  ///< retry jitter
 };
 

@@ -51,8 +51,10 @@ public:
   /// config has no such target or the connection fails (the error names
   /// the server and says what to check; it never contains the password).
   /// The session belongs to the calling step execution and stays valid
-  /// until that call into the plugin returns. Thread safety: any thread;
-  /// each step execution gets its own session.
+  /// until that call into the plugin returns. It may be a connection an
+  /// earlier step execution used, reset to the state after login (see
+  /// SqlSession in sql.hpp for what a step may assume). Thread safety: any
+  /// thread; each step execution gets its own session.
   virtual SqlSession* sql(const std::string& target, std::string& error) noexcept = 0;
 
   /// Required. The ARM client for this step execution, authenticated with

@@ -123,6 +123,21 @@ struct SqlError {
 /// A connection to one target, owned by milink. Obtained from
 /// Services::sql(); valid for the rest of the step's call into the plugin.
 /// Not thread-safe: one step execution uses it from one thread at a time.
+///
+/// What a step may assume about the session it gets: a session as after
+/// login. Its database is the target's configured `database` (else the
+/// login's default database), no transaction is open, the SET options,
+/// lock timeout, language and security context are those of a new login,
+/// and autocommit is on. milink reuses connections across step executions
+/// of one run (a new login costs a TLS handshake), so a step must not rely
+/// on anything else: not on a fresh connection (@@SPID, session-scoped
+/// objects of an earlier step), not on state an earlier step set.
+/// What a step may leave behind: milink rolls back a transaction it left
+/// open and returns to the login's database after a USE; a session whose
+/// SET options, EXECUTE AS context or similar state still differ afterwards
+/// is closed, not reused, as is every session of a step execution that
+/// failed. What a step must clean up itself: local #temp tables it creates
+/// (drop them, or use table variables), since milink cannot see them.
 class SqlSession {
 public:
   virtual ~SqlSession();
