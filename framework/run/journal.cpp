@@ -1,5 +1,7 @@
 #include "run/journal.hpp"
 
+#include <condition_variable>
+
 #include <milink/sdk/json.hpp>
 
 #include <Poco/DateTimeFormatter.h>
@@ -170,6 +172,20 @@ JournalScan Journal::scan(const fs::path& file) {
 
 std::vector<Object> Journal::read_records(const fs::path& file) { return scan(file).records; }
 
+/// Records waiting to be written, and who is writing. A record numbered n
+/// is on disk once synced >= n.
+struct Journal::Commit {
+  std::mutex mu;
+  std::condition_variable done;
+  std::string pending;         ///< lines appended and not yet written
+  std::uint64_t appended = 0;  ///< records appended so far
+  std::uint64_t synced = 0;    ///< records written and synced so far
+  bool writing = false;        ///< a thread is writing a group
+  std::string failed;          ///< why the journal cannot be written (then every append throws)
+};
+
+Journal::Journal() : commit_(std::make_unique<Commit>()) {}
+
 Journal::Journal(Journal&& o) noexcept { *this = std::move(o); }
 
 Journal& Journal::operator=(Journal&& o) noexcept {
@@ -179,7 +195,7 @@ Journal& Journal::operator=(Journal&& o) noexcept {
     meta_ = std::move(o.meta_);
     fd_ = o.fd_;
     o.fd_ = -1;
-    mu_ = std::move(o.mu_);
+    commit_ = std::move(o.commit_);
     completed_ = std::move(o.completed_);
     records_ = std::move(o.records_);
     recovered_ = std::move(o.recovered_);
@@ -311,24 +327,70 @@ std::optional<fs::path> Journal::find_resumable(const fs::path& state_dir, const
   return newest;
 }
 
-void Journal::append(Object record) {
-  record.set("time", Value(now_iso8601()));
-  std::string line = Value(std::move(record)).to_json() + "\n";
-  std::lock_guard<std::mutex> lock(*mu_);
-  // One write() per record: appends of a single write are not interleaved,
-  // and a crash can only tear the last line.
-  const char* p = line.data();
-  std::size_t left = line.size();
+namespace {
+
+/// One write() of all of \p text; empty, or why the disk refused.
+std::string write_all(int fd, const std::string& text, const fs::path& dir) {
+  const char* p = text.data();
+  std::size_t left = text.size();
   while (left > 0) {
-    ssize_t n = ::write(fd_, p, left);
+    ssize_t n = ::write(fd, p, left);
     if (n < 0) {
       if (errno == EINTR) continue;
-      throw std::runtime_error("cannot write the journal in " + dir_.string() + ": " + std::strerror(errno));
+      return "cannot write the journal in " + dir.string() + ": " + std::strerror(errno);
     }
     p += n;
     left -= static_cast<std::size_t>(n);
   }
-  ::fdatasync(fd_);
+  return {};
+}
+
+}  // namespace
+
+void Journal::append(Object record, Sync sync) {
+  record.set("time", Value(now_iso8601()));
+  std::string line = Value(std::move(record)).to_json() + "\n";
+  Commit& c = *commit_;
+  std::unique_lock<std::mutex> lock(c.mu);
+  if (!c.failed.empty()) throw std::runtime_error(c.failed);
+  c.pending += line;
+  const std::uint64_t mine = ++c.appended;
+  if (sync == Sync::WithNext) {
+    // Written now unless a group is being written (then with the next
+    // group); synced by whoever syncs next, as fdatasync() covers every
+    // byte written before it. A waiting appender whose line goes out here
+    // still syncs it itself.
+    if (c.writing) return;
+    std::string group;
+    group.swap(c.pending);
+    std::string error = write_all(fd_, group, dir_);
+    if (!error.empty()) {
+      c.failed = error;
+      c.done.notify_all();
+      throw std::runtime_error(error);
+    }
+    return;
+  }
+  // Another thread's group may take this record along: wait for it.
+  c.done.wait(lock, [&] { return c.synced >= mine || !c.writing || !c.failed.empty(); });
+  if (!c.failed.empty()) throw std::runtime_error(c.failed);
+  if (c.synced >= mine) return;
+  // This thread writes every line waiting now (its own included) with one
+  // write(), so groups reach the file whole and in order, and a crash can
+  // only tear the last line; then one fdatasync() for all of them.
+  c.writing = true;
+  std::string group;
+  group.swap(c.pending);
+  const std::uint64_t upto = c.appended;
+  lock.unlock();
+  std::string error = write_all(fd_, group, dir_);
+  if (error.empty()) ::fdatasync(fd_);
+  lock.lock();
+  c.writing = false;
+  if (error.empty()) c.synced = upto;
+  else c.failed = error;
+  c.done.notify_all();
+  if (!error.empty()) throw std::runtime_error(error);
 }
 
 }  // namespace milink::run

@@ -4,10 +4,13 @@
 /// Each run has a directory `<state-dir>/runs/<run-id>/` with `run.json`
 /// (what was run, with hashes of the workflow, config and inputs) and
 /// `journal.jsonl`: one JSON record per line for run start, each step's
-/// start and end (with its outputs) and run end. Each record is written
-/// with a single write() followed by fdatasync(), so a kill -9 leaves at
-/// worst a torn last line; a power loss can also leave a tail of NUL bytes
-/// or garbage. Reopening a run cuts such a damaged tail back to the last
+/// start and end (with its outputs) and run end. Records are written in
+/// the order append() is called, with a single write() followed by
+/// fdatasync() per group: when several threads append at once, the first
+/// writes and syncs every line waiting at that moment in one go, and each
+/// append() returns only once its own record is on disk (group commit, as
+/// databases do for their logs). A kill -9 leaves at worst a torn last line;
+/// a power loss can also leave a tail of NUL bytes or garbage. Reopening a run cuts such a damaged tail back to the last
 /// complete record (and says so, recovered()) before appending; damage
 /// followed by complete records is not from a crash and stops the resume.
 /// Everything written is redacted by the caller; secret outputs are not
@@ -89,9 +92,16 @@ public:
   Journal(const Journal&) = delete;
   ~Journal();
 
+  /// When append() returns, relative to the disk.
+  enum class Sync {
+    Now,       ///< the record is on disk (written and synced)
+    WithNext,  ///< the record is written (it survives a kill -9) and reaches
+               ///< the disk with the next Sync::Now record: for records that
+               ///< only inform (a step's start), which a power loss may lose
+  };
   /// Appends one record (adds "time"). Thread-safe. Throws std::runtime_error
   /// when the disk refuses.
-  void append(milink::sdk::Object record);
+  void append(milink::sdk::Object record, Sync sync = Sync::Now);
 
   const RunMeta& meta() const noexcept { return meta_; }
   const std::filesystem::path& dir() const noexcept { return dir_; }
@@ -112,13 +122,15 @@ public:
   const std::string& recovered() const noexcept { return recovered_; }
 
 private:
-  Journal() = default;
+  Journal();
   void open_file();
 
   std::filesystem::path dir_;
   RunMeta meta_;
   int fd_ = -1;
-  std::unique_ptr<std::mutex> mu_ = std::make_unique<std::mutex>();
+  /// The group commit's state (behind a pointer: a Journal is movable).
+  struct Commit;
+  std::unique_ptr<Commit> commit_;
   std::map<std::string, CompletedStep> completed_;
   std::vector<milink::sdk::Object> records_;
   std::string recovered_;

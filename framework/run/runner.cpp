@@ -325,9 +325,9 @@ private:
     return milink::workflow::sha256_hex(salt + Value(v_.inputs).to_json());
   }
 
-  void journal(Object record) {
+  void journal(Object record, Journal::Sync sync = Journal::Sync::Now) {
     if (!journal_) return;
-    journal_->append(redactor_.redact(Value(std::move(record))).as_object());
+    journal_->append(redactor_.redact(Value(std::move(record))).as_object(), sync);
   }
 
   // ---- events -----------------------------------------------------------
@@ -668,7 +668,9 @@ private:
       return done(false);
     }
 
-    if (journal_) journal(Object{{"type", Value("step_start")}, {"step", Value(key)}});
+    // Only informs (a resume re-runs every step without an ok end record
+    // anyway): it need not reach the disk before the step begins.
+    if (journal_) journal(Object{{"type", Value("step_start")}, {"step", Value(key)}}, Journal::Sync::WithNext);
 
     milink::sdk::Observation obs;
     st = handle.instance->observe(ctx, obs);
