@@ -43,8 +43,11 @@ std::string date_in_days(int days) {
 bool reads_only(const std::string& statement) {
   const auto b = statement.find_first_not_of(" \t\r\n");
   const std::string s = b == std::string::npos ? std::string() : statement.substr(b);
-  // SELECTs, DBCC TRACESTATUS, and the driver's sp_datatype_info at connect.
-  return s.rfind("SELECT ", 0) == 0 || s.rfind("DBCC TRACESTATUS", 0) == 0 || s.rfind("sp_datatype_info", 0) == 0;
+  // SELECTs, DBCC TRACESTATUS, the driver's sp_datatype_info at connect, and
+  // the session pool's reset when a step hands its session back (the
+  // login's database again, a transaction rolled back only when open).
+  return s.rfind("SELECT ", 0) == 0 || s.rfind("DBCC TRACESTATUS", 0) == 0 || s.rfind("sp_datatype_info", 0) == 0 ||
+         s.rfind("USE [master]", 0) == 0 || s.rfind("IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION", 0) == 0;
 }
 
 /// An emulator from a scenario, its config, and a one-step workflow.
