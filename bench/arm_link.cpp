@@ -17,6 +17,7 @@
 #include "app/emulator.hpp"
 #include "arm/arm_setup.hpp"
 #include "http/http_client.hpp"
+#include "minted_token.hpp"
 #include "sql/sql_service.hpp"
 #include "test_support.hpp"
 #include "workflow/config.hpp"
@@ -32,19 +33,7 @@ namespace {
 using milink::sdk::Object;
 using milink::sdk::Value;
 
-/// Hands out a token minted by the emulated Entra ID.
-class MintedToken final : public milink::sdk::CredentialProviderBase {
-public:
-  explicit MintedToken(std::string token) : token_(std::move(token)) {}
-
-protected:
-  milink::sdk::AccessToken fetch(const milink::sdk::TokenRequest&, milink::sdk::HttpClient&) override {
-    return {token_, std::time(nullptr) + 3600};
-  }
-
-private:
-  std::string token_;
-};
+using milink::bench::MintedToken;
 
 void sql(milink::sdk::SqlSession& s, const std::string& text, milink::sdk::SqlResult* out = nullptr) {
   milink::sdk::SqlResult r;
@@ -72,7 +61,7 @@ int main() {
   auto cfg = milink::workflow::load_config((dir / "milink.json").string());
 
   // SQL Server side, as in the seed.
-  milink::sql::SqlService service(cfg.root);
+  milink::sql::SqlService service(cfg.root, (dir / "milink.json").string());  // its ca_file is relative to it
   std::string error;
   auto s = service.open("sqlserver", false, {}, error);
   auto mi = service.open("managed_instance", false, {}, error);

@@ -13,6 +13,7 @@
 #include "app/emulator.hpp"
 #include "arm/arm_setup.hpp"
 #include "http/http_client.hpp"
+#include "minted_token.hpp"
 #include "test_support.hpp"
 #include "workflow/config.hpp"
 
@@ -26,19 +27,7 @@
 
 namespace {
 
-/// Hands out a token minted by the emulated Entra ID.
-class MintedToken final : public milink::sdk::CredentialProviderBase {
-public:
-  explicit MintedToken(std::string token) : token_(std::move(token)) {}
-
-protected:
-  milink::sdk::AccessToken fetch(const milink::sdk::TokenRequest&, milink::sdk::HttpClient&) override {
-    return {token_, std::time(nullptr) + 3600};
-  }
-
-private:
-  std::string token_;
-};
+using milink::bench::MintedToken;
 
 }  // namespace
 

@@ -21,11 +21,6 @@ using namespace httptest;
 
 namespace {
 
-const Pki& loopback_pki() {
-  static const Pki pki = Pki::make({"DNS:localhost", "IP:127.0.0.1"});
-  return pki;
-}
-
 Reply hello(const Exchange& ex) {
   return Reply::json(200, "{\"method\":\"" + ex.method + "\",\"body\":\"" + ex.body + "\"}", {{"x-test", "yes"}});
 }

@@ -25,11 +25,6 @@ using namespace httptest;
 
 namespace {
 
-const Pki& loopback_pki() {
-  static const Pki pki = Pki::make({"DNS:localhost", "IP:127.0.0.1"});
-  return pki;
-}
-
 ServerConfig keep_alive(int timeout_ms = 10000) {
   ServerConfig c;
   c.keep_alive = true;

@@ -95,6 +95,11 @@ std::string lower(std::string s) {
 
 }  // namespace
 
+const Pki& loopback_pki() {
+  static const Pki pki = Pki::make({"DNS:localhost", "IP:127.0.0.1"});
+  return pki;
+}
+
 Pki Pki::make(const std::vector<std::string>& alt_names, const std::string& ca_name) {
   static std::atomic<long> serial{1000};
   EVP_PKEY* ca_key = EVP_EC_gen("P-256");

@@ -35,6 +35,9 @@ struct Pki {
   static Pki make(const std::vector<std::string>& alt_names, const std::string& ca_name = "milink test CA");
 };
 
+/// One Pki for localhost and 127.0.0.1, made once per test process.
+const Pki& loopback_pki();
+
 /// What the server received.
 struct Exchange {
   std::string method;
