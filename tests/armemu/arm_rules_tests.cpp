@@ -102,7 +102,8 @@ TEST_CASE("GET of the managed instance answers the scenario's update policy (dat
     Reply r = e.arm("GET", e.mi_path(), version);
     INFO(version << " " << r.body);
     REQUIRE(r.status == 200);
-    const Value* f = r.json().get("properties")->get("databaseFormat");
+    const Value body = r.json();  // kept: get() points into it
+    const Value* f = body.get("properties")->get("databaseFormat");
     return f ? f->as_string() : "(absent)";
   };
   CHECK(format("2025-01-01") == "SQLServer2022");  // the scenario's default
