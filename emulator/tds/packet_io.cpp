@@ -96,10 +96,12 @@ std::optional<Packet> PacketChannel::read_packet(std::size_t max_packet_size, bo
     unread_.pop_front();
     return p;
   }
-  // Mid-message, or with bytes of the packet already here, the client is
-  // sending: the packet is due from now. Otherwise from its first byte.
+  // Mid-message, or with bytes of the packet already here (in this buffer or
+  // below it, such as the start of a TLS record that came with the previous
+  // one), the client is sending: the packet is due from now. Otherwise from
+  // its first byte.
   if (deadline_ != nullptr) {
-    if (within_message || pos_ < buf_.size()) deadline_->start_packet();
+    if (within_message || pos_ < buf_.size() || stream_->holds_input()) deadline_->start_packet();
     else deadline_->await_packet();
   }
   if (!fill(1)) return std::nullopt;

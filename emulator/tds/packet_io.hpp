@@ -51,6 +51,10 @@ public:
   virtual void write_all(const std::uint8_t* data, std::size_t n) = 0;
   /// True when read_some would return without blocking.
   virtual bool readable_now() = 0;
+  /// True when bytes already taken off the socket wait inside this stream
+  /// (e.g. part of a TLS record): the client has begun sending, so the
+  /// packet deadline must run even though the socket is silent.
+  virtual bool holds_input() { return false; }
 };
 
 /// When a connection's reads must be done by, against slow clients: the

@@ -225,6 +225,8 @@ void TlsStream::write_all(const std::uint8_t* data, std::size_t n) {
 
 bool TlsStream::readable_now() { return SSL_pending(ssl_) > 0 || BIO_ctrl_pending(in_) > 0 || lower_.readable_now(); }
 
+bool TlsStream::holds_input() { return SSL_has_pending(ssl_) == 1 || BIO_ctrl_pending(in_) > 0; }
+
 std::string TlsStream::protocol() const { return SSL_get_version(ssl_); }
 
 }  // namespace milink::emulator::tds

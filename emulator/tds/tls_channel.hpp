@@ -58,6 +58,8 @@ public:
   std::size_t read_some(std::uint8_t* buf, std::size_t n) override;
   void write_all(const std::uint8_t* data, std::size_t n) override;
   bool readable_now() override;
+  /// Ciphertext received and not yet returned as plaintext (a partial record).
+  bool holds_input() override;
   /// "TLSv1.2" once the handshake is done.
   std::string protocol() const;
 
