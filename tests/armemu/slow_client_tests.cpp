@@ -251,3 +251,38 @@ TEST_CASE("a keep-alive connection whose next request trickles in is cut off, an
   CHECK(idle.read_response_head().rfind("HTTP/1.1 200", 0) == 0);
   CHECK(idle.closed_by_server());
 }
+
+TEST_CASE("a request body over max_body is answered 413 and never reaches a handler", "[armemu][limits]") {
+  http::ServerOptions o;
+  o.name = "limits";
+  o.tls = false;
+  o.max_threads = 2;
+  o.max_body = 1024;
+  std::atomic<int> handled{0};
+  std::atomic<std::size_t> largest{0};
+  http::Router router;
+  router.add("POST", "/echo", [&](http::Request& req, http::Response& r) {
+    ++handled;
+    largest = std::max<std::size_t>(largest, req.body.size());
+    r.text(200, "ok");
+  });
+  http::HttpServer server(o, std::move(router), nullptr);
+  server.start();
+
+  SECTION("a Content-Length over the limit is refused before the body is read") {
+    CHECK(armemu::http(server.port(), "POST", "/echo", {}, std::string(1025, 'x')).status == 413);
+    CHECK(handled == 0);
+    Reply at_limit = armemu::http(server.port(), "POST", "/echo", {}, std::string(1024, 'x'));
+    CHECK(at_limit.status == 200);
+    CHECK(handled == 1);
+  }
+  SECTION("a chunked body that grows past the limit is refused where it does") {
+    RawClient c(server.port());
+    c.send_bytes("POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+                 "800\r\n" + std::string(2048, 'x') + "\r\n0\r\n\r\n");
+    CHECK(c.read_response_head().rfind("HTTP/1.1 413", 0) == 0);
+    CHECK(handled == 0);
+  }
+  CHECK(largest <= 1024);
+  server.stop();
+}
