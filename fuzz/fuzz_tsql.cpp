@@ -1,7 +1,7 @@
 // fuzz_tsql: the emulator's T-SQL tokenizer and parser (emulator/sql). Any
 // batch text either parses or raises SqlError (a syntax error, as SQL Server
 // reports it); parameter declarations (sp_executesql's second argument) the
-// same. Deep nesting is limited by -max_len in .ci/fuzz (see docs/fuzzing.md).
+// same. Nesting past the parser's limits is SQL Server's error 191 or 8631.
 #include "sql/errors.hpp"
 #include "sql/lexer.hpp"
 #include "sql/parser.hpp"
