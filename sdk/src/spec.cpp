@@ -1,5 +1,6 @@
 #include <milink/sdk/spec.hpp>
 
+#include <algorithm>
 #include <set>
 
 namespace milink::sdk {
@@ -84,6 +85,9 @@ std::string check_params(const std::vector<ParamSpec>& params) {
       return "parameter '" + p.name + "' is required and also has a default; choose one";
     if (!p.choices.empty() && p.type != ValueType::String)
       return "parameter '" + p.name + "' has choices but is not a string";
+    if (!p.choices.empty() && p.fallback.is_string() &&
+        std::find(p.choices.begin(), p.choices.end(), p.fallback.as_string()) == p.choices.end())
+      return "parameter '" + p.name + "' defaults to \"" + p.fallback.as_string() + "\", which is not one of its choices";
   }
   return {};
 }

@@ -248,6 +248,15 @@ TEST_CASE("check_spec rejects bad steps with exact messages", "[spec][check]") {
     s.params.push_back(level);
     CHECK(check_spec(s) == "step 'sqlserver-cert': parameter 'level' has choices but is not a string");
   }
+  SECTION("a default outside the choices") {
+    StepSpec s = good_step();
+    ParamSpec mode = param("source", ValueType::String, "ssh");
+    mode.choices = {"arm", "tsql"};
+    s.params.push_back(mode);
+    CHECK(check_spec(s) == "step 'sqlserver-cert': parameter 'source' defaults to \"ssh\", which is not one of its choices");
+    s.params.back().fallback = Value("tsql");
+    CHECK(check_spec(s) == "");
+  }
   SECTION("output name not snake_case") {
     StepSpec s = good_step();
     s.outputs.push_back(output("PublicKey"));
@@ -311,4 +320,46 @@ TEST_CASE("check_spec for providers", "[spec][check]") {
     p.params.back().choices = {"yes"};
     CHECK(check_spec(p) == "provider 'azure-cli': parameter 'flag' has choices but is not a string");
   }
+}
+
+TEST_CASE("Param and Output name each setting and build the same specs as the aggregates", "[spec]") {
+  using milink::sdk::Output;
+  using milink::sdk::Param;
+  const ParamSpec plain = Param::string("target");
+  CHECK(plain.name == "target");
+  CHECK(plain.type == ValueType::String);
+  CHECK_FALSE(plain.required);
+  CHECK(plain.fallback.is_null());
+  CHECK_FALSE(plain.secret);
+  CHECK(plain.choices.empty());
+  CHECK(plain.doc.empty());
+
+  const ParamSpec full =
+      Param::string("source").defaults_to(Value("arm")).choices({"arm", "tsql"}).doc("Where to read it from");
+  CHECK(full.fallback.as_string() == "arm");
+  CHECK(full.choices == std::vector<std::string>{"arm", "tsql"});
+  CHECK(full.doc == "Where to read it from");
+
+  const ParamSpec secret = Param::string("client_secret").required().secret();
+  CHECK(secret.required);
+  CHECK(secret.secret);
+  CHECK(secret.fallback.is_null());
+
+  CHECK(ParamSpec(Param::integer("n")).type == ValueType::Integer);
+  CHECK(ParamSpec(Param::number("x")).type == ValueType::Number);
+  CHECK(ParamSpec(Param::boolean("b")).type == ValueType::Boolean);
+  CHECK(ParamSpec(Param::array("a")).type == ValueType::Array);
+  CHECK(ParamSpec(Param::object("o")).type == ValueType::Object);
+  CHECK(ParamSpec(Param::any("v")).type == ValueType::Any);
+
+  const OutputSpec out = Output::boolean("seeded").secret().doc("Whether seeding completed");
+  CHECK(out.name == "seeded");
+  CHECK(out.type == ValueType::Boolean);
+  CHECK(out.secret);
+  CHECK(out.doc == "Whether seeding completed");
+
+  // Both forms go into one spec, and check_spec judges the result alike.
+  StepSpec s = good_step();
+  s.params.push_back(Param::string("level").required().defaults_to(Value("x")));
+  CHECK(check_spec(s) == "step 'sqlserver-cert': parameter 'level' is required and also has a default; choose one");
 }

@@ -47,14 +47,109 @@ struct OutputSpec {
   bool secret = false;
 };
 
+/// Declares a parameter with named settings, so that each setting is visible
+/// where it is made (rather than counted out of an aggregate's positions):
+///
+///     Param::string("target").defaults_to(Value("sqlserver")).doc("SQL target of SQL Server")
+///     Param::string("client_secret").required().secret().doc("The client secret's value")
+///     Param::string("mode").defaults_to(Value("auto")).choices({"auto", "yes", "no"}).doc("...")
+///
+/// Converts to ParamSpec wherever one is expected (StepSpec::params,
+/// ProviderSpec::params). Header-only: it changes nothing in the ABI, and
+/// writing a ParamSpec as an aggregate still works. check_spec() catches
+/// contradictions (a required parameter with a default, a default outside
+/// the choices).
+class Param {
+public:
+  Param(std::string name, ValueType type) {
+    spec_.name = std::move(name);
+    spec_.type = type;
+  }
+  static Param string(std::string name) { return Param(std::move(name), ValueType::String); }
+  static Param integer(std::string name) { return Param(std::move(name), ValueType::Integer); }
+  static Param number(std::string name) { return Param(std::move(name), ValueType::Number); }
+  static Param boolean(std::string name) { return Param(std::move(name), ValueType::Boolean); }
+  static Param array(std::string name) { return Param(std::move(name), ValueType::Array); }
+  static Param object(std::string name) { return Param(std::move(name), ValueType::Object); }
+  static Param any(std::string name) { return Param(std::move(name), ValueType::Any); }
+
+  /// A workflow must give it (no default).
+  Param& required() {
+    spec_.required = true;
+    return *this;
+  }
+  /// The value used when a workflow leaves it out.
+  Param& defaults_to(Value fallback) {
+    spec_.fallback = std::move(fallback);
+    return *this;
+  }
+  /// What it means, for `milink plugins describe` and the reference.
+  Param& doc(std::string text) {
+    spec_.doc = std::move(text);
+    return *this;
+  }
+  /// Redacted everywhere once resolved (plans, journals, output).
+  Param& secret() {
+    spec_.secret = true;
+    return *this;
+  }
+  /// The only string values allowed.
+  Param& choices(std::vector<std::string> allowed) {
+    spec_.choices = std::move(allowed);
+    return *this;
+  }
+
+  const ParamSpec& spec() const noexcept { return spec_; }
+  operator ParamSpec() const { return spec_; }
+
+private:
+  ParamSpec spec_;
+};
+
+/// Declares an output with named settings, as Param does for parameters:
+///
+///     Output::string("phase").doc("linked, failed_over or removed")
+///     Output::string("token").secret().doc("...")
+class Output {
+public:
+  Output(std::string name, ValueType type) {
+    spec_.name = std::move(name);
+    spec_.type = type;
+  }
+  static Output string(std::string name) { return Output(std::move(name), ValueType::String); }
+  static Output integer(std::string name) { return Output(std::move(name), ValueType::Integer); }
+  static Output number(std::string name) { return Output(std::move(name), ValueType::Number); }
+  static Output boolean(std::string name) { return Output(std::move(name), ValueType::Boolean); }
+  static Output array(std::string name) { return Output(std::move(name), ValueType::Array); }
+  static Output object(std::string name) { return Output(std::move(name), ValueType::Object); }
+  static Output any(std::string name) { return Output(std::move(name), ValueType::Any); }
+
+  /// What it holds.
+  Output& doc(std::string text) {
+    spec_.doc = std::move(text);
+    return *this;
+  }
+  /// Redacted and never journaled (see OutputSpec::secret).
+  Output& secret() {
+    spec_.secret = true;
+    return *this;
+  }
+
+  const OutputSpec& spec() const noexcept { return spec_; }
+  operator OutputSpec() const { return spec_; }
+
+private:
+  OutputSpec spec_;
+};
+
 /// A SQL target a step connects to (Context::sql()): the parameter whose
 /// value names the config section of the target ("sqlserver",
 /// "managed_instance"), and optionally the only case in which the step
 /// connects to it.
 struct SqlTargetUse {
-  std::string param;       ///< a String parameter of the step naming the target
-  std::string when_param;  ///< empty: always; else only when this parameter...
-  std::string when_value;  ///< ...has this value (e.g. "instance_certificate_source" = "tsql")
+  std::string param;         ///< a String parameter of the step naming the target
+  std::string when_param{};  ///< empty: always; else only when this parameter...
+  std::string when_value{};  ///< ...has this value (e.g. "instance_certificate_source" = "tsql")
 };
 
 struct StepSpec {
