@@ -63,7 +63,7 @@ struct Frame {
 
 /// A fixed-width index, so that sort keys order like workflow positions.
 std::string pad(std::size_t i) {
-  char buf[16];
+  char buf[24];  // room for any size_t
   std::snprintf(buf, sizeof buf, "%06zu", i);
   return buf;
 }

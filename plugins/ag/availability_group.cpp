@@ -12,7 +12,8 @@ using milink::sdk::ConfigError;
 using milink::sdk::SqlValue;
 using milink::sdk::StepError;
 using milink::sdk::Value;
-using milink::sdk::ValueType;
+using milink::sdk::Param;
+using milink::sdk::Output;
 namespace tsql = milink::sdk::tsql;
 
 milink::sdk::StepSpec AvailabilityGroupStep::spec() {
@@ -29,28 +30,32 @@ milink::sdk::StepSpec AvailabilityGroupStep::spec() {
       "(WITH DIFFERENTIAL, CHECKSUM), which starts the log chain and leaves the differential base alone; only a "
       "database without any full backup gets a full one. The log says which it took and why.";
   s.params = {
-      {"target", ValueType::String, false, Value("sqlserver"), "SQL target of SQL Server", false, {}},
-      {"database", ValueType::String, false, Value(""), "The database to replicate (or give databases)", false, {}},
-      {"databases", ValueType::Array, false, Value(milink::sdk::Array{}),
-       "Several databases in one AG, for a multi-database link ({db} in name_pattern is the first). When the AG "
-       "exists, those not in it yet join it (ALTER AVAILABILITY GROUP ... ADD DATABASE), after the same checks",
-       false, {}},
-      {"name_pattern", ValueType::String, false, Value("AG_{db}"),
-       "AG name; {db} (the database) and {server} (@@SERVERNAME) are replaced", false, {}},
-      {"server_name", ValueType::String, false, Value(""),
-       "Replica name (@@SERVERNAME); default: asked from SQL Server", false, {}},
-      {"endpoint_url", ValueType::String, true, Value(), "The mirroring endpoint's URL (mirroring-endpoint's url)", false, {}},
-      {"set_full_recovery", ValueType::Boolean, false, Value(false),
-       "Switch a database in SIMPLE or BULK_LOGGED recovery to FULL", false, {}},
-      {"allow_full_backup", ValueType::Boolean, false, Value(false),
-       "Take the backup that starts the log chain when it has not started: a differential one on top of an existing "
-       "full backup (your differential base stays), else a full one",
-       false, {}},
-      {"backup_directory", ValueType::String, false, Value(""),
-       "Directory for that backup on SQL Server; default: the server's default backup directory", false, {}},
+      Param::string("target").defaults_to(Value("sqlserver")).doc("SQL target of SQL Server"),
+      Param::string("database").defaults_to(Value("")).doc("The database to replicate (or give databases)"),
+      Param::array("databases")
+          .defaults_to(Value(milink::sdk::Array{}))
+          .doc("Several databases in one AG, for a multi-database link ({db} in name_pattern is the first). When the AG "
+               "exists, those not in it yet join it (ALTER AVAILABILITY GROUP ... ADD DATABASE), after the same checks"),
+      Param::string("name_pattern")
+          .defaults_to(Value("AG_{db}"))
+          .doc("AG name; {db} (the database) and {server} (@@SERVERNAME) are replaced"),
+      Param::string("server_name")
+          .defaults_to(Value(""))
+          .doc("Replica name (@@SERVERNAME); default: asked from SQL Server"),
+      Param::string("endpoint_url").required().doc("The mirroring endpoint's URL (mirroring-endpoint's url)"),
+      Param::boolean("set_full_recovery")
+          .defaults_to(Value(false))
+          .doc("Switch a database in SIMPLE or BULK_LOGGED recovery to FULL"),
+      Param::boolean("allow_full_backup")
+          .defaults_to(Value(false))
+          .doc("Take the backup that starts the log chain when it has not started: a differential one on top of an existing "
+               "full backup (your differential base stays), else a full one"),
+      Param::string("backup_directory")
+          .defaults_to(Value(""))
+          .doc("Directory for that backup on SQL Server; default: the server's default backup directory"),
   };
-  s.outputs = {{"name", ValueType::String, "The availability group's name", false},
-               {"database", ValueType::String, "The database in it", false}};
+  s.outputs = {Output::string("name").doc("The availability group's name"),
+               Output::string("database").doc("The database in it")};
   s.sql_targets = {{"target"}};
   return s;
 }

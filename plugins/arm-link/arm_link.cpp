@@ -10,7 +10,8 @@ namespace milink::link {
 using milink::sdk::ConfigError;
 using milink::sdk::StepError;
 using milink::sdk::Value;
-using milink::sdk::ValueType;
+using milink::sdk::Param;
+using milink::sdk::Output;
 
 milink::sdk::StepSpec ArmLink::spec() {
   milink::sdk::StepSpec s;
@@ -25,40 +26,48 @@ milink::sdk::StepSpec ArmLink::spec() {
       "Failed, replicaState LinkCreationError or LinkInitError): remove it (workflows/remove-link.json) and create it "
       "again.";
   s.params = {
-      {"name", ValueType::String, true, Value(), "The link's name: the DAG's name on SQL Server (dag's name)", false, {}},
-      {"database", ValueType::String, false, Value(""),
-       "The database to replicate (a single-database link); with databases, leave it out or give the first", false, {}},
-      {"databases", ValueType::Array, false, Value(milink::sdk::Array{}),
-       "The databases of a multi-database link (link_mode MultiDatabase), all in ag_name. Only the creation uses "
-       "them: an existing link's databases are changed by the link-databases step",
-       false, {}},
-      {"link_mode", ValueType::String, false, Value(""),
-       "linkMode: SingleDatabase or MultiDatabase (one link for every database of the AG); only with an api_version "
-       "that has it (2025-02-01-preview or later, e.g. 2025-08-01-preview). Empty: not sent (a single-database link)",
-       false, {}},
-      {"ag_name", ValueType::String, true, Value(), "SQL Server's availability group (ag's name)", false, {}},
-      {"instance_ag_name", ValueType::String, false, Value(""),
-       "The instance's availability group name (the DAG's second member, dag's instance_ag_name); default "
-       "AG_<database>_MI", false, {}},
-      {"partner_endpoint", ValueType::String, true, Value(), "SQL Server's endpoint URL (mirroring-endpoint's url)", false, {}},
-      {"api_version", ValueType::String, false, Value(kDefaultLinkApiVersion),
-       "ARM api-version; the body shape follows it", false, {}},
-      {"wait", ValueType::String, false, Value("accepted"),
-       "accepted: return once ARM accepted the request (verify follows the link); completed: wait for the operation",
-       false, {"accepted", "completed"}},
-      {"failover_mode", ValueType::String, false, Value("auto"),
-       "manual: two-way (the database can fail back to SQL Server 2022/2025; the instance's update policy must match "
-       "the version); none: one-way; auto: manual when SQL Server is 2022+ and the instance's update policy "
-       "(databaseFormat) matches it, else none. Sent from api-version 2023-05-01-preview on.",
-       false, {"auto", "manual", "none"}},
-      {"replication_mode", ValueType::String, false, Value("async"),
-       "async or sync (replicationMode, in every api-version).", false, {"async", "sync"}},
-      {"sql_target", ValueType::String, false, Value("sqlserver"),
-       "SQL target of SQL Server (failover_mode auto reads its version)", false, {}},
+      Param::string("name").required().doc("The link's name: the DAG's name on SQL Server (dag's name)"),
+      Param::string("database")
+          .defaults_to(Value(""))
+          .doc("The database to replicate (a single-database link); with databases, leave it out or give the first"),
+      Param::array("databases")
+          .defaults_to(Value(milink::sdk::Array{}))
+          .doc("The databases of a multi-database link (link_mode MultiDatabase), all in ag_name. Only the creation uses "
+               "them: an existing link's databases are changed by the link-databases step"),
+      Param::string("link_mode")
+          .defaults_to(Value(""))
+          .doc("linkMode: SingleDatabase or MultiDatabase (one link for every database of the AG); only with an api_version "
+               "that has it (2025-02-01-preview or later, e.g. 2025-08-01-preview). Empty: not sent (a single-database link)"),
+      Param::string("ag_name").required().doc("SQL Server's availability group (ag's name)"),
+      Param::string("instance_ag_name")
+          .defaults_to(Value(""))
+          .doc("The instance's availability group name (the DAG's second member, dag's instance_ag_name); default "
+               "AG_<database>_MI"),
+      Param::string("partner_endpoint").required().doc("SQL Server's endpoint URL (mirroring-endpoint's url)"),
+      Param::string("api_version")
+          .defaults_to(Value(kDefaultLinkApiVersion))
+          .doc("ARM api-version; the body shape follows it"),
+      Param::string("wait")
+          .defaults_to(Value("accepted"))
+          .choices({"accepted", "completed"})
+          .doc("accepted: return once ARM accepted the request (verify follows the link); completed: wait for the operation"),
+      Param::string("failover_mode")
+          .defaults_to(Value("auto"))
+          .choices({"auto", "manual", "none"})
+          .doc("manual: two-way (the database can fail back to SQL Server 2022/2025; the instance's update policy must match "
+               "the version); none: one-way; auto: manual when SQL Server is 2022+ and the instance's update policy "
+               "(databaseFormat) matches it, else none. Sent from api-version 2023-05-01-preview on."),
+      Param::string("replication_mode")
+          .defaults_to(Value("async"))
+          .choices({"async", "sync"})
+          .doc("async or sync (replicationMode, in every api-version)."),
+      Param::string("sql_target")
+          .defaults_to(Value("sqlserver"))
+          .doc("SQL target of SQL Server (failover_mode auto reads its version)"),
   };
-  s.outputs = {{"name", ValueType::String, "The link's name", false},
-               {"resource_id", ValueType::String, "The link's ARM resource path", false},
-               {"provisioning_state", ValueType::String, "provisioningState (or linkState for old api-versions)", false}};
+  s.outputs = {Output::string("name").doc("The link's name"),
+               Output::string("resource_id").doc("The link's ARM resource path"),
+               Output::string("provisioning_state").doc("provisioningState (or linkState for old api-versions)")};
   s.arm = true;
   s.sql_targets = {{"sql_target"}};
   return s;

@@ -12,7 +12,8 @@ using milink::sdk::ConfigError;
 using milink::sdk::SqlValue;
 using milink::sdk::StepError;
 using milink::sdk::Value;
-using milink::sdk::ValueType;
+using milink::sdk::Param;
+using milink::sdk::Output;
 namespace tsql = milink::sdk::tsql;
 
 milink::sdk::StepSpec LinkDatabasesStep::spec() {
@@ -29,25 +30,26 @@ milink::sdk::StepSpec LinkDatabasesStep::spec() {
       "added database joins the link only once every secondary has it (automatic seeding), and with remove_from_ag "
       "false a removed database stays in the AG. Both sides are read first, so what is already done is left alone.";
   s.params = {
-      {"name", ValueType::String, true, Value(), "The link's name (the DAG's name on SQL Server)", false, {}},
-      {"ag_name", ValueType::String, true, Value(), "SQL Server's availability group under the DAG", false, {}},
-      {"add", ValueType::Array, false, Value(milink::sdk::Array{}), "Databases to add to the link", false, {}},
-      {"remove", ValueType::Array, false, Value(milink::sdk::Array{}), "Databases to remove from the link", false, {}},
-      {"api_version", ValueType::String, false, Value("2025-08-01-preview"),
-       "ARM api-version; one with linkMode (2025-02-01-preview or later)", false, {}},
-      {"target", ValueType::String, false, Value("sqlserver"), "SQL target of SQL Server", false, {}},
-      {"replicas", ValueType::Array, false, Value(milink::sdk::Array{}),
-       "For a link on an existing AG with secondary replicas: the config's sqlserver.replicas (objects with a name; "
-       "SQL targets sqlserver.replicas.<name>). An added database must reach each of them (automatic seeding) "
-       "before it joins the link; a replica that seeds manually is refused before any change",
-       false, {}},
-      {"remove_from_ag", ValueType::Boolean, false, Value(true),
-       "Whether a removed database also leaves SQL Server's AG (ALTER AVAILABILITY GROUP ... REMOVE DATABASE): true "
-       "for the AG milink made for the link; false leaves it in the AG (a customer's existing AG) and takes it out "
-       "of the link only",
-       false, {}},
+      Param::string("name").required().doc("The link's name (the DAG's name on SQL Server)"),
+      Param::string("ag_name").required().doc("SQL Server's availability group under the DAG"),
+      Param::array("add").defaults_to(Value(milink::sdk::Array{})).doc("Databases to add to the link"),
+      Param::array("remove").defaults_to(Value(milink::sdk::Array{})).doc("Databases to remove from the link"),
+      Param::string("api_version")
+          .defaults_to(Value("2025-08-01-preview"))
+          .doc("ARM api-version; one with linkMode (2025-02-01-preview or later)"),
+      Param::string("target").defaults_to(Value("sqlserver")).doc("SQL target of SQL Server"),
+      Param::array("replicas")
+          .defaults_to(Value(milink::sdk::Array{}))
+          .doc("For a link on an existing AG with secondary replicas: the config's sqlserver.replicas (objects with a name; "
+               "SQL targets sqlserver.replicas.<name>). An added database must reach each of them (automatic seeding) "
+               "before it joins the link; a replica that seeds manually is refused before any change"),
+      Param::boolean("remove_from_ag")
+          .defaults_to(Value(true))
+          .doc("Whether a removed database also leaves SQL Server's AG (ALTER AVAILABILITY GROUP ... REMOVE DATABASE): true "
+               "for the AG milink made for the link; false leaves it in the AG (a customer's existing AG) and takes it out "
+               "of the link only"),
   };
-  s.outputs = {{"databases", ValueType::Array, "The link's databases afterwards", false}};
+  s.outputs = {Output::array("databases").doc("The link's databases afterwards")};
   s.arm = true;
   s.sql_targets = {{"target"}};
   return s;

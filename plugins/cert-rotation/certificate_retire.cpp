@@ -12,7 +12,7 @@ namespace milink::link {
 
 using milink::sdk::StepError;
 using milink::sdk::Value;
-using milink::sdk::ValueType;
+using milink::sdk::Output;
 namespace tsql = milink::sdk::tsql;
 
 namespace {
@@ -37,7 +37,7 @@ milink::sdk::StepSpec CertificateRetire::spec() {
       "trust the endpoint's current certificate, or SQL Server does not hold the instance's current certificate.";
   s.destructive = true;
   s.params = InstanceSide::params();
-  s.outputs = {{"retired", ValueType::Integer, "How many certificates and trust certificates were removed", false}};
+  s.outputs = {Output::integer("retired").doc("How many certificates and trust certificates were removed")};
   s.arm = true;
   s.sql_targets = {{"sqlserver_target"}, {"mi_target", "instance_certificate_source", "tsql"}};
   return s;

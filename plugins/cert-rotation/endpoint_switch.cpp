@@ -12,7 +12,8 @@ namespace milink::link {
 
 using milink::sdk::StepError;
 using milink::sdk::Value;
-using milink::sdk::ValueType;
+using milink::sdk::Param;
+using milink::sdk::Output;
 namespace tsql = milink::sdk::tsql;
 
 milink::sdk::StepSpec EndpointCertificateSwitch::spec() {
@@ -25,11 +26,13 @@ milink::sdk::StepSpec EndpointCertificateSwitch::spec() {
       "serverTrustCertificate holding the certificate's public key (run mi-cert-import first): the links would "
       "lose their trusted certificate.";
   s.params = {
-      {"target", ValueType::String, false, Value("sqlserver"), "SQL target of SQL Server", false, {}},
-      {"certificate_name", ValueType::String, true, Value(), "The certificate the endpoint is to authenticate with", false, {}},
-      {"api_version", ValueType::String, false, Value(kDefaultLinkApiVersion), "ARM api-version for serverTrustCertificates", false, {}},
+      Param::string("target").defaults_to(Value("sqlserver")).doc("SQL target of SQL Server"),
+      Param::string("certificate_name").required().doc("The certificate the endpoint is to authenticate with"),
+      Param::string("api_version")
+          .defaults_to(Value(kDefaultLinkApiVersion))
+          .doc("ARM api-version for serverTrustCertificates"),
   };
-  s.outputs = {{"certificate_name", ValueType::String, "The certificate the endpoint authenticates with", false}};
+  s.outputs = {Output::string("certificate_name").doc("The certificate the endpoint authenticates with")};
   s.sql_targets = {{"target"}};
   return s;
 }

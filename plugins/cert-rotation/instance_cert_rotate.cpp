@@ -10,7 +10,8 @@ namespace milink::link {
 using milink::sdk::ConfigError;
 using milink::sdk::StepError;
 using milink::sdk::Value;
-using milink::sdk::ValueType;
+using milink::sdk::Param;
+using milink::sdk::Output;
 namespace tsql = milink::sdk::tsql;
 
 milink::sdk::StepSpec InstanceCertRotate::spec() {
@@ -25,8 +26,10 @@ milink::sdk::StepSpec InstanceCertRotate::spec() {
       "Warns when the instance's certificate expires within warn_days.";
   s.params = InstanceSide::params();
   s.params.push_back(
-      {"warn_days", ValueType::Integer, false, Value(30), "Warn when the instance's certificate expires within this many days", false, {}});
-  s.outputs = {{"instance_certificate_name", ValueType::String, "The instance's current certificate on SQL Server", false}};
+      Param::integer("warn_days")
+          .defaults_to(Value(30))
+          .doc("Warn when the instance's certificate expires within this many days"));
+  s.outputs = {Output::string("instance_certificate_name").doc("The instance's current certificate on SQL Server")};
   s.arm = true;
   s.sql_targets = {{"sqlserver_target"}, {"mi_target", "instance_certificate_source", "tsql"}};
   return s;

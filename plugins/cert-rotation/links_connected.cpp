@@ -12,7 +12,8 @@ namespace milink::link {
 using milink::sdk::ConfigError;
 using milink::sdk::StepError;
 using milink::sdk::Value;
-using milink::sdk::ValueType;
+using milink::sdk::Param;
+using milink::sdk::Output;
 
 milink::sdk::StepSpec LinksConnected::spec() {
   milink::sdk::StepSpec s;
@@ -24,12 +25,12 @@ milink::sdk::StepSpec LinksConnected::spec() {
       "timeout_seconds is how long it waits without progress (no further link connecting); it then fails naming "
       "the links still disconnected and their last connection error.";
   s.params = {
-      {"target", ValueType::String, false, Value("sqlserver"), "SQL target of SQL Server", false, {}},
-      {"instance_fqdn", ValueType::String, true, Value(), "The managed instance's FQDN", false, {}},
-      {"timeout_seconds", ValueType::Integer, false, Value(600), "How long to wait without progress", false, {}},
-      {"poll_interval_ms", ValueType::Integer, false, Value(2000), "How often to look", false, {}},
+      Param::string("target").defaults_to(Value("sqlserver")).doc("SQL target of SQL Server"),
+      Param::string("instance_fqdn").required().doc("The managed instance's FQDN"),
+      Param::integer("timeout_seconds").defaults_to(Value(600)).doc("How long to wait without progress"),
+      Param::integer("poll_interval_ms").defaults_to(Value(2000)).doc("How often to look"),
   };
-  s.outputs = {{"links", ValueType::Integer, "How many links there are (all connected)", false}};
+  s.outputs = {Output::integer("links").doc("How many links there are (all connected)")};
   s.sql_targets = {{"target"}};
   return s;
 }

@@ -46,17 +46,20 @@ void split_generation(const std::string& name, std::string& base, long long& day
 }  // namespace
 
 std::vector<milink::sdk::ParamSpec> InstanceSide::params() {
-  using milink::sdk::ValueType;
+  using milink::sdk::Param;
   return {
-      {"sqlserver_target", ValueType::String, false, Value("sqlserver"), "SQL target of SQL Server", false, {}},
-      {"mi_target", ValueType::String, false, Value("managed_instance"),
-       "SQL target of the managed instance (instance_certificate_source tsql)", false, {}},
-      {"instance_fqdn", ValueType::String, true, Value(), "The managed instance's FQDN", false, {}},
-      {"instance_certificate_source", ValueType::String, false, Value("arm"),
-       "Where to read the instance's endpoint certificate: arm (endpointCertificates) or tsql (sp_get_endpoint_certificate)",
-       false, {"arm", "tsql"}},
-      {"api_version", ValueType::String, false, Value(kDefaultLinkApiVersion),
-       "ARM api-version for serverTrustCertificates and endpointCertificates", false, {}},
+      Param::string("sqlserver_target").defaults_to(Value("sqlserver")).doc("SQL target of SQL Server"),
+      Param::string("mi_target")
+          .defaults_to(Value("managed_instance"))
+          .doc("SQL target of the managed instance (instance_certificate_source tsql)"),
+      Param::string("instance_fqdn").required().doc("The managed instance's FQDN"),
+      Param::string("instance_certificate_source")
+          .defaults_to(Value("arm"))
+          .choices({"arm", "tsql"})
+          .doc("Where to read the instance's endpoint certificate: arm (endpointCertificates) or tsql (sp_get_endpoint_certificate)"),
+      Param::string("api_version")
+          .defaults_to(Value(kDefaultLinkApiVersion))
+          .doc("ARM api-version for serverTrustCertificates and endpointCertificates"),
   };
 }
 

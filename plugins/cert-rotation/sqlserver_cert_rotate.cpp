@@ -7,7 +7,8 @@ namespace milink::link {
 using milink::sdk::ConfigError;
 using milink::sdk::StepError;
 using milink::sdk::Value;
-using milink::sdk::ValueType;
+using milink::sdk::Param;
+using milink::sdk::Output;
 namespace tsql = milink::sdk::tsql;
 
 milink::sdk::StepSpec SqlServerCertRotate::spec() {
@@ -22,18 +23,20 @@ milink::sdk::StepSpec SqlServerCertRotate::spec() {
       "again. Outputs the certificate the endpoint is to use and the earlier generations that certificate-retire "
       "removes once the links use it.";
   s.params = {
-      {"target", ValueType::String, false, Value("sqlserver"), "SQL target of SQL Server", false, {}},
-      {"threshold_days", ValueType::Integer, false, Value(30),
-       "Rotate when the endpoint's certificate expires within this many days", false, {}},
-      {"force", ValueType::Boolean, false, Value(false), "Rotate whatever the expiry (at most once a day)", false, {}},
-      {"validity_days", ValueType::Integer, false, Value(365), "Validity of the new certificate, in days", false, {}},
+      Param::string("target").defaults_to(Value("sqlserver")).doc("SQL target of SQL Server"),
+      Param::integer("threshold_days")
+          .defaults_to(Value(30))
+          .doc("Rotate when the endpoint's certificate expires within this many days"),
+      Param::boolean("force").defaults_to(Value(false)).doc("Rotate whatever the expiry (at most once a day)"),
+      Param::integer("validity_days").defaults_to(Value(365)).doc("Validity of the new certificate, in days"),
   };
-  s.outputs = {{"certificate_name", ValueType::String, "The certificate the endpoint is to authenticate with", false},
-               {"public_key", ValueType::String, "Its CERTENCODED, 0x hex", false},
-               {"expiry", ValueType::String, "Its expiry, YYYY-MM-DD", false},
-               {"previous_certificate", ValueType::String,
-                "The certificate the endpoint used before this rotation (\"\" when none is under way)", false},
-               {"rotating", ValueType::Boolean, "A rotation is under way (a new certificate the endpoint does not use yet)", false}};
+  s.outputs = {Output::string("certificate_name").doc("The certificate the endpoint is to authenticate with"),
+               Output::string("public_key").doc("Its CERTENCODED, 0x hex"),
+               Output::string("expiry").doc("Its expiry, YYYY-MM-DD"),
+               Output::string("previous_certificate")
+                   .doc("The certificate the endpoint used before this rotation (\"\" when none is under way)"),
+               Output::boolean("rotating")
+                   .doc("A rotation is under way (a new certificate the endpoint does not use yet)")};
   s.sql_targets = {{"target"}};
   return s;
 }

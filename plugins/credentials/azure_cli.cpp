@@ -19,11 +19,10 @@ sdk::ProviderSpec AzureCliCredential::spec() {
   s.name = "azure-cli";
   s.summary = "The Azure CLI's signed-in account (az account get-access-token)";
   s.params = {
-      param("tenant_id", sdk::ValueType::String, false, {},
-            "Tenant to get the token for (az --tenant); default: the config's azure.tenant_id, else az's default"),
-      param("az_path", sdk::ValueType::String, false, {}, "Path of the az executable; default: az found on PATH"),
-      param("timeout_seconds", sdk::ValueType::Integer, false, sdk::Value(30),
-            "How long az may take before it is stopped"),
+      sdk::Param::string("tenant_id")
+          .doc("Tenant to get the token for (az --tenant); default: the config's azure.tenant_id, else az's default"),
+      sdk::Param::string("az_path").doc("Path of the az executable; default: az found on PATH"),
+      sdk::Param::integer("timeout_seconds").defaults_to(sdk::Value(30)).doc("How long az may take before it is stopped"),
   };
   return s;
 }

@@ -12,16 +12,17 @@ sdk::ProviderSpec ClientCertificateCredential::spec() {
   s.name = "client-certificate";
   s.summary = "A service principal's certificate (signed client assertion, Entra ID client-credentials grant)";
   s.params = {
-      param("tenant_id", sdk::ValueType::String, false, {}, "Tenant ID; default: the config's azure.tenant_id"),
-      param("client_id", sdk::ValueType::String, true, {}, "Application (client) ID of the app registration"),
-      param("certificate_path", sdk::ValueType::String, true, {},
-            "PEM file with the certificate and its private key (a PKCS#12/PFX file works too); re-read on every request"),
-      param("certificate_password", sdk::ValueType::String, false, {},
-            "Password of an encrypted private key or PFX file", true),
-      param("send_certificate_chain", sdk::ValueType::Boolean, false, sdk::Value(false),
-            "Send the certificate chain (x5c) for subject name/issuer authentication"),
-      param("authority_host", sdk::ValueType::String, false, {},
-            "Entra ID authority, e.g. https://login.microsoftonline.us; default: the config's azure.authority_host"),
+      sdk::Param::string("tenant_id").doc("Tenant ID; default: the config's azure.tenant_id"),
+      sdk::Param::string("client_id").required().doc("Application (client) ID of the app registration"),
+      sdk::Param::string("certificate_path")
+          .required()
+          .doc("PEM file with the certificate and its private key (a PKCS#12/PFX file works too); re-read on every request"),
+      sdk::Param::string("certificate_password").secret().doc("Password of an encrypted private key or PFX file"),
+      sdk::Param::boolean("send_certificate_chain")
+          .defaults_to(sdk::Value(false))
+          .doc("Send the certificate chain (x5c) for subject name/issuer authentication"),
+      sdk::Param::string("authority_host")
+          .doc("Entra ID authority, e.g. https://login.microsoftonline.us; default: the config's azure.authority_host"),
   };
   return s;
 }

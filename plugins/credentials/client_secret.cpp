@@ -10,11 +10,11 @@ sdk::ProviderSpec ClientSecretCredential::spec() {
   s.name = "client-secret";
   s.summary = "A service principal's client secret (Entra ID client-credentials grant)";
   s.params = {
-      param("tenant_id", sdk::ValueType::String, false, {}, "Tenant ID; default: the config's azure.tenant_id"),
-      param("client_id", sdk::ValueType::String, true, {}, "Application (client) ID of the app registration"),
-      param("client_secret", sdk::ValueType::String, true, {}, "The client secret's value", true),
-      param("authority_host", sdk::ValueType::String, false, {},
-            "Entra ID authority, e.g. https://login.microsoftonline.us; default: the config's azure.authority_host"),
+      sdk::Param::string("tenant_id").doc("Tenant ID; default: the config's azure.tenant_id"),
+      sdk::Param::string("client_id").required().doc("Application (client) ID of the app registration"),
+      sdk::Param::string("client_secret").required().secret().doc("The client secret's value"),
+      sdk::Param::string("authority_host")
+          .doc("Entra ID authority, e.g. https://login.microsoftonline.us; default: the config's azure.authority_host"),
   };
   return s;
 }

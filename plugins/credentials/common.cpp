@@ -199,17 +199,4 @@ sdk::HttpResponse send_or_throw(sdk::HttpClient& http, const sdk::HttpRequest& r
   return response;
 }
 
-sdk::ParamSpec param(std::string name, sdk::ValueType type, bool required, sdk::Value fallback, std::string doc,
-                     bool secret, std::vector<std::string> choices) {
-  sdk::ParamSpec p;
-  p.name = std::move(name);
-  p.type = type;
-  p.required = required;
-  p.fallback = std::move(fallback);
-  p.doc = std::move(doc);
-  p.secret = secret;
-  p.choices = std::move(choices);
-  return p;
-}
-
 }  // namespace milink::credentials

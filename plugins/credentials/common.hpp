@@ -96,8 +96,4 @@ std::optional<std::int64_t> seconds_value(const sdk::Value* v);
 sdk::HttpResponse send_or_throw(sdk::HttpClient& http, const sdk::HttpRequest& request, const std::string& what,
                                 const std::string& hint);
 
-/// Common ParamSpec builder.
-sdk::ParamSpec param(std::string name, sdk::ValueType type, bool required, sdk::Value fallback, std::string doc,
-                     bool secret = false, std::vector<std::string> choices = {});
-
 }  // namespace milink::credentials

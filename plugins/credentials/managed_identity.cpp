@@ -68,21 +68,22 @@ sdk::ProviderSpec ManagedIdentityCredential::spec() {
   s.name = "managed-identity";
   s.summary = "The Azure managed identity of this VM, App Service/Container App or Azure Arc machine";
   s.params = {
-      param("client_id", sdk::ValueType::String, false, {}, "Client ID of a user-assigned identity"),
-      param("object_id", sdk::ValueType::String, false, {}, "Object (principal) ID of a user-assigned identity"),
-      param("resource_id", sdk::ValueType::String, false, {}, "ARM resource ID of a user-assigned identity"),
-      param("source", sdk::ValueType::String, false, sdk::Value("auto"),
-            "Where the identity comes from; auto chooses like the Azure SDKs (IDENTITY_ENDPOINT/IDENTITY_HEADER, "
-            "IMDS_ENDPOINT, the himds agent, else IMDS)",
-            false, {"auto", "imds", "app-service", "arc"}),
-      param("endpoint", sdk::ValueType::String, false, {},
-            "Token endpoint URL overriding the chosen source's (e.g. an emulator's IMDS)"),
-      param("arc_key_directory", sdk::ValueType::String, false, sdk::Value("/var/opt/azcmagent/tokens/"),
-            "The only directory an Azure Arc challenge may point into"),
-      param("max_retries", sdk::ValueType::Integer, false, sdk::Value(3),
-            "Retries after HTTP 404/408/410/429/5xx from the endpoint"),
-      param("retry_delay_ms", sdk::ValueType::Integer, false, sdk::Value(500),
-            "First retry delay; doubles on each retry"),
+      sdk::Param::string("client_id").doc("Client ID of a user-assigned identity"),
+      sdk::Param::string("object_id").doc("Object (principal) ID of a user-assigned identity"),
+      sdk::Param::string("resource_id").doc("ARM resource ID of a user-assigned identity"),
+      sdk::Param::string("source")
+          .defaults_to(sdk::Value("auto"))
+          .choices({"auto", "imds", "app-service", "arc"})
+          .doc("Where the identity comes from; auto chooses like the Azure SDKs (IDENTITY_ENDPOINT/IDENTITY_HEADER, "
+               "IMDS_ENDPOINT, the himds agent, else IMDS)"),
+      sdk::Param::string("endpoint").doc("Token endpoint URL overriding the chosen source's (e.g. an emulator's IMDS)"),
+      sdk::Param::string("arc_key_directory")
+          .defaults_to(sdk::Value("/var/opt/azcmagent/tokens/"))
+          .doc("The only directory an Azure Arc challenge may point into"),
+      sdk::Param::integer("max_retries")
+          .defaults_to(sdk::Value(3))
+          .doc("Retries after HTTP 404/408/410/429/5xx from the endpoint"),
+      sdk::Param::integer("retry_delay_ms").defaults_to(sdk::Value(500)).doc("First retry delay; doubles on each retry"),
   };
   return s;
 }

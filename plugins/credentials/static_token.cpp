@@ -39,10 +39,11 @@ sdk::ProviderSpec StaticTokenCredential::spec() {
   s.name = "static-token";
   s.summary = "A token obtained elsewhere, from an environment variable or a file (air-gapped pipelines)";
   s.params = {
-      param("env", sdk::ValueType::String, false, {}, "Name of the environment variable holding the token"),
-      param("file", sdk::ValueType::String, false, {}, "File holding the token (re-read on every request)"),
-      param("expires_in_seconds", sdk::ValueType::Integer, false, sdk::Value(3600),
-            "Lifetime assumed when the token is not a JWT with an exp claim"),
+      sdk::Param::string("env").doc("Name of the environment variable holding the token"),
+      sdk::Param::string("file").doc("File holding the token (re-read on every request)"),
+      sdk::Param::integer("expires_in_seconds")
+          .defaults_to(sdk::Value(3600))
+          .doc("Lifetime assumed when the token is not a JWT with an exp claim"),
   };
   return s;
 }

@@ -15,13 +15,12 @@ sdk::ProviderSpec WorkloadIdentityCredential::spec() {
   s.name = "workload-identity";
   s.summary = "Workload identity federation: a federated token file exchanged at Entra ID (AKS and other OIDC issuers)";
   s.params = {
-      param("tenant_id", sdk::ValueType::String, false, {},
-            "Tenant ID; default: AZURE_TENANT_ID, else the config's azure.tenant_id"),
-      param("client_id", sdk::ValueType::String, false, {}, "Application (client) ID; default: AZURE_CLIENT_ID"),
-      param("token_file", sdk::ValueType::String, false, {},
-            "File holding the federated token, re-read on every request; default: AZURE_FEDERATED_TOKEN_FILE"),
-      param("authority_host", sdk::ValueType::String, false, {},
-            "Entra ID authority; default: AZURE_AUTHORITY_HOST, else the config's azure.authority_host"),
+      sdk::Param::string("tenant_id").doc("Tenant ID; default: AZURE_TENANT_ID, else the config's azure.tenant_id"),
+      sdk::Param::string("client_id").doc("Application (client) ID; default: AZURE_CLIENT_ID"),
+      sdk::Param::string("token_file")
+          .doc("File holding the federated token, re-read on every request; default: AZURE_FEDERATED_TOKEN_FILE"),
+      sdk::Param::string("authority_host")
+          .doc("Entra ID authority; default: AZURE_AUTHORITY_HOST, else the config's azure.authority_host"),
   };
   return s;
 }

@@ -10,7 +10,8 @@ using milink::sdk::ConfigError;
 using milink::sdk::SqlValue;
 using milink::sdk::StepError;
 using milink::sdk::Value;
-using milink::sdk::ValueType;
+using milink::sdk::Param;
+using milink::sdk::Output;
 namespace tsql = milink::sdk::tsql;
 
 milink::sdk::StepSpec DistributedAvailabilityGroupStep::spec() {
@@ -22,35 +23,39 @@ milink::sdk::StepSpec DistributedAvailabilityGroupStep::spec() {
       "endpoint URL) and '<instance>' (LISTENER_URL = 'tcp://<instance fqdn>:5022;Server=[<instance>]'), both "
       "ASYNCHRONOUS_COMMIT, MANUAL, AUTOMATIC seeding. The link created in Azure must carry the same name.";
   s.params = {
-      {"target", ValueType::String, false, Value("sqlserver"), "SQL target of SQL Server", false, {}},
-      {"database", ValueType::String, true, Value(), "The database (for {db} in name_pattern)", false, {}},
-      {"name_pattern", ValueType::String, false, Value("DAG_{db}"),
-       "DAG name (= the link's name); {db} (the database) and {instance} (instance_name) are replaced", false, {}},
-      {"ag_name", ValueType::String, true, Value(), "The database's availability group (ag's name)", false, {}},
-      {"listener_url", ValueType::String, true, Value(), "SQL Server's endpoint URL (mirroring-endpoint's url)", false, {}},
-      {"instance_name", ValueType::String, true, Value(),
-       "The managed instance's short name (Server=[...] in its listener URL)", false, {}},
-      {"instance_ag_name", ValueType::String, false, Value(""),
-       "The DAG's second member, the instance's availability group (the link's instanceAvailabilityGroupName); "
-       "default AG_<database>_MI. Every link on an instance needs its own. When not set and the DAG already exists "
-       "with another name for the instance's member (a link made by an older milink or by hand), that name is kept.",
-       false, {}},
-      {"instance_fqdn", ValueType::String, true, Value(), "The managed instance's FQDN", false, {}},
-      {"instance_port", ValueType::Integer, false, Value(5022), "The instance's mirroring port (always 5022 in Azure)", false, {}},
-      {"multi_database", ValueType::Boolean, false, Value(false),
-       "For a multi-database link (arm-link's link_mode MultiDatabase): before creating the DAG, EXEC "
-       "sys.sp_multidb_milink 1, which lets SQL Server 2022 CU27+ / 2025 CU9+ build a DAG to the instance on an AG "
-       "of several databases (without it: error 47502). The name must then be lower-case letters, digits and "
-       "hyphens, as Azure requires of a multi-database link",
-       false, {}},
-      {"replicas", ValueType::Array, false, Value(milink::sdk::Array{}),
-       "With multi_database, for an AG with secondary replicas: the config's sqlserver.replicas (objects with a "
-       "name); EXEC sys.sp_multidb_milink 1 runs on each too (the SQL target sqlserver.replicas.<name>), as the "
-       "docs require on every replica",
-       false, {}},
+      Param::string("target").defaults_to(Value("sqlserver")).doc("SQL target of SQL Server"),
+      Param::string("database").required().doc("The database (for {db} in name_pattern)"),
+      Param::string("name_pattern")
+          .defaults_to(Value("DAG_{db}"))
+          .doc("DAG name (= the link's name); {db} (the database) and {instance} (instance_name) are replaced"),
+      Param::string("ag_name").required().doc("The database's availability group (ag's name)"),
+      Param::string("listener_url").required().doc("SQL Server's endpoint URL (mirroring-endpoint's url)"),
+      Param::string("instance_name")
+          .required()
+          .doc("The managed instance's short name (Server=[...] in its listener URL)"),
+      Param::string("instance_ag_name")
+          .defaults_to(Value(""))
+          .doc("The DAG's second member, the instance's availability group (the link's instanceAvailabilityGroupName); "
+               "default AG_<database>_MI. Every link on an instance needs its own. When not set and the DAG already exists "
+               "with another name for the instance's member (a link made by an older milink or by hand), that name is kept."),
+      Param::string("instance_fqdn").required().doc("The managed instance's FQDN"),
+      Param::integer("instance_port")
+          .defaults_to(Value(5022))
+          .doc("The instance's mirroring port (always 5022 in Azure)"),
+      Param::boolean("multi_database")
+          .defaults_to(Value(false))
+          .doc("For a multi-database link (arm-link's link_mode MultiDatabase): before creating the DAG, EXEC "
+               "sys.sp_multidb_milink 1, which lets SQL Server 2022 CU27+ / 2025 CU9+ build a DAG to the instance on an AG "
+               "of several databases (without it: error 47502). The name must then be lower-case letters, digits and "
+               "hyphens, as Azure requires of a multi-database link"),
+      Param::array("replicas")
+          .defaults_to(Value(milink::sdk::Array{}))
+          .doc("With multi_database, for an AG with secondary replicas: the config's sqlserver.replicas (objects with a "
+               "name); EXEC sys.sp_multidb_milink 1 runs on each too (the SQL target sqlserver.replicas.<name>), as the "
+               "docs require on every replica"),
   };
-  s.outputs = {{"name", ValueType::String, "The distributed availability group's name (= the link's name)", false},
-               {"instance_ag_name", ValueType::String, "Its second member: the link's instanceAvailabilityGroupName", false}};
+  s.outputs = {Output::string("name").doc("The distributed availability group's name (= the link's name)"),
+               Output::string("instance_ag_name").doc("Its second member: the link's instanceAvailabilityGroupName")};
   s.sql_targets = {{"target"}};
   return s;
 }

@@ -13,7 +13,8 @@ using milink::sdk::Observation;
 using milink::sdk::SqlValue;
 using milink::sdk::StepError;
 using milink::sdk::Value;
-using milink::sdk::ValueType;
+using milink::sdk::Param;
+using milink::sdk::Output;
 namespace tsql = milink::sdk::tsql;
 
 namespace {
@@ -65,18 +66,18 @@ milink::sdk::StepSpec CutoverStateStep::spec() {
       "the link was removed changes nothing. A database with neither a link nor a copy on the instance is an error "
       "that says to create the link first. Changes nothing.";
   s.params = {
-      {"database", ValueType::String, true, Value(), "The database being cut over", false, {}},
-      {"name", ValueType::String, false, Value(""), "The link's name (the DAG's name on SQL Server); default DAG_<database>",
-       false, {}},
-      {"target", ValueType::String, false, Value("sqlserver"), "SQL target of SQL Server", false, {}},
-      {"instance_target", ValueType::String, false, Value("managed_instance"), "SQL target of the managed instance",
-       false, {}},
-      {"api_version", ValueType::String, false, Value(kDefaultLinkApiVersion), "ARM api-version for the link", false, {}},
+      Param::string("database").required().doc("The database being cut over"),
+      Param::string("name")
+          .defaults_to(Value(""))
+          .doc("The link's name (the DAG's name on SQL Server); default DAG_<database>"),
+      Param::string("target").defaults_to(Value("sqlserver")).doc("SQL target of SQL Server"),
+      Param::string("instance_target").defaults_to(Value("managed_instance")).doc("SQL target of the managed instance"),
+      Param::string("api_version").defaults_to(Value(kDefaultLinkApiVersion)).doc("ARM api-version for the link"),
   };
   s.outputs = {
-      {"phase", ValueType::String, "linked, failed_over or removed", false},
-      {"cut_over", ValueType::Boolean, "True when the managed instance already holds the primary copy (failed_over or removed)",
-       false},
+      Output::string("phase").doc("linked, failed_over or removed"),
+      Output::boolean("cut_over")
+          .doc("True when the managed instance already holds the primary copy (failed_over or removed)"),
   };
   s.arm = true;
   s.sql_targets = {{"target"}, {"instance_target"}};

@@ -11,7 +11,8 @@ using milink::sdk::Object;
 using milink::sdk::Observation;
 using milink::sdk::StepError;
 using milink::sdk::Value;
-using milink::sdk::ValueType;
+using milink::sdk::Param;
+using milink::sdk::Output;
 namespace tsql = milink::sdk::tsql;
 
 namespace {
@@ -50,28 +51,32 @@ milink::sdk::StepSpec FailoverStep::spec() {
       "asked for is already the only primary.";
   s.destructive = true;
   s.params = {
-      {"target", ValueType::String, false, Value("sqlserver"), "SQL target of SQL Server", false, {}},
-      {"name", ValueType::String, true, Value(), "The link's name (the DAG's name on SQL Server)", false, {}},
-      {"type", ValueType::String, false, Value("planned"),
-       "planned (no data loss; the link must be synchronous and caught up) or forced (ForcedAllowDataLoss)", false,
-       {"planned", "forced"}},
-      {"to", ValueType::String, false, Value("instance"),
-       "The side to make primary: instance (fail over) or sqlserver (fail back)", false, {"instance", "sqlserver"}},
-      {"acknowledge_data_loss", ValueType::Boolean, false, Value(false),
-       "Required true for type forced: the log the new primary has not hardened is lost", false, {}},
-      {"resolve_split_brain", ValueType::Boolean, false, Value(true),
-       "After a forced failover, make the old primary secondary (it drops its changes made after the failover); "
-       "false leaves both sides primary for you to resolve",
-       false, {}},
-      {"api_version", ValueType::String, false, Value(kDefaultLinkApiVersion),
-       "ARM api-version (2023-08-01-preview or later: the failover action)", false, {}},
+      Param::string("target").defaults_to(Value("sqlserver")).doc("SQL target of SQL Server"),
+      Param::string("name").required().doc("The link's name (the DAG's name on SQL Server)"),
+      Param::string("type")
+          .defaults_to(Value("planned"))
+          .choices({"planned", "forced"})
+          .doc("planned (no data loss; the link must be synchronous and caught up) or forced (ForcedAllowDataLoss)"),
+      Param::string("to")
+          .defaults_to(Value("instance"))
+          .choices({"instance", "sqlserver"})
+          .doc("The side to make primary: instance (fail over) or sqlserver (fail back)"),
+      Param::boolean("acknowledge_data_loss")
+          .defaults_to(Value(false))
+          .doc("Required true for type forced: the log the new primary has not hardened is lost"),
+      Param::boolean("resolve_split_brain")
+          .defaults_to(Value(true))
+          .doc("After a forced failover, make the old primary secondary (it drops its changes made after the failover); "
+               "false leaves both sides primary for you to resolve"),
+      Param::string("api_version")
+          .defaults_to(Value(kDefaultLinkApiVersion))
+          .doc("ARM api-version (2023-08-01-preview or later: the failover action)"),
   };
   s.outputs = {
-      {"primary", ValueType::String, "The side that is primary afterwards: instance or sqlserver", false},
-      {"data_loss_lsn_gap", ValueType::String,
-       "Forced: how far the old primary's last hardened LSN was ahead of the new primary's (\"0\": nothing lost; "
-       "\"\": not measured, or no failover was needed)",
-       false},
+      Output::string("primary").doc("The side that is primary afterwards: instance or sqlserver"),
+      Output::string("data_loss_lsn_gap")
+          .doc("Forced: how far the old primary's last hardened LSN was ahead of the new primary's (\"0\": nothing lost; "
+               "\"\": not measured, or no failover was needed)"),
   };
   s.arm = true;
   s.sql_targets = {{"target"}};

@@ -10,7 +10,8 @@ namespace milink::link {
 using milink::sdk::ConfigError;
 using milink::sdk::StepError;
 using milink::sdk::Value;
-using milink::sdk::ValueType;
+using milink::sdk::Param;
+using milink::sdk::Output;
 namespace tsql = milink::sdk::tsql;
 
 namespace {
@@ -55,15 +56,14 @@ milink::sdk::StepSpec CatchUpStep::spec() {
       "goes. When the gap has not closed by 5% or more (or equal LSNs keep advancing) for timeout_seconds, it fails and "
       "says to stop the workload on the primary. Changes nothing.";
   s.params = link_ref_params(kParts);
-  s.params.push_back({"stable_seconds", ValueType::Integer, false, Value(10),
-                      "How long both LSNs must stay equal and unchanged", false, {}});
-  s.params.push_back({"timeout_seconds", ValueType::Integer, false, Value(300),
-                      "Give up when the gap has not closed by 5% or more for this long (not a limit on the total time); "
-                      "more than stable_seconds",
-                      false, {}});
-  s.params.push_back({"poll_interval_ms", ValueType::Integer, false, Value(2000), "Time between two looks", false, {}});
-  s.outputs = {{"lsn", ValueType::String, "The last hardened LSN both sides share", false},
-               {"waited_seconds", ValueType::Number, "How long the step waited", false}};
+  s.params.push_back(Param::integer("stable_seconds").defaults_to(Value(10)).doc("How long both LSNs must stay equal and unchanged"));
+  s.params.push_back(Param::integer("timeout_seconds")
+          .defaults_to(Value(300))
+          .doc("Give up when the gap has not closed by 5% or more for this long (not a limit on the total time); "
+               "more than stable_seconds"));
+  s.params.push_back(Param::integer("poll_interval_ms").defaults_to(Value(2000)).doc("Time between two looks"));
+  s.outputs = {Output::string("lsn").doc("The last hardened LSN both sides share"),
+               Output::number("waited_seconds").doc("How long the step waited")};
   s.sql_targets = {{"target"}, {"instance_target"}};
   return s;
 }

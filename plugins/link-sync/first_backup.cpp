@@ -11,7 +11,8 @@ using milink::sdk::ConfigError;
 using milink::sdk::SqlValue;
 using milink::sdk::StepError;
 using milink::sdk::Value;
-using milink::sdk::ValueType;
+using milink::sdk::Param;
+using milink::sdk::Output;
 namespace tsql = milink::sdk::tsql;
 
 namespace {
@@ -28,9 +29,9 @@ milink::sdk::StepSpec WaitFirstBackupStep::spec() {
       "primary on the instance (after a failover) or standalone; the migration guide says to wait for it before "
       "removing the link. Already there: ok, with its time. Changes nothing.";
   s.params = link_ref_params(kParts);
-  s.params.push_back({"timeout_seconds", ValueType::Integer, false, Value(1800), "How long to wait in all", false, {}});
-  s.params.push_back({"poll_interval_ms", ValueType::Integer, false, Value(5000), "Time between two looks", false, {}});
-  s.outputs = {{"backup_finish_date", ValueType::String, "When the first full backup finished", false}};
+  s.params.push_back(Param::integer("timeout_seconds").defaults_to(Value(1800)).doc("How long to wait in all"));
+  s.params.push_back(Param::integer("poll_interval_ms").defaults_to(Value(5000)).doc("Time between two looks"));
+  s.outputs = {Output::string("backup_finish_date").doc("When the first full backup finished")};
   s.sql_targets = {{"instance_target"}};
   return s;
 }

@@ -7,26 +7,26 @@ namespace milink::link {
 
 using milink::sdk::ConfigError;
 using milink::sdk::Value;
-using milink::sdk::ValueType;
+using milink::sdk::Param;
 
 std::vector<milink::sdk::ParamSpec> link_ref_params(unsigned parts) {
-  std::vector<milink::sdk::ParamSpec> out{{"database", ValueType::String, true, Value(), "The linked database", false, {}}};
+  std::vector<milink::sdk::ParamSpec> out{Param::string("database").required().doc("The linked database")};
   if (parts & kDagNames) {
-    out.push_back({"dag_name", ValueType::String, false, Value(""),
-                   "The distributed availability group on SQL Server (dag's name); default DAG_<database>, dag's default",
-                   false, {}});
-    out.push_back({"link_name", ValueType::String, false, Value(""),
-                   "The link in Azure, also the DAG's name on the managed instance (arm-link's name); default dag_name",
-                   false, {}});
+    out.push_back(Param::string("dag_name")
+            .defaults_to(Value(""))
+            .doc("The distributed availability group on SQL Server (dag's name); default DAG_<database>, dag's default"));
+    out.push_back(Param::string("link_name")
+            .defaults_to(Value(""))
+            .doc("The link in Azure, also the DAG's name on the managed instance (arm-link's name); default dag_name"));
   }
   if (parts & kArmVersion)
-    out.push_back({"api_version", ValueType::String, false, Value(kDefaultLinkApiVersion), "ARM api-version for the link",
-                   false, {}});
+    out.push_back(Param::string("api_version").defaults_to(Value(kDefaultLinkApiVersion)).doc("ARM api-version for the link"));
   if (parts & kSqlServerTarget)
-    out.push_back({"target", ValueType::String, false, Value("sqlserver"), "SQL target of SQL Server", false, {}});
+    out.push_back(Param::string("target").defaults_to(Value("sqlserver")).doc("SQL target of SQL Server"));
   if (parts & kInstanceTarget)
-    out.push_back({"instance_target", ValueType::String, false, Value("managed_instance"),
-                   "SQL target of the managed instance", false, {}});
+    out.push_back(Param::string("instance_target")
+            .defaults_to(Value("managed_instance"))
+            .doc("SQL target of the managed instance"));
   return out;
 }
 

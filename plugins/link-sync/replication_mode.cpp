@@ -8,7 +8,8 @@ namespace milink::link {
 using milink::sdk::SqlValue;
 using milink::sdk::StepError;
 using milink::sdk::Value;
-using milink::sdk::ValueType;
+using milink::sdk::Output;
+using milink::sdk::Param;
 namespace tsql = milink::sdk::tsql;
 
 namespace {
@@ -38,11 +39,12 @@ milink::sdk::StepSpec ReplicationModeStep::spec() {
       "both sides say so. Sync is what a planned failover needs; synchronous commit over a long distance slows the "
       "primary's transactions, so switch back to async when the link stays.";
   s.params = link_ref_params(kParts);
-  milink::sdk::ParamSpec mode{"mode", ValueType::String, true, Value(),
-                              "sync (SYNCHRONOUS_COMMIT / Sync) or async (ASYNCHRONOUS_COMMIT / Async)", false,
-                              {"sync", "async"}};
+  milink::sdk::ParamSpec mode = Param::string("mode")
+                                    .required()
+                                    .choices({"sync", "async"})
+                                    .doc("sync (SYNCHRONOUS_COMMIT / Sync) or async (ASYNCHRONOUS_COMMIT / Async)");
   s.params.insert(s.params.begin() + 1, mode);
-  s.outputs = {{"mode", ValueType::String, "The link's replication mode now: sync or async", false}};
+  s.outputs = {Output::string("mode").doc("The link's replication mode now: sync or async")};
   s.arm = true;
   s.sql_targets = {{"target"}};
   return s;

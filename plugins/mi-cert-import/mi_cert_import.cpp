@@ -13,7 +13,8 @@ using milink::sdk::Object;
 using milink::sdk::SqlValue;
 using milink::sdk::StepError;
 using milink::sdk::Value;
-using milink::sdk::ValueType;
+using milink::sdk::Param;
+using milink::sdk::Output;
 namespace tsql = milink::sdk::tsql;
 
 milink::sdk::StepSpec MiCertImport::spec() {
@@ -26,26 +27,32 @@ milink::sdk::StepSpec MiCertImport::spec() {
       "under the instance FQDN, read with T-SQL on the instance (sp_get_endpoint_certificate) or through ARM "
       "(endpointCertificates); optionally trusts Azure's root CAs on SQL Server (sp_certificate_add_issuer).";
   s.params = {
-      {"sqlserver_target", ValueType::String, false, Value("sqlserver"), "SQL target of SQL Server", false, {}},
-      {"mi_target", ValueType::String, false, Value("managed_instance"),
-       "SQL target of the managed instance (used by instance_certificate_source tsql)", false, {}},
-      {"certificate_name", ValueType::String, true, Value(), "SQL Server's endpoint certificate (sqlserver-cert's name)", false, {}},
-      {"public_key", ValueType::String, true, Value(), "Its public key, 0x hex (sqlserver-cert's public_key)", false, {}},
-      {"trust_certificate_name", ValueType::String, false, Value(""),
-       "Name of the serverTrustCertificate on the instance; default certificate_name", false, {}},
-      {"instance_fqdn", ValueType::String, true, Value(),
-       "The managed instance's FQDN: the name of its certificate on SQL Server", false, {}},
-      {"instance_certificate_source", ValueType::String, false, Value("arm"),
-       "Where to read the instance's endpoint certificate: arm (endpointCertificates) or tsql (sp_get_endpoint_certificate on the instance)",
-       false, {"arm", "tsql"}},
-      {"api_version", ValueType::String, false, Value("2025-01-01"),
-       "ARM api-version for serverTrustCertificates and endpointCertificates", false, {}},
-      {"trust_azure_roots", ValueType::String, false, Value("auto"),
-       "Trust Azure's root CAs on SQL Server: auto (when sp_certificate_add_issuer exists), yes, no", false,
-       {"auto", "yes", "no"}},
+      Param::string("sqlserver_target").defaults_to(Value("sqlserver")).doc("SQL target of SQL Server"),
+      Param::string("mi_target")
+          .defaults_to(Value("managed_instance"))
+          .doc("SQL target of the managed instance (used by instance_certificate_source tsql)"),
+      Param::string("certificate_name").required().doc("SQL Server's endpoint certificate (sqlserver-cert's name)"),
+      Param::string("public_key").required().doc("Its public key, 0x hex (sqlserver-cert's public_key)"),
+      Param::string("trust_certificate_name")
+          .defaults_to(Value(""))
+          .doc("Name of the serverTrustCertificate on the instance; default certificate_name"),
+      Param::string("instance_fqdn")
+          .required()
+          .doc("The managed instance's FQDN: the name of its certificate on SQL Server"),
+      Param::string("instance_certificate_source")
+          .defaults_to(Value("arm"))
+          .choices({"arm", "tsql"})
+          .doc("Where to read the instance's endpoint certificate: arm (endpointCertificates) or tsql (sp_get_endpoint_certificate on the instance)"),
+      Param::string("api_version")
+          .defaults_to(Value("2025-01-01"))
+          .doc("ARM api-version for serverTrustCertificates and endpointCertificates"),
+      Param::string("trust_azure_roots")
+          .defaults_to(Value("auto"))
+          .choices({"auto", "yes", "no"})
+          .doc("Trust Azure's root CAs on SQL Server: auto (when sp_certificate_add_issuer exists), yes, no"),
   };
-  s.outputs = {{"trust_certificate_name", ValueType::String, "The serverTrustCertificate holding SQL Server's key", false},
-               {"instance_certificate_name", ValueType::String, "The instance's certificate on SQL Server (its FQDN)", false}};
+  s.outputs = {Output::string("trust_certificate_name").doc("The serverTrustCertificate holding SQL Server's key"),
+               Output::string("instance_certificate_name").doc("The instance's certificate on SQL Server (its FQDN)")};
   s.arm = true;
   s.sql_targets = {{"sqlserver_target"}, {"mi_target", "instance_certificate_source", "tsql"}};
   return s;

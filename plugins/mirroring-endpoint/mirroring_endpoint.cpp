@@ -8,7 +8,8 @@ namespace milink::link {
 using milink::sdk::ConfigError;
 using milink::sdk::StepError;
 using milink::sdk::Value;
-using milink::sdk::ValueType;
+using milink::sdk::Param;
+using milink::sdk::Output;
 namespace tsql = milink::sdk::tsql;
 
 milink::sdk::StepSpec MirroringEndpoint::spec() {
@@ -23,21 +24,24 @@ milink::sdk::StepSpec MirroringEndpoint::spec() {
       "(keeping Windows authentication beside the certificate, RC4 next to AES, the port and LISTENER_IP), "
       "refuse stops with the reasons.";
   s.params = {
-      {"target", ValueType::String, false, Value("sqlserver"), "SQL target of SQL Server", false, {}},
-      {"certificate_name", ValueType::String, true, Value(), "The certificate the endpoint authenticates with", false, {}},
-      {"port", ValueType::Integer, false, Value(5022), "LISTENER_PORT (config sqlserver.endpoint_port)", false, {}},
-      {"endpoint_name", ValueType::String, false, Value("database_mirroring_endpoint"),
-       "Name of the endpoint to create", false, {}},
-      {"host", ValueType::String, true, Value(),
-       "Host name or IP the managed instance reaches SQL Server at (config sqlserver.fqdn)", false, {}},
-      {"existing_endpoint", ValueType::String, false, Value("refuse"),
-       "What to do with an existing endpoint that does not meet the link's conditions: alter or refuse", false,
-       {"alter", "refuse"}},
+      Param::string("target").defaults_to(Value("sqlserver")).doc("SQL target of SQL Server"),
+      Param::string("certificate_name").required().doc("The certificate the endpoint authenticates with"),
+      Param::integer("port").defaults_to(Value(5022)).doc("LISTENER_PORT (config sqlserver.endpoint_port)"),
+      Param::string("endpoint_name")
+          .defaults_to(Value("database_mirroring_endpoint"))
+          .doc("Name of the endpoint to create"),
+      Param::string("host")
+          .required()
+          .doc("Host name or IP the managed instance reaches SQL Server at (config sqlserver.fqdn)"),
+      Param::string("existing_endpoint")
+          .defaults_to(Value("refuse"))
+          .choices({"alter", "refuse"})
+          .doc("What to do with an existing endpoint that does not meet the link's conditions: alter or refuse"),
   };
-  s.outputs = {{"endpoint_name", ValueType::String, "The endpoint's name", false},
-               {"certificate_name", ValueType::String, "The certificate the endpoint authenticates with", false},
-               {"url", ValueType::String, "TCP://host:port, for the AG, the DAG and the link", false},
-               {"port", ValueType::Integer, "The endpoint's port", false}};
+  s.outputs = {Output::string("endpoint_name").doc("The endpoint's name"),
+               Output::string("certificate_name").doc("The certificate the endpoint authenticates with"),
+               Output::string("url").doc("TCP://host:port, for the AG, the DAG and the link"),
+               Output::integer("port").doc("The endpoint's port")};
   s.sql_targets = {{"target"}};
   return s;
 }

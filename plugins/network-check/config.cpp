@@ -10,7 +10,8 @@ namespace milink::netcheck {
 using milink::sdk::ConfigError;
 using milink::sdk::ParamSpec;
 using milink::sdk::Value;
-using milink::sdk::ValueType;
+using milink::sdk::Output;
+using milink::sdk::Param;
 
 bool valid_host(const std::string& host) {
   return !host.empty() && host.size() <= 253 && host.front() != '-' &&
@@ -21,32 +22,43 @@ bool valid_host(const std::string& host) {
 
 std::vector<ParamSpec> spec_params() {
   return {
-      ParamSpec{"sqlserver_target", ValueType::String, false, Value("sqlserver"), "SQL target (config section) of SQL Server", false, {}},
-      ParamSpec{"mi_target", ValueType::String, false, Value("managed_instance"), "SQL target (config section) of the managed instance", false, {}},
-      ParamSpec{"sqlserver_host", ValueType::String, true, Value(),
-                         "The address the managed instance connects to for SQL Server: the host of the link's partner "
-                         "endpoint (e.g. ${{ config.sqlserver.fqdn }})", false, {}},
-      ParamSpec{"endpoint_port", ValueType::Integer, false, Value(5022),
-            "SQL Server's database mirroring endpoint port, tested from the instance", false, {}},
-      ParamSpec{"instance_fqdn", ValueType::String, false, Value(""),
-            "The instance's DNS name SQL Server connects to on 5022; default: its DnsRecordName "
-            "(sys.dm_hadr_fabric_config_parameters)", false, {}},
-      ParamSpec{"from_sqlserver", ValueType::Boolean, false, Value(true),
-            "Test SQL Server -> instance: 5022 and the instance node's port (11000-11999), with an Agent job on SQL Server", false, {}},
-      ParamSpec{"from_instance", ValueType::Boolean, false, Value(true),
-            "Test instance -> SQL Server on endpoint_port, with an Agent job on the instance (and a temporary endpoint "
-            "on SQL Server when it has none)", false, {}},
-      ParamSpec{"timeout_seconds", ValueType::Integer, false, Value(120),
-            "How long to wait for each test job to finish (1-3600)", false, {}},
-      ParamSpec{"poll_interval_ms", ValueType::Integer, false, Value(1000), "How often to look at the job's history (10-600000)", false, {}},
+      Param::string("sqlserver_target")
+          .defaults_to(Value("sqlserver"))
+          .doc("SQL target (config section) of SQL Server"),
+      Param::string("mi_target")
+          .defaults_to(Value("managed_instance"))
+          .doc("SQL target (config section) of the managed instance"),
+      Param::string("sqlserver_host")
+          .required()
+          .doc("The address the managed instance connects to for SQL Server: the host of the link's partner "
+               "endpoint (e.g. ${{ config.sqlserver.fqdn }})"),
+      Param::integer("endpoint_port")
+          .defaults_to(Value(5022))
+          .doc("SQL Server's database mirroring endpoint port, tested from the instance"),
+      Param::string("instance_fqdn")
+          .defaults_to(Value(""))
+          .doc("The instance's DNS name SQL Server connects to on 5022; default: its DnsRecordName "
+               "(sys.dm_hadr_fabric_config_parameters)"),
+      Param::boolean("from_sqlserver")
+          .defaults_to(Value(true))
+          .doc("Test SQL Server -> instance: 5022 and the instance node's port (11000-11999), with an Agent job on SQL Server"),
+      Param::boolean("from_instance")
+          .defaults_to(Value(true))
+          .doc("Test instance -> SQL Server on endpoint_port, with an Agent job on the instance (and a temporary endpoint "
+               "on SQL Server when it has none)"),
+      Param::integer("timeout_seconds")
+          .defaults_to(Value(120))
+          .doc("How long to wait for each test job to finish (1-3600)"),
+      Param::integer("poll_interval_ms")
+          .defaults_to(Value(1000))
+          .doc("How often to look at the job's history (10-600000)"),
   };
 }
 
 std::vector<milink::sdk::OutputSpec> spec_outputs() {
   return {
-      {"passed", ValueType::Integer, "Connection tests that passed", false},
-      {"tests", ValueType::Array,
-       "One entry per test: {direction, target, port, status (PASS|FAIL|WARN), detail}", false},
+      Output::integer("passed").doc("Connection tests that passed"),
+      Output::array("tests").doc("One entry per test: {direction, target, port, status (PASS|FAIL|WARN), detail}"),
   };
 }
 

@@ -12,18 +12,11 @@ namespace milink::preflight {
 using milink::sdk::ConfigError;
 using milink::sdk::ParamSpec;
 using milink::sdk::Value;
-using milink::sdk::ValueType;
+using milink::sdk::Param;
+using milink::sdk::Output;
 
 namespace {
 
-ParamSpec param(const char* name, ValueType type, Value fallback, const char* doc) {
-  ParamSpec p;
-  p.name = name;
-  p.type = type;
-  p.fallback = std::move(fallback);
-  p.doc = doc;
-  return p;
-}
 
 bool unknown(const milink::sdk::Params& p, const std::string& name) {
   return p.has(name) && p.value(name).is_unknown();
@@ -66,76 +59,96 @@ std::string lower(std::string s) {
 
 std::vector<ParamSpec> spec_params() {
   return {
-      param("sqlserver_target", ValueType::String, Value("sqlserver"), "SQL target (config section) of SQL Server"),
-      param("mi_target", ValueType::String, Value("managed_instance"),
-            "SQL target (config section) of the managed instance; used by the collation check"),
-      param("server_checks", ValueType::Boolean, Value(true),
-            "Run the server-level checks (version, edition, HADR, trace flags, master key, server name, "
-            "collation, certificate, DNS, ARM)"),
-      param("databases", ValueType::Array, Value(milink::sdk::Array{}),
-            "Databases to check for the link: exists, user database, FULL recovery, a full backup, not in an "
-            "availability group, ONLINE"),
-      param("server_name", ValueType::String, Value(""),
-            "When set, must equal @@SERVERNAME (e.g. ${{ config.sqlserver.name }})"),
-      param("instance_fqdn", ValueType::String, Value(""),
-            "The managed instance's FQDN, resolved with DNS (e.g. ${{ config.managed_instance.fqdn }})"),
-      param("check_dns", ValueType::Boolean, Value(true), "Resolve instance_fqdn"),
-      param("check_arm", ValueType::Boolean, Value(true), "GET the managed instance from Azure Resource Manager, and list its links for the instance_ag_name check"),
-      param("api_version", ValueType::String, Value("2025-01-01"), "ARM api-version for the managed instance GET"),
-      param("check_collation", ValueType::Boolean, Value(true),
-            "Compare SERVERPROPERTY('Collation') of SQL Server and the managed instance"),
-      param("certificate_name", ValueType::String, Value(""),
-            "The endpoint certificate to check for expiry; default Cert_<@@SERVERNAME>_endpoint"),
-      param("warn_days", ValueType::Integer, Value(30), "WARN when the certificate expires within this many days"),
-      param("ag_name_pattern", ValueType::String, Value("AG_{db}"),
-            "The availability group the workflow puts each database in ({db} is replaced): a database already in "
-            "that group passes (a re-run), one in any other group fails"),
-      param("existing_ag", ValueType::Boolean, Value(false),
-            "ag_name_pattern names an availability group that already exists and holds the databases (the "
-            "customer's, as in replicate-existing-ag.json), not one the workflow creates: the availability_group "
-            "check says so"),
-      param("link_name_pattern", ValueType::String, Value("DAG_{db}"),
-            "The name of each database's link (= its DAG, dag's name_pattern; {db} and {instance} are replaced): "
-            "the instance_ag_name check ignores the database's own link"),
-      param("instance_ag_name_pattern", ValueType::String, Value("AG_{db}_MI"),
-            "The instance-side availability group name each database's link will use (dag's instance_ag_name, "
-            "default AG_<db>_MI; {db} and {instance} are replaced): with check_arm, another link on the instance "
-            "that already uses it fails the check"),
-      param("check_instance_ag_names", ValueType::Boolean, Value(true),
-            "With check_arm: list the instance's links (one ARM list) and run the instance_ag_name check for "
-            "databases and instance_ag_name_databases. A per-database preflight in a for_each sets it false when a "
-            "server-level preflight checks every database with instance_ag_name_databases: one list per run "
-            "instead of one per database"),
-      param("instance_ag_name_databases", ValueType::Array, Value(milink::sdk::Array{}),
-            "Databases whose instance-side availability group name (instance_ag_name_pattern) is checked against "
-            "the instance's links, besides databases, without their other checks (e.g. "
-            "${{ config.databases }} on the server-level preflight)"),
-      param("allow_prepare_database", ValueType::Boolean, Value(false),
-            "Report recovery-model and full-backup problems as WARN (a later step fixes them) instead of FAIL"),
-      param("multi_database", ValueType::Boolean, Value(false),
-            "The workflow makes one multi-database link (dag's multi_database, arm-link's link_mode MultiDatabase): "
-            "the multi_database check wants sys.sp_multidb_milink (SQL Server 2022 CU27+, 2025 CU9+) and "
-            "Enterprise or Developer edition"),
-      ParamSpec{"failover_mode", ValueType::String, false, Value("auto"),
-                "The failover mode the workflow asks arm-link for (with check_arm, the failover_mode check says which "
-                "applies and why): auto passes and reports the mode it gives; manual (two-way) fails when SQL "
-                "Server's version and the instance's update policy (databaseFormat) do not allow it; none passes",
-                false, {"auto", "manual", "none"}},
+      Param::string("sqlserver_target")
+          .defaults_to(Value("sqlserver"))
+          .doc("SQL target (config section) of SQL Server"),
+      Param::string("mi_target")
+          .defaults_to(Value("managed_instance"))
+          .doc("SQL target (config section) of the managed instance; used by the collation check"),
+      Param::boolean("server_checks")
+          .defaults_to(Value(true))
+          .doc("Run the server-level checks (version, edition, HADR, trace flags, master key, server name, "
+               "collation, certificate, DNS, ARM)"),
+      Param::array("databases")
+          .defaults_to(Value(milink::sdk::Array{}))
+          .doc("Databases to check for the link: exists, user database, FULL recovery, a full backup, not in an "
+               "availability group, ONLINE"),
+      Param::string("server_name")
+          .defaults_to(Value(""))
+          .doc("When set, must equal @@SERVERNAME (e.g. ${{ config.sqlserver.name }})"),
+      Param::string("instance_fqdn")
+          .defaults_to(Value(""))
+          .doc("The managed instance's FQDN, resolved with DNS (e.g. ${{ config.managed_instance.fqdn }})"),
+      Param::boolean("check_dns").defaults_to(Value(true)).doc("Resolve instance_fqdn"),
+      Param::boolean("check_arm")
+          .defaults_to(Value(true))
+          .doc("GET the managed instance from Azure Resource Manager, and list its links for the instance_ag_name check"),
+      Param::string("api_version").defaults_to(Value("2025-01-01")).doc("ARM api-version for the managed instance GET"),
+      Param::boolean("check_collation")
+          .defaults_to(Value(true))
+          .doc("Compare SERVERPROPERTY('Collation') of SQL Server and the managed instance"),
+      Param::string("certificate_name")
+          .defaults_to(Value(""))
+          .doc("The endpoint certificate to check for expiry; default Cert_<@@SERVERNAME>_endpoint"),
+      Param::integer("warn_days").defaults_to(Value(30)).doc("WARN when the certificate expires within this many days"),
+      Param::string("ag_name_pattern")
+          .defaults_to(Value("AG_{db}"))
+          .doc("The availability group the workflow puts each database in ({db} is replaced): a database already in "
+               "that group passes (a re-run), one in any other group fails"),
+      Param::boolean("existing_ag")
+          .defaults_to(Value(false))
+          .doc("ag_name_pattern names an availability group that already exists and holds the databases (the "
+               "customer's, as in replicate-existing-ag.json), not one the workflow creates: the availability_group "
+               "check says so"),
+      Param::string("link_name_pattern")
+          .defaults_to(Value("DAG_{db}"))
+          .doc("The name of each database's link (= its DAG, dag's name_pattern; {db} and {instance} are replaced): "
+               "the instance_ag_name check ignores the database's own link"),
+      Param::string("instance_ag_name_pattern")
+          .defaults_to(Value("AG_{db}_MI"))
+          .doc("The instance-side availability group name each database's link will use (dag's instance_ag_name, "
+               "default AG_<db>_MI; {db} and {instance} are replaced): with check_arm, another link on the instance "
+               "that already uses it fails the check"),
+      Param::boolean("check_instance_ag_names")
+          .defaults_to(Value(true))
+          .doc("With check_arm: list the instance's links (one ARM list) and run the instance_ag_name check for "
+               "databases and instance_ag_name_databases. A per-database preflight in a for_each sets it false when a "
+               "server-level preflight checks every database with instance_ag_name_databases: one list per run "
+               "instead of one per database"),
+      Param::array("instance_ag_name_databases")
+          .defaults_to(Value(milink::sdk::Array{}))
+          .doc("Databases whose instance-side availability group name (instance_ag_name_pattern) is checked against "
+               "the instance's links, besides databases, without their other checks (e.g. "
+               "${{ config.databases }} on the server-level preflight)"),
+      Param::boolean("allow_prepare_database")
+          .defaults_to(Value(false))
+          .doc("Report recovery-model and full-backup problems as WARN (a later step fixes them) instead of FAIL"),
+      Param::boolean("multi_database")
+          .defaults_to(Value(false))
+          .doc("The workflow makes one multi-database link (dag's multi_database, arm-link's link_mode MultiDatabase): "
+               "the multi_database check wants sys.sp_multidb_milink (SQL Server 2022 CU27+, 2025 CU9+) and "
+               "Enterprise or Developer edition"),
+      Param::string("failover_mode")
+          .defaults_to(Value("auto"))
+          .choices({"auto", "manual", "none"})
+          .doc("The failover mode the workflow asks arm-link for (with check_arm, the failover_mode check says which "
+               "applies and why): auto passes and reports the mode it gives; manual (two-way) fails when SQL "
+               "Server's version and the instance's update policy (databaseFormat) do not allow it; none passes"),
   };
 }
 
 std::vector<milink::sdk::OutputSpec> spec_outputs() {
   return {
-      {"passed", ValueType::Integer, "Number of checks that passed", false},
-      {"warnings", ValueType::Integer, "Number of checks that passed with a warning", false},
-      {"checks", ValueType::Array, "Every check: {\"check\", \"status\" (PASS/WARN), \"detail\"}", false},
-      {"server_name", ValueType::String, "@@SERVERNAME of SQL Server (\"\" when server_checks is false)", false},
-      {"product_version", ValueType::String,
-       "SERVERPROPERTY('ProductVersion') of SQL Server (\"\" when server_checks is false)", false},
-      {"certificate_name", ValueType::String,
-       "The endpoint certificate name that was checked (\"\" when server_checks is false)", false},
-      {"failover_mode", ValueType::String,
-       "The link's failover mode that applies: manual (two-way) or none (one-way); \"\" when not checked", false},
+      Output::integer("passed").doc("Number of checks that passed"),
+      Output::integer("warnings").doc("Number of checks that passed with a warning"),
+      Output::array("checks").doc("Every check: {\"check\", \"status\" (PASS/WARN), \"detail\"}"),
+      Output::string("server_name").doc("@@SERVERNAME of SQL Server (\"\" when server_checks is false)"),
+      Output::string("product_version")
+          .doc("SERVERPROPERTY('ProductVersion') of SQL Server (\"\" when server_checks is false)"),
+      Output::string("certificate_name")
+          .doc("The endpoint certificate name that was checked (\"\" when server_checks is false)"),
+      Output::string("failover_mode")
+          .doc("The link's failover mode that applies: manual (two-way) or none (one-way); \"\" when not checked"),
   };
 }
 

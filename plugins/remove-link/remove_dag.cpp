@@ -10,7 +10,8 @@ namespace milink::link {
 using milink::sdk::SqlValue;
 using milink::sdk::StepError;
 using milink::sdk::Value;
-using milink::sdk::ValueType;
+using milink::sdk::Param;
+using milink::sdk::Output;
 namespace tsql = milink::sdk::tsql;
 
 milink::sdk::StepSpec RemoveDagStep::spec() {
@@ -23,14 +24,16 @@ milink::sdk::StepSpec RemoveDagStep::spec() {
       "database. What is not there is reported, not an error.";
   s.destructive = true;
   s.params = {
-      {"target", ValueType::String, false, Value("sqlserver"), "SQL target of SQL Server", false, {}},
-      {"name", ValueType::String, true, Value(), "The distributed availability group (the link's name)", false, {}},
-      {"drop_ag", ValueType::Boolean, false, Value(false),
-       "Also drop the database's availability group, when no other distributed availability group uses it", false, {}},
-      {"ag_name", ValueType::String, false, Value(""),
-       "The database's availability group; default: the DAG's member that is an availability group here", false, {}},
+      Param::string("target").defaults_to(Value("sqlserver")).doc("SQL target of SQL Server"),
+      Param::string("name").required().doc("The distributed availability group (the link's name)"),
+      Param::boolean("drop_ag")
+          .defaults_to(Value(false))
+          .doc("Also drop the database's availability group, when no other distributed availability group uses it"),
+      Param::string("ag_name")
+          .defaults_to(Value(""))
+          .doc("The database's availability group; default: the DAG's member that is an availability group here"),
   };
-  s.outputs = {{"name", ValueType::String, "The distributed availability group's name", false}};
+  s.outputs = {Output::string("name").doc("The distributed availability group's name")};
   s.sql_targets = {{"target"}};
   return s;
 }

@@ -7,7 +7,8 @@ namespace milink::link {
 using milink::sdk::ConfigError;
 using milink::sdk::StepError;
 using milink::sdk::Value;
-using milink::sdk::ValueType;
+using milink::sdk::Param;
+using milink::sdk::Output;
 
 milink::sdk::StepSpec RemoveLinkStep::spec() {
   milink::sdk::StepSpec s;
@@ -19,10 +20,10 @@ milink::sdk::StepSpec RemoveLinkStep::spec() {
       "When there is no such link it changes nothing and says so.";
   s.destructive = true;
   s.params = {
-      {"name", ValueType::String, true, Value(), "The link's name (the DAG's name on SQL Server)", false, {}},
-      {"api_version", ValueType::String, false, Value(kDefaultLinkApiVersion), "ARM api-version", false, {}},
+      Param::string("name").required().doc("The link's name (the DAG's name on SQL Server)"),
+      Param::string("api_version").defaults_to(Value(kDefaultLinkApiVersion)).doc("ARM api-version"),
   };
-  s.outputs = {{"name", ValueType::String, "The link's name", false}};
+  s.outputs = {Output::string("name").doc("The link's name")};
   s.arm = true;
   return s;
 }

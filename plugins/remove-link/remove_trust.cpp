@@ -14,7 +14,7 @@ namespace milink::link {
 using milink::sdk::ConfigError;
 using milink::sdk::SqlValue;
 using milink::sdk::Value;
-using milink::sdk::ValueType;
+using milink::sdk::Param;
 namespace tsql = milink::sdk::tsql;
 
 milink::sdk::StepSpec RemoveTrustStep::spec() {
@@ -32,22 +32,29 @@ milink::sdk::StepSpec RemoveTrustStep::spec() {
       "not count. SQL Server's own certificate and the endpoint stay.";
   s.destructive = true;
   s.params = {
-      {"target", ValueType::String, false, Value("sqlserver"), "SQL target of SQL Server", false, {}},
-      {"certificate_name", ValueType::String, false, Value(""),
-       "The trust certificate to delete; default: found by the public key of the endpoint's certificate (and "
-       "Cert_<@@SERVERNAME>_endpoint by name)", false, {}},
-      {"instance_fqdn", ValueType::String, true, Value(),
-       "The managed instance's FQDN (the name of its certificate on SQL Server)", false, {}},
-      {"drop_trust_certificate", ValueType::Boolean, false, Value(false),
-       "Delete SQL Server's certificate from the instance's trust (serverTrustCertificates)", false, {}},
-      {"drop_instance_certificate", ValueType::Boolean, false, Value(false),
-       "Drop the instance's certificate on SQL Server", false, {}},
-      {"api_version", ValueType::String, false, Value(kDefaultLinkApiVersion),
-       "ARM api-version for serverTrustCertificates and distributedAvailabilityGroups", false, {}},
-      {"databases", ValueType::Array, false, Value(milink::sdk::Array{}),
-       "Databases whose links this workflow removes before this step; their links and DAGs do not count as users", false, {}},
-      {"link_name_pattern", ValueType::String, false, Value("DAG_{db}"),
-       "The name of a database's link and DAG; {db} is replaced", false, {}},
+      Param::string("target").defaults_to(Value("sqlserver")).doc("SQL target of SQL Server"),
+      Param::string("certificate_name")
+          .defaults_to(Value(""))
+          .doc("The trust certificate to delete; default: found by the public key of the endpoint's certificate (and "
+               "Cert_<@@SERVERNAME>_endpoint by name)"),
+      Param::string("instance_fqdn")
+          .required()
+          .doc("The managed instance's FQDN (the name of its certificate on SQL Server)"),
+      Param::boolean("drop_trust_certificate")
+          .defaults_to(Value(false))
+          .doc("Delete SQL Server's certificate from the instance's trust (serverTrustCertificates)"),
+      Param::boolean("drop_instance_certificate")
+          .defaults_to(Value(false))
+          .doc("Drop the instance's certificate on SQL Server"),
+      Param::string("api_version")
+          .defaults_to(Value(kDefaultLinkApiVersion))
+          .doc("ARM api-version for serverTrustCertificates and distributedAvailabilityGroups"),
+      Param::array("databases")
+          .defaults_to(Value(milink::sdk::Array{}))
+          .doc("Databases whose links this workflow removes before this step; their links and DAGs do not count as users"),
+      Param::string("link_name_pattern")
+          .defaults_to(Value("DAG_{db}"))
+          .doc("The name of a database's link and DAG; {db} is replaced"),
   };
   s.arm = true;
   s.sql_targets = {{"target"}};

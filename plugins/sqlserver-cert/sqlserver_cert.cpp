@@ -10,7 +10,8 @@ using milink::sdk::ConfigError;
 using milink::sdk::SqlValue;
 using milink::sdk::StepError;
 using milink::sdk::Value;
-using milink::sdk::ValueType;
+using milink::sdk::Param;
+using milink::sdk::Output;
 namespace tsql = milink::sdk::tsql;
 
 namespace {
@@ -29,26 +30,32 @@ milink::sdk::StepSpec SqlServerCert::spec() {
       "that certificate is kept and named in the outputs, and nothing is created: switching it would break the "
       "availability groups that trust it.";
   s.params = {
-      {"target", ValueType::String, false, Value("sqlserver"), "SQL target (config section) of SQL Server", false, {}},
-      {"master_key_password", ValueType::String, false, Value(),
-       "Password for CREATE MASTER KEY, needed only when master has no database master key", true, {}},
-      {"certificate_name", ValueType::String, false, Value(""),
-       "Certificate name; default Cert_<@@SERVERNAME>_endpoint", false, {}},
-      {"server_name", ValueType::String, false, Value(""),
-       "SQL Server's name (@@SERVERNAME), so milink plan can name the certificate without connecting", false, {}},
-      {"subject", ValueType::String, false, Value(""), "Certificate subject; default \"Certificate for <name>\"", false, {}},
-      {"expiry_date", ValueType::String, false, Value(""), "Expiry as YYYY-MM-DD; default today + validity_days", false, {}},
-      {"validity_days", ValueType::Integer, false, Value(365), "Validity when expiry_date is not given", false, {}},
-      {"warn_days", ValueType::Integer, false, Value(30), "Warn when an existing certificate expires within this many days", false, {}},
-      {"use_endpoint_certificate", ValueType::Boolean, false, Value(true),
-       "Keep the certificate an existing mirroring endpoint authenticates with (its name goes to the outputs) "
-       "instead of creating certificate_name", false, {}},
+      Param::string("target").defaults_to(Value("sqlserver")).doc("SQL target (config section) of SQL Server"),
+      Param::string("master_key_password")
+          .secret()
+          .doc("Password for CREATE MASTER KEY, needed only when master has no database master key"),
+      Param::string("certificate_name")
+          .defaults_to(Value(""))
+          .doc("Certificate name; default Cert_<@@SERVERNAME>_endpoint"),
+      Param::string("server_name")
+          .defaults_to(Value(""))
+          .doc("SQL Server's name (@@SERVERNAME), so milink plan can name the certificate without connecting"),
+      Param::string("subject").defaults_to(Value("")).doc("Certificate subject; default \"Certificate for <name>\""),
+      Param::string("expiry_date").defaults_to(Value("")).doc("Expiry as YYYY-MM-DD; default today + validity_days"),
+      Param::integer("validity_days").defaults_to(Value(365)).doc("Validity when expiry_date is not given"),
+      Param::integer("warn_days")
+          .defaults_to(Value(30))
+          .doc("Warn when an existing certificate expires within this many days"),
+      Param::boolean("use_endpoint_certificate")
+          .defaults_to(Value(true))
+          .doc("Keep the certificate an existing mirroring endpoint authenticates with (its name goes to the outputs) "
+               "instead of creating certificate_name"),
   };
-  s.outputs = {{"name", ValueType::String, "The certificate's name", false},
-               {"public_key", ValueType::String, "CERTENCODED of the certificate, 0x hex (the public part only)", false},
-               {"thumbprint", ValueType::String, "SHA-1 thumbprint, 0x hex", false},
-               {"expiry", ValueType::String, "Expiry date, YYYY-MM-DD", false},
-               {"server_name", ValueType::String, "@@SERVERNAME", false}};
+  s.outputs = {Output::string("name").doc("The certificate's name"),
+               Output::string("public_key").doc("CERTENCODED of the certificate, 0x hex (the public part only)"),
+               Output::string("thumbprint").doc("SHA-1 thumbprint, 0x hex"),
+               Output::string("expiry").doc("Expiry date, YYYY-MM-DD"),
+               Output::string("server_name").doc("@@SERVERNAME")};
   s.sql_targets = {{"target"}};
   return s;
 }

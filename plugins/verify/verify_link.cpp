@@ -15,7 +15,8 @@ namespace milink::link {
 using milink::sdk::ConfigError;
 using milink::sdk::StepError;
 using milink::sdk::Value;
-using milink::sdk::ValueType;
+using milink::sdk::Param;
+using milink::sdk::Output;
 namespace tsql = milink::sdk::tsql;
 
 milink::sdk::StepSpec VerifyLink::spec() {
@@ -30,33 +31,39 @@ milink::sdk::StepSpec VerifyLink::spec() {
       "is explained with its cause and remedy. A link already healthy is reported ok; after waiting, the step's "
       "message is the end state.";
   s.params = {
-      {"target", ValueType::String, false, Value("sqlserver"), "SQL target of SQL Server", false, {}},
-      {"dag_name", ValueType::String, true, Value(), "The DAG on SQL Server (dag's name)", false, {}},
-      {"database", ValueType::String, false, Value(""), "The replicated database (or give databases)", false, {}},
-      {"databases", ValueType::Array, false, Value(milink::sdk::Array{}),
-       "Every database of a multi-database link: each is waited for in turn and its seeding shown per database "
-       "(SQL Server's seeding stats and the link's databases[] item in ARM)",
-       false, {}},
-      {"instance_name", ValueType::String, true, Value(), "The DAG's remote member: the instance's availability group (dag's instance_ag_name)", false, {}},
-      {"link_name", ValueType::String, false, Value(""), "The link in ARM; default dag_name", false, {}},
-      {"api_version", ValueType::String, false, Value(kDefaultLinkApiVersion), "ARM api-version for reading the link", false, {}},
-      {"check_arm", ValueType::Boolean, false, Value(true), "Also read the link's state from ARM", false, {}},
-      {"timeout_seconds", ValueType::Integer, false, Value(1800),
-       "Give up when the link has made no progress for this long: no change in the replica's connected state, the "
-       "seeding state or the bytes seeded. Not a limit on the total time", false, {}},
-      {"poll_interval_ms", ValueType::Integer, false, Value(2000), "Time between two looks", false, {}},
-      {"replicas", ValueType::Array, false, Value(milink::sdk::Array{}),
-       "For a link on an existing AG: the config's sqlserver.replicas (objects with a name; SQL targets "
-       "sqlserver.replicas.<name>). Each must have a started endpoint authenticating with a certificate (AES) and "
-       "hold the managed instance's certificate (named instance_fqdn); the step fails naming a replica that does not",
-       false, {}},
-      {"instance_fqdn", ValueType::String, false, Value(""),
-       "The managed instance's FQDN, the name of its certificate on SQL Server; needed with replicas", false, {}},
+      Param::string("target").defaults_to(Value("sqlserver")).doc("SQL target of SQL Server"),
+      Param::string("dag_name").required().doc("The DAG on SQL Server (dag's name)"),
+      Param::string("database").defaults_to(Value("")).doc("The replicated database (or give databases)"),
+      Param::array("databases")
+          .defaults_to(Value(milink::sdk::Array{}))
+          .doc("Every database of a multi-database link: each is waited for in turn and its seeding shown per database "
+               "(SQL Server's seeding stats and the link's databases[] item in ARM)"),
+      Param::string("instance_name")
+          .required()
+          .doc("The DAG's remote member: the instance's availability group (dag's instance_ag_name)"),
+      Param::string("link_name").defaults_to(Value("")).doc("The link in ARM; default dag_name"),
+      Param::string("api_version")
+          .defaults_to(Value(kDefaultLinkApiVersion))
+          .doc("ARM api-version for reading the link"),
+      Param::boolean("check_arm").defaults_to(Value(true)).doc("Also read the link's state from ARM"),
+      Param::integer("timeout_seconds")
+          .defaults_to(Value(1800))
+          .doc("Give up when the link has made no progress for this long: no change in the replica's connected state, the "
+               "seeding state or the bytes seeded. Not a limit on the total time"),
+      Param::integer("poll_interval_ms").defaults_to(Value(2000)).doc("Time between two looks"),
+      Param::array("replicas")
+          .defaults_to(Value(milink::sdk::Array{}))
+          .doc("For a link on an existing AG: the config's sqlserver.replicas (objects with a name; SQL targets "
+               "sqlserver.replicas.<name>). Each must have a started endpoint authenticating with a certificate (AES) and "
+               "hold the managed instance's certificate (named instance_fqdn); the step fails naming a replica that does not"),
+      Param::string("instance_fqdn")
+          .defaults_to(Value(""))
+          .doc("The managed instance's FQDN, the name of its certificate on SQL Server; needed with replicas"),
   };
-  s.outputs = {{"connected_state", ValueType::String, "The instance replica's connected state", false},
-               {"synchronization_health", ValueType::String, "Its synchronization health", false},
-               {"seeded", ValueType::Boolean, "Whether seeding completed", false},
-               {"waited_seconds", ValueType::Number, "How long the step waited", false}};
+  s.outputs = {Output::string("connected_state").doc("The instance replica's connected state"),
+               Output::string("synchronization_health").doc("Its synchronization health"),
+               Output::boolean("seeded").doc("Whether seeding completed"),
+               Output::number("waited_seconds").doc("How long the step waited")};
   s.arm = true;
   s.sql_targets = {{"target"}};
   return s;

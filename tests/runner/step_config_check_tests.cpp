@@ -45,7 +45,7 @@ TEST_CASE("a plugin's refusal of a literal stops run, plan and validate before t
   Sandbox sb;
   sb.write("wf.json", kLiteral);
   const std::string want = "step \"two\" (test.record) refuses parameter \"sleep_ms\": sleep_ms must not be negative";
-  for (const std::vector<std::string> args : {std::vector<std::string>{"run", "wf.json"},
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"run", "wf.json"},
                                               std::vector<std::string>{"plan", "wf.json"},
                                               std::vector<std::string>{"plan", "wf.json", "--offline"},
                                               std::vector<std::string>{"validate", "wf.json"}}) {

@@ -29,18 +29,6 @@ namespace {
 
 using testsupport::CapturingSink;
 
-std::string str(const Object& o, const std::string& key) {
-  const Value* v = o.find(key);
-  return v != nullptr && v->is_string() ? v->as_string() : std::string();
-}
-
-Object step_end(const CapturingSink& sink, const std::string& key) {
-  for (const auto& e : sink.events)
-    if (str(e, "event") == "step_end" && str(e, "step") == key) return e;
-  FAIL("no step_end for " << key);
-  return {};
-}
-
 /// Emulator + a workflow with one sqltest.run step, run by a Runner.
 struct SqlRun {
   ScriptedEngine engine;

@@ -8,7 +8,8 @@ namespace acme {
 
 using milink::sdk::ConfigError;
 using milink::sdk::Value;
-using milink::sdk::ValueType;
+using milink::sdk::Param;
+using milink::sdk::Output;
 
 milink::sdk::StepSpec step_spec() {
   milink::sdk::StepSpec s;
@@ -22,29 +23,32 @@ milink::sdk::StepSpec step_spec() {
       "schedule_minutes minutes), disabled until the database has seeded to the managed instance: a log backup during "
       "initial seeding can break the link.";
   s.params = {
-      {"database", ValueType::String, true, Value(), "The database whose log must be backed up", false, {}},
-      {"target", ValueType::String, false, Value("sqlserver"), "SQL target (config section) of SQL Server", false, {}},
-      {"create_job", ValueType::Boolean, false, Value(false),
-       "Create the log backup job when none exists (and enable it once the database has seeded); false: only check",
-       false, {}},
-      {"job_name", ValueType::String, false, Value(""), "Name of the job to create; default acme_log_backup_<database>",
-       false, {}},
-      {"schedule_minutes", ValueType::Integer, false, Value(15), "The job backs up the log every this many minutes",
-       false, {}},
-      {"backup_directory", ValueType::String, false, Value(""),
-       "Directory on SQL Server's host for the .trn files; required with create_job", false, {}},
-      {"compression", ValueType::Boolean, false, Value(true), "Compress the log backups", false, {}},
-      {"enable", ValueType::String, false, Value("after_seeding"),
-       "When a created job is enabled: after_seeding (once the database has seeded) or now", false,
-       {"after_seeding", "now"}},
-      {"owner_login_name", ValueType::String, false, Value(""),
-       "Owner of the created job; default the login milink connects with", false, {}},
+      Param::string("database").required().doc("The database whose log must be backed up"),
+      Param::string("target").defaults_to(Value("sqlserver")).doc("SQL target (config section) of SQL Server"),
+      Param::boolean("create_job")
+          .defaults_to(Value(false))
+          .doc("Create the log backup job when none exists (and enable it once the database has seeded); false: only check"),
+      Param::string("job_name")
+          .defaults_to(Value(""))
+          .doc("Name of the job to create; default acme_log_backup_<database>"),
+      Param::integer("schedule_minutes").defaults_to(Value(15)).doc("The job backs up the log every this many minutes"),
+      Param::string("backup_directory")
+          .defaults_to(Value(""))
+          .doc("Directory on SQL Server's host for the .trn files; required with create_job"),
+      Param::boolean("compression").defaults_to(Value(true)).doc("Compress the log backups"),
+      Param::string("enable")
+          .defaults_to(Value("after_seeding"))
+          .choices({"after_seeding", "now"})
+          .doc("When a created job is enabled: after_seeding (once the database has seeded) or now"),
+      Param::string("owner_login_name")
+          .defaults_to(Value(""))
+          .doc("Owner of the created job; default the login milink connects with"),
   };
   s.outputs = {
-      {"job_name", ValueType::String, "The job that takes the log backups", false},
-      {"job_enabled", ValueType::Boolean, "Whether that job is enabled", false},
-      {"agent_status", ValueType::String, "SQL Server Agent's status_desc (sys.dm_server_services)", false},
-      {"link_phase", ValueType::String, "not_linked, seeding, seeded or seeding_failed", false},
+      Output::string("job_name").doc("The job that takes the log backups"),
+      Output::boolean("job_enabled").doc("Whether that job is enabled"),
+      Output::string("agent_status").doc("SQL Server Agent's status_desc (sys.dm_server_services)"),
+      Output::string("link_phase").doc("not_linked, seeding, seeded or seeding_failed"),
   };
   return s;
 }
