@@ -82,7 +82,7 @@ Emulator::Emulator(EmulatorOptions options) : options_(std::move(options)) {
   }
   world_ = std::make_unique<EmulatorWorld>(options_.scenario);
   if (!options_.faults.empty()) faults_.set(options_.faults);
-  links_ = std::make_unique<LinkSimulator>(*world_, TimingProfile::named(options_.profile));
+  links_ = std::make_unique<LinkSimulator>(*world_, options_.timings ? *options_.timings : TimingProfile::named(options_.profile));
   sql_engine_ = std::make_unique<SqlEngine>(*world_, Personality::SqlServer, &faults_);
   mi_engine_ = std::make_unique<SqlEngine>(*world_, Personality::ManagedInstance, &faults_);
 

@@ -41,6 +41,9 @@ struct EmulatorOptions {
   /// run: TimingProfile::demo) or "realistic" (ARM operations and seeding
   /// take seconds to minutes, seeding scaled to database size).
   std::string profile = "fast";
+  /// Test-only: the link simulation's timings instead of the profile's
+  /// (e.g. a catch-up that never ends, to see a link stay NOT_HEALTHY).
+  std::optional<TimingProfile> timings;
   /// Fault rules (faults/fault_plan.hpp); changeable at run time.
   std::string faults;
   /// Test-only: when set, both TDS certificates name only these DNS names

@@ -46,12 +46,20 @@ std::string step_markdown(const milink::sdk::StepSpec& spec, const std::string& 
   for (const auto& p : spec.params) {
     std::string def = p.required ? "required" : p.fallback.is_null() ? "optional" : "`" + p.fallback.to_json() + "`";
     std::string meaning = p.doc;
+    // Sentences appended below need the doc to end as one.
+    auto end_sentence = [&meaning] {
+      if (!meaning.empty() && meaning.back() != '.') meaning += '.';
+    };
     if (!p.choices.empty()) {
+      end_sentence();
       std::string c;
       for (const auto& x : p.choices) c += (c.empty() ? "" : ", ") + ("`" + x + "`");
       meaning += " One of " + c + ".";
     }
-    if (p.secret) meaning += " Secret: from a secret input or a config secret reference only.";
+    if (p.secret) {
+      end_sentence();
+      meaning += " Secret: from a secret input or a config secret reference only.";
+    }
     md << "| `" << p.name << "` | " << milink::sdk::value_type_name(p.type) << " | " << cell(def) << " | "
        << cell(meaning) << " |\n";
   }

@@ -138,6 +138,14 @@ std::string diagnose_status(const LinkStatus& s, const LinkTarget& t) {
   }
   if (s.seeding_failure != 0 || s.seeding_state == "Failed")
     add("seeding failed (failure_code " + std::to_string(s.seeding_failure) + ")", s.seeding_failure);
+  if (out.empty() && s.connected() && s.seeded() && !s.healthy())
+    add("connected and seeded, but SQL Server still calls the managed instance's replica " + s.synchronization_health +
+            ": the copy is not keeping up with the log. Look at sys.dm_hadr_database_replica_states on both sides "
+            "(is_suspended, suspend_reason_desc, log_send_queue_size); ALTER DATABASE " +
+            tsql::quote_identifier(t.database) +
+            " SET HADR RESUME resumes suspended data movement; a primary writing faster than the network "
+            "carries catches up once the load drops (raise timeout_seconds, or set until to seeded)",
+        0);
   if (out.empty()) {
     if (s.connected())
       add("connected, but seeding has not completed: " + s.describe() +

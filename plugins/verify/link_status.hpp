@@ -35,6 +35,10 @@ struct LinkStatus {
 
   bool connected() const { return connected_state == "CONNECTED"; }
   bool seeded() const;
+  /// SQL Server calls the instance's replica HEALTHY (or says nothing of its
+  /// health). Right after seeding it is NOT_HEALTHY while the copy catches
+  /// up with the log written meanwhile.
+  bool healthy() const { return synchronization_health.empty() || synchronization_health == "HEALTHY"; }
   /// A failure that waiting will not fix (seeding failed, ARM *Error state
   /// for creation errors).
   bool failed_for_good() const;

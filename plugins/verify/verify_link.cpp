@@ -22,12 +22,13 @@ namespace tsql = milink::sdk::tsql;
 milink::sdk::StepSpec VerifyLink::spec() {
   milink::sdk::StepSpec s;
   s.uses = "verify";
-  s.summary = "Waits for the link to connect and seed, with progress; diagnoses a failure";
+  s.summary = "Waits for the link to connect, seed and become healthy, with progress; diagnoses a failure";
   s.doc =
       "Polls sys.dm_hadr_availability_replica_states (the instance replica's connected state and last connect error), "
       "sys.dm_hadr_physical_seeding_stats (bytes sent) and, unless check_arm is false, the link in ARM "
-      "(replicaState, mostRecentLinkError), until the replica is CONNECTED and seeding completed, or nothing has moved "
-      "for timeout_seconds (a slow seeding that keeps sending bytes is waited for however long it takes). A failure "
+      "(replicaState, mostRecentLinkError), until the replica is CONNECTED, seeding completed and the replica is "
+      "HEALTHY (caught up with the log written while it seeded; until: seeded stops at the end of seeding), or nothing "
+      "has moved for timeout_seconds (a slow seeding that keeps sending bytes is waited for however long it takes). A failure "
       "is explained with its cause and remedy. A link already healthy is reported ok; after waiting, the step's "
       "message is the end state.";
   s.params = {
@@ -48,8 +49,13 @@ milink::sdk::StepSpec VerifyLink::spec() {
       Param::boolean("check_arm").defaults_to(Value(true)).doc("Also read the link's state from ARM"),
       Param::integer("timeout_seconds")
           .defaults_to(Value(1800))
-          .doc("Give up when the link has made no progress for this long: no change in the replica's connected state, the "
-               "seeding state or the bytes seeded. Not a limit on the total time"),
+          .doc("Give up when the link has made no progress for this long: no change in the replica's connected state "
+               "or health, the seeding state or the bytes seeded. Not a limit on the total time"),
+      Param::string("until")
+          .defaults_to(Value("healthy"))
+          .choices({"healthy", "seeded"})
+          .doc("healthy: wait until SQL Server calls the instance's replica HEALTHY (the copy has caught up after "
+               "seeding); seeded: stop once seeding completed"),
       Param::integer("poll_interval_ms").defaults_to(Value(2000)).doc("Time between two looks"),
       Param::array("replicas")
           .defaults_to(Value(milink::sdk::Array{}))
@@ -91,6 +97,7 @@ VerifyLink::Config VerifyLink::configure(const milink::sdk::Params& p) {
   c.timeout_seconds = p.integer("timeout_seconds");
   if (c.timeout_seconds < 1) throw ConfigError("timeout_seconds", "timeout_seconds must be at least 1");
   c.poll_interval_ms = read_poll_interval(p);
+  c.until_healthy = p.string("until") == "healthy";
   c.replicas = replica_names(p, "replicas");
   c.instance_fqdn = p.string("instance_fqdn");
   if (!c.replicas.empty() && c.instance_fqdn.empty())
@@ -117,6 +124,17 @@ static void check_replicas(const VerifyLink::Config& c, milink::sdk::Context& ct
                   " is built on an availability group whose secondary replicas must each be ready for it:" + text);
 }
 
+bool VerifyLink::done(const Config& c, const LinkStatus& s) {
+  return s.connected() && s.seeded() && (!c.until_healthy || s.healthy());
+}
+
+std::string VerifyLink::state_line(const Config& c, const LinkStatus& s) {
+  if (c.until_healthy && s.connected() && s.seeded() && !s.healthy())
+    return "connected; seeding complete; waiting for the replica to catch up and become HEALTHY (now " +
+           s.synchronization_health + ")";
+  return s.describe();
+}
+
 milink::sdk::Observation VerifyLink::observe(const Config& c, milink::sdk::Context& ctx) {
   check_replicas(c, ctx);
   LinkStatus s;
@@ -124,9 +142,9 @@ milink::sdk::Observation VerifyLink::observe(const Config& c, milink::sdk::Conte
     LinkTarget t = c.target;
     t.database = db;
     s = read_link_status(t, ctx);
-    if (!(s.connected() && s.seeded()))
+    if (!done(c, s))
       return milink::sdk::Observation::needs_change(
-          (c.databases.size() > 1 ? tsql::quote_identifier(db) + ": " : std::string()) + s.describe());
+          (c.databases.size() > 1 ? tsql::quote_identifier(db) + ": " : std::string()) + state_line(c, s));
   }
   set_outputs(ctx, s, 0.0);
   if (c.databases.size() > 1)
@@ -139,9 +157,10 @@ milink::sdk::Observation VerifyLink::observe(const Config& c, milink::sdk::Conte
 milink::sdk::Plan VerifyLink::plan(const Config& c, milink::sdk::Context& ctx) {
   milink::sdk::Plan p;
   p.actions.push_back(milink::sdk::Action::note(
-      c.target.sql_target, "wait up to " + std::to_string(c.timeout_seconds) + " s for " +
-                               tsql::quote_identifier(c.target.dag_name) + " to connect and seed " +
-                               tsql::quote_identifier(c.target.database) + " (reads only)"));
+      c.target.sql_target, "wait for " + tsql::quote_identifier(c.target.dag_name) + " to connect and seed " +
+                               tsql::quote_identifier(c.target.database) +
+                               (c.until_healthy ? " and become HEALTHY" : "") + ", giving up after " +
+                               std::to_string(c.timeout_seconds) + " s without progress (reads only)"));
   return p;
 }
 
@@ -176,7 +195,7 @@ LinkStatus VerifyLink::wait_for(const Config& c, const LinkTarget& target, milin
   for (;;) {
     s = read_link_status(target, ctx);
     double waited = std::chrono::duration<double>(clock::now() - start).count();
-    if (s.connected() && s.seeded()) {
+    if (done(c, s)) {
       char after[32];
       std::snprintf(after, sizeof after, "%.1f", waited);
       // The last progress at 100% is the step's end message (see Context::progress).
@@ -184,16 +203,21 @@ LinkStatus VerifyLink::wait_for(const Config& c, const LinkTarget& target, milin
                        after + " s",
                    1.0);
       ctx.info("the link " + tsql::quote_identifier(target.dag_name) + " is connected and " +
-               tsql::quote_identifier(target.database) + " has seeded");
+               tsql::quote_identifier(target.database) + " has seeded" +
+               (c.until_healthy && !s.synchronization_health.empty() ? " and is " + s.synchronization_health : ""));
       waited_out = waited;
       return s;
     }
-    std::string line = (c.databases.size() > 1 ? tsql::quote_identifier(target.database) + ": " : std::string()) + s.describe();
-    if (line != last || s.database_bytes > 0) ctx.progress(line, s.connected() ? s.fraction() : -1);
+    std::string line =
+        (c.databases.size() > 1 ? tsql::quote_identifier(target.database) + ": " : std::string()) + state_line(c, s);
+    // Seeded and catching up: no fraction (100% would read as the end).
+    if (line != last || s.database_bytes > 0)
+      ctx.progress(line, s.connected() && !s.seeded() ? s.fraction() : -1);
     last = line;
     if (s.failed_for_good())
       throw StepError("the link " + tsql::quote_identifier(target.dag_name) + " failed:" + diagnose_status(s, target));
-    std::string fingerprint = s.connected_state + "|" + s.seeding_state + "|" + std::to_string(s.transferred_bytes) +
+    std::string fingerprint = s.connected_state + "|" + s.synchronization_health + "|" + s.seeding_state + "|" +
+                              std::to_string(s.transferred_bytes) +
                               "|" + std::to_string(s.database_bytes) + "|" + (s.arm ? s.arm->replica_state : "") + "|" +
                               std::to_string(s.last_error_number);
     if (fingerprint != last_fingerprint) {
@@ -201,9 +225,9 @@ LinkStatus VerifyLink::wait_for(const Config& c, const LinkTarget& target, milin
       last_moved = clock::now();
     } else if (clock::now() - last_moved >= std::chrono::seconds(c.timeout_seconds)) {
       throw StepError("the link " + tsql::quote_identifier(target.dag_name) + " made no progress for " +
-                      std::to_string(c.timeout_seconds) + " s (" + s.describe() + "):" + diagnose_status(s, target));
+                      std::to_string(c.timeout_seconds) + " s (" + state_line(c, s) + "):" + diagnose_status(s, target));
     }
-    pause(ctx, c.poll_interval_ms, "waiting for the link (" + s.describe() + ")");
+    pause(ctx, c.poll_interval_ms, "waiting for the link (" + state_line(c, s) + ")");
   }
 }
 

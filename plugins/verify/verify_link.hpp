@@ -1,8 +1,9 @@
 //===- plugins/verify/verify_link.hpp - Step verify -------------------*- C++ -*-===//
 ///
 /// \file
-/// `verify`: waits until the managed instance's replica is CONNECTED and the
-/// database has seeded, reporting progress (bytes and percent) as it goes,
+/// `verify`: waits until the managed instance's replica is CONNECTED, the
+/// database has seeded and (unless `until` is `seeded`) the replica is
+/// HEALTHY, having caught up with the log written while it seeded; reporting progress (bytes and percent) as it goes,
 /// until nothing has moved for `timeout_seconds` (a stall, not a limit on the
 /// total time). When the link fails, or stalls, it says
 /// why and what to do: it maps last_connect_error_* and ARM's link errors to
@@ -32,6 +33,7 @@ public:
     std::vector<std::string> databases;  ///< a multi-database link's databases; {target.database} otherwise
     long long timeout_seconds = 1800;
     long long poll_interval_ms = 2000;
+    bool until_healthy = true;          ///< until: wait for HEALTHY after seeding (else seeding alone)
     std::vector<std::string> replicas;  ///< an existing AG's secondary replicas (SQL targets sqlserver.replicas.<name>)
     std::string instance_fqdn;          ///< names the instance's certificate on them
   };
@@ -44,7 +46,12 @@ public:
 
 private:
   void set_outputs(milink::sdk::Context& ctx, const LinkStatus& s, double waited_seconds);
-  /// Waits for one database (\p t.database) to connect and seed.
+  /// Whether \p s is what the step waits for.
+  static bool done(const Config& c, const LinkStatus& s);
+  /// One line for progress and messages: LinkStatus::describe(), or that it
+  /// waits for the seeded copy to catch up.
+  static std::string state_line(const Config& c, const LinkStatus& s);
+  /// Waits for one database (\p t.database) to connect and seed (and catch up).
   LinkStatus wait_for(const Config& c, const LinkTarget& t, milink::sdk::Context& ctx, double& waited);
 };
 

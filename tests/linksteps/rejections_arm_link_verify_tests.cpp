@@ -22,6 +22,8 @@ using rejections::one_step;
 namespace {
 
 const char* kEndpointUrl = "TCP://sqlbox1.example.com:5022";
+const char* kCatchingUp =
+    "connected; seeding complete; waiting for the replica to catch up and become HEALTHY (now NOT_HEALTHY)";
 
 Value link_step(Object extra = {}) {
   Object with{{"name", Value("DAG_sales")},
@@ -257,7 +259,7 @@ TEST_CASE("linksteps: verify reports seeding progress in MB and percent with the
   // verify's progress events, in order, up to its step_end.
   const std::regex seeding(R"(^connected; seeding (\d+\.\d) MB of 32\.0 MB \((\d+)%\)$)");
   std::vector<double> fractions;
-  bool ended = false, progress_after_end = false, complete = false;
+  bool ended = false, progress_after_end = false, catching_up = false, complete = false;
   for (const auto& ev : events.all) {
     const Value* kind = ev.find("event");
     const Value* step = ev.find("step");
@@ -279,18 +281,70 @@ TEST_CASE("linksteps: verify reports seeding progress in MB and percent with the
       CHECK(std::abs(std::stod(m[2].str()) - 100.0 * f) <= 0.5 + 1e-9);
       CHECK(std::abs(std::stod(m[1].str()) - 32.0 * f) <= 0.05 + 1e-9);
       fractions.push_back(f);
+    } else if (message == kCatchingUp) {
+      // Seeded, catching up (the demo's 1 s): no fraction, 100% would read as the end.
+      catching_up = true;
+      CHECK((fraction == nullptr || fraction->is_null()));
     } else if (message.rfind("the link [DAG_sales] is connected; seeding complete", 0) == 0) {  // the end state
       complete = true;
+      CHECK(message.rfind("the link [DAG_sales] is connected; seeding complete (HEALTHY), after waiting ", 0) == 0);
       REQUIRE(fraction != nullptr);
       CHECK(fraction->as_double() == 1.0);
     }
   }
   CHECK(ended);
   CHECK_FALSE(progress_after_end);
+  CHECK(catching_up);
   CHECK(complete);
   // 32 MB at the demo's ~9 MB/s take a few seconds, polled every 100 ms.
   INFO("seeding fractions: " << fractions.size());
   REQUIRE(fractions.size() >= 3);
   for (std::size_t i = 1; i < fractions.size(); ++i) CHECK(fractions[i] >= fractions[i - 1]);
   CHECK(fractions.front() < fractions.back());
+}
+
+// --- verify and the seeded copy's health ------------------------------------------
+
+TEST_CASE("linksteps: verify waits for the seeded copy to become HEALTHY and says why when it does not",
+          "[linksteps][e2e]") {
+  // The link seeds at once (fast timings) but its copy never catches up.
+  milink::emulator::EmulatorOptions options = linksteps::EmulatorRig::options(R"({"sql_server": {"databases": [
+      {"name": "sales", "recovery": "FULL", "size_mb": 8, "backups": ["full"]}]}})");
+  milink::emulator::TimingProfile timings = milink::emulator::TimingProfile::fast();
+  timings.catch_up = std::chrono::hours(1);
+  options.timings = timings;
+  testsupport::TempDir dir;
+  milink::emulator::Emulator emulator(options);
+  emulator.start();
+  emulator.write_config(dir / "milink.json");
+  Value config = milink::sdk::parse_json(testsupport::read_file(dir / "milink.json"));
+  testsupport::write_file(dir / "master-key-password", std::string(linksteps::kMasterKeyPassword) + "\n");
+  auto run = [&](const std::string& until) {
+    config.mutable_object().set("inputs", Value(Object{{"master_key_password", Value(Object{{"from_file", Value("master-key-password")}})},
+                                                       {"poll_interval_ms", Value(100)},
+                                                       {"verify_timeout_seconds", Value(1)},
+                                                       {"verify_until", Value(until)}}));
+    testsupport::write_file(dir / "milink.json", config.to_pretty_json() + "\n");
+    auto process = linksteps::milink({"run", std::string(MILINK_LINKSTEPS_WORKFLOW_DIR) + "/replicate-database.json", "-c",
+                                      "milink.json", "--output", "json"},
+                                     dir.path());
+    return std::make_pair(process.exit_code, linksteps::Events::parse(process.out));
+  };
+
+  // Waiting for HEALTHY: the copy does not move, so verify gives up after
+  // timeout_seconds without progress, and says what to look at.
+  auto [code, events] = run("healthy");
+  CHECK(code == 1);
+  CHECK(events.status("verify") == "failed");
+  const std::string reason = events.reason("verify");
+  CHECK(reason.rfind(std::string("the link [DAG_sales] made no progress for 1 s (") + kCatchingUp + "):\n  - ", 0) == 0);
+  CHECK(reason.find("connected and seeded, but SQL Server still calls the managed instance's replica NOT_HEALTHY") !=
+        std::string::npos);
+  CHECK(reason.find("ALTER DATABASE [sales] SET HADR RESUME") != std::string::npos);
+
+  // until seeded: seeding is what it waits for, so the same link passes.
+  auto [code2, events2] = run("seeded");
+  CHECK(code2 == 0);
+  CHECK(events2.status("verify") == "ok");
+  CHECK(events2.reason("verify") == "the link [DAG_sales] is connected; seeding complete (NOT_HEALTHY)");
 }
