@@ -14,15 +14,10 @@
 /// Usage: bench_arm_link
 ///
 //===----------------------------------------------------------------------===//
-#include "app/emulator.hpp"
-#include "arm/arm_setup.hpp"
-#include "http/http_client.hpp"
-#include "minted_token.hpp"
+#include "bench_arm.hpp"
 #include "sql/sql_service.hpp"
 #include "test_support.hpp"
-#include "workflow/config.hpp"
 
-#include <milink/sdk/credential.hpp>
 #include <milink/sdk/quote.hpp>
 
 #include <chrono>
@@ -33,7 +28,6 @@ namespace {
 using milink::sdk::Object;
 using milink::sdk::Value;
 
-using milink::bench::MintedToken;
 
 void sql(milink::sdk::SqlSession& s, const std::string& text, milink::sdk::SqlResult* out = nullptr) {
   milink::sdk::SqlResult r;
@@ -92,19 +86,8 @@ int main() {
           "SEEDING_MODE = AUTOMATIC)");
 
   // Azure side through milink's ARM client.
-  auto settings = milink::arm::read_azure_settings(cfg.root, cfg.file);
-  milink::http::Client http(milink::arm::http_options(settings));
-  MintedToken token(emu.azure().mint_token());
-  milink::arm::ArmService arm(settings, cfg.file, http,
-                              [&](const std::string&, const std::string&, std::string&) -> milink::sdk::Provider* {
-                                return &token;
-                              },
-                              [](const std::string&) {});
-  auto client = arm.open({}, false, error);
-  if (!client) {
-    std::fprintf(stderr, "%s\n", error.c_str());
-    return 1;
-  }
+  milink::bench::BenchArm arm(emu, cfg);
+  auto client = arm.open();
   const std::string base = client->coordinates().instance_path();
   struct Call {
     const char* what;

@@ -10,26 +10,14 @@
 /// Usage: bench_arm_requests [N=500] [--no-keep-alive]
 ///
 //===----------------------------------------------------------------------===//
-#include "app/emulator.hpp"
-#include "arm/arm_setup.hpp"
-#include "http/http_client.hpp"
-#include "minted_token.hpp"
+#include "bench_arm.hpp"
 #include "test_support.hpp"
-#include "workflow/config.hpp"
-
-#include <milink/sdk/credential.hpp>
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
-
-namespace {
-
-using milink::bench::MintedToken;
-
-}  // namespace
 
 int main(int argc, char** argv) {
   int n = 500;
@@ -47,22 +35,10 @@ int main(int argc, char** argv) {
   emu.start();
   emu.write_config(dir / "milink.json");
   auto cfg = milink::workflow::load_config((dir / "milink.json").string());
-  auto settings = milink::arm::read_azure_settings(cfg.root, cfg.file);
-  milink::http::ClientOptions options = milink::arm::http_options(settings);
-  if (!keep_alive) options.max_idle_per_origin = 0;
-  milink::http::Client http(options);
-  MintedToken token(emu.azure().mint_token());
-  milink::arm::ArmService arm(settings, cfg.file, http,
-                              [&](const std::string&, const std::string&, std::string&) -> milink::sdk::Provider* {
-                                return &token;
-                              },
-                              [](const std::string&) {});
-  std::string error;
-  auto client = arm.open({}, false, error);
-  if (!client) {
-    std::fprintf(stderr, "%s\n", error.c_str());
-    return 1;
-  }
+  milink::bench::BenchArm arm(emu, cfg, [&](milink::http::ClientOptions& o) {
+    if (!keep_alive) o.max_idle_per_origin = 0;
+  });
+  auto client = arm.open();
   const std::string path = client->coordinates().instance_path();
   auto t0 = std::chrono::steady_clock::now();
   for (int i = 0; i < n; ++i) {

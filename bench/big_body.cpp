@@ -14,15 +14,9 @@
 /// Usage: bench_big_body [N=2000]
 ///
 //===----------------------------------------------------------------------===//
-#include "app/emulator.hpp"
-#include "arm/arm_setup.hpp"
-#include "http/http_client.hpp"
-#include "minted_token.hpp"
+#include "bench_arm.hpp"
 #include "sql/sql_service.hpp"
 #include "test_support.hpp"
-#include "workflow/config.hpp"
-
-#include <milink/sdk/credential.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -89,19 +83,8 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  auto settings = milink::arm::read_azure_settings(cfg.root, cfg.file);
-  milink::http::Client http(milink::arm::http_options(settings));
-  milink::bench::MintedToken token(emu.azure().mint_token());
-  milink::arm::ArmService arm(settings, cfg.file, http,
-                              [&](const std::string&, const std::string&, std::string&) -> milink::sdk::Provider* {
-                                return &token;
-                              },
-                              [](const std::string&) {});
-  auto client = arm.open({}, false, error);
-  if (!client) {
-    std::fprintf(stderr, "%s\n", error.c_str());
-    return 1;
-  }
+  milink::bench::BenchArm arm(emu, cfg);
+  auto client = arm.open();
   const std::string path = client->coordinates().instance_path() + "/serverTrustCertificates/big";
   // 4,000,000 hex digits: with the JSON around it, just under 4 MiB.
   const milink::sdk::Value body(milink::sdk::Object{

@@ -22,6 +22,28 @@ using rejections::one_step;
 namespace {
 
 const char* kEndpointUrl = "TCP://sqlbox1.example.com:5022";
+/// An emulator with these options, and replicate-database.json run against
+/// it with the master key password and \p inputs.
+struct VerifyRig {
+  explicit VerifyRig(const milink::emulator::EmulatorOptions& options) : emulator(options) {
+    emulator.start();
+    emulator.write_config(dir / "milink.json");
+    config = milink::sdk::parse_json(testsupport::read_file(dir / "milink.json"));
+    testsupport::write_file(dir / "master-key-password", std::string(linksteps::kMasterKeyPassword) + "\n");
+  }
+  testsupport::ProcessResult run(Object inputs) {
+    inputs.set("master_key_password", Value(Object{{"from_file", Value("master-key-password")}}));
+    config.mutable_object().set("inputs", Value(std::move(inputs)));
+    testsupport::write_file(dir / "milink.json", config.to_pretty_json() + "\n");
+    return linksteps::milink({"run", std::string(MILINK_LINKSTEPS_WORKFLOW_DIR) + "/replicate-database.json", "-c",
+                              "milink.json", "--output", "json"},
+                             dir.path());
+  }
+  testsupport::TempDir dir;
+  milink::emulator::Emulator emulator;
+  Value config;
+};
+
 const char* kCatchingUp =
     "connected; seeding complete; waiting for the replica to catch up and become HEALTHY (now NOT_HEALTHY)";
 
@@ -237,20 +259,8 @@ TEST_CASE("linksteps: verify reports seeding progress in MB and percent with the
   milink::emulator::EmulatorOptions options = linksteps::EmulatorRig::options(R"({"sql_server": {"databases": [
       {"name": "sales", "recovery": "FULL", "size_mb": 32, "backups": ["full"]}]}})");
   options.profile = "demo";
-  testsupport::TempDir dir;
-  milink::emulator::Emulator emulator(options);
-  emulator.start();
-  emulator.write_config(dir / "milink.json");
-  Value config = milink::sdk::parse_json(testsupport::read_file(dir / "milink.json"));
-  testsupport::write_file(dir / "master-key-password", std::string(linksteps::kMasterKeyPassword) + "\n");
-  config.mutable_object().set("inputs", Value(Object{{"master_key_password", Value(Object{{"from_file", Value("master-key-password")}})},
-                                                     {"poll_interval_ms", Value(100)},
-                                                     {"verify_timeout_seconds", Value(120)}}));
-  testsupport::write_file(dir / "milink.json", config.to_pretty_json() + "\n");
-
-  auto process = linksteps::milink({"run", std::string(MILINK_LINKSTEPS_WORKFLOW_DIR) + "/replicate-database.json", "-c",
-                                    "milink.json", "--output", "json"},
-                                   dir.path());
+  VerifyRig rig(options);
+  auto process = rig.run(Object{{"poll_interval_ms", Value(100)}, {"verify_timeout_seconds", Value(120)}});
   REQUIRE(process.exit_code == 0);
   auto events = linksteps::Events::parse(process.out);
   CHECK(events.status("verify") == "changed");
@@ -313,21 +323,11 @@ TEST_CASE("linksteps: verify waits for the seeded copy to become HEALTHY and say
   milink::emulator::TimingProfile timings = milink::emulator::TimingProfile::fast();
   timings.catch_up = std::chrono::hours(1);
   options.timings = timings;
-  testsupport::TempDir dir;
-  milink::emulator::Emulator emulator(options);
-  emulator.start();
-  emulator.write_config(dir / "milink.json");
-  Value config = milink::sdk::parse_json(testsupport::read_file(dir / "milink.json"));
-  testsupport::write_file(dir / "master-key-password", std::string(linksteps::kMasterKeyPassword) + "\n");
+  VerifyRig rig(options);
   auto run = [&](const std::string& until) {
-    config.mutable_object().set("inputs", Value(Object{{"master_key_password", Value(Object{{"from_file", Value("master-key-password")}})},
-                                                       {"poll_interval_ms", Value(100)},
-                                                       {"verify_timeout_seconds", Value(1)},
-                                                       {"verify_until", Value(until)}}));
-    testsupport::write_file(dir / "milink.json", config.to_pretty_json() + "\n");
-    auto process = linksteps::milink({"run", std::string(MILINK_LINKSTEPS_WORKFLOW_DIR) + "/replicate-database.json", "-c",
-                                      "milink.json", "--output", "json"},
-                                     dir.path());
+    auto process = rig.run(Object{{"poll_interval_ms", Value(100)},
+                                  {"verify_timeout_seconds", Value(1)},
+                                  {"verify_until", Value(until)}});
     return std::make_pair(process.exit_code, linksteps::Events::parse(process.out));
   };
 

@@ -41,18 +41,10 @@ bool trickle_until_closed(Poco::Net::StreamSocket& s, const Bytes& bytes) {
   return false;
 }
 
-TdsServerOptions short_deadlines() {
-  TdsServerOptions o;
-  o.encryption = Encryption::NotSupported;
-  o.login_timeout = std::chrono::milliseconds(600);
-  o.packet_timeout = std::chrono::milliseconds(600);
-  return o;
-}
-
 }  // namespace
 
 TEST_CASE("stalled and trickling TDS clients are closed at their deadline, others are served", "[tds][slow]") {
-  TestServer ts(short_deadlines());
+  TestServer ts(short_deadlines(Encryption::NotSupported));
   Poco::Data::ODBC::Connector::registerConnector();
   auto healthy_works = [&] {
     Poco::Data::Session healthy("ODBC", odbc_string(ts.port()));

@@ -24,6 +24,14 @@ TestServer::TestServer(const TdsServerOptions& options) {
 
 TestServer::~TestServer() { server->stop(); }
 
+TdsServerOptions short_deadlines(Encryption encryption) {
+  TdsServerOptions o;
+  o.encryption = encryption;
+  o.login_timeout = std::chrono::milliseconds(600);
+  o.packet_timeout = std::chrono::milliseconds(600);
+  return o;
+}
+
 std::string odbc_string(std::uint16_t port, const std::string& password, const std::string& encryption,
                         const std::string& extra) {
   return "Driver=FreeTDS;Server=127.0.0.1;Port=" + std::to_string(port) + ";TDS_Version=7.4;UID=sa;PWD=" + password +

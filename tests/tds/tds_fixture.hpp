@@ -26,6 +26,10 @@ struct TestServer {
   std::uint16_t port() const { return server->port(); }
 };
 
+/// Options with short login and packet deadlines (600 ms), for the tests of
+/// stalled clients.
+TdsServerOptions short_deadlines(Encryption encryption);
+
 /// FreeTDS ODBC connection string (DSN-less).
 std::string odbc_string(std::uint16_t port, const std::string& password = ScriptedEngine::kPassword,
                         const std::string& encryption = "off", const std::string& extra = "");

@@ -125,18 +125,10 @@ private:
 
 Bytes batch(const std::string& sql) { return raw::packet(0x01, concat(raw::all_headers(), raw::ucs2(sql))); }
 
-TdsServerOptions encrypted_short_deadlines() {
-  TdsServerOptions o;
-  o.encryption = Encryption::On;
-  o.login_timeout = std::chrono::milliseconds(600);
-  o.packet_timeout = std::chrono::milliseconds(600);
-  return o;
-}
-
 }  // namespace
 
 TEST_CASE("stalled clients on an encrypted connection are closed at the packet deadline", "[tds][slow][tls]") {
-  TestServer ts(encrypted_short_deadlines());
+  TestServer ts(short_deadlines(Encryption::On));
   TlsTdsClient client(ts.port());
   client.log_in();
 
